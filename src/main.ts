@@ -1,0 +1,23 @@
+import { Command, CommanderError } from 'commander';
+import { SinkError, describeError } from './errors.ts';
+import { registerStackCommand } from './cli/stack-command.ts';
+import { registerTestCommand } from './cli/test-command.ts';
+
+const program = new Command('kms')
+  .description('kafka-mysql-sink: exactly-once, partition-parallel Avro sink from Kafka into MySQL / MariaDB')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerStackCommand(program);
+registerTestCommand(program);
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage. One line, no stack trace. */
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  const usage = error instanceof SinkError && (error.code === 'CONFIG_INVALID' || error.code === 'USAGE');
+  console.error(`kms: ${describeError(error)}`);
+  if (process.env.KMS_DEBUG) console.error(error);
+  process.exit(usage ? 2 : 1);
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+
+/** Where and how the local stack runs. Every field can be overridden from the environment so tests can
+ * run a second, isolated stack (its own folder and ports) beside the default one. */
+export interface StackOptions {
+  /** Project root: the Maven pom for the broker lives under it. */
+  readonly root: string;
+  /** State folder: pid files, logs, data, unpacked downloads. */
+  readonly dir: string;
+  readonly brokers: 1 | 3;
+  /** Client port of broker 1; broker n listens on firstPort + n - 1, its controller on that + 10000. */
+  readonly kafkaFirstPort: number;
+  readonly kafkaVersion: string;
+  readonly registryPort: number;
+  readonly registryVersion: string;
+  readonly services: readonly ServiceName[];
+  readonly readyTimeoutMs: number;
+  readonly mysql: { host: string; port: number; adminUser: string; adminPassword: string };
+}
+
+export type ServiceName = 'kafka' | 'registry' | 'mariadb';
+export const ALL_SERVICES: readonly ServiceName[] = ['kafka', 'registry', 'mariadb'];
+
+export const KAFKA_VERSION = '4.1.1';
+/** 3.0.x is the newest Apicurio 3 line that runs on Java 17 (3.1+ is built for Java 21). */
+export const REGISTRY_VERSION = '3.0.9';
+
+export function stackOptions(root: string, overrides: Partial<StackOptions> = {}, env = process.env): StackOptions {
+  const brokers = overrides.brokers ?? (env.KMS_STACK_BROKERS === '3' ? 3 : 1);
+  return {
+    root,
+    dir: overrides.dir ?? env.KMS_STACK_DIR ?? join(root, '.stack'),
+    brokers,
+    kafkaFirstPort: overrides.kafkaFirstPort ?? intFrom(env.KMS_KAFKA_FIRST_PORT) ?? (brokers === 3 ? 9091 : 9092),
+    kafkaVersion: overrides.kafkaVersion ?? env.KMS_KAFKA_VERSION ?? KAFKA_VERSION,
+    registryPort: overrides.registryPort ?? intFrom(env.KMS_REGISTRY_PORT) ?? 8081,
+    registryVersion: overrides.registryVersion ?? env.KMS_REGISTRY_VERSION ?? REGISTRY_VERSION,
+    services: overrides.services ?? ALL_SERVICES,
+    readyTimeoutMs: overrides.readyTimeoutMs ?? intFrom(env.KMS_STACK_READY_TIMEOUT_MS) ?? 120_000,
+    mysql: overrides.mysql ?? {
+      host: env.KMS_MYSQL_ADMIN_HOST ?? '127.0.0.1',
+      port: intFrom(env.KMS_MYSQL_ADMIN_PORT) ?? 3306,
+      adminUser: env.KMS_MYSQL_ADMIN_USER ?? 'root',
+      adminPassword: env.KMS_MYSQL_ADMIN_PASSWORD ?? '',
+    },
+  };
+}
+
+export function brokerPorts(options: StackOptions): number[] {
+  return Array.from({ length: options.brokers }, (_, i) => options.kafkaFirstPort + i);
+}
+
+export function bootstrapServers(options: StackOptions): string {
+  return brokerPorts(options).map((port) => `127.0.0.1:${port}`).join(',');
+}
+
+export function registryUrl(options: StackOptions): string {
+  return `http://127.0.0.1:${options.registryPort}/apis/ccompat/v7`;
+}
+
+function intFrom(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const value = Number.parseInt(text, 10);
+  return Number.isInteger(value) ? value : undefined;
+}
