@@ -1,0 +1,56 @@
+/**
+ * `${topic}` name templates (consumer group per topic, table per topic). Only `${topic}` exists: any other
+ * placeholder is a typo that would otherwise end up verbatim in a group id or a table name.
+ */
+import { SinkError } from '../errors.ts';
+import type { SinkConfig } from './schema.ts';
+
+export const TOPIC_PLACEHOLDER = '${topic}';
+const MAX_TABLE_NAME = 64;
+
+/** What is wrong with a template, or undefined if it is usable. */
+export function templateProblem(template: string): string | undefined {
+  if (template === '') return 'is empty';
+  let i = 0;
+  while ((i = template.indexOf('${', i)) >= 0) {
+    const close = template.indexOf('}', i + 2);
+    if (close < 0) return 'has an unclosed "${"';
+    const name = template.slice(i + 2, close);
+    if (name !== 'topic') return `has unknown placeholder "\${${name}}" (only \${topic} is supported)`;
+    i = close + 1;
+  }
+  return undefined;
+}
+
+export function renderTemplate(template: string, topic: string): string {
+  return template.split(TOPIC_PLACEHOLDER).join(topic);
+}
+
+/** What is wrong with a rendered table name, or undefined. Quoting itself is the SQL layer's job. */
+export function tableNameProblem(name: string): string | undefined {
+  if (name === '') return 'gives an empty table name';
+  if (name.length > MAX_TABLE_NAME) return `gives a table name longer than ${MAX_TABLE_NAME} characters`;
+  if (name.endsWith(' ')) return 'gives a table name ending in a space';
+  if (name.includes('\u0000')) return 'gives a table name containing NUL';
+  return undefined;
+}
+
+export function groupIdFor(config: SinkConfig, topic: string): string {
+  return renderTemplate(config.kafka.groupIdTemplate, topic);
+}
+
+/**
+ * Table for a topic. Topics listed in the config were checked at load; any other topic is checked here.
+ */
+export function tableNameFor(config: SinkConfig, topic: string): string {
+  const name = renderTemplate(config.sink.tableTemplate, topic);
+  const problem = tableNameProblem(name);
+  if (problem !== undefined) {
+    throw new SinkError(
+      'CONFIG_INVALID',
+      `config key sink.table.template = ${JSON.stringify(config.sink.tableTemplate)} ${problem} for topic ${JSON.stringify(topic)}; ` +
+        `set a template giving 1 to ${MAX_TABLE_NAME} characters, e.g. \${topic} or a shorter prefix`,
+    );
+  }
+  return name;
+}
