@@ -1,0 +1,83 @@
+/**
+ * Kafka message bytes → decoded Avro value, using the writer schema named in the Confluent header.
+ * Schema lookup is a plain function (`RegistryClient.lookup` in production, a map in unit tests).
+ *
+ * Errors: WIRE_FORMAT (header), whatever the lookup throws (SCHEMA_NOT_FOUND, REGISTRY_UNAVAILABLE, …),
+ * DECODE_FAILED (payload does not match its schema: truncated, trailing bytes, garbled). WIRE_FORMAT,
+ * SCHEMA_NOT_FOUND and DECODE_FAILED are properties of the record: dead-letter it.
+ */
+import type { Type } from 'avsc';
+import { SinkError, describeError } from '../errors.ts';
+import { decodeWireHeader } from './wire-format.ts';
+
+export type SchemaLookup = (schemaId: number) => Promise<Type>;
+
+export interface DecodedRecord {
+  readonly schemaId: number;
+  /** Writer schema. */
+  readonly type: Type;
+  readonly value: unknown;
+}
+
+/** Decodes one Avro body with its writer type; any avsc failure becomes DECODE_FAILED. */
+export function decodePayload(type: Type, schemaId: number, payload: Buffer): unknown {
+  try {
+    return type.fromBuffer(payload);
+  } catch (error) {
+    throw new SinkError(
+      'DECODE_FAILED',
+      `cannot decode ${payload.length}-byte Avro payload with schema id ${schemaId}: ${describeError(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+export class RecordDecoder {
+  readonly #lookup: SchemaLookup;
+  readonly #types = new Map<number, Type>();
+  readonly #pending = new Map<number, Promise<Type>>();
+
+  constructor(lookup: SchemaLookup) {
+    this.#lookup = lookup;
+  }
+
+  /** Decodes a message value. */
+  async decode(buf: Buffer | null | undefined): Promise<DecodedRecord> {
+    const { schemaId, payload } = decodeWireHeader(buf);
+    const type = this.#types.get(schemaId) ?? (await this.#resolve(schemaId));
+    return { schemaId, type, value: decodePayload(type, schemaId, payload) };
+  }
+
+  /**
+   * Synchronous decode when the writer schema is already known; undefined when it is not (then call
+   * `decode`). Throws like `decode` otherwise. Saves a promise per record on the hot path.
+   */
+  decodeIfKnown(buf: Buffer | null | undefined): DecodedRecord | undefined {
+    const { schemaId, payload } = decodeWireHeader(buf);
+    const type = this.#types.get(schemaId);
+    if (type === undefined) return undefined;
+    return { schemaId, type, value: decodePayload(type, schemaId, payload) };
+  }
+
+  /** Decodes a message key; a missing key (null / undefined) is null, not an error. */
+  async decodeKey(buf: Buffer | null | undefined): Promise<DecodedRecord | null> {
+    if (buf === null || buf === undefined) return null;
+    return this.decode(buf);
+  }
+
+  async #resolve(schemaId: number): Promise<Type> {
+    let pending = this.#pending.get(schemaId);
+    if (pending === undefined) {
+      pending = this.#lookup(schemaId);
+      this.#pending.set(schemaId, pending);
+      try {
+        const type = await pending;
+        this.#types.set(schemaId, type);
+        return type;
+      } finally {
+        this.#pending.delete(schemaId);
+      }
+    }
+    return pending;
+  }
+}

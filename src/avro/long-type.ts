@@ -1,0 +1,57 @@
+/**
+ * Avro long that never loses precision: a plain number when the value is a safe integer (nearly every
+ * value, and the fast path at ~100k records/s), a bigint beyond ±(2^53 − 1). avsc's own long throws on
+ * those instead. Consumers of decoded values must therefore accept `number | bigint` for longs.
+ */
+import avro from 'avsc';
+import type { Type } from 'avsc';
+
+const TWO_32 = 4294967296;
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+export type AvroLong = number | bigint;
+
+export function isAvroLong(value: unknown): value is AvroLong {
+  return typeof value === 'number'
+    ? Number.isSafeInteger(value)
+    : typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX;
+}
+
+/** Normalises to the decoded representation: number when safe, bigint otherwise. */
+export function toAvroLong(value: number | bigint | string): AvroLong {
+  if (typeof value === 'number') return value;
+  const big = BigInt(value);
+  return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
+}
+
+export const LONG_TYPE: Type = avro.types.LongType.__with({
+  fromBuffer(buf: Buffer): AvroLong {
+    const hi = buf.readInt32LE(4);
+    // Within ±2^53 the high word is within ±2^21 and the two words combine exactly as a double;
+    // -2^53 itself is exact but not a safe integer, so it goes the bigint way like all unsafe values.
+    if (hi > -2097152 && hi < 2097152) return hi * TWO_32 + buf.readUInt32LE(0);
+    if (hi === -2097152) {
+      const lo = buf.readUInt32LE(0);
+      if (lo !== 0) return hi * TWO_32 + lo;
+    }
+    return buf.readBigInt64LE(0);
+  },
+  toBuffer(value: AvroLong): Buffer {
+    const buf = Buffer.allocUnsafe(8);
+    buf.writeBigInt64LE(BigInt(value));
+    return buf;
+  },
+  fromJSON(value: unknown): AvroLong {
+    if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string') return toAvroLong(value);
+    throw new TypeError(`not a long: ${String(value)}`);
+  },
+  // Identity: avsc clones through toJSON → fromJSON, so a lossy number here would corrupt big values.
+  toJSON(value: AvroLong): AvroLong {
+    return value;
+  },
+  isValid: isAvroLong,
+  compare(a: AvroLong, b: AvroLong): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+  },
+});
