@@ -2,12 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { SinkError, describeError } from './errors.ts';
 import { registerStackCommand } from './cli/stack-command.ts';
 import { registerTestCommand } from './cli/test-command.ts';
+import { registerRunCommands } from './cli/run-command.ts';
 
 const program = new Command('kms')
   .description('kafka-mysql-sink: exactly-once, partition-parallel Avro sink from Kafka into MySQL / MariaDB')
   .showHelpAfterError()
   .exitOverride();
 
+registerRunCommands(program);
 registerStackCommand(program);
 registerTestCommand(program);
 

@@ -1,0 +1,178 @@
+import Kafka from '@confluentinc/kafka-javascript';
+import type { Logger } from '../log.ts';
+import { SinkError, describeError } from '../errors.ts';
+import type { KafkaRecord } from '../pipeline/kafka-record.ts';
+
+const ERR_ASSIGN_PARTITIONS = -175;
+const ERR_REVOKE_PARTITIONS = -174;
+
+/** The callback API has these; its TypeScript types do not (yet). */
+interface CooperativeConsumer extends Kafka.KafkaConsumer {
+  incrementalAssign(assignments: Kafka.Assignment[]): void;
+  incrementalUnassign(assignments: Kafka.TopicPartition[]): void;
+  assignmentLost(): boolean;
+  setDefaultIsTimeoutOnlyForFirstMessage?(value: boolean): void;
+}
+
+export interface TopicConsumerOptions {
+  readonly topic: string;
+  readonly group: string;
+  readonly bootstrapServers: string;
+  readonly clientId: string;
+  readonly sessionTimeoutMs: number;
+  readonly fetchMaxBytes: number;
+  readonly maxPollRecords: number;
+  readonly pollIntervalMs: number;
+  readonly extra: Readonly<Record<string, string>>;
+}
+
+export interface TopicConsumerHandlers {
+  /** Returns the offset each newly assigned partition starts at (from kafka_offsets). */
+  onAssign(partitions: number[]): Promise<Map<number, number>>;
+  /** Revoked (lost = the group moved on without us). Resolve when nothing more will be written. */
+  onRevoke(partitions: number[], lost: boolean): Promise<void>;
+  /** Records of one partition, in offset order. */
+  onRecords(partition: number, records: KafkaRecord[]): void;
+}
+
+/**
+ * One consumer group member for one topic: librdkafka's cooperative-sticky assignor with manual,
+ * incremental assignment. Kafka's committed offsets are not used; every assignment starts where
+ * kafka_offsets says. Rebalance events are handled strictly one after another.
+ */
+export class TopicConsumer {
+  readonly options: TopicConsumerOptions;
+  readonly #handlers: TopicConsumerHandlers;
+  readonly #log: Logger;
+  readonly #consumer: CooperativeConsumer;
+  #rebalances: Promise<void> = Promise.resolve();
+  #consuming = false;
+  #loopDone: Promise<void> = Promise.resolve();
+
+  constructor(options: TopicConsumerOptions, handlers: TopicConsumerHandlers, log: Logger) {
+    this.options = options;
+    this.#handlers = handlers;
+    this.#log = log.child({ topic: options.topic, group: options.group });
+    this.#consumer = new Kafka.KafkaConsumer({
+      ...options.extra,
+      'bootstrap.servers': options.bootstrapServers,
+      'group.id': options.group,
+      'client.id': options.clientId,
+      'session.timeout.ms': options.sessionTimeoutMs,
+      'fetch.max.bytes': options.fetchMaxBytes,
+      'enable.auto.commit': false,
+      'enable.auto.offset.store': false,
+      'partition.assignment.strategy': 'cooperative-sticky',
+      // Bounded prefetch: the partition queues are the buffer, librdkafka's only needs to hide latency.
+      'queued.max.messages.kbytes': Number(options.extra['queued.max.messages.kbytes'] ?? 8192),
+      'queued.min.messages': Number(options.extra['queued.min.messages'] ?? 20000),
+      'socket.keepalive.enable': true,
+      'log.connection.close': false,
+      'rebalance_cb': (error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]) => this.#onRebalance(error, assignment),
+    } as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'earliest' }) as CooperativeConsumer;
+    this.#consumer.on('event.error', (error) => this.#log.warn({ err: describeError(error) }, 'kafka client error'));
+  }
+
+  /** Connects (metadata round trip); an unreachable cluster fails with KAFKA_UNAVAILABLE (retriable). */
+  connect(timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#consumer.connect({ timeout: timeoutMs }, (error) => {
+        if (error) {
+          reject(new SinkError('KAFKA_UNAVAILABLE',
+            `kafka: no answer from ${this.options.bootstrapServers} within ${timeoutMs} ms (${describeError(error)})`, { retriable: true }));
+        } else resolve();
+      });
+    });
+  }
+
+  /** Joins the group and starts the fetch loop. */
+  start(): void {
+    this.#consumer.subscribe([this.options.topic]);
+    this.#consumer.setDefaultConsumeTimeout(this.options.pollIntervalMs);
+    this.#consumer.setDefaultIsTimeoutOnlyForFirstMessage?.(true);
+    this.#consuming = true;
+    this.#loopDone = new Promise((resolve) => this.#poll(resolve));
+  }
+
+  /** Stops fetching; resolves once no fetch callback is pending. */
+  async stopFetching(): Promise<void> {
+    this.#consuming = false;
+    await this.#loopDone;
+  }
+
+  /** Leaves the group (revokes what is still assigned through the handlers) and closes the client. */
+  disconnect(timeoutMs = 15_000): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.#log.warn('kafka consumer did not close in time; exiting anyway'); resolve(); }, timeoutMs);
+      this.#consumer.disconnect(() => { clearTimeout(timer); resolve(); });
+    });
+  }
+
+  pause(partition: number): void { this.#consumer.pause([{ topic: this.options.topic, partition }]); }
+  resume(partition: number): void { this.#consumer.resume([{ topic: this.options.topic, partition }]); }
+
+  seek(partition: number, offset: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#consumer.seek({ topic: this.options.topic, partition, offset }, 5_000, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  watermarks(partition: number, timeoutMs = 5_000): Promise<{ low: number; high: number }> {
+    return new Promise((resolve, reject) => {
+      this.#consumer.queryWatermarkOffsets(this.options.topic, partition, timeoutMs, (error, offsets) => {
+        if (error) reject(new SinkError('KAFKA_UNAVAILABLE', `kafka: watermarks of ${this.options.topic}/${partition}: ${describeError(error)}`, { retriable: true }));
+        else resolve({ low: offsets.lowOffset, high: offsets.highOffset });
+      });
+    });
+  }
+
+  #poll(done: () => void): void {
+    if (!this.#consuming) { done(); return; }
+    this.#consumer.consume(this.options.maxPollRecords, (error, messages) => {
+      if (error) {
+        this.#log.warn({ err: describeError(error) }, 'kafka fetch failed; retrying');
+        setTimeout(() => this.#poll(done), 200);
+        return;
+      }
+      if (messages.length > 0) this.#route(messages);
+      setImmediate(() => this.#poll(done));
+    });
+  }
+
+  #route(messages: Kafka.Message[]): void {
+    const byPartition = new Map<number, KafkaRecord[]>();
+    for (const m of messages) {
+      let list = byPartition.get(m.partition);
+      if (list === undefined) byPartition.set(m.partition, list = []);
+      list.push({
+        topic: m.topic, partition: m.partition, offset: m.offset,
+        timestamp: m.timestamp !== undefined && m.timestamp >= 0 ? m.timestamp : undefined,
+        key: (m.key as Buffer | null | undefined) ?? null,
+        value: m.value ?? null,
+      });
+    }
+    for (const [partition, records] of byPartition) this.#handlers.onRecords(partition, records);
+  }
+
+  #onRebalance(error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]): void {
+    const code = (error as { code?: number } | undefined)?.code;
+    const partitions = assignment.map((a) => a.partition);
+    // Read now: the flag describes this revoke and is reset once we unassign.
+    const lost = code === ERR_REVOKE_PARTITIONS && this.#consumer.assignmentLost();
+    this.#rebalances = this.#rebalances.then(async () => {
+      if (code === ERR_ASSIGN_PARTITIONS) {
+        const offsets = await this.#handlers.onAssign(partitions);
+        this.#consumer.incrementalAssign(partitions.map((partition) => ({ topic: this.options.topic, partition, offset: offsets.get(partition)! })));
+        this.#log.info({ partitions, offsets: Object.fromEntries(offsets) }, 'partitions assigned');
+      } else if (code === ERR_REVOKE_PARTITIONS) {
+        await this.#handlers.onRevoke(partitions, lost);
+        this.#consumer.incrementalUnassign(assignment.map((a) => ({ topic: a.topic, partition: a.partition })));
+        this.#log.info({ partitions, lost }, lost ? 'partitions lost' : 'partitions revoked');
+      } else {
+        this.#log.error({ err: describeError(error) }, 'rebalance error');
+      }
+    }).catch((failure: unknown) => {
+      this.#log.error({ err: describeError(failure) }, 'rebalance handling failed');
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import type { ColumnModel } from '../avro/column-model.ts';
+
+/** One Kafka message as the pipeline keeps it: raw bytes until the writer prepares its batch. */
+export interface KafkaRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  /** Epoch ms, or undefined when the broker had none. */
+  readonly timestamp: number | undefined;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+/** Rows of one table with one column layout, in offset order. */
+export interface TableRows {
+  readonly table: string;
+  readonly model: ColumnModel;
+  readonly records: KafkaRecord[];
+  readonly rows: unknown[][];
+}
+
+export interface DeadLetter {
+  readonly record: KafkaRecord;
+  /** Stable kind: WIRE_FORMAT, SCHEMA_NOT_FOUND, DECODE_FAILED, VALUE_REJECTED, TOMBSTONE. */
+  readonly kind: string;
+  readonly message: string;
+}
+
+/** A batch decoded and converted, ready for one transaction. */
+export interface PreparedBatch {
+  readonly tables: TableRows[];
+  readonly deadLetters: DeadLetter[];
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+  readonly count: number;
+}

@@ -1,0 +1,205 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.ts';
+import { isSinkError, describeError } from '../errors.ts';
+import type { BatchWriter } from '../sink/batch-writer.ts';
+import { isTransientDbError } from '../sink/db-errors.ts';
+import type { PartitionRef } from '../sink/offset-store.ts';
+import type { KafkaRecord, PreparedBatch } from './kafka-record.ts';
+import { PartitionQueue } from './partition-queue.ts';
+import type { RecordPreparer } from './record-preparer.ts';
+import { type RetryPolicy, withRetry } from './retry.ts';
+import type { SinkMetrics } from '../status/metrics.ts';
+
+/** What a pipeline may ask of the consumer that feeds it. */
+export interface PartitionControl {
+  pause(): void;
+  resume(): void;
+  seek(offset: number): Promise<void>;
+}
+
+export interface PipelineOptions {
+  readonly queueSize: number;
+  readonly resumeAt: number;
+  readonly batchMaxRecords: number;
+  readonly lingerMs: number;
+  readonly retry: RetryPolicy;
+}
+
+export type PipelineState = 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
+
+/**
+ * One partition: a bounded queue filled by the consumer, drained by a single writer loop that commits
+ * one fenced transaction per batch. `expected` is what this pipeline believes kafka_offsets holds.
+ */
+export class PartitionPipeline {
+  readonly ref: PartitionRef;
+  readonly #queue: PartitionQueue;
+  readonly #options: PipelineOptions;
+  readonly #preparer: RecordPreparer;
+  readonly #writer: BatchWriter;
+  readonly #control: PartitionControl;
+  readonly #log: Logger;
+  readonly #metrics: SinkMetrics;
+  #expected: number;
+  /** Highest offset accepted into the queue: Kafka delivers a partition in order, so anything at or
+   * below it is a re-delivery (after a seek or a resume) and is dropped. */
+  #lastAccepted: number;
+  #paused = false;
+  #stopping = false;
+  #drainOnStop = false;
+  #failure: Error | undefined;
+  #loop: Promise<void> | undefined;
+  committedRecords = 0;
+  committedBatches = 0;
+  deadLetters = 0;
+
+  constructor(ref: PartitionRef, startOffset: number, deps: {
+    options: PipelineOptions; preparer: RecordPreparer; writer: BatchWriter; control: PartitionControl; log: Logger; metrics: SinkMetrics;
+  }) {
+    this.ref = ref;
+    this.#expected = startOffset;
+    this.#lastAccepted = startOffset - 1;
+    this.#options = deps.options;
+    this.#queue = new PartitionQueue(deps.options.queueSize, deps.options.resumeAt);
+    this.#preparer = deps.preparer;
+    this.#writer = deps.writer;
+    this.#control = deps.control;
+    this.#log = deps.log.child({ topic: ref.topic, partition: ref.partition });
+    this.#metrics = deps.metrics;
+  }
+
+  get expectedOffset(): number { return this.#expected; }
+  get queued(): number { return this.#queue.length; }
+  get state(): PipelineState {
+    if (this.#failure) return 'failed';
+    if (this.#loop === undefined && this.#stopping) return 'stopped';
+    if (this.#stopping) return 'stopping';
+    return this.#paused ? 'paused' : 'running';
+  }
+  get failure(): Error | undefined { return this.#failure; }
+
+  start(): void {
+    this.#loop ??= this.#run().finally(() => { this.#loop = undefined; });
+  }
+
+  /** Called by the consumer's fetch loop with this partition's records, in offset order. */
+  accept(records: KafkaRecord[]): void {
+    if (this.#stopping || this.#failure) return;
+    let fresh = records;
+    if (records[0]!.offset <= this.#lastAccepted) fresh = records.filter((r) => r.offset > this.#lastAccepted);
+    if (fresh.length === 0) return;
+    this.#lastAccepted = fresh[fresh.length - 1]!.offset;
+    this.#queue.push(fresh);
+    this.#metrics.queued(this.ref, this.#queue.length);
+    if (!this.#paused && this.#queue.isFull) {
+      this.#paused = true;
+      this.#control.pause();
+      this.#metrics.backpressure(this.ref, true);
+      this.#log.warn({ queued: this.#queue.length }, 'Backpressure activated and message processing stopped...');
+    }
+  }
+
+  /**
+   * Revoke / shutdown. `drain`: write what is queued first (graceful shutdown). Otherwise the batch in
+   * flight finishes (or fails) and everything still queued is dropped: the next owner re-reads it.
+   */
+  async stop(options: { drain: boolean; timeoutMs?: number }): Promise<void> {
+    this.#drainOnStop = options.drain;
+    this.#stopping = true;
+    this.#queue.interrupt();
+    const loop = this.#loop;
+    if (loop === undefined) return;
+    if (options.timeoutMs === undefined) await loop;
+    else await Promise.race([loop, sleep(options.timeoutMs)]);
+  }
+
+  /** Lost assignment: another owner may already write this partition. Stop without waiting; the
+   * fencing check rejects whatever this instance still has in flight. */
+  abandon(): void {
+    this.#drainOnStop = false;
+    this.#stopping = true;
+    this.#queue.clear();
+    this.#queue.interrupt();
+  }
+
+  async #run(): Promise<void> {
+    try {
+      for (;;) {
+        await this.#queue.whenNotEmpty();
+        if (this.#stopping && (!this.#drainOnStop || this.#queue.length === 0)) break;
+        if (!this.#stopping && this.#options.lingerMs > 0 && this.#queue.length < this.#options.batchMaxRecords) {
+          await sleep(this.#options.lingerMs);
+          if (this.#stopping && !this.#drainOnStop) break;
+        }
+        const records = this.#queue.take(this.#options.batchMaxRecords);
+        if (records.length === 0) continue;
+        this.#maybeResume();
+        await this.#write(records);
+      }
+    } catch (error) {
+      this.#failure = error as Error;
+      this.#queue.clear();
+      this.#log.error({ err: describeError(error), code: isSinkError(error) ? error.code : undefined },
+        'partition stopped: a batch can not be written; fix the cause and restart (other partitions go on)');
+      this.#control.pause();
+      this.#metrics.failed(this.ref);
+    } finally {
+      this.#queue.clear();
+    }
+  }
+
+  async #write(records: KafkaRecord[]): Promise<void> {
+    const started = performance.now();
+    const retry = {
+      isRetriable: (error: unknown) => (isSinkError(error) ? error.retriable : isTransientDbError(error)),
+      onRetry: (error: unknown, attempt: number, delayMs: number) => {
+        this.#metrics.retry(this.ref);
+        this.#log.warn({ err: describeError(error), attempt, delayMs }, 'transient failure, batch rolled back; retrying');
+      },
+      shouldStop: () => this.#stopping && !this.#drainOnStop,
+    };
+    const batch: PreparedBatch = await withRetry(() => this.#preparer.prepare(records), this.#options.retry, retry);
+    const result = await withRetry(() => this.#writer.commit(this.ref, this.#expected, batch), this.#options.retry, retry);
+    if (result.kind === 'committed') {
+      this.#expected = result.nextOffset;
+      this.committedRecords += batch.count;
+      this.committedBatches++;
+      this.deadLetters += result.deadLetters;
+      this.#metrics.committed(this.ref, batch.count, result.rows, result.deadLetters, (performance.now() - started) / 1000, result.nextOffset);
+      return;
+    }
+    await this.#fenced(result.stored, records);
+  }
+
+  /**
+   * The stored offset is not what this pipeline committed last: another owner (or our own commit whose
+   * answer was lost) moved it. Nothing of this batch was written. Continue from the stored offset.
+   */
+  async #fenced(stored: number | undefined, batch: KafkaRecord[]): Promise<void> {
+    this.#metrics.fenced(this.ref);
+    if (stored === undefined) throw new Error(`offset row of ${this.ref.topic}/${this.ref.partition} disappeared`);
+    this.#log.warn({ expected: this.#expected, stored }, 'offset moved by another writer; batch rolled back, continuing from the stored offset');
+    this.#expected = stored;
+    if (stored <= this.#lastAccepted + 1) {
+      // Fetching is already past it: what follows `stored` is in this batch or still queued, in order.
+      this.#queue.dropBelow(stored);
+      this.#queue.pushFront(batch.filter((record) => record.offset >= stored));
+      return;
+    }
+    // The other owner is ahead of our fetch position. Records fetched before the seek lands arrive in
+    // order and pass through `stored` contiguously; the re-delivery after it is dropped by `accept`.
+    this.#queue.clear();
+    this.#lastAccepted = stored - 1;
+    await this.#control.seek(stored);
+    this.#maybeResume();
+  }
+
+  #maybeResume(): void {
+    if (this.#paused && this.#queue.canResume && !this.#stopping) {
+      this.#paused = false;
+      this.#control.resume();
+      this.#metrics.backpressure(this.ref, false);
+      this.#log.warn({ queued: this.#queue.length }, 'Backpressure has been resolved. Resuming message processing...');
+    }
+  }
+}

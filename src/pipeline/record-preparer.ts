@@ -1,0 +1,90 @@
+import type { Type } from 'avsc';
+import { SinkError, isSinkError, describeError } from '../errors.ts';
+import { RecordDecoder, type SchemaLookup } from '../avro/decoder.ts';
+import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../avro/column-model.ts';
+import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from './kafka-record.ts';
+
+/** Error codes that are properties of one record: it can never be written, so it is dead-lettered. */
+const POISON_CODES = new Set(['WIRE_FORMAT', 'SCHEMA_NOT_FOUND', 'DECODE_FAILED', 'VALUE_REJECTED', 'SCHEMA_UNSUPPORTED', 'IDENTIFIER_INVALID']);
+
+export interface PreparerOptions {
+  readonly table: string;
+  readonly model: ColumnModelOptions;
+  /** Make sure the table fits the model before the batch's transaction starts. */
+  readonly ensureTable: (table: string, model: ColumnModel) => Promise<void>;
+  /** 'none': a poison record stops the partition instead of being dead-lettered. */
+  readonly tolerance: 'all' | 'none';
+}
+
+/**
+ * Decodes a batch with each record's writer schema and turns it into rows, grouped by column layout
+ * (a schema change mid-batch starts a new group, so order is kept). Poison records become dead
+ * letters; a registry outage throws a retriable error and the whole batch is prepared again.
+ */
+export class RecordPreparer {
+  readonly #decoder: RecordDecoder;
+  readonly #options: PreparerOptions;
+  readonly #models = new Map<number, ColumnModel>();
+  readonly #modelErrors = new Map<number, SinkError>();
+
+  constructor(lookup: SchemaLookup, options: PreparerOptions) {
+    this.#decoder = new RecordDecoder(lookup);
+    this.#options = options;
+  }
+
+  async prepare(records: readonly KafkaRecord[]): Promise<PreparedBatch> {
+    const tables: TableRows[] = [];
+    const deadLetters: DeadLetter[] = [];
+    let current: TableRows | undefined;
+    for (const record of records) {
+      try {
+        if (record.value === null) {
+          throw new SinkError('VALUE_REJECTED', 'tombstone (null value): nothing to insert in insert mode');
+        }
+        const decoded = this.#decoder.decodeIfKnown(record.value) ?? await this.#decoder.decode(record.value);
+        const model = await this.#modelFor(decoded.schemaId, decoded.type);
+        const row = model.toRow(decoded.value, { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null });
+        if (current === undefined || current.model !== model) {
+          current = { table: this.#options.table, model, records: [], rows: [] };
+          tables.push(current);
+        }
+        current.records.push(record);
+        current.rows.push(row);
+      } catch (error) {
+        if (!isPoison(error)) throw error;
+        const kind = record.value === null ? 'TOMBSTONE' : (error as SinkError).code;
+        if (this.#options.tolerance === 'none') {
+          throw new SinkError('VALUE_REJECTED',
+            `record ${record.topic}/${record.partition}@${record.offset} can never be written (${kind}: ${describeError(error)}); errors.tolerance=none stops this partition`);
+        }
+        deadLetters.push({ record, kind, message: describeError(error) });
+      }
+    }
+    return {
+      tables, deadLetters, count: records.length,
+      firstOffset: records[0]!.offset, lastOffset: records[records.length - 1]!.offset,
+    };
+  }
+
+  async #modelFor(schemaId: number, type: Type): Promise<ColumnModel> {
+    const known = this.#models.get(schemaId);
+    if (known !== undefined) return known;
+    const failed = this.#modelErrors.get(schemaId);
+    if (failed !== undefined) throw failed;
+    let model: ColumnModel;
+    try {
+      model = buildColumnModel(type, this.#options.model);
+    } catch (error) {
+      // A writer schema the table can't represent poisons every record using it; remember the verdict.
+      if (isPoison(error)) this.#modelErrors.set(schemaId, error as SinkError);
+      throw error;
+    }
+    await this.#options.ensureTable(this.#options.table, model);
+    this.#models.set(schemaId, model);
+    return model;
+  }
+}
+
+function isPoison(error: unknown): boolean {
+  return isSinkError(error) && POISON_CODES.has(error.code);
+}

@@ -1,0 +1,191 @@
+import type { SinkConfig } from '../config/index.ts';
+import { groupIdFor, tableNameFor } from '../config/index.ts';
+import { SinkError, describeError, isSinkError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { RegistryClient } from '../avro/registry-client.ts';
+import { TopicConsumer } from '../kafka/topic-consumer.ts';
+import { BatchWriter } from '../sink/batch-writer.ts';
+import { isAccessDenied, isTransientDbError } from '../sink/db-errors.ts';
+import { OffsetStore, type PartitionRef } from '../sink/offset-store.ts';
+import { createPool, SESSION_SETUP, type Pool } from '../sink/pool.ts';
+import { TableManager } from '../sink/table-manager.ts';
+import { SinkMetrics } from '../status/metrics.ts';
+import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
+import { RecordPreparer } from './record-preparer.ts';
+import { withRetry } from './retry.ts';
+
+/** Start-up waits this long at most between attempts to reach a service that is not up yet. */
+const STARTUP_RETRY = { initialMs: 500, budgetMs: Number.POSITIVE_INFINITY, maxDelayMs: 10_000 };
+
+/**
+ * The sink process: one consumer group member per topic, one pipeline per assigned partition, one
+ * shared connection pool. Start-up waits for unreachable services (with a clear log line per attempt)
+ * instead of crash-looping; a wrong password or a missing database is a configuration error.
+ */
+export class SinkRunner {
+  readonly config: SinkConfig;
+  readonly metrics = new SinkMetrics();
+  readonly #log: Logger;
+  readonly #pool: Pool;
+  readonly #offsets: OffsetStore;
+  readonly #tables: TableManager;
+  readonly #writer: BatchWriter;
+  readonly #registry: RegistryClient;
+  readonly #consumers: TopicConsumer[] = [];
+  readonly #pipelines = new Map<string, PartitionPipeline>();
+  #stopping = false;
+
+  constructor(config: SinkConfig, log: Logger) {
+    this.config = config;
+    this.#log = log;
+    this.#pool = createPool(config);
+    this.#pool.pool.on('connection', (connection) => { connection.query(SESSION_SETUP); });
+    this.#offsets = new OffsetStore(this.#pool, config.sink.offsetsTable, config.sink.deadLetterTable);
+    this.#tables = new TableManager(this.#pool, {
+      autoCreate: config.sink.autoCreate, autoEvolve: config.sink.autoEvolve, provenance: config.sink.provenanceColumns,
+    });
+    this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance);
+    this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+  }
+
+  get pipelines(): ReadonlyMap<string, PartitionPipeline> { return this.#pipelines; }
+  get stopping(): boolean { return this.#stopping; }
+
+  async start(): Promise<void> {
+    await this.#waitFor('database', `${this.config.mysql.host}:${this.config.mysql.port}/${this.config.mysql.database}`, async () => {
+      try {
+        await this.#pool.query('SELECT 1');
+      } catch (error) {
+        if (isAccessDenied(error)) {
+          throw new SinkError('CONFIG_INVALID',
+            `mysql: ${describeError(error).replace(/\(using password: \w+\)/, '').trim()}; check mysql.username / mysql.password / mysql.url (database must exist: run \`kms provision\`)`);
+        }
+        throw error;
+      }
+    });
+    await this.#offsets.ensureTables();
+    await this.#waitFor('schema registry', this.#registry.url, async () => {
+      const response = await fetch(`${this.#registry.url}/subjects`, { signal: AbortSignal.timeout(5_000) })
+        .catch((error: unknown) => { throw new SinkError('REGISTRY_UNAVAILABLE', describeError(error), { retriable: true }); });
+      if (!response.ok) throw new SinkError('REGISTRY_UNAVAILABLE', `HTTP ${response.status}`, { retriable: response.status >= 500 });
+    });
+    for (const topic of this.config.kafka.topics) {
+      const consumer = this.#createConsumer(topic);
+      await this.#waitFor('kafka', this.config.kafka.bootstrapServers.join(','), () => consumer.connect());
+      this.#consumers.push(consumer);
+      consumer.start();
+      this.#log.info({ topic, group: consumer.options.group, table: tableNameFor(this.config, topic) }, 'consuming');
+    }
+  }
+
+  /** Graceful: stop fetching, write what is queued, leave the groups, close the pool. */
+  async stop(timeoutMs = 20_000): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    await Promise.all(this.#consumers.map((c) => c.stopFetching()));
+    await Promise.all([...this.#pipelines.values()].map((p) => p.stop({ drain: true, timeoutMs })));
+    await Promise.all(this.#consumers.map((c) => c.disconnect()));
+    await this.#pool.end().catch(() => {});
+  }
+
+  #createConsumer(topic: string): TopicConsumer {
+    const group = groupIdFor(this.config, topic);
+    const table = tableNameFor(this.config, topic);
+    const preparer = new RecordPreparer(this.#registry.lookup, {
+      table,
+      model: {
+        stringType: this.config.sink.stringType, provenance: this.config.sink.provenanceColumns,
+        ...(this.config.sink.fieldsInclude.length ? { include: this.config.sink.fieldsInclude } : {}),
+        ...(this.config.sink.fieldsExclude.length ? { exclude: this.config.sink.fieldsExclude } : {}),
+      },
+      ensureTable: (name, model) => this.#tables.ensure(name, model),
+      tolerance: this.config.errors.tolerance,
+    });
+    const pipelineOptions: PipelineOptions = {
+      queueSize: this.config.backpressure.queueSize,
+      resumeAt: this.config.backpressure.resumeAt,
+      batchMaxRecords: this.config.sink.batchMaxRecords,
+      lingerMs: this.config.sink.batchLingerMs,
+      retry: { initialMs: this.config.sink.retryInitialMs, budgetMs: this.config.sink.retryMaxMs },
+    };
+    const key = (partition: number): string => `${topic}\u0000${partition}`;
+    const consumer: TopicConsumer = new TopicConsumer({
+      topic, group,
+      bootstrapServers: this.config.kafka.bootstrapServers.join(','),
+      clientId: this.config.kafka.clientId,
+      sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
+      fetchMaxBytes: this.config.kafka.fetchMaxBytes,
+      maxPollRecords: this.config.backpressure.maxPollRecords,
+      pollIntervalMs: this.config.backpressure.pollIntervalMs,
+      extra: this.config.kafka.consumerProperties,
+    }, {
+      onAssign: async (partitions) => {
+        const offsets = new Map<number, number>();
+        for (const partition of partitions) {
+          const ref: PartitionRef = { topic, partition, group };
+          const start = await this.#startOffset(consumer, ref);
+          offsets.set(partition, start);
+          const pipeline = new PartitionPipeline(ref, start, {
+            options: pipelineOptions, preparer, writer: this.#writer, log: this.#log, metrics: this.metrics,
+            control: {
+              pause: () => consumer.pause(partition),
+              resume: () => consumer.resume(partition),
+              seek: (offset) => consumer.seek(partition, offset),
+            },
+          });
+          this.#pipelines.set(key(partition), pipeline);
+          this.metrics.assigned(ref, start);
+          pipeline.start();
+        }
+        return offsets;
+      },
+      onRevoke: async (partitions, lost) => {
+        await Promise.all(partitions.map(async (partition) => {
+          const pipeline = this.#pipelines.get(key(partition));
+          if (pipeline === undefined) return;
+          this.#pipelines.delete(key(partition));
+          if (lost) pipeline.abandon();
+          else await pipeline.stop({ drain: this.#stopping });
+        }));
+      },
+      onRecords: (partition, records) => this.#pipelines.get(key(partition))?.accept(records),
+    }, this.#log);
+    return consumer;
+  }
+
+  /**
+   * Where an assigned partition starts: the stored offset, after creating its row at the earliest
+   * available offset if it has none. A stored offset below the earliest means retention deleted
+   * records before they were read: that cannot be undone, so it is reported loudly and skipped.
+   */
+  async #startOffset(consumer: TopicConsumer, ref: PartitionRef): Promise<number> {
+    return withRetry(async () => {
+      const { low, high } = await consumer.watermarks(ref.partition);
+      const stored = await this.#offsets.claim(ref, low);
+      if (stored >= low) {
+        if (stored > high) this.#log.warn({ topic: ref.topic, partition: ref.partition, stored, high }, 'stored offset is beyond the end of the partition (topic re-created?)');
+        return stored;
+      }
+      const gap = low - stored;
+      this.#log.error({ topic: ref.topic, partition: ref.partition, stored, earliest: low, gap },
+        `${gap} records were deleted by retention before they were read; continuing at the earliest available offset`);
+      this.metrics.retentionGap(ref, gap);
+      await this.#offsets.moveIfUnchanged(ref, stored, low);
+      return (await this.#offsets.read(ref)) ?? low;
+    }, STARTUP_RETRY, {
+      isRetriable: (error) => (isSinkError(error) ? error.retriable : isTransientDbError(error)),
+      onRetry: (error, attempt, delayMs) => this.#log.warn({ err: describeError(error), attempt, delayMs }, 'reading the start offset failed; retrying'),
+      shouldStop: () => this.#stopping,
+    });
+  }
+
+  /** Retries `probe` with backoff while the service is unreachable, one WARN line per attempt. */
+  async #waitFor(service: string, where: string, probe: () => Promise<void>): Promise<void> {
+    await withRetry(probe, STARTUP_RETRY, {
+      isRetriable: (error) => (isSinkError(error) ? error.retriable : isTransientDbError(error) || (error as { code?: string }).code === 'ECONNREFUSED'),
+      onRetry: (error, attempt, delayMs) => this.#log.warn({ service, where, attempt, retryInMs: delayMs, err: describeError(error) }, `${service} unreachable at ${where}; retrying`),
+      shouldStop: () => this.#stopping,
+    });
+  }
+}
+

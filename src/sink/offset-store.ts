@@ -1,0 +1,94 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import * as offsetSql from '../sql/offset-sql.ts';
+import type { CompiledQuery } from '../sql/types.ts';
+import type { Pool, PoolConnection } from './pool.ts';
+
+export interface PartitionRef {
+  readonly topic: string;
+  readonly partition: number;
+  readonly group: string;
+}
+
+/**
+ * `kafka_offsets` is the only record of progress (design/exactly-once.md): offset = next offset to read.
+ * Every batch moves it inside its own transaction, fenced by `lockAndRead`.
+ */
+export class OffsetStore {
+  readonly #pool: Pool;
+  readonly #offsetsTable: string;
+  readonly #deadLettersTable: string;
+
+  constructor(pool: Pool, offsetsTable: string, deadLettersTable: string) {
+    this.#pool = pool;
+    this.#offsetsTable = offsetsTable;
+    this.#deadLettersTable = deadLettersTable;
+  }
+
+  get deadLettersTable(): string { return this.#deadLettersTable; }
+
+  async ensureTables(): Promise<void> {
+    await run(this.#pool, offsetSql.createOffsetsTable(this.#offsetsTable));
+    await run(this.#pool, offsetSql.createDeadLettersTable(this.#deadLettersTable));
+  }
+
+  /** Creates the partition's row at `earliest` when it has none, then returns the stored offset. */
+  async claim(ref: PartitionRef, earliest: number): Promise<number> {
+    await run(this.#pool, offsetSql.insertOffsetIfAbsent(ref.topic, ref.partition, ref.group, earliest, this.#offsetsTable));
+    const stored = await this.read(ref);
+    if (stored === undefined) throw new Error(`offset row for ${ref.topic}/${ref.partition} vanished right after it was created`);
+    return stored;
+  }
+
+  async read(ref: PartitionRef, connection: Pool | PoolConnection = this.#pool): Promise<number | undefined> {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      ...args(offsetSql.selectOffset(ref.topic, ref.partition, ref.group, this.#offsetsTable)));
+    return rows[0] === undefined ? undefined : Number(rows[0].offset);
+  }
+
+  /** Step 1 of a batch: lock the partition's row for the rest of the transaction and read it. */
+  async lockAndRead(connection: PoolConnection, ref: PartitionRef): Promise<number | undefined> {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      ...args(offsetSql.selectOffsetForUpdate(ref.topic, ref.partition, ref.group, this.#offsetsTable)));
+    return rows[0] === undefined ? undefined : Number(rows[0].offset);
+  }
+
+  async advance(connection: PoolConnection, ref: PartitionRef, nextOffset: number): Promise<void> {
+    await connection.query(...args(offsetSql.updateOffset(ref.topic, ref.partition, ref.group, nextOffset, this.#offsetsTable)));
+  }
+
+  /** Moves the offset from `from` to `to` only if nobody moved it meanwhile (retention gap handling). */
+  async moveIfUnchanged(ref: PartitionRef, from: number, to: number): Promise<boolean> {
+    const connection = await this.#pool.getConnection();
+    try {
+      await connection.beginTransaction();
+      const stored = await this.lockAndRead(connection, ref);
+      if (stored !== from) {
+        await connection.rollback();
+        return false;
+      }
+      await this.advance(connection, ref, to);
+      await connection.commit();
+      return true;
+    } catch (error) {
+      await connection.rollback().catch(() => {});
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
+  async insertDeadLetters(connection: PoolConnection, rows: readonly offsetSql.DeadLetterRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await connection.query(...args(offsetSql.insertDeadLetters(rows, this.#deadLettersTable)));
+  }
+}
+
+function args(query: CompiledQuery): [string, unknown[]] {
+  return [query.sql, query.parameters as unknown[]];
+}
+
+async function run(pool: Pool, query: CompiledQuery): Promise<void> {
+  await pool.query(...args(query));
+}
+
+export { args as queryArgs };
