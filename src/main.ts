@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { SinkError, describeError } from './errors.ts';
 import { registerStackCommand } from './cli/stack-command.ts';
 import { registerTestCommand } from './cli/test-command.ts';
+import { registerProvisionCommand } from './cli/provision-command.ts';
+import { registerProduceCommand } from './cli/produce-command.ts';
 import { registerRunCommands } from './cli/run-command.ts';
 
 const program = new Command('kms')
@@ -12,6 +14,8 @@ const program = new Command('kms')
 registerRunCommands(program);
 registerStackCommand(program);
 registerTestCommand(program);
+registerProvisionCommand(program);
+registerProduceCommand(program);
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage. One line, no stack trace. */
 try {

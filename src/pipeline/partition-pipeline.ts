@@ -109,8 +109,13 @@ export class PartitionPipeline {
     this.#queue.interrupt();
     const loop = this.#loop;
     if (loop === undefined) return;
-    if (options.timeoutMs === undefined) await loop;
-    else await Promise.race([loop, sleep(options.timeoutMs)]);
+    if (options.timeoutMs === undefined) {
+      await loop;
+      return;
+    }
+    const deadline = new AbortController();
+    await Promise.race([loop, sleep(options.timeoutMs, undefined, { signal: deadline.signal }).catch(() => {})]);
+    deadline.abort();
   }
 
   /** Lost assignment: another owner may already write this partition. Stop without waiting; the

@@ -55,11 +55,24 @@ export async function startKafka(options: StackOptions): Promise<string> {
 export async function stopKafka(options: StackOptions): Promise<string[]> {
   const stopped: string[] = [];
   for (const size of [1, 3]) {
-    for (const node of brokerProcesses(options, size).reverse()) {
-      if (await stopProcess(node, 30_000)) stopped.push(node.name);
-    }
+    // All nodes at once: stopped one by one, the last node has lost its controller quorum, waits for a
+    // controlled shutdown that can never complete, and is SIGKILLed when the grace period ends.
+    const nodes = brokerProcesses(options, size).reverse();
+    const results = await Promise.all(nodes.map((node) => stopProcess(node, 30_000)));
+    stopped.push(...nodes.filter((_, i) => results[i]).map((node) => node.name));
   }
   return stopped;
+}
+
+/** Where the running cluster listens, read back from its nodes' configs: `options` may describe the other size. */
+export function kafkaAddress(options: StackOptions): string {
+  for (const size of [options.brokers, options.brokers === 1 ? 3 : 1]) {
+    if (!brokerProcesses(options, size).some((node) => runningPid(node) !== undefined)) continue;
+    const listeners = Array.from({ length: size }, (_, i) => join(nodeDir(options, i + 1, size), 'server.properties'))
+      .map((file) => (existsSync(file) ? /^advertised\.listeners=PLAINTEXT:\/\/(\S+)$/m.exec(readFileSync(file, 'utf8'))?.[1] : undefined));
+    if (listeners.every((listener) => listener !== undefined)) return listeners.join(',');
+  }
+  return bootstrapServers(options);
 }
 
 async function waitForBrokers(options: StackOptions, nodes: ManagedProcess[]): Promise<void> {

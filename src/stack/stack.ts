@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 
 import { runningPid } from './process-control.ts';
-import { brokerProcesses, startKafka, stopKafka } from './kafka-service.ts';
+import { brokerProcesses, kafkaAddress, startKafka, stopKafka } from './kafka-service.ts';
 import { registryProcess, startRegistry, stopRegistry } from './registry-service.ts';
 import { ensureMariaDb } from './mariadb-service.ts';
-import { type ServiceName, type StackOptions, bootstrapServers, registryUrl } from './stack-options.ts';
+import { type ServiceName, type StackOptions, registryUrl } from './stack-options.ts';
 
 export interface ServiceStatus {
   readonly service: ServiceName;
@@ -46,7 +46,7 @@ export async function stackStatus(options: StackOptions): Promise<ServiceStatus[
     .map((node) => runningPid(node)).filter((pid): pid is number => pid !== undefined);
   const registryPid = runningPid(registryProcess(options));
   return [
-    { service: 'kafka', state: kafkaPids.length > 0 ? 'running' : 'stopped', address: bootstrapServers(options), pids: kafkaPids },
+    { service: 'kafka', state: kafkaPids.length > 0 ? 'running' : 'stopped', address: kafkaAddress(options), pids: kafkaPids },
     { service: 'registry', state: registryPid === undefined ? 'stopped' : 'running', address: registryUrl(options), pids: registryPid === undefined ? [] : [registryPid] },
     { service: 'mariadb', state: 'external', address: `${options.mysql.host}:${options.mysql.port}`, pids: [] },
   ];

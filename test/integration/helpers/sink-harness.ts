@@ -1,0 +1,225 @@
+import Kafka from '@confluentinc/kafka-javascript';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
+import { RegistryClient } from '../../../src/avro/registry-client.ts';
+import { encodeWire } from '../../../src/avro/wire-format.ts';
+import { createTopic } from './kafka-client.ts';
+import { PROJECT_ROOT } from './kms-cli.ts';
+import { uniqueName } from './unique.ts';
+import { isAlive, waitFor } from './wait.ts';
+
+export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
+export const REGISTRY = process.env.KMS_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+
+/** Records carry their own per-partition sequence, so order and completeness can be checked in the table. */
+export const SEQUENCED_SCHEMA = {
+  type: 'record', name: 'sequenced', namespace: 'kms.test',
+  fields: [
+    { name: 'key_field', type: 'string' },
+    { name: 'seq', type: 'long' },
+    { name: 'produced_at', type: 'long' },
+    { name: 'note', type: 'string' },
+    { name: 'amount', type: 'double' },
+  ],
+};
+
+/** A throw-away database and topics for one test file, dropped by `cleanup()`. */
+export class SinkScenario {
+  readonly database = uniqueName('kms_test');
+  readonly topics: string[];
+  readonly partitions: number;
+  readonly registry = new RegistryClient({ url: REGISTRY });
+  #admin: mysql.Connection | undefined;
+  #producer: Kafka.Producer | undefined;
+  readonly #sequence = new Map<string, number>();
+  readonly #sinks: SinkProcess[] = [];
+
+  constructor(topicCount = 1, partitions = 3, prefix = 'kms_t') {
+    this.topics = Array.from({ length: topicCount }, () => uniqueName(prefix));
+    this.partitions = partitions;
+  }
+
+  async setup(): Promise<void> {
+    this.#admin = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', multipleStatements: false });
+    await this.#admin.query(`CREATE DATABASE \`${this.database}\``);
+    for (const topic of this.topics) {
+      await createTopic(BOOTSTRAP, { topic, num_partitions: this.partitions, replication_factor: 1 });
+    }
+  }
+
+  get admin(): mysql.Connection {
+    if (!this.#admin) throw new Error('setup() first');
+    return this.#admin;
+  }
+
+  /** `--set` flags pointing a sink at this scenario. */
+  settings(extra: Record<string, string | number> = {}): string[] {
+    const all: Record<string, string | number> = {
+      'kafka.bootstrap.servers': BOOTSTRAP,
+      'kafka.schema.registry.url': REGISTRY,
+      'kafka.topics': this.topics.join(','),
+      'mysql.url': `jdbc:mysql://127.0.0.1:3306/${this.database}`,
+      'status.port': 0,
+      ...extra,
+    };
+    return Object.entries(all).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+  }
+
+  async producer(): Promise<Kafka.Producer> {
+    if (this.#producer) return this.#producer;
+    const producer = new Kafka.Producer({ 'bootstrap.servers': BOOTSTRAP, 'linger.ms': 5, 'dr_cb': true, 'log_level': 0, 'enable.idempotence': true });
+    await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())));
+    producer.setPollInterval(20);
+    this.#producer = producer;
+    return producer;
+  }
+
+  /** Produces `perPartition` sequenced records into every partition of `topic` and waits for delivery. */
+  async produceSequenced(topic: string, perPartition: number): Promise<void> {
+    const schemaId = await this.registry.register(`${topic}-value`, SEQUENCED_SCHEMA);
+    const type = parseAvroSchema(SEQUENCED_SCHEMA);
+    const messages: { partition: number; key: Buffer; value: Buffer }[] = [];
+    for (let partition = 0; partition < this.partitions; partition++) {
+      const name = `${topic}/${partition}`;
+      const first = this.#sequence.get(name) ?? 0;
+      for (let seq = first; seq < first + perPartition; seq++) {
+        const key = `p${partition}-${seq}`;
+        messages.push({ partition, key: Buffer.from(key), value: encodeWire(schemaId, type.toBuffer({ key_field: key, seq, produced_at: Date.now(), note: `seq=${seq}`, amount: seq / 7 })) });
+      }
+      this.#sequence.set(name, first + perPartition);
+    }
+    await this.produceRaw(topic, messages);
+  }
+
+  /** Produces raw bytes (poison records included) to exact partitions; resolves when all are delivered. */
+  async produceRaw(topic: string, messages: readonly { partition: number; key: Buffer | null; value: Buffer | null }[]): Promise<void> {
+    const producer = await this.producer();
+    let pending = messages.length;
+    let failure: Error | undefined;
+    const delivered = new Promise<void>((resolve) => {
+      const onReport = (error: Kafka.LibrdKafkaError | null): void => {
+        if (error) failure = new Error(error.message);
+        if (--pending === 0) { producer.off('delivery-report', onReport); resolve(); }
+      };
+      producer.on('delivery-report', onReport);
+    });
+    for (const m of messages) {
+      for (;;) {
+        try { producer.produce(topic, m.partition, m.value, m.key); break; } catch { await new Promise((r) => setTimeout(r, 5)); }
+      }
+    }
+    if (messages.length > 0) await delivered;
+    if (failure) throw failure;
+  }
+
+  produced(topic: string, partition: number): number {
+    return this.#sequence.get(`${topic}/${partition}`) ?? 0;
+  }
+
+  startSink(extra: Record<string, string | number> = {}, name = 'sink'): SinkProcess {
+    const sink = new SinkProcess(this.settings(extra), name);
+    this.#sinks.push(sink);
+    return sink;
+  }
+
+  async offsets(topic: string): Promise<Map<number, number>> {
+    const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
+      `SELECT \`partition\`, \`offset\` FROM \`${this.database}\`.kafka_offsets WHERE topic = ?`, [topic]);
+    return new Map(rows.map((r) => [Number(r.partition), Number(r.offset)]));
+  }
+
+  /** Per partition: rows, distinct offsets, and whether seq follows offset order with no hole. */
+  async tableState(topic: string): Promise<Map<number, { rows: number; distinct: number; ordered: boolean; maxSeq: number }>> {
+    const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
+      `SELECT _kafka_partition AS p, _kafka_offset AS o, seq FROM \`${this.database}\`.\`${topic}\` ORDER BY _kafka_partition, _kafka_offset`);
+    const state = new Map<number, { rows: number; distinct: number; ordered: boolean; maxSeq: number }>();
+    const lastSeq = new Map<number, number>();
+    const seen = new Map<number, Set<number>>();
+    for (const r of rows) {
+      const p = Number(r.p);
+      const s = state.get(p) ?? { rows: 0, distinct: 0, ordered: true, maxSeq: -1 };
+      s.rows++;
+      const offsets = seen.get(p) ?? new Set<number>();
+      offsets.add(Number(r.o));
+      seen.set(p, offsets);
+      s.distinct = offsets.size;
+      const previous = lastSeq.get(p) ?? -1;
+      if (Number(r.seq) !== previous + 1) s.ordered = false;
+      lastSeq.set(p, Number(r.seq));
+      s.maxSeq = Math.max(s.maxSeq, Number(r.seq));
+      state.set(p, s);
+    }
+    return state;
+  }
+
+  async deadLetters(topic: string): Promise<mysql.RowDataPacket[]> {
+    const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
+      `SELECT \`partition\`, \`offset\`, error_kind, error_message, record_key, record_value FROM \`${this.database}\`.kafka_dead_letters WHERE topic = ? ORDER BY \`partition\`, \`offset\``, [topic]);
+    return rows;
+  }
+
+  /** Waits until every partition's stored offset reached `expected(partition)`. */
+  async waitForOffsets(topic: string, expected: (partition: number) => number, timeoutMs = 60_000): Promise<void> {
+    await waitFor(`offsets of ${topic}`, async () => {
+      const offsets = await this.offsets(topic).catch(() => new Map<number, number>());
+      for (let p = 0; p < this.partitions; p++) if ((offsets.get(p) ?? -1) < expected(p)) return false;
+      return true;
+    }, { timeoutMs, intervalMs: 250 });
+  }
+
+  async cleanup(): Promise<void> {
+    for (const sink of this.#sinks) await sink.kill('SIGKILL');
+    if (this.#producer) await new Promise<void>((resolve) => this.#producer!.disconnect(() => resolve()));
+    if (this.#admin) {
+      await this.#admin.query(`DROP DATABASE IF EXISTS \`${this.database}\``);
+      await this.#admin.end();
+    }
+  }
+}
+
+/** A real sink process (`node src/main.ts run`), its output captured for assertions. */
+export class SinkProcess {
+  readonly child: ChildProcess;
+  readonly name: string;
+  output = '';
+  exitCode: number | null | undefined;
+  readonly exited: Promise<number | null>;
+
+  constructor(settings: string[], name: string) {
+    this.name = name;
+    this.child = spawn(process.execPath, [join(PROJECT_ROOT, 'src', 'main.ts'), 'run', ...settings], {
+      cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env },
+    });
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { this.output += chunk; });
+    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { this.output += chunk; });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => { this.exitCode = code; resolve(code); }));
+  }
+
+  get pid(): number { return this.child.pid!; }
+  get running(): boolean { return this.exitCode === undefined && isAlive(this.pid); }
+
+  /** Parsed JSON log lines. */
+  logs(): Record<string, unknown>[] {
+    return this.output.split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l); } catch { return {}; } });
+  }
+
+  async waitForLog(what: string, predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 30_000): Promise<void> {
+    await waitFor(`${this.name}: ${what}`, () => this.logs().some(predicate), { timeoutMs });
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<number | null> {
+    if (this.exitCode !== undefined) return this.exitCode;
+    this.child.kill(signal);
+    return this.exited;
+  }
+
+  rssMb(): number {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    } catch { return 0; }
+  }
+}
