@@ -1,0 +1,125 @@
+import Kafka from '@confluentinc/kafka-javascript';
+
+/** Small promise wrappers over the native client's callback API, for tests that talk to a real broker. */
+
+export interface TestRecord {
+  readonly key: string;
+  readonly value: string | Buffer;
+}
+
+export interface ConsumedRecord {
+  readonly key: string;
+  /** The value as UTF-8 text; `bytes` holds it as received. */
+  readonly value: string;
+  readonly bytes: Buffer;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export async function createTopic(bootstrapServers: string, topic: Kafka.NewTopic, timeoutMs = 30_000): Promise<void> {
+  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': bootstrapServers, 'client.id': 'kms-test-admin', 'log_level': 0 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      admin.createTopic(topic, timeoutMs, (error) => (error ? reject(error) : resolve()));
+    });
+  } finally {
+    admin.disconnect();
+  }
+}
+
+export async function deleteTopic(bootstrapServers: string, topic: string, timeoutMs = 30_000): Promise<void> {
+  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': bootstrapServers, 'client.id': 'kms-test-admin', 'log_level': 0 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      admin.deleteTopic(topic, timeoutMs, (error) => (error ? reject(error) : resolve()));
+    });
+  } finally {
+    admin.disconnect();
+  }
+}
+
+export async function describeTopic(bootstrapServers: string, topic: string, timeoutMs = 10_000): Promise<Kafka.TopicDescription> {
+  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': bootstrapServers, 'client.id': 'kms-test-admin', 'log_level': 0 });
+  try {
+    const [description] = await new Promise<Kafka.TopicDescription[]>((resolve, reject) => {
+      admin.describeTopics([topic], { timeout: timeoutMs }, (error, result) => (error ? reject(error) : resolve(result)));
+    });
+    if (description === undefined) throw new Error(`no description for topic ${topic}`);
+    if (description.error) throw description.error;
+    return description;
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** Produces every record and resolves once each one has a successful delivery report. */
+export async function produceAll(bootstrapServers: string, topic: string, records: readonly TestRecord[],
+  config: Partial<Kafka.ProducerGlobalConfig> = {}, timeoutMs = 60_000): Promise<void> {
+  const producer = new Kafka.Producer({
+    'bootstrap.servers': bootstrapServers,
+    'client.id': 'kms-test-producer',
+    'dr_cb': true,
+    'log_level': 0,
+    ...config,
+  });
+  await new Promise<void>((resolve, reject) => producer.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let delivered = 0;
+      const timer = setTimeout(() => reject(new Error(`only ${delivered} of ${records.length} records delivered to ${topic}`)), timeoutMs);
+      producer.on('delivery-report', (error) => {
+        if (error) { clearTimeout(timer); reject(error); return; }
+        if (++delivered === records.length) { clearTimeout(timer); resolve(); }
+      });
+      producer.setPollInterval(50);
+      for (const record of records) producer.produce(topic, null, Buffer.from(record.value), record.key);
+    });
+  } finally {
+    await disconnect(producer);
+  }
+}
+
+/**
+ * Reads partitions 0..partitions-1 of `topic` from the beginning with a fresh consumer (manual assignment,
+ * no commits) until `expected` records arrived. Rejects with what it got so far when the time is up.
+ */
+export async function consumeAll(bootstrapServers: string, topic: string, partitions: number, expected: number,
+  timeoutMs = 60_000): Promise<ConsumedRecord[]> {
+  const consumer = new Kafka.KafkaConsumer({
+    'bootstrap.servers': bootstrapServers,
+    'group.id': `kms-test-${topic}`,
+    'client.id': 'kms-test-consumer',
+    'enable.auto.commit': false,
+    'log_level': 0,
+  }, { 'auto.offset.reset': 'earliest' });
+  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())));
+  try {
+    consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })));
+    consumer.setDefaultConsumeTimeout(500);
+    const received: ConsumedRecord[] = [];
+    const deadline = Date.now() + timeoutMs;
+    while (received.length < expected) {
+      if (Date.now() > deadline) throw new Error(`consumed ${received.length} of ${expected} records from ${topic} in ${timeoutMs} ms`);
+      const batch = await new Promise<Kafka.Message[]>((resolve, reject) => {
+        consumer.consume(100, (error, messages) => (error ? reject(error) : resolve(messages)));
+      });
+      for (const message of batch) {
+        const bytes = message.value ?? Buffer.alloc(0);
+        received.push({
+          key: message.key === undefined || message.key === null ? '' : message.key.toString(),
+          value: bytes.toString(),
+          bytes,
+          partition: message.partition,
+          offset: message.offset,
+        });
+      }
+    }
+    return received;
+  } finally {
+    await disconnect(consumer);
+  }
+}
+
+function disconnect(client: Kafka.Producer | Kafka.KafkaConsumer): Promise<void> {
+  return new Promise((resolve) => { client.disconnect(() => resolve()); });
+}
