@@ -4,6 +4,8 @@ import { registerStackCommand } from './cli/stack-command.ts';
 import { registerTestCommand } from './cli/test-command.ts';
 import { registerProvisionCommand } from './cli/provision-command.ts';
 import { registerProduceCommand } from './cli/produce-command.ts';
+import { registerVerifyCommand } from './cli/verify-command.ts';
+import { registerStatusCommand } from './cli/status-command.ts';
 import { registerRunCommands } from './cli/run-command.ts';
 
 const program = new Command('kms')
@@ -16,6 +18,8 @@ registerStackCommand(program);
 registerTestCommand(program);
 registerProvisionCommand(program);
 registerProduceCommand(program);
+registerVerifyCommand(program);
+registerStatusCommand(program);
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage. One line, no stack trace. */
 try {

@@ -2,7 +2,7 @@
  * Option-argument parsers shared by the tool commands. Commander turns an InvalidArgumentError into
  * "error: option '--records <n>' argument 'x' is invalid. <reason>" and exit code 2.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 /** Whole number within [min, max]; `1e6` and `1_000_000` are accepted for record counts. */
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
@@ -27,4 +27,14 @@ export function nameList(text: string): string[] {
   const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
   if (names.length === 0) throw new InvalidArgumentError('expected one or more comma-separated names');
   return names;
+}
+
+/**
+ * A usage mistake as one line, `kms: <what> (see kms <command> --help)`, like every other error of the
+ * CLI, instead of commander's "error: ..." followed by the whole help text.
+ */
+export function oneLineUsageErrors(command: Command): Command {
+  return command.showHelpAfterError(false).configureOutput({
+    outputError: (text, write) => write(`kms: ${text.trim().replace(/^error: /, '')} (see kms ${command.name()} --help)\n`),
+  });
 }

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { SinkError } from '../errors.ts';
 import { formatProduceSummary, produce } from '../tools/produce.ts';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options.ts';
-import { nameList, positiveNumber, wholeNumber } from './flag-parsers.ts';
+import { nameList, positiveNumber, wholeNumber, oneLineUsageErrors } from './flag-parsers.ts';
 
 interface ProduceFlags extends ConfigFlags {
-  records: number;
+  records?: number;
   topics?: string[];
   rate?: number;
   concurrency?: number;
@@ -30,15 +30,17 @@ Other fields get random values of their Avro type (logical types included).
 Value schema: --schemas <file> if given, else the registry's latest <topic>-value (run kms provision first).`;
 
 export function registerProduceCommand(program: Command): void {
-  withConfigOptions(program.command('produce'))
+  oneLineUsageErrors(withConfigOptions(program.command('produce')))
     .description('send random Avro records (Confluent wire format) to the topics, with a progress bar')
-    .requiredOption('-n, --records <n>', 'records PER TOPIC', wholeNumber(0))
+    .option('-n, --records <n>', 'records PER TOPIC (required)', wholeNumber(0))
     .option('--topics <a,b>', 'topics to fill (default: kafka.topics)', nameList)
     .option('--rate <r>', 'at most r records per second over all topics (default: as fast as possible)', positiveNumber)
     .option('--concurrency <c>', 'producer clients; each topic goes through one (default 1, at most one per topic)', wholeNumber(1, 64))
     .option('--schemas <file>', 'schema file to register and use instead of the registry\'s latest schemas')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: ProduceFlags) => {
+      // Checked here, not as a required option: commander would report it before an unknown flag.
+      if (flags.records === undefined) throw new SinkError('USAGE', 'produce needs --records <n> (records per topic), e.g. kms produce --records 300');
       const config = configFrom(flags);
       const abort = new AbortController();
       // Ctrl-C stops producing; what was queued is still delivered and the summary printed.

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { provision, DEFAULT_PARTITIONS } from '../tools/provision.ts';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options.ts';
-import { wholeNumber } from './flag-parsers.ts';
+import { wholeNumber, oneLineUsageErrors } from './flag-parsers.ts';
 
 interface ProvisionFlags extends ConfigFlags {
   schemas?: string;
@@ -21,12 +21,12 @@ The schema file maps each topic to its Avro record schema: {"topics": {"<topic>"
 Topics come from kafka.topics; each needs a schema in the file. Running it again changes nothing.`;
 
 export function registerProvisionCommand(program: Command): void {
-  withConfigOptions(program.command('provision'))
+  oneLineUsageErrors(withConfigOptions(program.command('provision')))
     .description('create topics, register schemas, create the database, bookkeeping tables and one table per topic (idempotent)')
     .option('--schemas <file>', 'schema file (default: config/seed-schemas.json)')
     .option('--partitions <n>', `partitions per topic (default: ${DEFAULT_PARTITIONS})`, wholeNumber(1, 10_000))
     .option('--replication <n>', 'replication factor (default: min(3, brokers in the cluster))', wholeNumber(1, 100))
-    .option('--reset', 'delete and recreate the topics, drop their tables, offset rows and dead letters (destroys data)')
+    .option('--reset', 'delete and recreate the topics, drop their tables, offset rows and dead letters (destroys data; stop the sink first)')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: ProvisionFlags) => {
       const config = configFrom(flags);

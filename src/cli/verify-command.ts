@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatVerify, verify, waitLine } from '../tools/verify.ts';
 import { configFrom, withConfigOptions, type ConfigFlags } from './config-options.ts';
-import { positiveNumber } from './flag-parsers.ts';
+import { positiveNumber, oneLineUsageErrors } from './flag-parsers.ts';
 
 interface VerifyFlags extends ConfigFlags {
   wait?: boolean;
@@ -10,8 +10,8 @@ interface VerifyFlags extends ConfigFlags {
 
 const EXAMPLES = `
 Examples:
-  kms verify                      check now; exit code 0 only when every partition matches
-  kms verify --wait --timeout 300 wait up to 5 minutes for the sink to catch up
+  kms verify                         check now; exit code 0 only when every partition matches
+  kms verify --wait --timeout 300    wait up to 5 minutes for the sink to catch up
 
 A partition matches when
   stored (kafka_offsets.offset of group-<topic>) == end (Kafka end offset), and
@@ -23,7 +23,7 @@ Assumes offsets without gaps (no compaction, no transactions), true for topics f
 const WAIT_LINE_EVERY_MS = 5_000;
 
 export function registerVerifyCommand(program: Command): void {
-  withConfigOptions(program.command('verify'))
+  oneLineUsageErrors(withConfigOptions(program.command('verify')))
     .description('prove exactly-once: compare Kafka end offsets, kafka_offsets and table rows per partition')
     .option('--wait', 'poll until every partition matches or --timeout passes')
     .option('--timeout <seconds>', 'how long --wait waits', positiveNumber, 120)
