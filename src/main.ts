@@ -7,6 +7,7 @@ import { registerProduceCommand } from './cli/produce-command.ts';
 import { registerVerifyCommand } from './cli/verify-command.ts';
 import { registerStatusCommand } from './cli/status-command.ts';
 import { registerRunCommands } from './cli/run-command.ts';
+import { registerDemoCommand } from './cli/demo-command.ts';
 
 const program = new Command('kms')
   .description('kafka-mysql-sink: exactly-once, partition-parallel Avro sink from Kafka into MySQL / MariaDB')
@@ -14,6 +15,7 @@ const program = new Command('kms')
   .exitOverride();
 
 registerRunCommands(program);
+registerDemoCommand(program);
 registerStackCommand(program);
 registerTestCommand(program);
 registerProvisionCommand(program);

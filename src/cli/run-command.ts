@@ -12,7 +12,7 @@ import { isAlive, readPid, tailOf } from '../stack/process-control.ts';
 import { type ConfigFlags, configFrom, withConfigOptions } from './config-options.ts';
 import { projectRoot } from './project-root.ts';
 
-interface BackgroundFlags extends ConfigFlags { pidFile?: string; logFile?: string }
+export interface BackgroundFlags extends ConfigFlags { pidFile?: string; logFile?: string }
 
 export function defaultPidFile(): string { return join(projectRoot(), '.run', 'sink.pid'); }
 export function defaultLogFile(): string { return join(projectRoot(), '.run', 'sink.log'); }
@@ -69,14 +69,14 @@ async function runForeground(flags: ConfigFlags): Promise<void> {
   log.flush(() => process.exit(0));
 }
 
-async function startBackground(flags: BackgroundFlags): Promise<void> {
+export async function startBackground(flags: BackgroundFlags): Promise<number> {
   configFrom(flags); // fail here, in the foreground, on a bad configuration
   const pidFile = resolve(flags.pidFile ?? defaultPidFile());
   const logFile = resolve(flags.logFile ?? defaultLogFile());
   const running = readPid(pidFile);
   if (running !== undefined && isAlive(running)) {
     console.log(`sink already running, pid ${running} (${pidFile})`);
-    return;
+    return running;
   }
   mkdirSync(dirname(pidFile), { recursive: true });
   mkdirSync(dirname(logFile), { recursive: true });
@@ -97,6 +97,7 @@ async function startBackground(flags: BackgroundFlags): Promise<void> {
     throw new SinkError('USAGE', `sink exited during start-up; log: ${logFile}\n${tailOf(logFile, 3)}`);
   }
   console.log(`sink started, pid ${child.pid}; log: ${logFile}`);
+  return child.pid!;
 }
 
 export async function stopBackground(pidFile: string, timeoutMs: number): Promise<boolean> {
