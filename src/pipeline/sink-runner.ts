@@ -2,7 +2,7 @@ import type { SinkConfig } from '../config/index.ts';
 import { groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError, isSinkError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { RegistryClient } from '../avro/registry-client.ts';
+import { RegistryClient, networkReason } from '../avro/registry-client.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
 import { isAccessDenied, isTransientDbError } from '../sink/db-errors.ts';
@@ -39,7 +39,8 @@ export class SinkRunner {
     this.config = config;
     this.#log = log;
     this.#pool = createPool(config);
-    this.#pool.pool.on('connection', (connection) => { connection.query(SESSION_SETUP); });
+    // A connection killed before its set-up ran fails its first real query too, which is retried.
+    this.#pool.pool.on('connection', (connection) => { connection.query(SESSION_SETUP, () => {}); });
     this.#offsets = new OffsetStore(this.#pool, config.sink.offsetsTable, config.sink.deadLetterTable);
     this.#tables = new TableManager(this.#pool, {
       autoCreate: config.sink.autoCreate, autoEvolve: config.sink.autoEvolve, provenance: config.sink.provenanceColumns,
@@ -63,10 +64,10 @@ export class SinkRunner {
         throw error;
       }
     });
-    await this.#offsets.ensureTables();
+    await this.#waitFor('database', 'kafka_offsets / kafka_dead_letters', () => this.#offsets.ensureTables());
     await this.#waitFor('schema registry', this.#registry.url, async () => {
       const response = await fetch(`${this.#registry.url}/subjects`, { signal: AbortSignal.timeout(5_000) })
-        .catch((error: unknown) => { throw new SinkError('REGISTRY_UNAVAILABLE', describeError(error), { retriable: true }); });
+        .catch((error: unknown) => { throw new SinkError('REGISTRY_UNAVAILABLE', networkReason(error, 5_000), { retriable: true }); });
       if (!response.ok) throw new SinkError('REGISTRY_UNAVAILABLE', `HTTP ${response.status}`, { retriable: response.status >= 500 });
     });
     for (const topic of this.config.kafka.topics) {

@@ -1,0 +1,52 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RowDataPacket } from 'mysql2/promise';
+import { SinkScenario } from './helpers/sink-harness.ts';
+
+/** Lost connections mid-transaction (as in a server restart or a failover) roll back and retry the batch. */
+const scenario = new SinkScenario(1, 3);
+before(() => scenario.setup());
+after(() => scenario.cleanup());
+
+test('killing the sink\'s database connections mid-run loses and duplicates nothing', async () => {
+  const topic = scenario.topics[0]!;
+  const sink = scenario.startSink({ 'sink.batch.max.records': 100, 'sink.retry.initial.ms': 20 });
+  const retried = (): boolean => sink.logs().some((l) => l.msg === 'transient failure, batch rolled back; retrying');
+  await scenario.produceSequenced(topic, 1_000);
+  await scenario.waitForOffsets(topic, () => 1_000, 60_000);
+  let killed = 0;
+  let producing = true;
+  // Kill every busy connection of the sink, again and again, while records keep coming.
+  const killer = (async () => {
+    while (producing) {
+      const [connections] = await scenario.admin.query<RowDataPacket[]>(
+        'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ?', ['consumer', scenario.database]);
+      for (const { id } of connections) {
+        await scenario.admin.query(`KILL CONNECTION ${Number(id)}`).catch(() => {});
+        killed++;
+      }
+      await sleep(5);
+    }
+  })();
+  // Until some kill has hit a batch in flight (the retry is logged), for 30 rounds at least.
+  for (let round = 0; round < 30 || (round < 300 && !retried()); round++) {
+    await scenario.produceSequenced(topic, 500);
+    await sleep(50);
+  }
+  producing = false;
+  await killer;
+  const total = scenario.produced(topic, 0);
+  await scenario.waitForOffsets(topic, () => total, 120_000);
+  assert.ok(killed > 0, 'some connections were killed while the sink worked');
+  assert.ok(retried(), `the retry was logged (${killed} kills)\n${sink.output.slice(-3000)}`);
+  assert.equal(await sink.kill('SIGTERM'), 0);
+
+  const offsets = await scenario.offsets(topic);
+  const state = await scenario.tableState(topic);
+  for (let p = 0; p < 3; p++) {
+    assert.equal(offsets.get(p), total);
+    assert.deepEqual(state.get(p), { rows: total, distinct: total, ordered: true, maxSeq: total - 1 });
+  }
+  assert.equal((await scenario.deadLetters(topic)).length, 0);
+});
