@@ -16,7 +16,8 @@ export function fetchClusterMetadata(bootstrapServers: string, timeoutMs = 5_000
   return new Promise<ClusterMetadata>((resolve, reject) => {
     producer.connect({ timeout: timeoutMs }, (connectError) => {
       if (connectError) {
-        producer.disconnect(() => reject(connectError));
+        // A failed connect leaves the client disconnected; disconnect() would throw from this callback.
+        reject(connectError);
         return;
       }
       producer.getMetadata({ timeout: timeoutMs }, (error, metadata) => {
