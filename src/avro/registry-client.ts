@@ -43,7 +43,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function networkReason(error: unknown, timeoutMs: number): string {
+export function networkReason(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `no answer within ${timeoutMs} ms`;
   }

@@ -61,7 +61,12 @@ async function runForeground(flags: ConfigFlags): Promise<void> {
   });
   const server = config.status.port > 0 ? await startStatusServer(runner, config.status.host, config.status.port) : undefined;
   if (server) log.info({ url: `http://${config.status.host}:${config.status.port}/` }, 'status page, /metrics, /healthz');
-  await runner.start();
+  try {
+    await runner.start();
+  } catch (error) {
+    // SIGTERM while start-up still waits for a service ends that wait: a requested stop, not a failure.
+    if (!runner.stopping) throw error;
+  }
   await done;
   server?.close();
   log.info('kafka-mysql-sink stopped');

@@ -22,7 +22,7 @@ import {
   type SinkConfig,
 } from './schema.ts';
 import { suggestKey } from './suggest.ts';
-import { renderTemplate, tableNameProblem } from './templates.ts';
+import { groupIdProblem, renderTemplate, tableNameProblem } from './templates.ts';
 import { parseValue, type ConfigValue } from './values.ts';
 
 export interface LoadConfigOptions {
@@ -204,7 +204,12 @@ function crossCheck(values: ReadonlyMap<string, ConfigValue>, effective: Readonl
   };
   reserve(values.get('sink.offsets.table') as string, at('sink.offsets.table'), false);
   reserve(values.get('sink.deadletter.table') as string, at('sink.deadletter.table'), false);
+  const groupKey = 'kafka.group.id.template';
   for (const topic of list('kafka.topics')) {
+    const groupProblem = groupIdProblem(renderTemplate(values.get(groupKey) as string, topic));
+    if (groupProblem !== undefined) {
+      problems.push(formatProblem({ key: groupKey, value: values.get(groupKey) as string, source: raw(groupKey).source, problem: `${groupProblem} for topic ${JSON.stringify(topic)}`, fix: `set a shorter template, e.g. ${KEY_SPECS.get(groupKey)!.default}` }));
+    }
     const table = renderTemplate(template, topic);
     const problem = tableNameProblem(table);
     if (problem !== undefined) {

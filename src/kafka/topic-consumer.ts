@@ -5,6 +5,8 @@ import type { KafkaRecord } from '../pipeline/kafka-record.ts';
 
 const ERR_ASSIGN_PARTITIONS = -175;
 const ERR_REVOKE_PARTITIONS = -174;
+/** librdkafka reports one failure hundreds of times a second while a broker is down: one line per this. */
+const CLIENT_ERROR_LOG_INTERVAL_MS = 30_000;
 
 /** The callback API has these; its TypeScript types do not (yet). */
 interface CooperativeConsumer extends Kafka.KafkaConsumer {
@@ -48,6 +50,7 @@ export class TopicConsumer {
   #rebalances: Promise<void> = Promise.resolve();
   #consuming = false;
   #loopDone: Promise<void> = Promise.resolve();
+  readonly #clientErrors = new Map<string, { at: number; suppressed: number }>();
 
   constructor(options: TopicConsumerOptions, handlers: TopicConsumerHandlers, log: Logger) {
     this.options = options;
@@ -66,11 +69,26 @@ export class TopicConsumer {
       // Bounded prefetch: the partition queues are the buffer, librdkafka's only needs to hide latency.
       'queued.max.messages.kbytes': Number(options.extra['queued.max.messages.kbytes'] ?? 8192),
       'queued.min.messages': Number(options.extra['queued.min.messages'] ?? 20000),
+      // Once its fetch queue went over the thresholds librdkafka waits this long before fetching again
+      // (default 1 s): every backpressure resume then left the writer idle for up to a second.
+      'fetch.queue.backoff.ms': Number(options.extra['fetch.queue.backoff.ms'] ?? 20),
       'socket.keepalive.enable': true,
       'log.connection.close': false,
       'rebalance_cb': (error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]) => this.#onRebalance(error, assignment),
     } as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'earliest' }) as CooperativeConsumer;
-    this.#consumer.on('event.error', (error) => this.#log.warn({ err: describeError(error) }, 'kafka client error'));
+    this.#consumer.on('event.error', (error) => this.#clientError(describeError(error)));
+  }
+
+  /** One WARN per distinct client error per interval, with how many were suppressed since the last one. */
+  #clientError(err: string): void {
+    const now = Date.now();
+    const seen = this.#clientErrors.get(err);
+    if (seen !== undefined && now - seen.at < CLIENT_ERROR_LOG_INTERVAL_MS) {
+      seen.suppressed++;
+      return;
+    }
+    this.#clientErrors.set(err, { at: now, suppressed: 0 });
+    this.#log.warn({ err, ...(seen?.suppressed ? { repeated: seen.suppressed } : {}) }, 'kafka client error');
   }
 
   /** Connects (metadata round trip); an unreachable cluster fails with KAFKA_UNAVAILABLE (retriable). */
@@ -163,6 +181,9 @@ export class TopicConsumer {
       if (code === ERR_ASSIGN_PARTITIONS) {
         const offsets = await this.#handlers.onAssign(partitions);
         this.#consumer.incrementalAssign(partitions.map((partition) => ({ topic: this.options.topic, partition, offset: offsets.get(partition)! })));
+        // librdkafka keeps a pause across unassign and assign: a partition revoked while its queue was
+        // full would come back paused, and its new pipeline (which never paused it) would never resume it.
+        if (partitions.length > 0) this.#consumer.resume(partitions.map((partition) => ({ topic: this.options.topic, partition })));
         this.#log.info({ partitions, offsets: Object.fromEntries(offsets) }, 'partitions assigned');
       } else if (code === ERR_REVOKE_PARTITIONS) {
         await this.#handlers.onRevoke(partitions, lost);
