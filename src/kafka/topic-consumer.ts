@@ -35,6 +35,8 @@ export interface TopicConsumerHandlers {
   onRevoke(partitions: number[], lost: boolean): Promise<void>;
   /** Records of one partition, in offset order. */
   onRecords(partition: number, records: KafkaRecord[]): void;
+  /** A rebalance could not be handled: the topic makes no progress until the cause is fixed. */
+  onFailure(message: string): void;
 }
 
 /**
@@ -193,7 +195,8 @@ export class TopicConsumer {
         this.#log.error({ err: describeError(error) }, 'rebalance error');
       }
     }).catch((failure: unknown) => {
-      this.#log.error({ err: describeError(failure) }, 'rebalance handling failed');
+      this.#log.error({ err: describeError(failure) }, 'rebalance handling failed; this topic makes no progress until restarted');
+      this.#handlers.onFailure(`rebalance of ${this.options.topic} failed: ${describeError(failure)}`);
     });
   }
 }

@@ -34,6 +34,8 @@ export class SinkRunner {
   readonly #consumers: TopicConsumer[] = [];
   readonly #pipelines = new Map<string, PartitionPipeline>();
   #stopping = false;
+  /** Failures outside any partition pipeline (e.g. a rebalance that could not be handled). */
+  readonly failures: string[] = [];
 
   constructor(config: SinkConfig, log: Logger) {
     this.config = config;
@@ -150,6 +152,7 @@ export class SinkRunner {
         }));
       },
       onRecords: (partition, records) => this.#pipelines.get(key(partition))?.accept(records),
+      onFailure: (message) => this.failures.push(message),
     }, this.#log);
     return consumer;
   }

@@ -23,9 +23,9 @@ export function startStatusServer(runner: SinkRunner, host: string, port: number
     } else if (path === '/healthz') {
       const partitions = partitionStatuses(runner);
       const failed = partitions.filter((p) => p.state === 'failed');
-      const healthy = failed.length === 0 && !runner.stopping;
+      const healthy = failed.length === 0 && runner.failures.length === 0 && !runner.stopping;
       response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', partitions: partitions.length, failed }));
+      response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', partitions: partitions.length, failed, errors: runner.failures }));
     } else if (path === '/status.json') {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(partitionStatuses(runner)));
