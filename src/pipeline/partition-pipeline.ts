@@ -130,7 +130,9 @@ export class PartitionPipeline {
   async #run(): Promise<void> {
     try {
       for (;;) {
-        await this.#queue.whenNotEmpty();
+        // A stop that came while a batch was being written had no waiter to interrupt: waiting for
+        // records now would never end (accept() takes none once stopping) and hang the revoke with it.
+        if (!this.#stopping) await this.#queue.whenNotEmpty();
         if (this.#stopping && (!this.#drainOnStop || this.#queue.length === 0)) break;
         if (!this.#stopping && this.#options.lingerMs > 0 && this.#queue.length < this.#options.batchMaxRecords) {
           await sleep(this.#options.lingerMs);
@@ -142,6 +144,12 @@ export class PartitionPipeline {
         await this.#write(records);
       }
     } catch (error) {
+      if (this.#stopping && !this.#drainOnStop) {
+        // Released (revoked or lost) while its last batch failed: nothing was committed and the next
+        // owner starts from the stored offset. Not a failure of the partition.
+        this.#log.warn({ err: describeError(error) }, 'batch in flight abandoned while the partition was released');
+        return;
+      }
       this.#failure = error as Error;
       this.#queue.clear();
       this.#log.error({ err: describeError(error), code: isSinkError(error) ? error.code : undefined },
@@ -195,6 +203,9 @@ export class PartitionPipeline {
     // order and pass through `stored` contiguously; the re-delivery after it is dropped by `accept`.
     this.#queue.clear();
     this.#lastAccepted = stored - 1;
+    // Revoked or lost meanwhile: this pipeline writes nothing more, and a lost partition is already
+    // unassigned (seeking it fails, and would report a healthy partition as stopped).
+    if (this.#stopping) return;
     await this.#control.seek(stored);
     this.#maybeResume();
   }

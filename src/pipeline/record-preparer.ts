@@ -42,7 +42,8 @@ export class RecordPreparer {
           throw new SinkError('VALUE_REJECTED', 'tombstone (null value): nothing to insert in insert mode');
         }
         const decoded = this.#decoder.decodeIfKnown(record.value) ?? await this.#decoder.decode(record.value);
-        const model = await this.#modelFor(decoded.schemaId, decoded.type);
+        // Known schema: no await, so a batch is prepared without a microtask hop per record.
+        const model = this.#models.get(decoded.schemaId) ?? await this.#modelFor(decoded.schemaId, decoded.type);
         const row = model.toRow(decoded.value, { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null });
         if (current === undefined || current.model !== model) {
           current = { table: this.#options.table, model, records: [], rows: [] };

@@ -7,7 +7,7 @@ import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
 import { isAccessDenied, isTransientDbError } from '../sink/db-errors.ts';
 import { OffsetStore, type PartitionRef } from '../sink/offset-store.ts';
-import { createPool, SESSION_SETUP, type Pool } from '../sink/pool.ts';
+import { createPool, MARIADB_SESSION_SETUP, SESSION_SETUP, type Pool } from '../sink/pool.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from '../status/metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
@@ -42,7 +42,10 @@ export class SinkRunner {
     this.#log = log;
     this.#pool = createPool(config);
     // A connection killed before its set-up ran fails its first real query too, which is retried.
-    this.#pool.pool.on('connection', (connection) => { connection.query(SESSION_SETUP, () => {}); });
+    this.#pool.pool.on('connection', (connection) => {
+      connection.query(SESSION_SETUP, () => {});
+      connection.query(MARIADB_SESSION_SETUP, () => {});
+    });
     this.#offsets = new OffsetStore(this.#pool, config.sink.offsetsTable, config.sink.deadLetterTable);
     this.#tables = new TableManager(this.#pool, {
       autoCreate: config.sink.autoCreate, autoEvolve: config.sink.autoEvolve, provenance: config.sink.provenanceColumns,

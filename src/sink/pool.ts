@@ -31,5 +31,13 @@ export function createPool(config: SinkConfig, database: string | null = config.
   });
 }
 
+/**
+ * MariaDB only (MySQL rejects the name, and the error is ignored): a connection idle inside a
+ * transaction for this long is closed by the server, rolling it back. Our transactions never idle
+ * between statements; a frozen or partitioned-away owner (SIGSTOP, network cut) would otherwise hold
+ * its partition's offset row lock for hours and stall the new owner.
+ */
+export const MARIADB_SESSION_SETUP = 'SET SESSION idle_transaction_timeout = 60';
+
 /** Applied once per new connection: strict SQL mode and a short lock wait so fencing contention surfaces fast. */
 export const SESSION_SETUP = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = 10";
