@@ -7,6 +7,7 @@ import { registerProduceCommand } from './cli/produce-command.ts';
 import { registerVerifyCommand } from './cli/verify-command.ts';
 import { registerStatusCommand } from './cli/status-command.ts';
 import { registerRunCommands } from './cli/run-command.ts';
+import { registerBenchCommand } from './cli/bench-command.ts';
 import { registerDemoCommand } from './cli/demo-command.ts';
 
 const program = new Command('kms')
@@ -22,6 +23,7 @@ registerProvisionCommand(program);
 registerProduceCommand(program);
 registerVerifyCommand(program);
 registerStatusCommand(program);
+registerBenchCommand(program);
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage. One line, no stack trace. */
 try {
