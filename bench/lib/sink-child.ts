@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../src/cli/project-root.ts';
 import { cpuSecondsOf, memoryOf } from './proc.ts';
+import { SINK_NODE_FLAGS } from '../../src/cli/sink-node-flags.ts';
 
 export interface SinkChildOptions {
   readonly name: string;
@@ -38,7 +39,8 @@ export class SinkChild {
     const out = openSync(options.logFile, 'a');
     this.spawnedAtEpoch = Date.now();
     this.spawnedAt = performance.now();
-    this.child = spawn(process.execPath, [...(options.nodeFlags ?? []), join(projectRoot(), 'src', 'main.ts'), 'run', ...options.args], {
+    // The product's own V8 limits first (as `kms run` / `kms start` use them); extra flags override them.
+    this.child = spawn(process.execPath, [...SINK_NODE_FLAGS, ...(options.nodeFlags ?? []), join(projectRoot(), 'src', 'main.ts'), 'run', ...options.args], {
       cwd: projectRoot(), stdio: ['ignore', out, out], env: process.env,
     });
     closeSync(out);

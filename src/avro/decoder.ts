@@ -8,7 +8,7 @@
  */
 import type { Type } from 'avsc';
 import { SinkError, describeError } from '../errors.ts';
-import { decodeWireHeader } from './wire-format.ts';
+import { HEADER_LENGTH, MAGIC_BYTE, decodeWireHeader } from './wire-format.ts';
 
 export type SchemaLookup = (schemaId: number) => Promise<Type>;
 
@@ -53,10 +53,25 @@ export class RecordDecoder {
    * `decode`). Throws like `decode` otherwise. Saves a promise per record on the hot path.
    */
   decodeIfKnown(buf: Buffer | null | undefined): DecodedRecord | undefined {
-    const { schemaId, payload } = decodeWireHeader(buf);
+    // Hot path: read the header in place instead of slicing a payload view per record.
+    if (buf === null || buf === undefined || buf.length < HEADER_LENGTH || buf[0] !== MAGIC_BYTE) {
+      decodeWireHeader(buf); // throws the precise WIRE_FORMAT error
+    }
+    const schemaId = buf!.readUInt32BE(1);
     const type = this.#types.get(schemaId);
     if (type === undefined) return undefined;
-    return { schemaId, type, value: decodePayload(type, schemaId, payload) };
+    let decoded: { value: unknown; offset: number };
+    try {
+      decoded = type.decode(buf!, HEADER_LENGTH);
+    } catch {
+      // Garbled body: the strict decoder throws DECODE_FAILED with the precise reason.
+      return { schemaId, type, value: decodePayload(type, schemaId, buf!.subarray(HEADER_LENGTH)) };
+    }
+    if (decoded.offset !== buf!.length) {
+      // Truncated (offset -1) or trailing bytes: let the strict decoder word the error.
+      return { schemaId, type, value: decodePayload(type, schemaId, buf!.subarray(HEADER_LENGTH)) };
+    }
+    return { schemaId, type, value: decoded.value };
   }
 
   /** Decodes a message key; a missing key (null / undefined) is null, not an error. */

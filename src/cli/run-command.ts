@@ -11,6 +11,7 @@ import { startStatusServer } from '../status/status-server.ts';
 import { isAlive, readPid, tailOf } from '../stack/process-control.ts';
 import { type ConfigFlags, configFrom, withConfigOptions } from './config-options.ts';
 import { projectRoot } from './project-root.ts';
+import { SINK_NODE_FLAGS } from './sink-node-flags.ts';
 
 export interface BackgroundFlags extends ConfigFlags { pidFile?: string; logFile?: string }
 
@@ -85,7 +86,7 @@ export async function startBackground(flags: BackgroundFlags): Promise<number> {
   }
   mkdirSync(dirname(pidFile), { recursive: true });
   mkdirSync(dirname(logFile), { recursive: true });
-  const args = [join(projectRoot(), 'src', 'main.ts'), 'run'];
+  const args = [...SINK_NODE_FLAGS, join(projectRoot(), 'src', 'main.ts'), 'run'];
   if (flags.config) args.push('--config', flags.config);
   for (const set of flags.set ?? []) args.push('--set', set);
   const out = openSync(logFile, 'a');

@@ -69,8 +69,10 @@ export class TopicConsumer {
       'enable.auto.offset.store': false,
       'partition.assignment.strategy': 'cooperative-sticky',
       // Bounded prefetch: the partition queues are the buffer, librdkafka's only needs to hide latency.
-      'queued.max.messages.kbytes': Number(options.extra['queued.max.messages.kbytes'] ?? 8192),
-      'queued.min.messages': Number(options.extra['queued.min.messages'] ?? 20000),
+      // Measured (docs/benchmarks.md): same drain rate, a few hundred MB less native memory than defaults.
+      'queued.max.messages.kbytes': Number(options.extra['queued.max.messages.kbytes'] ?? 1024),
+      'queued.min.messages': Number(options.extra['queued.min.messages'] ?? 1000),
+      'max.partition.fetch.bytes': Number(options.extra['max.partition.fetch.bytes'] ?? 262144),
       // Once its fetch queue went over the thresholds librdkafka waits this long before fetching again
       // (default 1 s): every backpressure resume then left the writer idle for up to a second.
       'fetch.queue.backoff.ms': Number(options.extra['fetch.queue.backoff.ms'] ?? 20),
@@ -164,12 +166,9 @@ export class TopicConsumer {
     for (const m of messages) {
       let list = byPartition.get(m.partition);
       if (list === undefined) byPartition.set(m.partition, list = []);
-      list.push({
-        topic: m.topic, partition: m.partition, offset: m.offset,
-        timestamp: m.timestamp !== undefined && m.timestamp >= 0 ? m.timestamp : undefined,
-        key: (m.key as Buffer | null | undefined) ?? null,
-        value: m.value ?? null,
-      });
+      // The client's message object already has the record's shape: no copy per record. Its timestamp
+      // may be -1 (none) and its key undefined; every reader of KafkaRecord allows for both.
+      list.push(m as unknown as KafkaRecord);
     }
     for (const [partition, records] of byPartition) this.#handlers.onRecords(partition, records);
   }

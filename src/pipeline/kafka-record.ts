@@ -5,9 +5,10 @@ export interface KafkaRecord {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
-  /** Epoch ms, or undefined when the broker had none. */
+  /** Epoch ms; undefined or negative when the broker had none. */
   readonly timestamp: number | undefined;
-  readonly key: Buffer | null;
+  /** null or undefined when the message has no key. */
+  readonly key: Buffer | null | undefined;
   readonly value: Buffer | null;
 }
 

@@ -109,7 +109,7 @@ function deadLetterRow(ref: PartitionRef, letter: DeadLetter): DeadLetterRow {
   const record: KafkaRecord = letter.record;
   return {
     topic: ref.topic, partition: ref.partition, offset: record.offset, group: ref.group,
-    key: record.key, value: record.value,
+    key: record.key ?? null, value: record.value,
     timestamp: record.timestamp === undefined || record.timestamp < 0 ? null : new Date(record.timestamp),
     errorKind: letter.kind, errorMessage: letter.message,
   };

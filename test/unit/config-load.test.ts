@@ -60,7 +60,7 @@ describe('loadConfig: defaults', () => {
       groupIdTemplate: 'group-${topic}',
       clientId: 'kafka-mysql-sink',
       sessionTimeoutMs: 10000,
-      fetchMaxBytes: 52428800,
+      fetchMaxBytes: 1048576,
       consumerProperties: {},
     });
     assert.deepEqual(config.backpressure, { maxPollRecords: 500, pollIntervalMs: 100, queueSize: 10000, lowWatermark: 0.5, resumeAt: 5000 });
