@@ -69,7 +69,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
   own('kafka.fetch.max.bytes', 'integer', '1048576', 'most bytes one fetch returns (small: prefetched data is native memory outside the queues)', { min: 1, max: 2_147_483_135 }),
   own('sink.table.template', 'template', '${topic}', 'table per topic; ${topic} is replaced by the topic name'),
   own('sink.batch.max.records', 'integer', '2000', 'most records written in one transaction', { min: 1, max: 100_000 }),
-  own('sink.batch.linger.ms', 'integer', '20', 'how long a partial batch waits for more records, in ms', { min: 0, max: 60_000 }),
+  own('sink.batch.linger.ms', 'integer', '10', 'how long a partial batch waits for more records, in ms', { min: 0, max: 60_000 }),
   own('sink.queue.low.watermark', 'fraction', '0.5', 'resume consuming when the queue holds <= blocking.queue.size x this fraction', { min: 0, max: 1 }),
   own('sink.insert.mode', 'enum', 'insert', 'insert | upsert (replace rows with the same key) | ignore (keep existing rows)', { values: INSERT_MODES }),
   own('sink.provenance.columns', 'boolean', 'true', 'add _kafka_partition, _kafka_offset, _kafka_timestamp columns with a unique key'),

@@ -69,7 +69,7 @@ describe('loadConfig: defaults', () => {
       url: 'jdbc:mysql://127.0.0.1:3306/bank',
     });
     assert.deepEqual(config.sink, {
-      tableTemplate: '${topic}', batchMaxRecords: 2000, batchLingerMs: 20, insertMode: 'insert', provenanceColumns: true,
+      tableTemplate: '${topic}', batchMaxRecords: 2000, batchLingerMs: 10, insertMode: 'insert', provenanceColumns: true,
       stringType: 'VARCHAR(255)', autoCreate: true, autoEvolve: true, fieldsInclude: [], fieldsExclude: [],
       offsetsTable: 'kafka_offsets', deadLetterTable: 'kafka_dead_letters', retryMaxMs: 300000, retryInitialMs: 100,
     });
