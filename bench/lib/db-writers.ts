@@ -18,7 +18,7 @@ import { HEADER_LENGTH } from '../../src/avro/wire-format.ts';
 import { createPool, SESSION_SETUP, type Pool, type PoolConnection } from '../../src/sink/pool.ts';
 import { tableSpec } from '../../src/sink/table-manager.ts';
 import { createTable } from '../../src/sql/ddl.ts';
-import { executeInsert } from '../../src/sink/row-inserter.ts';
+import { insertRows } from '../../src/sql/dml.ts';
 import { quoteIdentifier } from '../../src/sql/identifiers.ts';
 import { createOffsetsTable, insertOffsetIfAbsent, selectOffsetForUpdate, updateOffset } from '../../src/sql/offset-sql.ts';
 import { stringLimit } from '../../src/tools/produce.ts';
@@ -116,8 +116,8 @@ export async function runWriters(config: SinkConfig, data: readonly DatasetRows[
             const lock = selectOffsetForUpdate(table, partition, 'bench', offsetsTable);
             await connection.query(lock.sql, lock.parameters as unknown[]);
           }
-          // The sink's own statements (prepared multi-row INSERTs), so only Kafka and decoding differ.
-          await executeInsert(connection, table, columns, rows.slice(start, end), config.sink.insertMode);
+          const insert = insertRows(table, columns, rows.slice(start, end), config.sink.insertMode);
+          await connection.query(insert.sql, insert.parameters as unknown[]);
           if (options.shape === 'fenced') {
             const update = updateOffset(table, partition, 'bench', end, offsetsTable);
             await connection.query(update.sql, update.parameters as unknown[]);

@@ -1,10 +1,9 @@
 import { SinkError, describeError } from '../errors.ts';
-import type { InsertMode } from '../sql/dml.ts';
+import { insertRows, type InsertMode } from '../sql/dml.ts';
 import type { DeadLetterRow } from '../sql/offset-sql.ts';
 import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from '../pipeline/kafka-record.ts';
 import { isDataError, isTransientDbError } from './db-errors.ts';
-import type { OffsetStore, PartitionRef } from './offset-store.ts';
-import { executeInsertStatement, statementRanges } from './row-inserter.ts';
+import { type OffsetStore, type PartitionRef, queryArgs } from './offset-store.ts';
 import type { Pool, PoolConnection } from './pool.ts';
 
 export type CommitResult =
@@ -66,10 +65,9 @@ export class BatchWriter {
   /** Inserts rows [from, to) of a group, splitting on data errors; returns rows written. */
   async #insertIsolating(connection: PoolConnection, group: TableRows, from: number, to: number, rejected: DeadLetter[]): Promise<number> {
     let written = 0;
-    const columns = group.model.columns.map((c) => c.name);
-    for (const [start, end] of statements(group, from, to)) {
+    for (const [start, end] of chunks(group, from, to)) {
       try {
-        await executeInsertStatement(connection, group.table, columns, group.rows.slice(start, end), this.#mode);
+        await connection.query(...queryArgs(insertRows(group.table, group.model.columns.map((c) => c.name), group.rows.slice(start, end), this.#mode)));
         written += end - start;
       } catch (error) {
         if (!isDataError(error)) throw error;
@@ -89,13 +87,6 @@ export class BatchWriter {
     }
     return written;
   }
-}
-
-/** One range per INSERT statement: size-bounded chunks, each cut into prepared-statement row counts. A
- * failing statement then never leaves part of its range written, so splitting it to isolate a bad row
- * re-inserts nothing. */
-function* statements(group: TableRows, from: number, to: number): Generator<[number, number]> {
-  for (const [start, end] of chunks(group, from, to)) yield* statementRanges(start, end, group.model.columns.length);
 }
 
 /** Splits [from, to) so that no statement grows past MAX_STATEMENT_BYTES (raw Avro size as the estimate). */

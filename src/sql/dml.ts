@@ -122,31 +122,3 @@ export function deleteByKey(table: string, keyColumns: readonly string[], keyVal
   const conditions = keyColumns.map((column) => `${quoteIdentifier(column)} = ?`).join(' AND ');
   return compiled(`DELETE FROM ${quoteIdentifier(table)} WHERE ${conditions}`, keyValues);
 }
-
-/** MySQL and MariaDB refuse prepared statements with more placeholders than this. */
-export const MAX_PLACEHOLDERS = 65_535;
-/** Largest row count of one prepared INSERT: beyond it the statement text grows with no gain. */
-export const MAX_PREPARED_ROWS = 4_096;
-
-/**
- * Row counts a run of `total` rows is sent as with prepared INSERTs: powers of two, largest first, each
- * holding at most MAX_PLACEHOLDERS values. Only a dozen statement shapes per table ever exist, so the
- * server's prepared-statement cache (max_prepared_stmt_count is server-wide) stays small however batch
- * sizes vary, and a run of n rows takes at most log2(n) + 1 statements.
- */
-export function preparedRowCounts(total: number, columnCount: number): number[] {
-  if (!Number.isInteger(total) || total < 0) throw invalid(`row count must be a whole number, got ${total}`);
-  if (columnCount < 1) throw invalid('a prepared INSERT needs at least one column');
-  let largest = 1;
-  while (largest * 2 <= MAX_PREPARED_ROWS && largest * 2 * columnCount <= MAX_PLACEHOLDERS) largest *= 2;
-  const counts: number[] = [];
-  let left = total;
-  for (; left >= largest; left -= largest) counts.push(largest);
-  for (let size = largest / 2; size >= 1; size /= 2) {
-    if (left >= size) {
-      counts.push(size);
-      left -= size;
-    }
-  }
-  return counts;
-}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSinkError, type ErrorCode } from '../../src/errors.ts';
-import { deleteByKey, insertRows, preparedRowCounts } from '../../src/sql/dml.ts';
+import { deleteByKey, insertRows } from '../../src/sql/dml.ts';
 import type { CompiledQuery } from '../../src/sql/types.ts';
 
 function rejects(fn: () => unknown, code: ErrorCode, messagePart: string): void {
@@ -152,28 +152,5 @@ describe('deleteByKey', () => {
     rejects(() => deleteByKey('t', ['a', 'b'], [1, null]), 'VALUE_REJECTED', 'key column "b" is null');
     rejects(() => deleteByKey('t', ['a'], [undefined]), 'VALUE_REJECTED', 'key column "a" is null');
     rejects(() => deleteByKey('t', ['a '], [1]), 'IDENTIFIER_INVALID', 'ends with a space');
-  });
-});
-
-describe('preparedRowCounts', () => {
-  it('cuts a run into powers of two, largest first, at most 4096 rows a statement', () => {
-    assert.deepEqual(preparedRowCounts(2000, 7), [1024, 512, 256, 128, 64, 16]);
-    assert.deepEqual(preparedRowCounts(37, 7), [32, 4, 1]);
-    assert.deepEqual(preparedRowCounts(1, 7), [1]);
-    assert.deepEqual(preparedRowCounts(0, 7), []);
-    assert.deepEqual(preparedRowCounts(10_000, 7), [4096, 4096, 1024, 512, 256, 16]);
-  });
-
-  it('keeps every statement within 65,535 placeholders for wide tables', () => {
-    const counts = preparedRowCounts(3000, 40);
-    assert.equal(counts.reduce((a, b) => a + b, 0), 3000);
-    assert.ok(counts.every((n) => n * 40 <= 65_535));
-    assert.deepEqual(preparedRowCounts(3, 40_000), [1, 1, 1]);
-  });
-
-  it('rejects a negative or fractional row count and an empty column list', () => {
-    assert.throws(() => preparedRowCounts(-1, 3), (e: unknown) => isSinkError(e, 'SCHEMA_INVALID'));
-    assert.throws(() => preparedRowCounts(1.5, 3), (e: unknown) => isSinkError(e, 'SCHEMA_INVALID'));
-    assert.throws(() => preparedRowCounts(1, 0), (e: unknown) => isSinkError(e, 'SCHEMA_INVALID'));
   });
 });
