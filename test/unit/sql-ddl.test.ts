@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isSinkError, type ErrorCode } from '../../src/errors.ts';
 import { addColumn, createDatabase, createTable, modifyColumnType, normalizeSqlType } from '../../src/sql/ddl.ts';
-import type { CompiledQuery, TableSpec } from '../../src/sql/types.ts';
+import { assertFrozen, rejects } from './sql-assertions.ts';
+import type { TableSpec } from '../../src/sql/types.ts';
 
-function rejects(fn: () => unknown, code: ErrorCode, messagePart: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(isSinkError(error, code), `expected ${code}, got ${String(error)}`);
-    assert.ok(error.message.includes(messagePart), error.message);
-    return true;
-  });
-}
-
-function assertFrozen(query: CompiledQuery): void {
-  assert.ok(Object.isFrozen(query));
-  assert.ok(Object.isFrozen(query.parameters));
-}
 
 describe('createTable', () => {
   it('renders the seed dataset1 table in the one layout', () => {

@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isSinkError, type ErrorCode } from '../../src/errors.ts';
 import { deleteByKey, insertRows } from '../../src/sql/dml.ts';
-import type { CompiledQuery } from '../../src/sql/types.ts';
+import { assertFrozen, rejects } from './sql-assertions.ts';
 
-function rejects(fn: () => unknown, code: ErrorCode, messagePart: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(isSinkError(error, code), `expected ${code}, got ${String(error)}`);
-    assert.ok(error.message.includes(messagePart), error.message);
-    return true;
-  });
-}
-
-function assertFrozen(query: CompiledQuery): void {
-  assert.ok(Object.isFrozen(query));
-  assert.ok(Object.isFrozen(query.parameters));
-}
 
 const columns = ['key_field1', 'timestamp_field1', 'double_field1'] as const;
 

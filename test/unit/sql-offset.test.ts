@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isSinkError, type ErrorCode } from '../../src/errors.ts';
 import {
   DEFAULT_DEAD_LETTERS_TABLE,
   DEFAULT_OFFSETS_TABLE,
@@ -15,20 +14,8 @@ import {
   updateOffset,
   type DeadLetterRow,
 } from '../../src/sql/offset-sql.ts';
-import type { CompiledQuery } from '../../src/sql/types.ts';
+import { assertFrozen, rejects } from './sql-assertions.ts';
 
-function rejects(fn: () => unknown, code: ErrorCode, messagePart: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(isSinkError(error, code), `expected ${code}, got ${String(error)}`);
-    assert.ok(error.message.includes(messagePart), error.message);
-    return true;
-  });
-}
-
-function assertFrozen(query: CompiledQuery): void {
-  assert.ok(Object.isFrozen(query));
-  assert.ok(Object.isFrozen(query.parameters));
-}
 
 const WHERE = 'WHERE `topic` = ? AND `partition` = ? AND `consumer_group` = ?';
 
