@@ -29,7 +29,7 @@ Examples:
  */
 export function registerDemoCommand(program: Command): void {
   oneLineUsageErrors(withConfigOptions(program.command('demo')))
-    .description('run the exactly-once demo: stack up, provision, sink, produce, kill -9 halfway, restart, verify')
+    .description('run the exactly-once demo: stack up, provision (resets the demo topics and their tables), sink, produce, kill -9 halfway, restart, verify')
     .option('-n, --records <n>', 'records per topic', positiveNumber, 300)
     .option('--timeout <seconds>', 'how long verify waits for the sink to catch up', positiveNumber, 180)
     .option('--keep-running', 'leave the sink running at the end')
@@ -43,13 +43,15 @@ async function runDemo(flags: DemoFlags): Promise<boolean> {
   await stackUp(stackOptions(projectRoot()), (line) => console.log(line));
   const config = configFrom(flags);
 
-  step('2/7 provision: topics, schemas, database, tables');
-  await provision(config, { log: (line) => console.log(line) });
-
-  step('3/7 start the sink in the background');
+  step('2/7 provision from scratch: topics, schemas, database, tables');
   const pidFile = join(projectRoot(), '.run', 'demo-sink.pid');
   const background = { ...flags, pidFile, logFile: defaultLogFile() };
   await stopBackground(pidFile, 30_000);
+  // The demo's topics and tables are its own: start clean, so offsets left by an earlier run (or by a
+  // Kafka cluster that has since been recreated) can not make the proof ambiguous.
+  await provision(config, { reset: true, log: (line) => console.log(line) });
+
+  step('3/7 start the sink in the background');
   const firstPid = await startBackground(background);
 
   const half = Math.ceil(flags.records / 2);

@@ -148,13 +148,22 @@ function writeNodeConfig(options: StackOptions, nodeId: number, dir: string): st
 }
 
 async function formatStorage(libs: string, config: string, clusterId: string, node: ManagedProcess): Promise<void> {
-  try {
-    await run('java', ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, '--ignore-formatted']);
-  } catch (error) {
-    const failure = error as { stderr?: string; code?: string };
-    writeFileSync(node.logFile, failure.stderr ?? String(error), { flag: 'a' });
-    const why = failure.code === 'ENOENT' ? 'java is not installed' : 'storage format failed';
-    throw new SinkError('STACK_FAILED', `kafka: ${why}; log: ${node.logFile}`);
+  const args = ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, '--ignore-formatted'];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run('java', args);
+      return;
+    } catch (error) {
+      const failure = error as { stderr?: string; stdout?: string; code?: string };
+      const output = `${failure.stdout ?? ''}${failure.stderr ?? String(error)}`;
+      writeFileSync(node.logFile, `storage format attempt ${attempt} failed:\n${output}\n`, { flag: 'a' });
+      if (failure.code === 'ENOENT') throw new SinkError('STACK_FAILED', `kafka: java is not installed; log: ${node.logFile}`);
+      // One more try: a JVM that could not start (a passing resource shortage) fails the same way.
+      if (attempt >= 2) {
+        const reason = output.trim().split('\n').filter(Boolean).pop()?.slice(0, 200) ?? 'no output';
+        throw new SinkError('STACK_FAILED', `kafka: storage format failed (${reason}); log: ${node.logFile}`);
+      }
+    }
   }
 }
 
