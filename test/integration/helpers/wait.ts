@@ -11,12 +11,5 @@ export async function waitFor(what: string, probe: () => boolean | Promise<boole
   }
 }
 
-/** True while the pid exists (EPERM still means it exists). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** True while the pid exists (EPERM still means it exists): the stack's own check. */
+export { isAlive } from '../../../src/stack/process-control.ts';
