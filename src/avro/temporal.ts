@@ -83,34 +83,27 @@ export function formatTime(value: number, unit: 'ms' | 'us'): string {
 
 /** Epoch milliseconds (UTC) → `YYYY-MM-DD HH:MM:SS.fff`. */
 export function formatTimestampMillis(ms: number | bigint): string {
-  let days: number;
-  let rest: number;
-  if (typeof ms === 'bigint') {
-    let d = ms / MS_PER_DAY_N;
-    if (ms < 0n && d * MS_PER_DAY_N !== ms) d -= 1n;
-    days = Number(d);
-    rest = Number(ms - d * MS_PER_DAY_N);
-  } else {
-    days = Math.floor(ms / MS_PER_DAY);
-    rest = ms - days * MS_PER_DAY;
-  }
-  return formatDate(days) + ' ' + formatTime(rest, 'ms');
+  const days = floorDays(ms, MS_PER_DAY, MS_PER_DAY_N);
+  return formatDate(days) + ' ' + formatTime(unitsIntoDay(ms, days, MS_PER_DAY, MS_PER_DAY_N), 'ms');
 }
 
 /** Epoch microseconds (UTC) → `YYYY-MM-DD HH:MM:SS.ffffff`. */
 export function formatTimestampMicros(us: number | bigint): string {
-  let days: number;
-  let rest: number;
-  if (typeof us === 'bigint') {
-    let d = us / US_PER_DAY_N;
-    if (us < 0n && d * US_PER_DAY_N !== us) d -= 1n;
-    days = Number(d);
-    rest = Number(us - d * US_PER_DAY_N);
-  } else {
-    days = Math.floor(us / US_PER_DAY);
-    rest = us - days * US_PER_DAY;
-  }
-  return formatDate(days) + ' ' + formatTime(rest, 'us');
+  const days = floorDays(us, US_PER_DAY, US_PER_DAY_N);
+  return formatDate(days) + ' ' + formatTime(unitsIntoDay(us, days, US_PER_DAY, US_PER_DAY_N), 'us');
+}
+
+/** Whole days since the epoch, floored (also before 1970). Exact for bigint values beyond 2^53. */
+function floorDays(value: number | bigint, perDay: number, perDayN: bigint): number {
+  if (typeof value === 'number') return Math.floor(value / perDay);
+  let d = value / perDayN;
+  if (value < 0n && d * perDayN !== value) d -= 1n;
+  return Number(d);
+}
+
+/** Units (ms or µs) elapsed in day `days`. */
+function unitsIntoDay(value: number | bigint, days: number, perDay: number, perDayN: bigint): number {
+  return typeof value === 'number' ? value - days * perDay : Number(value - BigInt(days) * perDayN);
 }
 
 const DATE_RE = /^([+-]\d{4,}|\d{4})-(\d{2})-(\d{2})$/;
