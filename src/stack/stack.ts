@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-
 import { runningPid } from './process-control.ts';
 import { brokerProcesses, kafkaAddress, startKafka, stopKafka } from './kafka-service.ts';
 import { registryProcess, startRegistry, stopRegistry } from './registry-service.ts';
