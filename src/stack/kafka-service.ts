@@ -107,11 +107,21 @@ async function checkPortsFree(options: StackOptions, nodes: ManagedProcess[]): P
 function clusterIdFor(options: StackOptions): string {
   const file = join(options.dir, `kafka-cluster-${options.brokers}.id`);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  // A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
-  const id = randomBytes(16).toString('base64url');
+  const id = newClusterId();
   mkdirSync(options.dir, { recursive: true });
   writeFileSync(file, id);
   return id;
+}
+
+/**
+ * A Kafka cluster id is 16 random bytes in URL-safe base64 without padding. Like Kafka's own
+ * Uuid.randomUuid, refuse ids starting with '-': one in 64 would otherwise read as an option.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function writeNodeConfig(options: StackOptions, nodeId: number, dir: string): string {
@@ -148,7 +158,7 @@ function writeNodeConfig(options: StackOptions, nodeId: number, dir: string): st
 }
 
 async function formatStorage(libs: string, config: string, clusterId: string, node: ManagedProcess): Promise<void> {
-  const args = ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, '--ignore-formatted'];
+  const args = ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', config, '--ignore-formatted'];
   for (let attempt = 1; ; attempt++) {
     try {
       await run('java', args);

@@ -1,5 +1,7 @@
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { IsolatedStack } from './helpers/isolated-stack.ts';
 import { describeRun } from './helpers/kms-cli.ts';
 import { consumeAll, createTopic, describeTopic, produceAll, type TestRecord } from './helpers/kafka-client.ts';
@@ -27,7 +29,12 @@ describe('3-broker cluster survives the loss of one broker', { timeout: 600_000 
   const topic = uniqueName('kms_cluster');
   let nodePids: number[] = [];
 
-  before(() => { stack = new IsolatedStack('cluster', { kafkaFirstPort: FIRST_PORT, registryPort: 28091 }); });
+  // An id starting with '-' once read as an option to Kafka's storage tool (1 id in 64): pin one here.
+  const clusterId = '-KmsClusterIdDash0123w';
+  before(() => {
+    stack = new IsolatedStack('cluster', { kafkaFirstPort: FIRST_PORT, registryPort: 28091 });
+    writeFileSync(join(stack.dir, 'kafka-cluster-3.id'), clusterId);
+  });
   after(async () => { await stack.cleanUp(); });
 
   step('stack up --brokers 3 starts three brokers, each with its own pid file', async () => {
@@ -37,6 +44,10 @@ describe('3-broker cluster survives the loss of one broker', { timeout: 600_000 
     assert.match(result.stdout, new RegExp(`^kafka +ready +${BOOTSTRAP.replaceAll('.', '\\.')}$`, 'm'));
     nodePids = [1, 2, 3].map((node) => stack.pid(`kafka-3x-node${node}/kafka.pid`));
     assert.equal(new Set(nodePids).size, 3);
+    for (const node of [1, 2, 3]) {
+      const meta = readFileSync(join(stack.dir, `kafka-3x-node${node}`, 'data', 'meta.properties'), 'utf8');
+      assert.match(meta, new RegExp(`^cluster\\.id=${clusterId}$`, 'm'), `node ${node} formatted with the kept id`);
+    }
     for (const pid of nodePids) assert.ok(isAlive(pid), `broker pid ${pid} runs`);
 
     const status = await stack.kms(['stack', 'status']);
