@@ -2,6 +2,7 @@ import Kafka from '@confluentinc/kafka-javascript';
 import type { Logger } from '../log.ts';
 import { SinkError, describeError } from '../errors.ts';
 import type { KafkaRecord } from '../pipeline/kafka-record.ts';
+import { consumerConfig, type TopicConsumerOptions } from './consumer-config.ts';
 
 const ERR_ASSIGN_PARTITIONS = -175;
 const ERR_REVOKE_PARTITIONS = -174;
@@ -16,17 +17,7 @@ interface CooperativeConsumer extends Kafka.KafkaConsumer {
   setDefaultIsTimeoutOnlyForFirstMessage?(value: boolean): void;
 }
 
-export interface TopicConsumerOptions {
-  readonly topic: string;
-  readonly group: string;
-  readonly bootstrapServers: string;
-  readonly clientId: string;
-  readonly sessionTimeoutMs: number;
-  readonly fetchMaxBytes: number;
-  readonly maxPollRecords: number;
-  readonly pollIntervalMs: number;
-  readonly extra: Readonly<Record<string, string>>;
-}
+export type { TopicConsumerOptions } from './consumer-config.ts';
 
 export interface TopicConsumerHandlers {
   /** Returns the offset each newly assigned partition starts at (from kafka_offsets). */
@@ -37,6 +28,18 @@ export interface TopicConsumerHandlers {
   onRecords(partition: number, records: KafkaRecord[]): void;
   /** A rebalance could not be handled: the topic makes no progress until the cause is fixed. */
   onFailure(message: string): void;
+}
+
+/** librdkafka refuses a bad `kafka.consumer.*` value only here: name the config key, exit code 2. */
+function createConsumer(config: Record<string, unknown>): CooperativeConsumer {
+  try {
+    return new Kafka.KafkaConsumer(config as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'earliest' }) as CooperativeConsumer;
+  } catch (error) {
+    const property = /configuration property:? "([^"]+)"/.exec(describeError(error))?.[1];
+    if (property === undefined) throw error;
+    throw new SinkError('CONFIG_INVALID',
+      `config key kafka.consumer.${property}: ${describeError(error)}; fix or remove it (librdkafka's CONFIGURATION.md lists the valid values)`);
+  }
 }
 
 /**
@@ -58,28 +61,10 @@ export class TopicConsumer {
     this.options = options;
     this.#handlers = handlers;
     this.#log = log.child({ topic: options.topic, group: options.group });
-    this.#consumer = new Kafka.KafkaConsumer({
-      ...options.extra,
-      'bootstrap.servers': options.bootstrapServers,
-      'group.id': options.group,
-      'client.id': options.clientId,
-      'session.timeout.ms': options.sessionTimeoutMs,
-      'fetch.max.bytes': options.fetchMaxBytes,
-      'enable.auto.commit': false,
-      'enable.auto.offset.store': false,
-      'partition.assignment.strategy': 'cooperative-sticky',
-      // Bounded prefetch: the partition queues are the buffer, librdkafka's only needs to hide latency.
-      // Measured (docs/benchmarks.md): same drain rate, a few hundred MB less native memory than defaults.
-      'queued.max.messages.kbytes': Number(options.extra['queued.max.messages.kbytes'] ?? 1024),
-      'queued.min.messages': Number(options.extra['queued.min.messages'] ?? 1000),
-      'max.partition.fetch.bytes': Number(options.extra['max.partition.fetch.bytes'] ?? 262144),
-      // Once its fetch queue went over the thresholds librdkafka waits this long before fetching again
-      // (default 1 s): every backpressure resume then left the writer idle for up to a second.
-      'fetch.queue.backoff.ms': Number(options.extra['fetch.queue.backoff.ms'] ?? 20),
-      'socket.keepalive.enable': true,
-      'log.connection.close': false,
+    this.#consumer = createConsumer({
+      ...consumerConfig(options),
       'rebalance_cb': (error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]) => this.#onRebalance(error, assignment),
-    } as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'earliest' }) as CooperativeConsumer;
+    });
     this.#consumer.on('event.error', (error) => this.#clientError(describeError(error)));
   }
 

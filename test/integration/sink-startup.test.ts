@@ -53,6 +53,24 @@ test('config errors exit 2 with one line naming the key and the fix, no stack tr
   }));
 });
 
+test('a kafka.consumer.* value librdkafka refuses exits 2 with one line naming the config key', async () => {
+  const cases = [
+    { property: 'heartbeat.interval.ms', value: 'often', says: /Invalid value for configuration property "heartbeat\.interval\.ms"/ },
+    { property: 'no.such.property', value: '1', says: /No such configuration property: "no\.such\.property"/ },
+  ];
+  await Promise.all(cases.map(async ({ property, value, says }) => {
+    const args = ['run', ...scenario.settings({ [`kafka.consumer.${property}`]: value })];
+    const result = await runKms(args, {}, { timeoutMs: 30_000 });
+    const context = describeRun(args, result);
+    assert.equal(result.code, 2, context);
+    const lines = result.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, context);
+    assert.ok(lines[0]!.startsWith(`kms: config key kafka.consumer.${property}: `), context);
+    assert.match(lines[0]!, says, context);
+    assert.match(lines[0]!, /; fix or remove it/, context);
+  }));
+});
+
 test('a wrong database password exits 2 with one line naming mysql and the fix; the password is shown nowhere', async () => {
   const args = ['run', ...scenario.settings({ 'mysql.password': WRONG_PASSWORD })];
   const result = await runKms(args, {}, { timeoutMs: 30_000 });
