@@ -245,6 +245,7 @@ function build(
       clientId: str('kafka.client.id'),
       sessionTimeoutMs: num('kafka.session.timeout.ms'),
       fetchMaxBytes: num('kafka.fetch.max.bytes'),
+      offsetHintIntervalMs: num('kafka.offset.hint.interval.ms'),
       consumerProperties,
     },
     backpressure: {

@@ -66,6 +66,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
   own('kafka.group.id.template', 'template', 'group-${topic}', 'consumer group per topic; ${topic} is replaced by the topic name'),
   own('kafka.client.id', 'string', 'kafka-mysql-sink', 'Kafka client id, shown in broker logs and metrics'),
   own('kafka.session.timeout.ms', 'integer', '10000', 'consumer group session timeout in ms (brokers accept 6000..1800000 by default)', { min: 1000, max: 3_600_000 }),
+  own('kafka.offset.hint.interval.ms', 'integer', '5000', 'also commit the sink\'s positions to Kafka this often, for lag tools (never read back); 0 turns it off', { min: 0, max: 3_600_000 }),
   own('kafka.fetch.max.bytes', 'integer', '1048576', 'most bytes one fetch returns (small: prefetched data is native memory outside the queues)', { min: 1, max: 2_147_483_135 }),
   own('sink.table.template', 'template', '${topic}', 'table per topic; ${topic} is replaced by the topic name'),
   own('sink.batch.max.records', 'integer', '2000', 'most records written in one transaction', { min: 1, max: 100_000 }),
@@ -111,6 +112,8 @@ export interface SinkConfig {
     readonly clientId: string;
     readonly sessionTimeoutMs: number;
     readonly fetchMaxBytes: number;
+    /** `kafka.offset.hint.interval.ms`; 0 = no committed-offset hint. */
+    readonly offsetHintIntervalMs: number;
     /** librdkafka consumer properties from `kafka.consumer.<property>` keys, names without the prefix. */
     readonly consumerProperties: Readonly<Record<string, string>>;
   };

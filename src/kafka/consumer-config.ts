@@ -12,6 +12,8 @@ export interface TopicConsumerOptions {
   readonly fetchMaxBytes: number;
   readonly maxPollRecords: number;
   readonly pollIntervalMs: number;
+  /** How often committed positions are also committed to Kafka as a hint for lag tools; 0 = never. */
+  readonly offsetHintIntervalMs: number;
   /** `kafka.consumer.*` keys, passed to librdkafka as they are. */
   readonly extra: Readonly<Record<string, string>>;
 }

@@ -53,6 +53,11 @@ export class TopicConsumer {
   readonly #log: Logger;
   readonly #consumer: CooperativeConsumer;
   #rebalances: Promise<void> = Promise.resolve();
+  /** Positions committed to MySQL and not yet passed on to Kafka as a hint, by partition. */
+  readonly #hints = new Map<number, number>();
+  /** Partitions assigned to this member: a late commit of a revoked one must not move the hint back. */
+  readonly #assigned = new Set<number>();
+  #hintTimer: NodeJS.Timeout | undefined;
   #consuming = false;
   #loopDone: Promise<void> = Promise.resolve();
   readonly #clientErrors = new Map<string, { at: number; suppressed: number }>();
@@ -64,6 +69,9 @@ export class TopicConsumer {
     this.#consumer = createConsumer({
       ...consumerConfig(options),
       'rebalance_cb': (error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]) => this.#onRebalance(error, assignment),
+      'offset_commit_cb': (error: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]) => {
+        if (error) this.#log.debug({ err: describeError(error), offsets }, 'offset hint refused by kafka');
+      },
     });
     this.#consumer.on('event.error', (error) => this.#clientError(describeError(error)));
   }
@@ -99,11 +107,46 @@ export class TopicConsumer {
     this.#consumer.setDefaultIsTimeoutOnlyForFirstMessage?.(true);
     this.#consuming = true;
     this.#loopDone = new Promise((resolve) => this.#poll(resolve));
+    if (this.options.offsetHintIntervalMs > 0) {
+      this.#hintTimer = setInterval(() => this.#commitHints(), this.options.offsetHintIntervalMs).unref();
+    }
+  }
+
+  /**
+   * Notes that `partition` continues at `nextOffset` (committed to MySQL). Passed on to Kafka as the
+   * group's committed offset at the next hint tick, so lag tools (kafka-consumer-groups, exporters)
+   * see the sink's progress. A hint only: the sink always starts from kafka_offsets.
+   */
+  hintCommitted(partition: number, nextOffset: number): void {
+    if (this.options.offsetHintIntervalMs > 0 && this.#assigned.has(partition)) this.#hints.set(partition, nextOffset);
+  }
+
+  /** Passes every pending hint on now; called once the pipelines have drained, before leaving the group. */
+  flushHints(): void {
+    this.#commitHints();
+  }
+
+  /** Asynchronous, best effort: a failed hint (rebalance in progress, broker away) is replaced by the next one. */
+  #commitHints(partitions?: readonly number[]): void {
+    const offsets: Kafka.TopicPartitionOffset[] = [];
+    for (const partition of partitions ?? [...this.#hints.keys()]) {
+      const offset = this.#hints.get(partition);
+      if (offset === undefined) continue;
+      offsets.push({ topic: this.options.topic, partition, offset });
+      this.#hints.delete(partition);
+    }
+    if (offsets.length === 0) return;
+    try {
+      this.#consumer.commit(offsets);
+    } catch (error) {
+      this.#log.debug({ err: describeError(error), offsets }, 'offset hint not committed to kafka');
+    }
   }
 
   /** Stops fetching; resolves once no fetch callback is pending. */
   async stopFetching(): Promise<void> {
     this.#consuming = false;
+    clearInterval(this.#hintTimer);
     await this.#loopDone;
   }
 
@@ -165,6 +208,7 @@ export class TopicConsumer {
     const lost = code === ERR_REVOKE_PARTITIONS && this.#consumer.assignmentLost();
     this.#rebalances = this.#rebalances.then(async () => {
       if (code === ERR_ASSIGN_PARTITIONS) {
+        for (const partition of partitions) this.#assigned.add(partition);
         const offsets = await this.#handlers.onAssign(partitions);
         this.#consumer.incrementalAssign(partitions.map((partition) => ({ topic: this.options.topic, partition, offset: offsets.get(partition)! })));
         // librdkafka keeps a pause across unassign and assign: a partition revoked while its queue was
@@ -173,6 +217,12 @@ export class TopicConsumer {
         this.#log.info({ partitions, offsets: Object.fromEntries(offsets) }, 'partitions assigned');
       } else if (code === ERR_REVOKE_PARTITIONS) {
         await this.#handlers.onRevoke(partitions, lost);
+        // The final positions, while we are still the owner (a lost partition may have a new owner already).
+        if (!lost) this.#commitHints(partitions);
+        for (const partition of partitions) {
+          this.#assigned.delete(partition);
+          this.#hints.delete(partition);
+        }
         this.#consumer.incrementalUnassign(assignment.map((a) => ({ topic: a.topic, partition: a.partition })));
         this.#log.info({ partitions, lost }, lost ? 'partitions lost' : 'partitions revoked');
       } else {

@@ -15,6 +15,8 @@ export interface PartitionControl {
   pause(): void;
   resume(): void;
   seek(offset: number): Promise<void>;
+  /** A batch committed: the partition's next offset is now `nextOffset`. */
+  committed(nextOffset: number): void;
 }
 
 export interface PipelineOptions {
@@ -179,6 +181,7 @@ export class PartitionPipeline {
       this.committedBatches++;
       this.deadLetters += result.deadLetters;
       this.#metrics.committed(this.ref, batch.count, result.rows, result.deadLetters, (performance.now() - started) / 1000, result.nextOffset);
+      this.#control.committed(result.nextOffset);
       return;
     }
     await this.#fenced(result.stored, records);

@@ -90,6 +90,8 @@ export class SinkRunner {
     this.#stopping = true;
     await Promise.all(this.#consumers.map((c) => c.stopFetching()));
     await Promise.all([...this.#pipelines.values()].map((p) => p.stop({ drain: true, timeoutMs })));
+    // The client refuses commits once disconnecting: the final positions go to Kafka now.
+    for (const consumer of this.#consumers) consumer.flushHints();
     await Promise.all(this.#consumers.map((c) => c.disconnect()));
     await this.#pool.end().catch(() => {});
   }
@@ -123,6 +125,7 @@ export class SinkRunner {
       fetchMaxBytes: this.config.kafka.fetchMaxBytes,
       maxPollRecords: this.config.backpressure.maxPollRecords,
       pollIntervalMs: this.config.backpressure.pollIntervalMs,
+      offsetHintIntervalMs: this.config.kafka.offsetHintIntervalMs,
       extra: this.config.kafka.consumerProperties,
     }, {
       onAssign: async (partitions) => {
@@ -137,10 +140,12 @@ export class SinkRunner {
               pause: () => consumer.pause(partition),
               resume: () => consumer.resume(partition),
               seek: (offset) => consumer.seek(partition, offset),
+              committed: (nextOffset) => consumer.hintCommitted(partition, nextOffset),
             },
           });
           this.#pipelines.set(key(partition), pipeline);
           this.metrics.assigned(ref, start);
+          consumer.hintCommitted(partition, start);
           pipeline.start();
         }
         return offsets;

@@ -45,6 +45,7 @@ describe('loadConfig: defaults', () => {
       clientId: 'kafka-mysql-sink',
       sessionTimeoutMs: 10000,
       fetchMaxBytes: 1048576,
+      offsetHintIntervalMs: 5000,
       consumerProperties: {},
     });
     assert.deepEqual(config.backpressure, { maxPollRecords: 500, pollIntervalMs: 100, queueSize: 10000, lowWatermark: 0.5, resumeAt: 5000 });
@@ -261,6 +262,8 @@ describe('loadConfig: bad values', () => {
     ['sink.fields.include=id,2bad', /sink\.fields\.include = "id,2bad" .* has an invalid field name "2bad"/],
     ['status.host=bad host', /status\.host = "bad host" .* is not a host name or IP address/],
     ['kafka.session.timeout.ms=10', /kafka\.session\.timeout\.ms = "10" .* from 1000 to 3600000/],
+    ['kafka.offset.hint.interval.ms=-1', /kafka\.offset\.hint\.interval\.ms = "-1" .* from 0 to 3600000/],
+    ['kafka.offset.hint.interval.ms=soon', /kafka\.offset\.hint\.interval\.ms = "soon" .* not a whole number/],
   ];
   for (const [text, pattern] of cases) {
     it(`rejects ${text}`, () => { textError(text, pattern); });

@@ -35,7 +35,7 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
   const pipeline = new PartitionPipeline({ topic: 't', partition: 0, group: 'g' }, 0, {
     options: { queueSize: 100, resumeAt: 50, batchMaxRecords: 10, lingerMs: 0, retry: { initialMs: 1, budgetMs: 0 } },
     preparer, writer, log: pino({ level: 'silent' }), metrics: new SinkMetrics(false),
-    control: { pause: () => { pauses++; }, resume: () => {}, seek: async (offset) => { seeks.push(offset); } },
+    control: { pause: () => { pauses++; }, resume: () => {}, seek: async (offset) => { seeks.push(offset); }, committed: () => {} },
   });
   return { pipeline, commits, release: () => releaseCommit?.(), committing: () => releaseCommit !== undefined, seeks, pauses: () => pauses };
 }

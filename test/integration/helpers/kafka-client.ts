@@ -123,3 +123,22 @@ export async function consumeAll(bootstrapServers: string, topic: string, partit
 function disconnect(client: Kafka.Producer | Kafka.KafkaConsumer): Promise<void> {
   return new Promise((resolve) => { client.disconnect(() => resolve()); });
 }
+
+/**
+ * The group's committed offset per partition, as lag tools read it (OffsetFetch); partitions without one
+ * are left out. Reads only: this client never joins the group.
+ */
+export async function groupCommittedOffsets(bootstrapServers: string, group: string, topic: string, partitions: number,
+  timeoutMs = 10_000): Promise<Map<number, number>> {
+  const reader = new Kafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': group, 'client.id': 'kms-test-offsets', 'log_level': 0 }, {});
+  await new Promise<void>((resolve, reject) => reader.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())));
+  try {
+    const toppars = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
+    const committed = await new Promise<Kafka.TopicPartitionOffsetAndMetadata[]>((resolve, reject) => {
+      reader.committed(toppars, timeoutMs, (error, result) => (error ? reject(error) : resolve(result)));
+    });
+    return new Map(committed.filter((c) => c.offset >= 0).map((c) => [c.partition, c.offset]));
+  } finally {
+    await new Promise<void>((resolve) => reader.disconnect(() => resolve()));
+  }
+}
