@@ -152,6 +152,14 @@ export class TopicConsumer {
 
   /** Leaves the group (revokes what is still assigned through the handlers) and closes the client. */
   disconnect(timeoutMs = 15_000): Promise<void> {
+    // librdkafka's close alone sends no LeaveGroup when this member owns nothing in the middle of a
+    // cooperative rebalance: the rest of the group then waits out the session timeout before the
+    // partitions meant for us find an owner. An explicit unsubscribe leaves in every state.
+    try {
+      this.#consumer.unsubscribe();
+    } catch (error) {
+      this.#log.debug({ err: describeError(error) }, 'unsubscribe before close failed');
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.#log.warn('kafka consumer did not close in time; exiting anyway'); resolve(); }, timeoutMs);
       this.#consumer.disconnect(() => { clearTimeout(timer); resolve(); });

@@ -183,3 +183,39 @@ test('a partition revoked while paused by backpressure flows again when it is as
   assert.equal(await a!.kill('SIGTERM'), 0, tails([a!]));
   await assertExactlyOnce(scenario, 'after the paused partitions came back');
 });
+
+/**
+ * librdkafka's close sends no LeaveGroup from a member that owns nothing in the middle of a cooperative
+ * rebalance; the group would wait out that member's session timeout before the partition meant for it
+ * found an owner again. The sink unsubscribes before closing, which always leaves. With a 60 s session
+ * timeout, A owning everything again well before that can only come from B leaving.
+ */
+const joinThenLeave = new SinkScenario(1, 3, 'kms_inst');
+
+before(() => joinThenLeave.setup());
+after(() => joinThenLeave.cleanup());
+
+test('an instance stopped while it joins, before it owns anything, leaves the group at once', async (t) => {
+  const scenario = joinThenLeave;
+  const topic = scenario.topics[0]!;
+  const settings = { 'kafka.session.timeout.ms': 60_000 };
+  await scenario.produceSequenced(topic, 300);
+  const a = scenario.startSink(settings, 'A');
+  let b: SinkProcess | undefined;
+  try {
+    await scenario.waitForOffsets(topic, () => 300);
+    b = scenario.startSink(settings, 'B');
+    await a.waitForLog('A gives up a partition for B', (line) => line.msg === 'partitions revoked' && (line.partitions as number[]).length > 0);
+    const ownedByB = ownership(b).get(topic)?.size ?? 0;
+    assert.equal(await b.kill('SIGTERM'), 0, tails([b]));
+    t.diagnostic(`B owned ${ownedByB} partition(s) when it was stopped`);
+    await waitFor('A owns all partitions again', () => (ownership(a).get(topic)?.size ?? 0) === scenario.partitions, { timeoutMs: 30_000 })
+      .catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([a, b!])}`); });
+    await scenario.produceSequenced(topic, 100);
+    await scenario.waitForOffsets(topic, () => 400);
+  } finally {
+    await b?.kill('SIGKILL');
+    assert.equal(await a.kill('SIGTERM'), 0, tails([a]));
+  }
+  await assertExactlyOnce(scenario, 'after B left');
+});
