@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RowDataPacket } from 'mysql2/promise';
 import { SinkScenario } from './helpers/sink-harness.ts';
+import { TcpProxy } from './helpers/tcp-proxy.ts';
 
 /** Lost connections mid-transaction (as in a server restart or a failover) roll back and retry the batch. */
 const scenario = new SinkScenario(1, 3);
@@ -49,4 +50,44 @@ test('killing the sink\'s database connections mid-run loses and duplicates noth
     assert.deepEqual(state.get(p), { rows: total, distinct: total, ordered: true, maxSeq: total - 1 });
   }
   assert.equal((await scenario.deadLetters(topic)).length, 0);
+});
+
+/**
+ * The database away for seconds, as in a server restart: every connection is cut mid-stream and new
+ * ones are refused until it is back. A relay in front of the real MariaDB does the cutting.
+ */
+const outages = new SinkScenario(1, 3);
+const proxy = new TcpProxy('127.0.0.1', 3306);
+before(async () => { await outages.setup(); await proxy.start(); });
+after(async () => { await proxy.stop(); await outages.cleanup(); });
+
+test('the database away for seconds (server restart) mid-run: batches wait and retry, nothing lost or duplicated', async (t) => {
+  const topic = outages.topics[0]!;
+  const sink = outages.startSink({
+    'mysql.url': `jdbc:mysql://127.0.0.1:${proxy.port}/${outages.database}`,
+    'sink.batch.max.records': 100, 'sink.retry.initial.ms': 50,
+  });
+  await outages.produceSequenced(topic, 1_000);
+  await outages.waitForOffsets(topic, () => 1_000, 60_000);
+  for (let outage = 0; outage < 2; outage++) {
+    const producing = outages.produceSequenced(topic, 3_000);
+    await sleep(100);
+    await proxy.outage(3_000);
+    await producing;
+  }
+  const total = outages.produced(topic, 0);
+  await outages.waitForOffsets(topic, () => total, 120_000);
+  t.diagnostic(`${proxy.cutConnections} connections cut in 2 outages of 3 s`);
+  assert.ok(proxy.cutConnections > 0, 'the outages cut live connections');
+  assert.ok(sink.logs().some((l) => l.msg === 'transient failure, batch rolled back; retrying'), 'the retry was logged');
+  assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `no ERROR\n${sink.output.slice(-3000)}`);
+  assert.equal(await sink.kill('SIGTERM'), 0);
+
+  const offsets = await outages.offsets(topic);
+  const state = await outages.tableState(topic);
+  for (let p = 0; p < 3; p++) {
+    assert.equal(offsets.get(p), total);
+    assert.deepEqual(state.get(p), { rows: total, distinct: total, ordered: true, maxSeq: total - 1 });
+  }
+  assert.equal((await outages.deadLetters(topic)).length, 0);
 });
