@@ -1,7 +1,7 @@
 /**
- * The librdkafka settings of one topic's consumer: the operator's `kafka.consumer.*` pass-through first,
- * then what the offset protocol depends on (never overridable), then tuned defaults the operator may
- * override. Pure, so the exact settings are unit-tested.
+ * The librdkafka settings of one topic's consumer: tuned defaults, overridden by the operator's
+ * `kafka.consumer.*` pass-through, overridden in turn by what the offset protocol depends on (never
+ * overridable). Pure, so the exact settings are unit-tested.
  */
 export interface TopicConsumerOptions {
   readonly topic: string;
@@ -46,7 +46,8 @@ export function consumerConfig(options: TopicConsumerOptions): Readonly<Record<s
     'client.id': options.clientId,
     'session.timeout.ms': options.sessionTimeoutMs,
     'fetch.max.bytes': options.fetchMaxBytes,
-    // Offsets live in kafka_offsets, written in the batch's transaction; Kafka's are never committed.
+    // Offsets live in kafka_offsets, written in the batch's transaction. Kafka's committed offsets are
+    // only a hint for lag tools, committed explicitly (TopicConsumer.hintCommitted), never automatically.
     'enable.auto.commit': false,
     'enable.auto.offset.store': false,
     'partition.assignment.strategy': 'cooperative-sticky',
