@@ -45,8 +45,8 @@ function createConsumer(config: Record<string, unknown>): CooperativeConsumer {
 /**
  * One consumer group member for one topic: librdkafka's cooperative-sticky assignor with manual,
  * incremental assignment. Kafka's committed offsets are never read (only written, as a hint for lag
- * tools); every assignment starts where
- * kafka_offsets says. Rebalance events are handled strictly one after another.
+ * tools); every assignment starts where kafka_offsets says. Rebalance events are handled strictly one
+ * after another.
  */
 export class TopicConsumer {
   readonly options: TopicConsumerOptions;
