@@ -43,5 +43,16 @@ export function isSinkError(error: unknown, code?: ErrorCode): error is SinkErro
 /** Short text for any thrown value, for one-line operator messages. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
+  // Native clients reject with plain objects ({ message, code } from librdkafka), not Errors.
+  if (typeof error === 'object' && error !== null) {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    if (typeof message === 'string' && message !== '') return message;
+    if (code !== undefined) return `error code ${String(code)}`;
+    try {
+      return JSON.stringify(error).slice(0, 200);
+    } catch {
+      // circular: fall through
+    }
+  }
   return String(error);
 }

@@ -60,6 +60,7 @@ export class TopicConsumer {
   readonly #assigned = new Set<number>();
   #hintTimer: NodeJS.Timeout | undefined;
   #consuming = false;
+  #closing = false;
   #loopDone: Promise<void> = Promise.resolve();
   readonly #clientErrors = new Map<string, { at: number; suppressed: number }>();
 
@@ -153,13 +154,17 @@ export class TopicConsumer {
 
   /** Leaves the group (revokes what is still assigned through the handlers) and closes the client. */
   disconnect(timeoutMs = 15_000): Promise<void> {
+    this.#closing = true;
     // librdkafka's close alone sends no LeaveGroup when this member owns nothing in the middle of a
     // cooperative rebalance: the rest of the group then waits out the session timeout before the
-    // partitions meant for us find an owner. An explicit unsubscribe leaves in every state.
-    try {
-      this.#consumer.unsubscribe();
-    } catch (error) {
-      this.#log.debug({ err: describeError(error) }, 'unsubscribe before close failed');
+    // partitions meant for us find an owner. An explicit unsubscribe leaves then. Only then: with
+    // partitions, it would start a revoke of its own that races the one the close starts.
+    if (this.#assigned.size === 0) {
+      try {
+        this.#consumer.unsubscribe();
+      } catch (error) {
+        this.#log.debug({ err: describeError(error) }, 'unsubscribe before close failed');
+      }
     }
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.#log.warn('kafka consumer did not close in time; exiting anyway'); resolve(); }, timeoutMs);
@@ -238,6 +243,11 @@ export class TopicConsumer {
         this.#log.error({ err: describeError(error) }, 'rebalance error');
       }
     }).catch((failure: unknown) => {
+      if (this.#closing) {
+        // The client is closing and revokes everything itself; a late answer to its callback is moot.
+        this.#log.debug({ err: describeError(failure) }, 'rebalance handling failed while closing');
+        return;
+      }
       this.#log.error({ err: describeError(failure) }, 'rebalance handling failed; this topic makes no progress until restarted');
       this.#handlers.onFailure(`rebalance of ${this.options.topic} failed: ${describeError(failure)}`);
     });
