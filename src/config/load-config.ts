@@ -181,6 +181,16 @@ function crossCheck(values: ReadonlyMap<string, ConfigValue>, effective: Readonl
   if (list('sink.fields.include').length > 0 && list('sink.fields.exclude').length > 0) {
     problems.push(`config keys ${at('sink.fields.include')} and ${at('sink.fields.exclude')} are both set; set only one of them`);
   }
+  const pk = list('sink.pk.fields');
+  const include = list('sink.fields.include');
+  const dropped = pk.filter((field) => (include.length > 0 ? !include.includes(field) : list('sink.fields.exclude').includes(field)));
+  if (dropped.length > 0) {
+    problems.push(`config key ${at('sink.pk.fields')} names ${dropped.map((f) => JSON.stringify(f)).join(', ')}, which ${at(include.length > 0 ? 'sink.fields.include' : 'sink.fields.exclude')} leaves out of the table; keep key fields in the table`);
+  }
+  const mode = values.get('sink.insert.mode') as string;
+  if (mode !== 'insert' && pk.length === 0 && values.get('sink.provenance.columns') === false) {
+    problems.push(`config key ${at('sink.insert.mode')} = ${mode} needs a key to match rows on, and there is none; set sink.pk.fields or sink.provenance.columns=true`);
+  }
   const retryMax = num('sink.retry.max.ms');
   if (retryMax > 0 && num('sink.retry.initial.ms') > retryMax) {
     const r = raw('sink.retry.initial.ms');
@@ -276,6 +286,7 @@ function build(
       autoEvolve: bool('sink.auto.evolve'),
       fieldsInclude: list('sink.fields.include'),
       fieldsExclude: list('sink.fields.exclude'),
+      pkFields: list('sink.pk.fields'),
       offsetsTable: str('sink.offsets.table'),
       deadLetterTable: str('sink.deadletter.table'),
       retryMaxMs: num('sink.retry.max.ms'),

@@ -79,6 +79,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
   own('sink.auto.evolve', 'boolean', 'true', 'add columns / widen types when the record schema evolves'),
   own('sink.fields.include', 'fields', '', 'only these record fields become columns, comma-separated (empty: all)'),
   own('sink.fields.exclude', 'fields', '', 'these record fields are dropped, comma-separated (not together with include)'),
+  own('sink.pk.fields', 'fields', '', 'record fields forming the table\'s primary key, comma-separated (empty: the Kafka coordinates); with sink.insert.mode=upsert a table keeps the latest record per key'),
   own('errors.tolerance', 'enum', 'all', 'all: a record that can never be written goes to the dead-letter table; none: stop', { values: ERROR_TOLERANCES }),
   own('sink.offsets.table', 'table', 'kafka_offsets', 'table holding the committed offset of every partition'),
   own('sink.deadletter.table', 'table', 'kafka_dead_letters', 'table holding records that could not be written, with the reason'),
@@ -146,6 +147,8 @@ export interface SinkConfig {
     readonly autoEvolve: boolean;
     readonly fieldsInclude: readonly string[];
     readonly fieldsExclude: readonly string[];
+    /** `sink.pk.fields`: the primary key's record fields; empty = the Kafka coordinates (provenance columns). */
+    readonly pkFields: readonly string[];
     readonly offsetsTable: string;
     readonly deadLetterTable: string;
     readonly retryMaxMs: number;

@@ -49,8 +49,9 @@ export class SinkRunner {
     this.#offsets = new OffsetStore(this.#pool, config.sink.offsetsTable, config.sink.deadLetterTable);
     this.#tables = new TableManager(this.#pool, {
       autoCreate: config.sink.autoCreate, autoEvolve: config.sink.autoEvolve, provenance: config.sink.provenanceColumns,
+      pkFields: config.sink.pkFields,
     });
-    this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance);
+    this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, config.sink.pkFields);
     this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
   }
 

@@ -24,12 +24,15 @@ export class BatchWriter {
   readonly #offsets: OffsetStore;
   readonly #mode: InsertMode;
   readonly #tolerance: 'all' | 'none';
+  /** Upsert leaves these out of its UPDATE list (`sink.pk.fields`). */
+  readonly #keyColumns: readonly string[];
 
-  constructor(pool: Pool, offsets: OffsetStore, mode: InsertMode, tolerance: 'all' | 'none') {
+  constructor(pool: Pool, offsets: OffsetStore, mode: InsertMode, tolerance: 'all' | 'none', keyColumns: readonly string[] = []) {
     this.#pool = pool;
     this.#offsets = offsets;
     this.#mode = mode;
     this.#tolerance = tolerance;
+    this.#keyColumns = mode === 'upsert' ? keyColumns : [];
   }
 
   async commit(ref: PartitionRef, expected: number, batch: PreparedBatch): Promise<CommitResult> {
@@ -67,7 +70,7 @@ export class BatchWriter {
     let written = 0;
     for (const [start, end] of chunks(group, from, to)) {
       try {
-        await connection.query(...queryArgs(insertRows(group.table, group.model.columns.map((c) => c.name), group.rows.slice(start, end), this.#mode)));
+        await connection.query(...queryArgs(insertRows(group.table, group.model.columns.map((c) => c.name), group.rows.slice(start, end), this.#mode, { keyColumns: this.#keyColumns })));
         written += end - start;
       } catch (error) {
         if (!isDataError(error)) throw error;

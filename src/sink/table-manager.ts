@@ -10,6 +10,8 @@ export interface TableManagerOptions {
   readonly autoCreate: boolean;
   readonly autoEvolve: boolean;
   readonly provenance: boolean;
+  /** `sink.pk.fields`; empty: the Kafka coordinates are the key (with provenance columns). */
+  readonly pkFields?: readonly string[];
 }
 
 interface ExistingColumn { readonly type: string; readonly nullable: boolean }
@@ -55,8 +57,10 @@ export class TableManager {
       if (!this.#options.autoCreate) {
         throw new SinkError('DB_FATAL', `table \`${table}\` does not exist; create it or set sink.auto.create=true`);
       }
-      await this.#pool.query(...queryArgs(createTable(tableSpec(table, model, this.#options.provenance))));
+      await this.#pool.query(...queryArgs(createTable(tableSpec(table, model, this.#options.provenance, this.#options.pkFields))));
       existing = await this.#columns(table);
+    } else if ((this.#options.pkFields ?? []).length > 0) {
+      await this.#checkPrimaryKey(table, this.#options.pkFields!);
     }
     for (const column of model.columns) {
       const found = existing.get(column.name.toLowerCase());
@@ -67,6 +71,18 @@ export class TableManager {
         this.#requireEvolve(table, `column \`${column.name}\` is ${found.type}, the schema needs ${column.sqlType}`);
         await this.#pool.query(...queryArgs(modifyColumnType(table, { ...column, nullable: found.nullable })));
       }
+    }
+  }
+
+  /** An upsert on a table keyed differently would match rows on the wrong columns: refuse it. */
+  async #checkPrimaryKey(table: string, pkFields: readonly string[]): Promise<void> {
+    const [rows] = await this.#pool.query<RowDataPacket[]>(
+      "SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
+      [table]);
+    const existing = rows.map((row) => String(row.name));
+    if (existing.map((c) => c.toLowerCase()).join('\u0000') !== pkFields.map((c) => c.toLowerCase()).join('\u0000')) {
+      throw new SinkError('DB_FATAL',
+        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`);
     }
   }
 
@@ -102,10 +118,24 @@ export class TableManager {
   }
 }
 
-export function tableSpec(table: string, model: ColumnModel, provenance: boolean): TableSpec {
+export function tableSpec(table: string, model: ColumnModel, provenance: boolean, pkFields: readonly string[] = []): TableSpec {
   const columns: ColumnSpec[] = model.columns.map(({ name, sqlType, nullable }) => ({ name, sqlType, nullable }));
+  const coordinates = ['_kafka_partition', '_kafka_offset'];
   // Kafka coordinates are the natural key of an appended record: a second copy of one cannot exist.
-  return provenance ? { name: table, columns, primaryKey: ['_kafka_partition', '_kafka_offset'] } : { name: table, columns };
+  if (pkFields.length === 0) return provenance ? { name: table, columns, primaryKey: coordinates } : { name: table, columns };
+  for (const field of pkFields) {
+    const column = columns.find((c) => c.name === field);
+    if (column === undefined) {
+      throw new SinkError('SCHEMA_INVALID', `sink.pk.fields names ${JSON.stringify(field)}, which the record schema of table \`${table}\` does not have; fix sink.pk.fields`);
+    }
+    if (column.nullable) {
+      throw new SinkError('SCHEMA_INVALID', `sink.pk.fields names ${JSON.stringify(field)}, which is nullable in the record schema of table \`${table}\`; a key field must always have a value`);
+    }
+  }
+  // Keyed by the record's own fields; the coordinates stay unique (each row is one record's version).
+  return provenance
+    ? { name: table, columns, primaryKey: pkFields, uniqueKeys: { kafka_position: coordinates } }
+    : { name: table, columns, primaryKey: pkFields };
 }
 
 function baseType(sqlType: string): string {

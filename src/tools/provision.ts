@@ -60,7 +60,7 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
   const topics = schemasFor(file, config.kafka.topics).map((entry) => {
     const table = tableNameFor(config, entry.topic);
     const where = `schema file ${JSON.stringify(file.path)}: topic ${JSON.stringify(entry.topic)}`;
-    return { ...entry, table, spec: tableSpec(table, columnModelFor(config, entry.type, where), config.sink.provenanceColumns) };
+    return { ...entry, table, spec: tableSpec(table, columnModelFor(config, entry.type, where), config.sink.provenanceColumns, config.sink.pkFields) };
   });
   const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
 

@@ -55,7 +55,7 @@ describe('loadConfig: defaults', () => {
     });
     assert.deepEqual(config.sink, {
       tableTemplate: '${topic}', batchMaxRecords: 2000, batchLingerMs: 10, insertMode: 'insert', provenanceColumns: true,
-      stringType: 'VARCHAR(255)', autoCreate: true, autoEvolve: true, fieldsInclude: [], fieldsExclude: [],
+      stringType: 'VARCHAR(255)', autoCreate: true, autoEvolve: true, fieldsInclude: [], fieldsExclude: [], pkFields: [],
       offsetsTable: 'kafka_offsets', deadLetterTable: 'kafka_dead_letters', retryMaxMs: 300000, retryInitialMs: 100,
     });
     assert.deepEqual(config.errors, { tolerance: 'all' });
@@ -262,6 +262,10 @@ describe('loadConfig: bad values', () => {
     ['sink.fields.include=id,2bad', /sink\.fields\.include = "id,2bad" .* has an invalid field name "2bad"/],
     ['status.host=bad host', /status\.host = "bad host" .* is not a host name or IP address/],
     ['kafka.session.timeout.ms=10', /kafka\.session\.timeout\.ms = "10" .* from 1000 to 3600000/],
+    ['sink.pk.fields=id,2bad', /sink\.pk\.fields = "id,2bad" .* has an invalid field name "2bad"/],
+    ['sink.pk.fields=id\nsink.fields.include=name,amount', /sink\.pk\.fields .* names "id", which sink\.fields\.include .* leaves out of the table/],
+    ['sink.pk.fields=id,name\nsink.fields.exclude=name', /sink\.pk\.fields .* names "name", which sink\.fields\.exclude .* leaves out of the table/],
+    ['sink.insert.mode=upsert\nsink.provenance.columns=false', /sink\.insert\.mode .* = upsert needs a key to match rows on.*set sink\.pk\.fields or sink\.provenance\.columns=true/],
     ['kafka.offset.hint.interval.ms=-1', /kafka\.offset\.hint\.interval\.ms = "-1" .* from 0 to 3600000/],
     ['kafka.offset.hint.interval.ms=soon', /kafka\.offset\.hint\.interval\.ms = "soon" .* not a whole number/],
   ];
@@ -423,6 +427,10 @@ describe('loadConfig: cross-key checks', () => {
 });
 
 describe('loadConfig: librdkafka pass-through', () => {
+  it('keeps sink.pk.fields in order, once each', () => {
+    assert.deepEqual(fromText('sink.pk.fields=region, id,region').sink.pkFields, ['region', 'id']);
+  });
+
   it('collects kafka.consumer.* properties', () => {
     const config = fromText('kafka.consumer.auto.offset.reset=earliest\nkafka.consumer.sasl.password= x ', { overrides: ['kafka.consumer.fetch.wait.max.ms=50'] });
     assert.deepEqual(config.kafka.consumerProperties, { 'auto.offset.reset': 'earliest', 'sasl.password': 'x ', 'fetch.wait.max.ms': '50' });

@@ -57,6 +57,17 @@ describe('verify verdicts', () => {
     }
   });
 
+  it('accepts fewer rows than records for keyed tables, never more, and still checks the offsets', () => {
+    const keyed = { keyed: true };
+    assert.equal(judge([topic([partition(0, { rows: 40, maxOffset: 99 })])], 0, keyed).ok, true);
+    assert.equal(judge([topic([partition(0, { rows: 40, maxOffset: 99 })])]).ok, false, 'not keyed: 60 missing');
+    const extra = judge([topic([partition(0, { rows: 101 })])], 0, keyed);
+    assert.equal(extra.partitions[0]!.problems.join(', '), '1 extra');
+    const behind = judge([topic([partition(0, { rows: 40, stored: 90 })])], 0, keyed);
+    assert.equal(behind.partitions[0]!.problems.join(', '), 'offset 10 behind');
+    assert.equal(judge([topic([partition(0), partition(1)], { totalRows: 50 })], 0, keyed).ok, true);
+  });
+
   it('fails a topic that Kafka does not have', () => {
     const result = judge([topic([], { inKafka: false, topic: 'gone' })]);
     assert.equal(result.ok, false);
