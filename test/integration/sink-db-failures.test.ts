@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RowDataPacket } from 'mysql2/promise';
 import { SinkScenario } from './helpers/sink-harness.ts';
+import { assertExactlyOnce } from './helpers/sink-checks.ts';
 import { TcpProxy } from './helpers/tcp-proxy.ts';
 
 /** Lost connections mid-transaction (as in a server restart or a failover) roll back and retry the batch. */
@@ -42,14 +43,7 @@ test('killing the sink\'s database connections mid-run loses and duplicates noth
   assert.ok(killed > 0, 'some connections were killed while the sink worked');
   assert.ok(retried(), `the retry was logged (${killed} kills)\n${sink.output.slice(-3000)}`);
   assert.equal(await sink.kill('SIGTERM'), 0);
-
-  const offsets = await scenario.offsets(topic);
-  const state = await scenario.tableState(topic);
-  for (let p = 0; p < 3; p++) {
-    assert.equal(offsets.get(p), total);
-    assert.deepEqual(state.get(p), { rows: total, distinct: total, ordered: true, maxSeq: total - 1 });
-  }
-  assert.equal((await scenario.deadLetters(topic)).length, 0);
+  await assertExactlyOnce(scenario, 'after the kills');
 });
 
 /**
@@ -82,12 +76,5 @@ test('the database away for seconds (server restart) mid-run: batches wait and r
   assert.ok(sink.logs().some((l) => l.msg === 'transient failure, batch rolled back; retrying'), 'the retry was logged');
   assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `no ERROR\n${sink.output.slice(-3000)}`);
   assert.equal(await sink.kill('SIGTERM'), 0);
-
-  const offsets = await outages.offsets(topic);
-  const state = await outages.tableState(topic);
-  for (let p = 0; p < 3; p++) {
-    assert.equal(offsets.get(p), total);
-    assert.deepEqual(state.get(p), { rows: total, distinct: total, ordered: true, maxSeq: total - 1 });
-  }
-  assert.equal((await outages.deadLetters(topic)).length, 0);
+  await assertExactlyOnce(outages, 'after the outages');
 });
