@@ -1,13 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { isSinkError, type ErrorCode } from '../../src/errors.ts';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { buildColumnModel, schemaFingerprint, type ColumnModelOptions } from '../../src/avro/column-model.ts';
+import { SEED_SCHEMAS } from './seed-schemas.ts';
 
-const seed = JSON.parse(readFileSync('/work/shared/workload/seed-schemas.json', 'utf8')) as {
-  topics: Record<string, { fields: { name: string }[] }>;
-};
 
 function record(fields: unknown[]): object {
   return { type: 'record', name: 'r', namespace: 'test', fields };
@@ -45,7 +42,7 @@ describe('column model: seed datasets (S11)', () => {
     dataset2: ['VARCHAR(255)', 'BIGINT', 'VARCHAR(255)', 'INT'],
     dataset3: ['VARCHAR(255)', 'BIGINT', 'VARCHAR(255)', 'BIGINT'],
   };
-  for (const [topic, schema] of Object.entries(seed.topics)) {
+  for (const [topic, schema] of Object.entries(SEED_SCHEMAS)) {
     it(`${topic} maps to exactly the seed types`, () => {
       const model = buildColumnModel(schema);
       assert.deepEqual(
@@ -56,7 +53,7 @@ describe('column model: seed datasets (S11)', () => {
   }
 
   it('converts a decoded seed record to parameters in column order', () => {
-    const type = parseAvroSchema(seed.topics['dataset1']!);
+    const type = parseAvroSchema(SEED_SCHEMAS['dataset1']!);
     const value = { key_field1: 'k-1', timestamp_field1: 1_700_000_000_123, string_field1: 'héllo', double_field1: 0.25 };
     const row = buildColumnModel(type).toRow(type.fromBuffer(type.toBuffer(value)));
     assert.deepEqual(row, ['k-1', 1_700_000_000_123, 'héllo', 0.25]);

@@ -5,16 +5,9 @@ import { SinkError, isSinkError, type ErrorCode } from '../../src/errors.ts';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { RecordDecoder, type SchemaLookup } from '../../src/avro/decoder.ts';
 import { encodeWire } from '../../src/avro/wire-format.ts';
+import { SEED_SCHEMAS } from './seed-schemas.ts';
 
-const valueType = parseAvroSchema({
-  type: 'record', name: 'dataset1', namespace: 'com.exam',
-  fields: [
-    { name: 'key_field1', type: 'string' },
-    { name: 'timestamp_field1', type: 'long' },
-    { name: 'string_field1', type: 'string' },
-    { name: 'double_field1', type: 'double' },
-  ],
-});
+const valueType = parseAvroSchema(SEED_SCHEMAS['dataset1']!);
 const keyType = parseAvroSchema('"string"');
 const unionType = parseAvroSchema({ type: 'record', name: 'u', fields: [{ name: 'x', type: ['null', 'string'] }] });
 const value = { key_field1: 'k1', timestamp_field1: 1_700_000_000_000, string_field1: 'hello', double_field1: 1.5 };

@@ -5,6 +5,7 @@ import { buildColumnModel } from '../../src/avro/column-model.ts';
 import { decodeWireHeader } from '../../src/avro/wire-format.ts';
 import { RandomValues, decimalText, seededRandom, uuidText } from '../../src/tools/random-values.ts';
 import { RecordFactory } from '../../src/tools/record-factory.ts';
+import { SEED_SCHEMAS } from './seed-schemas.ts';
 
 function record(fields: unknown[]): object {
   return { type: 'record', name: 'r', namespace: 'test', fields };
@@ -114,16 +115,7 @@ describe('random values per Avro type', () => {
 });
 
 describe('record factory', () => {
-  const schema = {
-    type: 'record', name: 'dataset1', namespace: 'com.exam',
-    fields: [
-      { name: 'key_field1', type: 'string' },
-      { name: 'timestamp_field1', type: 'long' },
-      { name: 'string_field1', type: 'string' },
-      { name: 'double_field1', type: 'double' },
-    ],
-  };
-  const type = parseAvroSchema(schema);
+  const type = parseAvroSchema(SEED_SCHEMAS['dataset1']!);
   const keyType = parseAvroSchema('"string"');
 
   function factory(extra: { maxStringChars?: number } = {}): RecordFactory {
