@@ -3,6 +3,7 @@
  * Deletion is asynchronous on the broker: a topic is only gone once metadata stops listing it, and a
  * create issued before that fails with "already exists / marked for deletion", so both are waited out.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import Kafka from '@confluentinc/kafka-javascript';
 import type { SinkConfig } from '../config/index.ts';
 import { SinkError } from '../errors.ts';
@@ -22,7 +23,6 @@ export interface TopicRequest {
 
 export type TopicOutcome = 'created' | 'exists';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TopicAdmin {
   readonly #config: SinkConfig;

@@ -1,21 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { SinkScenario } from './helpers/sink-harness.ts';
+import { freePort } from './helpers/sink-records.ts';
 import { waitFor } from './helpers/wait.ts';
 
 const scenario = new SinkScenario(1, 3);
 before(() => scenario.setup());
 after(() => scenario.cleanup());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('status page, /status.json, /healthz and Prometheus /metrics describe the running sink', async () => {
   const topic = scenario.topics[0]!;
