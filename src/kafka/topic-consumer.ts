@@ -123,11 +123,6 @@ export class TopicConsumer {
     if (this.options.offsetHintIntervalMs > 0 && this.#assigned.has(partition)) this.#hints.set(partition, nextOffset);
   }
 
-  /** Passes every pending hint on now; called once the pipelines have drained, before leaving the group. */
-  flushHints(): void {
-    this.#commitHints();
-  }
-
   /** Asynchronous, best effort: a failed hint (rebalance in progress, broker away) is replaced by the next one. */
   #commitHints(partitions?: readonly number[]): void {
     const offsets: Kafka.TopicPartitionOffset[] = [];
@@ -154,6 +149,8 @@ export class TopicConsumer {
 
   /** Leaves the group (revokes what is still assigned through the handlers) and closes the client. */
   disconnect(timeoutMs = 15_000): Promise<void> {
+    // The final positions (call this once the pipelines drained): the client refuses commits once closing.
+    this.#commitHints();
     this.#closing = true;
     // librdkafka's close alone sends no LeaveGroup when this member owns nothing in the middle of a
     // cooperative rebalance: the rest of the group then waits out the session timeout before the

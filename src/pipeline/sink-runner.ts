@@ -91,8 +91,6 @@ export class SinkRunner {
     this.#stopping = true;
     await Promise.all(this.#consumers.map((c) => c.stopFetching()));
     await Promise.all([...this.#pipelines.values()].map((p) => p.stop({ drain: true, timeoutMs })));
-    // The client refuses commits once disconnecting: the final positions go to Kafka now.
-    for (const consumer of this.#consumers) consumer.flushHints();
     await Promise.all(this.#consumers.map((c) => c.disconnect()));
     await this.#pool.end().catch(() => {});
   }
