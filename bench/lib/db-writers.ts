@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkConfig } from '../../src/config/index.ts';
 import type { ColumnModel } from '../../src/avro/column-model.ts';
 import { HEADER_LENGTH } from '../../src/avro/wire-format.ts';
-import { createPool, SESSION_SETUP, type Pool, type PoolConnection } from '../../src/sink/pool.ts';
+import { createPool, queryArgs, SESSION_SETUP, type Pool, type PoolConnection } from '../../src/sink/pool.ts';
 import { tableSpec } from '../../src/sink/table-manager.ts';
 import { createTable } from '../../src/sql/ddl.ts';
 import { insertRows } from '../../src/sql/dml.ts';
@@ -94,7 +94,7 @@ export async function runWriters(config: SinkConfig, data: readonly DatasetRows[
       await pool.query(createTable(tableSpec(tables[i]!, d.model, config.sink.provenanceColumns)).sql);
       for (let p = 0; p < PARTITIONS; p++) {
         const q = insertOffsetIfAbsent(tables[i]!, p, 'bench', 0, offsetsTable);
-        await pool.query(q.sql, q.parameters as unknown[]);
+        await pool.query(...queryArgs(q));
       }
     }
     // Settle: the DDL above and the previous run's DROPs leave background work in InnoDB.
@@ -114,13 +114,13 @@ export async function runWriters(config: SinkConfig, data: readonly DatasetRows[
           await connection.query('START TRANSACTION');
           if (options.shape === 'fenced') {
             const lock = selectOffsetForUpdate(table, partition, 'bench', offsetsTable);
-            await connection.query(lock.sql, lock.parameters as unknown[]);
+            await connection.query(...queryArgs(lock));
           }
           const insert = insertRows(table, columns, rows.slice(start, end), config.sink.insertMode);
-          await connection.query(insert.sql, insert.parameters as unknown[]);
+          await connection.query(...queryArgs(insert));
           if (options.shape === 'fenced') {
             const update = updateOffset(table, partition, 'bench', end, offsetsTable);
-            await connection.query(update.sql, update.parameters as unknown[]);
+            await connection.query(...queryArgs(update));
           }
           await connection.query('COMMIT');
         } finally {

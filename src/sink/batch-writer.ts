@@ -3,8 +3,8 @@ import { insertRows, type InsertMode } from '../sql/dml.ts';
 import type { DeadLetterRow } from '../sql/offset-sql.ts';
 import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from '../pipeline/kafka-record.ts';
 import { isDataError, isTransientDbError } from './db-errors.ts';
-import { type OffsetStore, type PartitionRef, queryArgs } from './offset-store.ts';
-import type { Pool, PoolConnection } from './pool.ts';
+import type { OffsetStore, PartitionRef } from './offset-store.ts';
+import { queryArgs, type Pool, type PoolConnection } from './pool.ts';
 
 export type CommitResult =
   | { readonly kind: 'committed'; readonly nextOffset: number; readonly rows: number; readonly deadLetters: number }

@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import * as offsetSql from '../sql/offset-sql.ts';
 import type { CompiledQuery } from '../sql/types.ts';
-import type { Pool, PoolConnection } from './pool.ts';
+import { queryArgs, type Pool, type PoolConnection } from './pool.ts';
 
 export interface PartitionRef {
   readonly topic: string;
@@ -41,19 +41,19 @@ export class OffsetStore {
 
   async read(ref: PartitionRef, connection: Pool | PoolConnection = this.#pool): Promise<number | undefined> {
     const [rows] = await connection.query<RowDataPacket[]>(
-      ...args(offsetSql.selectOffset(ref.topic, ref.partition, ref.group, this.#offsetsTable)));
+      ...queryArgs(offsetSql.selectOffset(ref.topic, ref.partition, ref.group, this.#offsetsTable)));
     return rows[0] === undefined ? undefined : Number(rows[0].offset);
   }
 
   /** Step 1 of a batch: lock the partition's row for the rest of the transaction and read it. */
   async lockAndRead(connection: PoolConnection, ref: PartitionRef): Promise<number | undefined> {
     const [rows] = await connection.query<RowDataPacket[]>(
-      ...args(offsetSql.selectOffsetForUpdate(ref.topic, ref.partition, ref.group, this.#offsetsTable)));
+      ...queryArgs(offsetSql.selectOffsetForUpdate(ref.topic, ref.partition, ref.group, this.#offsetsTable)));
     return rows[0] === undefined ? undefined : Number(rows[0].offset);
   }
 
   async advance(connection: PoolConnection, ref: PartitionRef, nextOffset: number): Promise<void> {
-    await connection.query(...args(offsetSql.updateOffset(ref.topic, ref.partition, ref.group, nextOffset, this.#offsetsTable)));
+    await connection.query(...queryArgs(offsetSql.updateOffset(ref.topic, ref.partition, ref.group, nextOffset, this.#offsetsTable)));
   }
 
   /** Moves the offset from `from` to `to` only if nobody moved it meanwhile (retention gap handling). */
@@ -79,16 +79,11 @@ export class OffsetStore {
 
   async insertDeadLetters(connection: PoolConnection, rows: readonly offsetSql.DeadLetterRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await connection.query(...args(offsetSql.insertDeadLetters(rows, this.#deadLettersTable)));
+    await connection.query(...queryArgs(offsetSql.insertDeadLetters(rows, this.#deadLettersTable)));
   }
 }
 
-function args(query: CompiledQuery): [string, unknown[]] {
-  return [query.sql, query.parameters as unknown[]];
-}
-
 async function run(pool: Pool, query: CompiledQuery): Promise<void> {
-  await pool.query(...args(query));
+  await pool.query(...queryArgs(query));
 }
 
-export { args as queryArgs };

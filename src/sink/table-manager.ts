@@ -3,8 +3,7 @@ import { SinkError, describeError } from '../errors.ts';
 import { addColumn, createTable, modifyColumnType } from '../sql/ddl.ts';
 import type { ColumnSpec, TableSpec } from '../sql/types.ts';
 import type { ColumnModel } from '../avro/column-model.ts';
-import type { Pool } from './pool.ts';
-import { queryArgs } from './offset-store.ts';
+import { queryArgs, type Pool } from './pool.ts';
 
 export interface TableManagerOptions {
   readonly autoCreate: boolean;
