@@ -93,6 +93,18 @@ export class RegistryClient {
     this.#fetch = options.fetch;
   }
 
+  /**
+   * Start-up check that the registry answers `GET /subjects`, with this client's credentials and headers.
+   * Unreachable or 5xx: retriable (wait for it); any other refusal: not (a wrong URL or credentials).
+   */
+  async probe(timeoutMs = 5_000): Promise<void> {
+    const fetchImpl = this.#fetch ?? globalThis.fetch;
+    const response = await fetchImpl(`${this.#base}/subjects`, { headers: this.#headers, signal: AbortSignal.timeout(timeoutMs) })
+      .catch((error: unknown) => { throw new SinkError('REGISTRY_UNAVAILABLE', networkReason(error, timeoutMs), { retriable: true }); });
+    await response.body?.cancel();
+    if (!response.ok) throw new SinkError('REGISTRY_UNAVAILABLE', `HTTP ${response.status}`, { retriable: response.status >= 500 });
+  }
+
   /** Writer schema by global id, parsed for decoding. Cached forever once it succeeded. */
   getSchemaById(id: number): Promise<Type> {
     let pending = this.#byId.get(id);

@@ -2,7 +2,7 @@ import type { SinkConfig } from '../config/index.ts';
 import { groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError, isSinkError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { RegistryClient, networkReason } from '../avro/registry-client.ts';
+import { RegistryClient } from '../avro/registry-client.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
 import { isAccessDenied, isTransientDbError } from '../sink/db-errors.ts';
@@ -71,11 +71,7 @@ export class SinkRunner {
       }
     });
     await this.#waitFor('database', 'kafka_offsets / kafka_dead_letters', () => this.#offsets.ensureTables());
-    await this.#waitFor('schema registry', this.#registry.url, async () => {
-      const response = await fetch(`${this.#registry.url}/subjects`, { signal: AbortSignal.timeout(5_000) })
-        .catch((error: unknown) => { throw new SinkError('REGISTRY_UNAVAILABLE', networkReason(error, 5_000), { retriable: true }); });
-      if (!response.ok) throw new SinkError('REGISTRY_UNAVAILABLE', `HTTP ${response.status}`, { retriable: response.status >= 500 });
-    });
+    await this.#waitFor('schema registry', this.#registry.url, () => this.#registry.probe());
     for (const topic of this.config.kafka.topics) {
       const consumer = this.#createConsumer(topic);
       await this.#waitFor('kafka', this.config.kafka.bootstrapServers.join(','), () => consumer.connect());

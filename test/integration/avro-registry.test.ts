@@ -145,6 +145,20 @@ describe('RegistryClient against a real registry', () => {
     await rejectsWith(client.getSchemaById(schemaId), 'REGISTRY_UNAVAILABLE', true, 'check the registry URL');
   });
 
+  it('probe: GET /subjects with the client\'s credentials; a wrong base path is HTTP 404, not retriable', async () => {
+    const sent: { url: string; authorization: string | null }[] = [];
+    const recording: typeof fetch = (input, init) => {
+      sent.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
+      return fetch(input, init);
+    };
+    const withCredentials = REGISTRY_URL.replace('://', '://alice:s3cret@');
+    await new RegistryClient({ url: withCredentials, fetch: recording }).probe();
+    assert.deepEqual(sent, [{ url: `${REGISTRY_URL}/subjects`, authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` }]);
+
+    const base = new URL(REGISTRY_URL);
+    await rejectsWith(new RegistryClient({ url: `${base.origin}/not-the-api` }).probe(), 'REGISTRY_UNAVAILABLE', false, 'HTTP 404');
+  });
+
   it('rejects an invalid schema on register with SCHEMA_INVALID', async () => {
     const client = new RegistryClient({ url: REGISTRY_URL });
     await rejectsWith(client.register(subject, '{not json'), 'SCHEMA_INVALID', false);
@@ -180,6 +194,13 @@ describe('RegistryClient when the registry cannot be reached', () => {
     const port = await closedPort();
     const client = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7` });
     await rejectsWith(client.getSchemaById(3), 'REGISTRY_UNAVAILABLE', true, `http://127.0.0.1:${port}/apis/ccompat/v7/schemas/ids/3`, 'ECONNREFUSED');
+  });
+
+  it('probe: refused or silent is REGISTRY_UNAVAILABLE and retriable (start-up waits for it)', async () => {
+    const port = await closedPort();
+    await rejectsWith(new RegistryClient({ url: `http://127.0.0.1:${port}` }).probe(), 'REGISTRY_UNAVAILABLE', true, 'ECONNREFUSED');
+    const { port: silentPort } = silent.address() as { port: number };
+    await rejectsWith(new RegistryClient({ url: `http://127.0.0.1:${silentPort}` }).probe(300), 'REGISTRY_UNAVAILABLE', true, 'no answer within 300 ms');
   });
 
   it('credentials in the URL never appear in errors', async () => {
