@@ -12,7 +12,7 @@ import { describeError } from '../../src/errors.ts';
 import { defaultSchemaFile } from '../../src/tools/schema-file.ts';
 import { provision } from '../../src/tools/provision.ts';
 import { produce, type ProduceResult } from '../../src/tools/produce.ts';
-import { KafkaSession, withKafka } from '../../src/tools/kafka-session.ts';
+import { type KafkaSession, withKafka } from '../../src/tools/kafka-session.ts';
 import { TopicAdmin } from '../../src/tools/kafka-topics.ts';
 
 /** The seed's datasets: every topic set has one topic per dataset, named `<prefix>dataset<n>`. */

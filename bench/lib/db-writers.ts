@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkConfig } from '../../src/config/index.ts';
 import type { ColumnModel } from '../../src/avro/column-model.ts';
 import { HEADER_LENGTH } from '../../src/avro/wire-format.ts';
-import { createPool, queryArgs, SESSION_SETUP, type Pool, type PoolConnection } from '../../src/sink/pool.ts';
+import { createPool, queryArgs, SESSION_SETUP, type PoolConnection } from '../../src/sink/pool.ts';
 import { tableSpec } from '../../src/sink/table-manager.ts';
 import { createTable } from '../../src/sql/ddl.ts';
 import { insertRows } from '../../src/sql/dml.ts';

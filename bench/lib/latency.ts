@@ -168,7 +168,10 @@ export async function measureLatency(env: BenchEnv, topics: readonly string[], s
     }
     const latency = committed - sentAt[i]!;
     latencies.push(latency);
-    (perSecond[Math.floor((sentAt[i]! - started) / 1000)] ??= []).push(latency);
+    const second = Math.floor((sentAt[i]! - started) / 1000);
+    const list = perSecond[second] ?? [];
+    perSecond[second] = list;
+    list.push(latency);
   }
   const timeline = [...perSecond.entries()].filter(([, list]) => list !== undefined).map(([second, list]) => {
     const summary = summarizeLatencies(list);

@@ -22,7 +22,7 @@ import type { ColumnSpec } from '../sql/types.ts';
 import { parseAvroSchema } from './avro-schema.ts';
 import * as conv from './column-converters.ts';
 import type { Converter } from './column-converters.ts';
-import { DecimalType } from './logical-types.ts';
+import type { DecimalType } from './logical-types.ts';
 import { formatTimestampMillis } from './temporal.ts';
 import { toAvroLong } from './long-type.ts';
 

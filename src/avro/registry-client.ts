@@ -217,7 +217,7 @@ export class RegistryClient {
     try {
       const response = await fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
       const text = await response.text();
-      let parsed: unknown = undefined;
+      let parsed: unknown ;
       try {
         parsed = text === '' ? undefined : JSON.parse(text);
       } catch {

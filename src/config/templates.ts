@@ -11,8 +11,7 @@ const MAX_TABLE_NAME = 64;
 /** What is wrong with a template, or undefined if it is usable. */
 export function templateProblem(template: string): string | undefined {
   if (template === '') return 'is empty';
-  let i = 0;
-  while ((i = template.indexOf('${', i)) >= 0) {
+  for (let i = template.indexOf('${'); i >= 0; i = template.indexOf('${', i)) {
     const close = template.indexOf('}', i + 2);
     if (close < 0) return 'has an unclosed "${"';
     const name = template.slice(i + 2, close);

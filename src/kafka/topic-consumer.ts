@@ -204,7 +204,10 @@ export class TopicConsumer {
     const byPartition = new Map<number, KafkaRecord[]>();
     for (const m of messages) {
       let list = byPartition.get(m.partition);
-      if (list === undefined) byPartition.set(m.partition, list = []);
+      if (list === undefined) {
+        list = [];
+        byPartition.set(m.partition, list);
+      }
       // The client's message object already has the record's shape: no copy per record. Its timestamp
       // may be -1 (none) and its key undefined; every reader of KafkaRecord allows for both.
       list.push(m as unknown as KafkaRecord);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type Dirent, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KmsResult, runKms } from './kms-cli.ts';
@@ -50,7 +50,7 @@ export class IsolatedStack {
   pidFiles(): PidFile[] {
     const found: PidFile[] = [];
     const walk = (dir: string): void => {
-      let entries;
+      let entries: Dirent[];
       try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
       for (const entry of entries) {
         const path = join(dir, entry.name);
