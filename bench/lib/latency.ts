@@ -28,12 +28,23 @@ export interface LatencyResult extends LatencySummary {
   /** CPU of the sink, MariaDB, the broker, this process (the producer) and the rest while sending. */
   readonly cpu: CpuShare;
   /** Per second of sending: records sent then, their p50 and p99 (shows a backlog building up). */
-  readonly timeline: readonly { readonly second: number; readonly count: number; readonly p50: number; readonly p99: number }[];
+  readonly timeline: readonly {
+    readonly second: number;
+    readonly count: number;
+    readonly p50: number;
+    readonly p99: number;
+  }[];
 }
 
 const PRODUCER_LINGER_MS = 5;
 
-export async function measureLatency(env: BenchEnv, topics: readonly string[], sinkPid: number, rate: number, seconds: number): Promise<LatencyResult> {
+export async function measureLatency(
+  env: BenchEnv,
+  topics: readonly string[],
+  sinkPid: number,
+  rate: number,
+  seconds: number,
+): Promise<LatencyResult> {
   const config = env.config(topics);
   const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
   const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
@@ -42,20 +53,31 @@ export async function measureLatency(env: BenchEnv, topics: readonly string[], s
   for (const topic of topics) {
     const latest = await registry.getLatest(`${topic}-value`);
     const keySchemaId = await registry.register(`${topic}-key`, JSON.stringify(KEY_SCHEMA));
-    factories.push(new RecordFactory({ topic, type: latest.type, valueSchemaId: latest.id, keySchemaId, runId, maxStringChars: stringLimit(config.sink.stringType) }));
+    factories.push(
+      new RecordFactory({
+        topic,
+        type: latest.type,
+        valueSchemaId: latest.id,
+        keySchemaId,
+        runId,
+        maxStringChars: stringLimit(config.sink.stringType),
+      }),
+    );
   }
   const producer = new Kafka.Producer({
     'bootstrap.servers': config.kafka.bootstrapServers.join(','),
     'client.id': `${config.kafka.clientId}-bench-latency`,
     'linger.ms': PRODUCER_LINGER_MS,
     'compression.codec': 'lz4',
-    'acks': -1,
+    acks: -1,
     'enable.idempotence': true,
-    'partitioner': 'murmur2_random',
-    'dr_cb': true,
-    'log_level': 0,
+    partitioner: 'murmur2_random',
+    dr_cb: true,
+    log_level: 0,
   });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  );
   producer.setPollInterval(5);
 
   const capacity = Math.ceil(rate * seconds * 1.2) + 1000;
@@ -173,13 +195,22 @@ export async function measureLatency(env: BenchEnv, topics: readonly string[], s
     perSecond[second] = list;
     list.push(latency);
   }
-  const timeline = [...perSecond.entries()].filter(([, list]) => list !== undefined).map(([second, list]) => {
-    const summary = summarizeLatencies(list);
-    return { second, count: summary.count, p50: summary.p50, p99: summary.p99 };
-  });
+  const timeline = [...perSecond.entries()]
+    .filter(([, list]) => list !== undefined)
+    .map(([second, list]) => {
+      const summary = summarizeLatencies(list);
+      return { second, count: summary.count, p50: summary.p50, p99: summary.p99 };
+    });
   if (failed > 0) env.log(`  latency: ${failed} records not acknowledged by the broker`);
   return {
     ...summarizeLatencies(latencies),
-    offeredRate: rate, achievedRate: delivered / sendSeconds, seconds: sendSeconds, delivered, uncommitted, meanPollMs: pollMs, timeline, cpu,
+    offeredRate: rate,
+    achievedRate: delivered / sendSeconds,
+    seconds: sendSeconds,
+    delivered,
+    uncommitted,
+    meanPollMs: pollMs,
+    timeline,
+    cpu,
   };
 }

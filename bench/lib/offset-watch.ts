@@ -30,11 +30,15 @@ export class OffsetWatch {
   }
 
   /** Times of later snapshots count from `origin` (a performance.now() value). */
-  setOrigin(origin: number): void { this.#origin = origin; }
+  setOrigin(origin: number): void {
+    this.#origin = origin;
+  }
 
   async read(): Promise<OffsetSnapshot> {
     const [rows] = await this.#connection.query<mysql.RowDataPacket[]>(
-      'SELECT `topic`, `partition`, `offset` FROM `kafka_offsets` WHERE `topic` IN (?)', [this.#topics]);
+      'SELECT `topic`, `partition`, `offset` FROM `kafka_offsets` WHERE `topic` IN (?)',
+      [this.#topics],
+    );
     const t = (performance.now() - this.#origin) / 1000;
     const offsets = new Map<string, number>();
     let sum = 0;
@@ -66,7 +70,8 @@ export class OffsetWatch {
       if (options.done(snapshot)) return snapshot;
       const reason = options.abort?.();
       if (reason !== undefined) throw new Error(reason);
-      if (performance.now() > deadline) throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s (committed ${snapshot.sum})`);
+      if (performance.now() > deadline)
+        throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s (committed ${snapshot.sum})`);
       const wait = options.intervalMs - (performance.now() - started);
       if (wait > 0) await sleep(wait);
     }

@@ -10,7 +10,16 @@ import type { RestartRun } from './restart.ts';
 import type { ScaleRun } from './scale.ts';
 import type { WriterRunResult } from './db-writers.ts';
 import { lineChart } from './svg-chart.ts';
-import { bucketFor, formatInt, formatMb, formatMs, formatPercent, formatRatio, formatSeconds, median } from './stats.ts';
+import {
+  bucketFor,
+  formatInt,
+  formatMb,
+  formatMs,
+  formatPercent,
+  formatRatio,
+  formatSeconds,
+  median,
+} from './stats.ts';
 
 export const TARGETS = {
   ceilingShare: 0.7,
@@ -38,7 +47,13 @@ export interface BenchReport {
   latency?: LatencyResult;
   restarts?: readonly RestartRun[];
   scale?: readonly ScaleRun[];
-  profile?: { readonly summary: ProfileSummary; readonly cpu: CpuShare | undefined; readonly records: number; readonly rate: number; readonly file: string };
+  profile?: {
+    readonly summary: ProfileSummary;
+    readonly cpu: CpuShare | undefined;
+    readonly records: number;
+    readonly rate: number;
+    readonly file: string;
+  };
   readonly notes: string[];
 }
 
@@ -59,13 +74,31 @@ export function tableRows(report: BenchReport): TableRow[] {
   const c = ceiling?.recordsPerSecond ?? Number.NaN;
   const s = seed?.recordsPerSecond ?? Number.NaN;
   if (ceiling) {
-    rows.push({ measure: `DB ceiling: ${ceiling.writers} writers, ${formatInt(ceiling.batch)} rows/tx, lock + INSERT + offset UPDATE`, value: rate(c), comparison: 'reference (1.00×)', target: '', met: '' });
+    rows.push({
+      measure: `DB ceiling: ${ceiling.writers} writers, ${formatInt(ceiling.batch)} rows/tx, lock + INSERT + offset UPDATE`,
+      value: rate(c),
+      comparison: 'reference (1.00×)',
+      target: '',
+      met: '',
+    });
   }
   if (ceilingPlain) {
-    rows.push({ measure: `DB ceiling variant: INSERT + COMMIT only (no offset row)`, value: rate(ceilingPlain.recordsPerSecond), comparison: `${formatRatio(ceilingPlain.recordsPerSecond / c)} ceiling`, target: '', met: '' });
+    rows.push({
+      measure: `DB ceiling variant: INSERT + COMMIT only (no offset row)`,
+      value: rate(ceilingPlain.recordsPerSecond),
+      comparison: `${formatRatio(ceilingPlain.recordsPerSecond / c)} ceiling`,
+      target: '',
+      met: '',
+    });
   }
   if (seed) {
-    rows.push({ measure: `Seed design: 1 record/tx with offset UPDATE, ${seed.writers} writers (${formatInt(seed.records)} rec)`, value: rate(s), comparison: `${formatPercent(s / c)} of ceiling`, target: '', met: '' });
+    rows.push({
+      measure: `Seed design: 1 record/tx with offset UPDATE, ${seed.writers} writers (${formatInt(seed.records)} rec)`,
+      value: rate(s),
+      comparison: `${formatPercent(s / c)} of ceiling`,
+      target: '',
+      met: '',
+    });
   }
   if (e2e) {
     const share = e2e.coldRate / c;
@@ -82,13 +115,22 @@ export function tableRows(report: BenchReport): TableRow[] {
       measure: 'End-to-end, steady drain (first → last commit)',
       value: rate(e2e.steadyRate),
       comparison: `${formatPercent(e2e.steadyRate / c)} of ceiling, ${formatRatio(e2e.steadyRate / s)} seed`,
-      target: '', met: '',
+      target: '',
+      met: '',
     });
-    rows.push({ measure: `Exactly-once check (verify) after the drain`, value: e2e.verifyOk ? 'PASS' : 'FAIL', comparison: e2e.verifyText, target: 'PASS', met: verdict(e2e.verifyOk) });
+    rows.push({
+      measure: `Exactly-once check (verify) after the drain`,
+      value: e2e.verifyOk ? 'PASS' : 'FAIL',
+      comparison: e2e.verifyText,
+      target: 'PASS',
+      met: verdict(e2e.verifyOk),
+    });
     rows.push({
       measure: `Peak RSS of the sink draining ${formatInt(e2e.records)} rec (VmHWM)`,
-      value: formatMb(e2e.peakRss), comparison: `max sampled VmRSS ${formatMb(e2e.maxSampledRss)}`,
-      target: `≤ ${formatMb(TARGETS.rssBytes)}`, met: verdict(e2e.peakRss <= TARGETS.rssBytes),
+      value: formatMb(e2e.peakRss),
+      comparison: `max sampled VmRSS ${formatMb(e2e.maxSampledRss)}`,
+      target: `≤ ${formatMb(TARGETS.rssBytes)}`,
+      met: verdict(e2e.peakRss <= TARGETS.rssBytes),
     });
   }
   if (latency) {
@@ -96,15 +138,18 @@ export function tableRows(report: BenchReport): TableRow[] {
       measure: `Latency produce → commit at ${formatInt(latency.offeredRate)} rec/s offered (½ max), ${latency.seconds.toFixed(0)} s`,
       value: `p50 ${formatMs(latency.p50)} / p95 ${formatMs(latency.p95)} / p99 ${formatMs(latency.p99)}`,
       comparison: `${formatInt(latency.count)} records, max ${formatMs(latency.max)}`,
-      target: `p99 ≤ ${TARGETS.p99Ms} ms`, met: verdict(latency.p99 <= TARGETS.p99Ms && latency.uncommitted === 0),
+      target: `p99 ≤ ${TARGETS.p99Ms} ms`,
+      met: verdict(latency.p99 <= TARGETS.p99Ms && latency.uncommitted === 0),
     });
   }
   if (restarts && restarts.length > 0) {
     const m = median(restarts.map((r) => r.firstCommit));
     rows.push({
       measure: `Restart → first committed batch, backlog present (median of ${restarts.length})`,
-      value: formatSeconds(m), comparison: `runs: ${restarts.map((r) => r.firstCommit.toFixed(2)).join(', ')} s`,
-      target: `≤ ${TARGETS.restartSeconds} s`, met: verdict(m <= TARGETS.restartSeconds),
+      value: formatSeconds(m),
+      comparison: `runs: ${restarts.map((r) => r.firstCommit.toFixed(2)).join(', ')} s`,
+      target: `≤ ${TARGETS.restartSeconds} s`,
+      met: verdict(m <= TARGETS.restartSeconds),
     });
   }
   if (scale && scale.length > 0) {
@@ -113,7 +158,8 @@ export function tableRows(report: BenchReport): TableRow[] {
       const ratio = one && run !== one ? `${formatRatio(run.rate / one.rate)} of 1 instance` : 'reference';
       rows.push({
         measure: `Scale-out: ${run.instances} instance${run.instances === 1 ? '' : 's'}, ${formatInt(run.records)} rec, same groups`,
-        value: rate(run.rate), comparison: `${ratio}; verify ${run.verifyOk ? 'PASS' : 'FAIL'}`,
+        value: rate(run.rate),
+        comparison: `${ratio}; verify ${run.verifyOk ? 'PASS' : 'FAIL'}`,
         target: run.instances > 1 ? 'not worse (≥ 0.9×), no duplicates' : 'no duplicates',
         met: run.instances > 1 && one ? verdict(run.verifyOk && run.rate >= 0.9 * one.rate) : verdict(run.verifyOk),
       });
@@ -131,19 +177,27 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
   ];
 }
 
-function cpuLines(cpu: CpuShare, when = 'between the first and the last commit', bench = 'bench process (offset polling)'): string[] {
-  const pct = (seconds: number): string => `${seconds.toFixed(1)} s (${formatPercent(seconds / cpu.wallSeconds)} of one core)`;
+function cpuLines(
+  cpu: CpuShare,
+  when = 'between the first and the last commit',
+  bench = 'bench process (offset polling)',
+): string[] {
+  const pct = (seconds: number): string =>
+    `${seconds.toFixed(1)} s (${formatPercent(seconds / cpu.wallSeconds)} of one core)`;
   return [
     `CPU ${when} (${cpu.wallSeconds.toFixed(1)} s wall, ${(cpu.machineCapacity / cpu.wallSeconds).toFixed(0)} cores = ${cpu.machineCapacity.toFixed(1)} CPU-s available):`,
     '',
-    ...markdownTable(['process', 'CPU time'], [
-      ['sink (node: main thread + librdkafka + libuv threads)', pct(cpu.sink)],
-      ['MariaDB (mariadbd)', pct(cpu.mariadb)],
-      ['Kafka broker', pct(cpu.kafka)],
-      [bench, pct(cpu.bench)],
-      ['everything else on the machine (other work: noise)', pct(cpu.other)],
-      ['machine idle', `${Math.max(0, cpu.machineCapacity - cpu.machineBusy).toFixed(1)} s`],
-    ]),
+    ...markdownTable(
+      ['process', 'CPU time'],
+      [
+        ['sink (node: main thread + librdkafka + libuv threads)', pct(cpu.sink)],
+        ['MariaDB (mariadbd)', pct(cpu.mariadb)],
+        ['Kafka broker', pct(cpu.kafka)],
+        [bench, pct(cpu.bench)],
+        ['everything else on the machine (other work: noise)', pct(cpu.other)],
+        ['machine idle', `${Math.max(0, cpu.machineCapacity - cpu.machineBusy).toFixed(1)} s`],
+      ],
+    ),
   ];
 }
 
@@ -151,58 +205,106 @@ function cpuLines(cpu: CpuShare, when = 'between the first and the last commit',
 export function resultsMarkdown(report: BenchReport, chartFile: string): string {
   const m = report.machine;
   const lines: string[] = [];
-  lines.push(`Run \`${report.runId}\`, ${report.startedAt}, **${report.mode} mode** (\`./kms bench${report.mode === 'quick' ? ' --quick' : ''}\`), ${report.seconds.toFixed(0)} s in total.`);
-  if (report.mode === 'quick') lines.push('', '> Quick mode: numbers are indicative only; compare ratios, not absolutes.');
+  lines.push(
+    `Run \`${report.runId}\`, ${report.startedAt}, **${report.mode} mode** (\`./kms bench${report.mode === 'quick' ? ' --quick' : ''}\`), ${report.seconds.toFixed(0)} s in total.`,
+  );
+  if (report.mode === 'quick')
+    lines.push('', '> Quick mode: numbers are indicative only; compare ratios, not absolutes.');
   const load = report.machine.loadAverage[0] ?? 0;
   if (load > report.machine.cpus) {
-    lines.push('', `> The machine was busy when this run started (load average ${load} on ${report.machine.cpus} CPUs): other work shared the cores, so absolute numbers are low and noisy.`);
+    lines.push(
+      '',
+      `> The machine was busy when this run started (load average ${load} on ${report.machine.cpus} CPUs): other work shared the cores, so absolute numbers are low and noisy.`,
+    );
   }
   lines.push('');
   lines.push('Machine:', '');
-  lines.push(...markdownTable(['fact', 'value'], [
-    ['CPUs (nproc)', `${m.cpus} × ${m.cpuModel}`],
-    ['memory', `${m.memoryGb.toFixed(1)} GB`],
-    ['OS', m.os],
-    ['Node.js', m.node],
-    ['MariaDB', m.mariadb],
-    ['Kafka broker', m.kafka],
-    ['librdkafka', m.librdkafka],
-    ['load average at start / end', `${m.loadAverage.join(' ')} / ${(report.loadAfter ?? []).join(' ')}`],
-  ]));
+  lines.push(
+    ...markdownTable(
+      ['fact', 'value'],
+      [
+        ['CPUs (nproc)', `${m.cpus} × ${m.cpuModel}`],
+        ['memory', `${m.memoryGb.toFixed(1)} GB`],
+        ['OS', m.os],
+        ['Node.js', m.node],
+        ['MariaDB', m.mariadb],
+        ['Kafka broker', m.kafka],
+        ['librdkafka', m.librdkafka],
+        ['load average at start / end', `${m.loadAverage.join(' ')} / ${(report.loadAfter ?? []).join(' ')}`],
+      ],
+    ),
+  );
   lines.push('');
-  const settings = Object.entries(report.settings).map(([key, value]) => `\`${key}=${value}\``).join(', ');
+  const settings = Object.entries(report.settings)
+    .map(([key, value]) => `\`${key}=${value}\``)
+    .join(', ');
   lines.push(`Settings of the sink under test: ${settings}.`);
-  if (report.nonDefault.length > 0) lines.push('', `**Not the defaults:** ${report.nonDefault.map((s) => `\`${s}\``).join(', ')}.`);
+  if (report.nonDefault.length > 0)
+    lines.push('', `**Not the defaults:** ${report.nonDefault.map((s) => `\`${s}\``).join(', ')}.`);
   lines.push('');
-  lines.push(...markdownTable(['measure', 'value', 'ratio / detail', 'target', 'met'], tableRows(report).map((r) => [r.measure, r.value, r.comparison, r.target, r.met])));
+  lines.push(
+    ...markdownTable(
+      ['measure', 'value', 'ratio / detail', 'target', 'met'],
+      tableRows(report).map((r) => [r.measure, r.value, r.comparison, r.target, r.met]),
+    ),
+  );
   lines.push('');
   if (report.e2e) {
     const e = report.e2e;
     lines.push(`![throughput over time](${chartFile})`, '');
-    lines.push(`End-to-end details: produced at ${formatInt(e.produceRate)} rec/s before the sink started; first commit ${e.firstCommit.toFixed(2)} s after spawn ` +
-      `(first log line ${fmtOpt(e.startup.logging)}, all topics consuming ${fmtOpt(e.startup.consuming)}, last partition assigned ${fmtOpt(e.startup.assigned)}); ` +
-      `all ${formatInt(e.records)} committed ${e.done.toFixed(2)} s after spawn; verify took ${e.verifySeconds.toFixed(1)} s: ${e.verifyText}.`);
+    lines.push(
+      `End-to-end details: produced at ${formatInt(e.produceRate)} rec/s before the sink started; first commit ${e.firstCommit.toFixed(2)} s after spawn ` +
+        `(first log line ${fmtOpt(e.startup.logging)}, all topics consuming ${fmtOpt(e.startup.consuming)}, last partition assigned ${fmtOpt(e.startup.assigned)}); ` +
+        `all ${formatInt(e.records)} committed ${e.done.toFixed(2)} s after spawn; verify took ${e.verifySeconds.toFixed(1)} s: ${e.verifyText}.`,
+    );
     lines.push('');
     if (e.cpu) lines.push(...cpuLines(e.cpu), '');
   }
   if (report.latency) {
     const l = report.latency;
-    lines.push(`Latency details: offered ${formatInt(l.offeredRate)} rec/s, delivered ${formatInt(l.achievedRate)} rec/s for ${l.seconds.toFixed(1)} s; ` +
-      `producer linger 5 ms; kafka_offsets polled every ${l.meanPollMs.toFixed(1)} ms on average (commit times are up to one poll late); ` +
-      `${l.uncommitted} records not seen committed. Per second of sending (p50 / p99 ms): ` +
-      l.timeline.map((t) => `${t.second}: ${t.p50.toFixed(0)}/${t.p99.toFixed(0)}`).join(', ') + '.', '');
+    lines.push(
+      `Latency details: offered ${formatInt(l.offeredRate)} rec/s, delivered ${formatInt(l.achievedRate)} rec/s for ${l.seconds.toFixed(1)} s; ` +
+        `producer linger 5 ms; kafka_offsets polled every ${l.meanPollMs.toFixed(1)} ms on average (commit times are up to one poll late); ` +
+        `${l.uncommitted} records not seen committed. Per second of sending (p50 / p99 ms): ` +
+        l.timeline.map((t) => `${t.second}: ${t.p50.toFixed(0)}/${t.p99.toFixed(0)}`).join(', ') +
+        '.',
+      '',
+    );
     lines.push(...cpuLines(l.cpu, 'while producing at that rate', 'bench process (the producer + offset polling)'), '');
   }
   if (report.restarts && report.restarts.length > 0) {
     lines.push('Restart runs (seconds after spawn):', '');
-    lines.push(...markdownTable(['run', 'backlog', 'first log line', 'all topics consuming', 'first partition assigned', 'first commit'],
-      report.restarts.map((r, i) => [String(i + 1), formatInt(r.backlog), fmtOpt(r.logging), fmtOpt(r.consuming), fmtOpt(r.assigned), `${r.firstCommit.toFixed(2)} s`])));
+    lines.push(
+      ...markdownTable(
+        ['run', 'backlog', 'first log line', 'all topics consuming', 'first partition assigned', 'first commit'],
+        report.restarts.map((r, i) => [
+          String(i + 1),
+          formatInt(r.backlog),
+          fmtOpt(r.logging),
+          fmtOpt(r.consuming),
+          fmtOpt(r.assigned),
+          `${r.firstCommit.toFixed(2)} s`,
+        ]),
+      ),
+    );
     lines.push('');
   }
   if (report.scale && report.scale.length > 0) {
     lines.push('Scale-out runs:', '');
-    lines.push(...markdownTable(['instances', 'records', 'spawn → all committed', 'rec/s', 'steady rec/s', 'rebalance log events', 'verify'],
-      report.scale.map((r) => [String(r.instances), formatInt(r.records), `${r.seconds.toFixed(2)} s`, formatInt(r.rate), formatInt(r.steadyRate), String(r.rebalanceEvents), r.verifyText])));
+    lines.push(
+      ...markdownTable(
+        ['instances', 'records', 'spawn → all committed', 'rec/s', 'steady rec/s', 'rebalance log events', 'verify'],
+        report.scale.map((r) => [
+          String(r.instances),
+          formatInt(r.records),
+          `${r.seconds.toFixed(2)} s`,
+          formatInt(r.rate),
+          formatInt(r.steadyRate),
+          String(r.rebalanceEvents),
+          r.verifyText,
+        ]),
+      ),
+    );
     lines.push('');
   }
   for (const note of report.notes) lines.push(`- ${note}`);
@@ -218,15 +320,27 @@ export function profileMarkdown(report: BenchReport): string {
   const p = report.profile;
   if (!p) return '';
   const lines: string[] = [];
-  lines.push(`Profiled run \`${report.runId}\`, ${report.startedAt}, ${report.mode} mode: ${formatInt(p.records)} records drained at ${formatInt(p.rate)} rec/s ` +
-    `under \`node --cpu-prof\` (the profiler itself costs some throughput). ${p.summary.windowed ? 'Only samples between the first and the last commit are counted' : 'All samples of the process are counted'} ` +
-    `(${(p.summary.totalMs / 1000).toFixed(1)} s of main-thread time). Raw profile: \`${p.file}\` (open in Chrome DevTools → Performance).`);
+  lines.push(
+    `Profiled run \`${report.runId}\`, ${report.startedAt}, ${report.mode} mode: ${formatInt(p.records)} records drained at ${formatInt(p.rate)} rec/s ` +
+      `under \`node --cpu-prof\` (the profiler itself costs some throughput). ${p.summary.windowed ? 'Only samples between the first and the last commit are counted' : 'All samples of the process are counted'} ` +
+      `(${(p.summary.totalMs / 1000).toFixed(1)} s of main-thread time). Raw profile: \`${p.file}\` (open in Chrome DevTools → Performance).`,
+  );
   lines.push('');
   lines.push('Sink main thread, self time by category:', '');
-  lines.push(...markdownTable(['category', 'self time', 'share'], p.summary.categories.map((c) => [c.name, `${(c.ms / 1000).toFixed(2)} s`, formatPercent(c.share)])));
+  lines.push(
+    ...markdownTable(
+      ['category', 'self time', 'share'],
+      p.summary.categories.map((c) => [c.name, `${(c.ms / 1000).toFixed(2)} s`, formatPercent(c.share)]),
+    ),
+  );
   lines.push('');
   lines.push('Top functions by self time:', '');
-  lines.push(...markdownTable(['function', 'where', 'category', 'share'], p.summary.top.map((f) => [`\`${f.name}\``, `\`${f.where}\``, f.category, `${(f.share * 100).toFixed(1)} %`])));
+  lines.push(
+    ...markdownTable(
+      ['function', 'where', 'category', 'share'],
+      p.summary.top.map((f) => [`\`${f.name}\``, `\`${f.where}\``, f.category, `${(f.share * 100).toFixed(1)} %`]),
+    ),
+  );
   lines.push('');
   if (p.cpu) lines.push(...cpuLines(p.cpu));
   return lines.join('\n').trimEnd();
@@ -237,16 +351,35 @@ export function throughputChart(report: BenchReport): string | undefined {
   if (!e) return undefined;
   const references = [];
   if (report.ceiling) {
-    references.push({ y: report.ceiling.recordsPerSecond, label: `DB ceiling ${formatInt(report.ceiling.recordsPerSecond)} rec/s`, color: '#c0392b' });
-    references.push({ y: report.ceiling.recordsPerSecond * TARGETS.ceilingShare, label: `target: 70 % of ceiling`, color: '#e67e22' });
+    references.push({
+      y: report.ceiling.recordsPerSecond,
+      label: `DB ceiling ${formatInt(report.ceiling.recordsPerSecond)} rec/s`,
+      color: '#c0392b',
+    });
+    references.push({
+      y: report.ceiling.recordsPerSecond * TARGETS.ceilingShare,
+      label: `target: 70 % of ceiling`,
+      color: '#e67e22',
+    });
   }
-  if (report.seed) references.push({ y: report.seed.recordsPerSecond, label: `seed design ${formatInt(report.seed.recordsPerSecond)} rec/s`, color: '#7f8c8d' });
+  if (report.seed)
+    references.push({
+      y: report.seed.recordsPerSecond,
+      label: `seed design ${formatInt(report.seed.recordsPerSecond)} rec/s`,
+      color: '#7f8c8d',
+    });
   return lineChart({
     title: `End-to-end exactly-once drain of ${formatInt(e.records)} records (3 topics × 3 partitions)`,
     subtitle: `run ${report.runId}, ${report.mode} mode, ${report.machine.cpus} CPUs; committed offsets sampled every 100 ms, ${bucketFor(e.done) * 1000} ms buckets`,
     xLabel: 'seconds since the sink process was spawned',
     yLabel: 'records committed per second',
-    series: [{ name: `sink, default settings (steady ${formatInt(e.steadyRate)} rec/s)`, color: '#2471a3', points: e.series.map((p) => [p.t, p.rate] as const) }],
+    series: [
+      {
+        name: `sink, default settings (steady ${formatInt(e.steadyRate)} rec/s)`,
+        color: '#2471a3',
+        points: e.series.map((p) => [p.t, p.rate] as const),
+      },
+    ],
     references,
   });
 }

@@ -17,7 +17,12 @@ export interface RestartRun {
   readonly assigned?: number;
 }
 
-export async function measureRestarts(env: BenchEnv, topics: readonly string[], runs: number, minBacklog: number): Promise<RestartRun[]> {
+export async function measureRestarts(
+  env: BenchEnv,
+  topics: readonly string[],
+  runs: number,
+  minBacklog: number,
+): Promise<RestartRun[]> {
   const out: RestartRun[] = [];
   const watch = await OffsetWatch.open(env, topics);
   try {
@@ -29,11 +34,17 @@ export async function measureRestarts(env: BenchEnv, topics: readonly string[], 
         end = await env.endOffsets(topics);
         before = (await watch.read()).sum;
       }
-      const sink = new SinkChild({ name: `restart-${run}`, args: env.runArgs(topics), logFile: join(env.outDir, `restart-${run}.log`), nodeFlags: env.nodeFlags });
+      const sink = new SinkChild({
+        name: `restart-${run}`,
+        args: env.runArgs(topics),
+        logFile: join(env.outDir, `restart-${run}.log`),
+        nodeFlags: env.nodeFlags,
+      });
       try {
         watch.setOrigin(sink.spawnedAt);
         const first = await watch.poll({
-          intervalMs: 10, timeoutMs: 60_000,
+          intervalMs: 10,
+          timeoutMs: 60_000,
           done: (snapshot) => snapshot.sum > before,
           abort: () => (sink.running ? undefined : `sink exited during start-up; log ${sink.logFile}:\n${sink.tail()}`),
         });
@@ -42,9 +53,18 @@ export async function measureRestarts(env: BenchEnv, topics: readonly string[], 
         out.push({
           backlog: end - before,
           firstCommit: first.t,
-          ...optional('logging', sink.logTime(() => true)),
-          ...optional('consuming', consumingLines >= topicCount ? sink.logTime((l) => l.msg === 'consuming', true) : undefined),
-          ...optional('assigned', sink.logTime((l) => l.msg === 'partitions assigned')),
+          ...optional(
+            'logging',
+            sink.logTime(() => true),
+          ),
+          ...optional(
+            'consuming',
+            consumingLines >= topicCount ? sink.logTime((l) => l.msg === 'consuming', true) : undefined,
+          ),
+          ...optional(
+            'assigned',
+            sink.logTime((l) => l.msg === 'partitions assigned'),
+          ),
         });
         env.log(`  restart ${run}: first commit ${first.t.toFixed(2)} s after spawn (backlog ${end - before})`);
       } finally {

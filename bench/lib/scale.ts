@@ -21,7 +21,12 @@ export interface ScaleRun {
   readonly rebalanceEvents: number;
 }
 
-export async function measureScaleOut(env: BenchEnv, instances: number, records: number, timeoutMs: number): Promise<ScaleRun> {
+export async function measureScaleOut(
+  env: BenchEnv,
+  instances: number,
+  records: number,
+  timeoutMs: number,
+): Promise<ScaleRun> {
   const topics = await env.createTopicSet(`s${instances}`);
   const produced = await env.produce(topics, records);
   if (produced.failed > 0) throw new Error(`produce: ${produced.failed} records not acknowledged`);
@@ -29,14 +34,36 @@ export async function measureScaleOut(env: BenchEnv, instances: number, records:
   const sinks: SinkChild[] = [];
   try {
     for (let i = 1; i <= instances; i++) {
-      sinks.push(new SinkChild({ name: `scale-${instances}x-${i}`, args: env.runArgs(topics), logFile: join(env.outDir, `scale-${instances}x-${i}.log`), nodeFlags: env.nodeFlags }));
+      sinks.push(
+        new SinkChild({
+          name: `scale-${instances}x-${i}`,
+          args: env.runArgs(topics),
+          logFile: join(env.outDir, `scale-${instances}x-${i}.log`),
+          nodeFlags: env.nodeFlags,
+        }),
+      );
     }
     const drain = await watchDrain(env, topics, sinks, target, timeoutMs);
     const verdict = await verify(env.config(topics), { wait: true, timeoutSeconds: 60, intervalMs: 500 });
-    const rebalanceEvents = sinks.reduce((sum, sink) => sum + sink.logs().filter((l) => l.msg === 'partitions assigned' || l.msg === 'partitions revoked' || l.msg === 'partitions lost').length, 0);
+    const rebalanceEvents = sinks.reduce(
+      (sum, sink) =>
+        sum +
+        sink
+          .logs()
+          .filter(
+            (l) => l.msg === 'partitions assigned' || l.msg === 'partitions revoked' || l.msg === 'partitions lost',
+          ).length,
+      0,
+    );
     return {
-      instances, records: drain.records, seconds: drain.done, rate: drain.coldRate, steadyRate: drain.steadyRate,
-      verifyOk: verdict.ok, verifyText: verifySummary(verdict), rebalanceEvents,
+      instances,
+      records: drain.records,
+      seconds: drain.done,
+      rate: drain.coldRate,
+      steadyRate: drain.steadyRate,
+      verifyOk: verdict.ok,
+      verifyText: verifySummary(verdict),
+      rebalanceEvents,
     };
   } finally {
     await Promise.all(sinks.map((sink) => sink.stop()));

@@ -40,22 +40,34 @@ export class SinkChild {
     this.spawnedAtEpoch = Date.now();
     this.spawnedAt = performance.now();
     // The product's own V8 limits first (as `kms run` / `kms start` use them); extra flags override them.
-    this.child = spawn(process.execPath, [...SINK_NODE_FLAGS, ...(options.nodeFlags ?? []), join(projectRoot(), 'src', 'main.ts'), 'run', ...options.args], {
-      cwd: projectRoot(), stdio: ['ignore', out, out], env: process.env,
-    });
+    this.child = spawn(
+      process.execPath,
+      [...SINK_NODE_FLAGS, ...(options.nodeFlags ?? []), join(projectRoot(), 'src', 'main.ts'), 'run', ...options.args],
+      {
+        cwd: projectRoot(),
+        stdio: ['ignore', out, out],
+        env: process.env,
+      },
+    );
     closeSync(out);
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => {
-      this.#exitCode = code ?? (signal ? -1 : null);
-      this.#stopSampling();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        this.#exitCode = code ?? (signal ? -1 : null);
+        this.#stopSampling();
+        resolve(code);
+      }),
+    );
     const interval = options.rssIntervalMs ?? 200;
     this.#timer = setInterval(() => this.#sample(), interval);
     this.#timer.unref();
   }
 
-  get pid(): number { return this.child.pid!; }
-  get running(): boolean { return this.#exitCode === undefined; }
+  get pid(): number {
+    return this.child.pid!;
+  }
+  get running(): boolean {
+    return this.#exitCode === undefined;
+  }
 
   /** Peak RSS of the process so far (kernel's high-water mark), or the last known one after exit. */
   peakRss(): number {
@@ -102,13 +114,16 @@ export class SinkChild {
     } catch {
       return [];
     }
-    return text.split('\n').filter((line) => line.startsWith('{')).map((line) => {
-      try {
-        return JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return {};
-      }
-    });
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      });
   }
 
   /** Seconds after spawn of the first log line matching `predicate` (from its ISO time), if any. */

@@ -31,7 +31,13 @@ export interface LatencySummary {
 export function summarizeLatencies(values: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(values).sort();
   const list = Array.from(sorted);
-  return { count: list.length, p50: percentile(list, 50), p95: percentile(list, 95), p99: percentile(list, 99), max: list[list.length - 1] ?? Number.NaN };
+  return {
+    count: list.length,
+    p50: percentile(list, 50),
+    p95: percentile(list, 95),
+    p99: percentile(list, 99),
+    max: list[list.length - 1] ?? Number.NaN,
+  };
 }
 
 /** A counter read at time `t` (seconds since some start). */
@@ -45,7 +51,11 @@ export interface CounterSample {
  * counter growth since the previous bucket end divided by the bucket length. The counter between two
  * samples is the last sample's value (it is only known when read).
  */
-export function bucketRates(samples: readonly CounterSample[], bucketSeconds: number, until?: number): { t: number; rate: number }[] {
+export function bucketRates(
+  samples: readonly CounterSample[],
+  bucketSeconds: number,
+  until?: number,
+): { t: number; rate: number }[] {
   if (samples.length === 0) return [];
   const end = until ?? samples[samples.length - 1]!.t;
   const out: { t: number; rate: number }[] = [{ t: 0, rate: 0 }];
@@ -88,7 +98,9 @@ function round3(value: number): number {
 /** 1234567 → "1,234,567". */
 export function formatInt(value: number): string {
   if (!Number.isFinite(value)) return '-';
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(value)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** Ratio as "0.83×" (or "n/a"). */

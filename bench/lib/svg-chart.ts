@@ -50,7 +50,10 @@ export function ticks(max: number, count = 5): number[] {
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 function defaultFormatY(value: number): string {
@@ -72,7 +75,10 @@ export function lineChart(options: LineChartOptions): string {
   const formatY = options.formatY ?? defaultFormatY;
 
   const xs = options.series.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = [...options.series.flatMap((s) => s.points.map((p) => p[1])), ...(options.references ?? []).map((r) => r.y)];
+  const ys = [
+    ...options.series.flatMap((s) => s.points.map((p) => p[1])),
+    ...(options.references ?? []).map((r) => r.y),
+  ];
   const xTicks = ticks(Math.max(1e-9, ...xs.filter(Number.isFinite)), 8);
   const yTicks = ticks(Math.max(1e-9, ...ys.filter(Number.isFinite)) * 1.05, 5);
   const xMax = xTicks[xTicks.length - 1]!;
@@ -82,40 +88,67 @@ export function lineChart(options: LineChartOptions): string {
   const f = (n: number): string => n.toFixed(1);
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(options.title)}</text>`);
-  if (options.subtitle) out.push(`<text x="${width / 2}" y="40" text-anchor="middle" fill="#555">${escapeXml(options.subtitle)}</text>`);
+  out.push(
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(options.title)}</text>`,
+  );
+  if (options.subtitle)
+    out.push(`<text x="${width / 2}" y="40" text-anchor="middle" fill="#555">${escapeXml(options.subtitle)}</text>`);
 
   // Grid and tick labels.
   for (const y of yTicks) {
-    out.push(`<line x1="${f(margin.left)}" y1="${f(py(y))}" x2="${f(margin.left + plotW)}" y2="${f(py(y))}" stroke="#e4e4e4"/>`);
+    out.push(
+      `<line x1="${f(margin.left)}" y1="${f(py(y))}" x2="${f(margin.left + plotW)}" y2="${f(py(y))}" stroke="#e4e4e4"/>`,
+    );
     out.push(`<text x="${f(margin.left - 8)}" y="${f(py(y) + 4)}" text-anchor="end">${escapeXml(formatY(y))}</text>`);
   }
   for (const x of xTicks) {
-    out.push(`<line x1="${f(px(x))}" y1="${f(margin.top + plotH)}" x2="${f(px(x))}" y2="${f(margin.top + plotH + 5)}" stroke="#333"/>`);
-    out.push(`<text x="${f(px(x))}" y="${f(margin.top + plotH + 19)}" text-anchor="middle">${escapeXml(fmtX(x))}</text>`);
+    out.push(
+      `<line x1="${f(px(x))}" y1="${f(margin.top + plotH)}" x2="${f(px(x))}" y2="${f(margin.top + plotH + 5)}" stroke="#333"/>`,
+    );
+    out.push(
+      `<text x="${f(px(x))}" y="${f(margin.top + plotH + 19)}" text-anchor="middle">${escapeXml(fmtX(x))}</text>`,
+    );
   }
   // Axes.
-  out.push(`<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${margin.top + plotH}" stroke="#333"/>`);
-  out.push(`<line x1="${margin.left}" y1="${margin.top + plotH}" x2="${margin.left + plotW}" y2="${margin.top + plotH}" stroke="#333"/>`);
-  out.push(`<text x="${margin.left + plotW / 2}" y="${height - 14}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
-  out.push(`<text x="18" y="${margin.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 18 ${margin.top + plotH / 2})">${escapeXml(options.yLabel)}</text>`);
+  out.push(
+    `<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${margin.top + plotH}" stroke="#333"/>`,
+  );
+  out.push(
+    `<line x1="${margin.left}" y1="${margin.top + plotH}" x2="${margin.left + plotW}" y2="${margin.top + plotH}" stroke="#333"/>`,
+  );
+  out.push(
+    `<text x="${margin.left + plotW / 2}" y="${height - 14}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+  );
+  out.push(
+    `<text x="18" y="${margin.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 18 ${margin.top + plotH / 2})">${escapeXml(options.yLabel)}</text>`,
+  );
 
   for (const reference of options.references ?? []) {
     const y = f(py(reference.y));
-    out.push(`<line x1="${margin.left}" y1="${y}" x2="${margin.left + plotW}" y2="${y}" stroke="${reference.color}" stroke-dasharray="6 4" stroke-width="1.5"/>`);
-    out.push(`<text x="${margin.left + plotW - 4}" y="${f(py(reference.y) - 5)}" text-anchor="end" fill="${reference.color}">${escapeXml(reference.label)}</text>`);
+    out.push(
+      `<line x1="${margin.left}" y1="${y}" x2="${margin.left + plotW}" y2="${y}" stroke="${reference.color}" stroke-dasharray="6 4" stroke-width="1.5"/>`,
+    );
+    out.push(
+      `<text x="${margin.left + plotW - 4}" y="${f(py(reference.y) - 5)}" text-anchor="end" fill="${reference.color}">${escapeXml(reference.label)}</text>`,
+    );
   }
   for (const series of options.series) {
     if (series.points.length === 0) continue;
     const points = series.points.map(([x, y]) => `${f(px(x))},${f(py(Math.max(0, y)))}`).join(' ');
-    out.push(`<polyline fill="none" stroke="${series.color}" stroke-width="2" stroke-linejoin="round" points="${points}"/>`);
+    out.push(
+      `<polyline fill="none" stroke="${series.color}" stroke-width="2" stroke-linejoin="round" points="${points}"/>`,
+    );
   }
   // Legend, top left inside the plot.
   options.series.forEach((series, i) => {
     const y = margin.top + 14 + i * 18;
-    out.push(`<line x1="${margin.left + 10}" y1="${y - 4}" x2="${margin.left + 34}" y2="${y - 4}" stroke="${series.color}" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${margin.left + 10}" y1="${y - 4}" x2="${margin.left + 34}" y2="${y - 4}" stroke="${series.color}" stroke-width="2"/>`,
+    );
     out.push(`<text x="${margin.left + 40}" y="${y}">${escapeXml(series.name)}</text>`);
   });
   out.push('</svg>');

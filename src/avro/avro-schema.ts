@@ -41,7 +41,13 @@ export function parseAvroSchema(schema: string | object): Type {
     return avro.Type.forSchema(json as avro.Schema, {
       // Fresh registry per schema: avsc stores named types in it.
       registry: {},
-      logicalTypes: LOGICAL_TYPES as unknown as Record<string, new (schema: avro.Schema, opts?: unknown) => avro.types.LogicalType>,
+      logicalTypes: LOGICAL_TYPES as unknown as Record<
+        string,
+        new (
+          schema: avro.Schema,
+          opts?: unknown,
+        ) => avro.types.LogicalType
+      >,
       typeHook,
       wrapUnions: 'auto',
     });

@@ -99,14 +99,19 @@ function stringConverter(stringType: string): (field: string) => Converter {
   }
   const bytes = TEXT_BYTE_LIMITS.get(stringType);
   if (bytes !== undefined) return (field) => conv.maxBytes(field, bytes, stringType);
-  throw new SinkError('CONFIG_INVALID', `string column type ${JSON.stringify(stringType)} is not one of VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT, LONGTEXT`);
+  throw new SinkError(
+    'CONFIG_INVALID',
+    `string column type ${JSON.stringify(stringType)} is not one of VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT, LONGTEXT`,
+  );
 }
 
 function normalizedStringType(raw: string): string {
   try {
     return normalizeSqlType(raw);
   } catch (error) {
-    throw new SinkError('CONFIG_INVALID', `string column type ${JSON.stringify(raw)} is not supported`, { cause: error });
+    throw new SinkError('CONFIG_INVALID', `string column type ${JSON.stringify(raw)} is not supported`, {
+      cause: error,
+    });
   }
 }
 
@@ -135,7 +140,11 @@ class Mapper {
     }
     const hasNull = nonNull.length < branches.length;
     // A null branch is SQL NULL, not the JSON literal null.
-    return { sqlType: 'JSON', nullable: hasNull, convert: hasNull ? conv.nullable(conv.jsonText(field)) : conv.jsonText(field) };
+    return {
+      sqlType: 'JSON',
+      nullable: hasNull,
+      convert: hasNull ? conv.nullable(conv.jsonText(field)) : conv.jsonText(field),
+    };
   }
 
   #logical(field: string, type: avro.types.LogicalType): Mapping {
@@ -257,13 +266,15 @@ export function buildColumnModel(schema: Type | object | string, options: Column
     checkColumnName(field.name, seen);
     const mapping = mapper.map(field.name, field.type);
     const defaultValue = convertedDefault(field, mapping.convert);
-    columns.push(Object.freeze({
-      name: field.name,
-      sqlType: mapping.sqlType,
-      nullable: mapping.nullable,
-      field: field.name,
-      ...(defaultValue === undefined ? {} : { defaultValue }),
-    }));
+    columns.push(
+      Object.freeze({
+        name: field.name,
+        sqlType: mapping.sqlType,
+        nullable: mapping.nullable,
+        field: field.name,
+        ...(defaultValue === undefined ? {} : { defaultValue }),
+      }),
+    );
     names.push(field.name);
     converters.push(mapping.convert);
   }

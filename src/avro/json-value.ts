@@ -15,12 +15,16 @@ function replacer(this: unknown, key: string, value: unknown): unknown {
     case 'bigint':
       return rawJSON ? rawJSON(value.toString()) : value.toString();
     case 'number':
-      if (!Number.isFinite(value)) throw new NonFiniteNumberError(`${value} at ${key === '' ? 'top level' : JSON.stringify(key)} has no JSON form`);
+      if (!Number.isFinite(value))
+        throw new NonFiniteNumberError(
+          `${value} at ${key === '' ? 'top level' : JSON.stringify(key)} has no JSON form`,
+        );
       return value;
     case 'object': {
       // JSON.stringify already replaced a Buffer by its toJSON() shape; the holder still has the Buffer.
       const original = (this as Record<string, unknown>)[key];
-      if (original instanceof Uint8Array) return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64');
+      if (original instanceof Uint8Array)
+        return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64');
       return value;
     }
     default:

@@ -12,7 +12,15 @@
 import avro from 'avsc';
 import type { Type } from 'avsc';
 import { decimalBytesToText, decimalToUnscaled, digitCount, maxPrecisionForFixed, unscaledToBytes } from './decimal.ts';
-import { formatDate, formatTime, formatTimestampMicros, formatTimestampMillis, parseDate, parseTimeMicros, parseTimestampMicros } from './temporal.ts';
+import {
+  formatDate,
+  formatTime,
+  formatTimestampMicros,
+  formatTimestampMillis,
+  parseDate,
+  parseTimeMicros,
+  parseTimestampMicros,
+} from './temporal.ts';
 import { isAvroLong, toAvroLong, type AvroLong } from './long-type.ts';
 
 type Schema = Record<string, unknown>;
@@ -69,7 +77,8 @@ export class DecimalType extends SinkLogicalType {
     if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > precision) {
       throw new Error(`decimal scale must be an integer in 0..precision, got ${String(scale)}`);
     }
-    const size = this.underlyingType.typeName === 'fixed' ? (this.underlyingType as unknown as { size: number }).size : undefined;
+    const size =
+      this.underlyingType.typeName === 'fixed' ? (this.underlyingType as unknown as { size: number }).size : undefined;
     if (size !== undefined && precision > maxPrecisionForFixed(size)) {
       throw new Error(`decimal precision ${precision} does not fit fixed(${size})`);
     }

@@ -38,7 +38,10 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+    return `{${Object.keys(obj)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -49,7 +52,8 @@ export function networkReason(error: unknown, timeoutMs: number): string {
   }
   // undici: TypeError('fetch failed') whose cause carries the socket error code (ECONNREFUSED…).
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return `${cause.code}${typeof cause.message === 'string' && cause.message ? ` (${cause.message})` : ''}`;
+  if (cause && typeof cause.code === 'string')
+    return `${cause.code}${typeof cause.message === 'string' && cause.message ? ` (${cause.message})` : ''}`;
   // fetch refuses some ports outright (1, 6000, 10080…: the Fetch standard's "bad ports").
   if (cause && cause.message === 'bad port') return 'bad port: fetch refuses to connect to this port number';
   if (cause && typeof cause.message === 'string' && cause.message) return cause.message;
@@ -72,7 +76,10 @@ export class RegistryClient {
     try {
       parsed = new URL(options.url);
     } catch {
-      throw new SinkError('CONFIG_INVALID', `schema registry URL is not a URL: ${JSON.stringify(options.url.replace(/\/\/[^/@]*@/, '//'))}`);
+      throw new SinkError(
+        'CONFIG_INVALID',
+        `schema registry URL is not a URL: ${JSON.stringify(options.url.replace(/\/\/[^/@]*@/, '//'))}`,
+      );
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new SinkError('CONFIG_INVALID', `schema registry URL must be http:// or https://, got ${parsed.protocol}`);
@@ -99,10 +106,15 @@ export class RegistryClient {
    */
   async probe(timeoutMs = 5_000): Promise<void> {
     const fetchImpl = this.#fetch ?? globalThis.fetch;
-    const response = await fetchImpl(`${this.#base}/subjects`, { headers: this.#headers, signal: AbortSignal.timeout(timeoutMs) })
-      .catch((error: unknown) => { throw new SinkError('REGISTRY_UNAVAILABLE', networkReason(error, timeoutMs), { retriable: true }); });
+    const response = await fetchImpl(`${this.#base}/subjects`, {
+      headers: this.#headers,
+      signal: AbortSignal.timeout(timeoutMs),
+    }).catch((error: unknown) => {
+      throw new SinkError('REGISTRY_UNAVAILABLE', networkReason(error, timeoutMs), { retriable: true });
+    });
     await response.body?.cancel();
-    if (!response.ok) throw new SinkError('REGISTRY_UNAVAILABLE', `HTTP ${response.status}`, { retriable: response.status >= 500 });
+    if (!response.ok)
+      throw new SinkError('REGISTRY_UNAVAILABLE', `HTTP ${response.status}`, { retriable: response.status >= 500 });
   }
 
   /** Writer schema by global id, parsed for decoding. Cached forever once it succeeded. */
@@ -136,7 +148,12 @@ export class RegistryClient {
       try {
         schemaObject = JSON.parse(schema);
       } catch (error) {
-        return Promise.reject(new SinkError('SCHEMA_INVALID', `schema for subject ${JSON.stringify(subject)} is not JSON: ${describeError(error)}`));
+        return Promise.reject(
+          new SinkError(
+            'SCHEMA_INVALID',
+            `schema for subject ${JSON.stringify(subject)} is not JSON: ${describeError(error)}`,
+          ),
+        );
       }
     }
     const key = `${subject}\n${canonicalJson(schemaObject)}`;
@@ -160,7 +177,8 @@ export class RegistryClient {
       throw this.#notARegistry('GET', path, 'answer has no id / version / schema');
     }
     this.#checkAvro(obj.schemaType, `subject ${JSON.stringify(subject)}`);
-    const type = this.#resolved.get(obj.id) ?? this.#parse(obj.schema, `schema ${obj.id} of subject ${JSON.stringify(subject)}`);
+    const type =
+      this.#resolved.get(obj.id) ?? this.#parse(obj.schema, `schema ${obj.id} of subject ${JSON.stringify(subject)}`);
     return { subject, id: obj.id, version: obj.version, schema: obj.schema, type };
   }
 
@@ -174,14 +192,22 @@ export class RegistryClient {
     if (typeof obj.schema !== 'string') throw this.#notARegistry('GET', path, 'answer has no "schema" text');
     this.#checkAvro(obj.schemaType, `schema id ${id}`);
     if (Array.isArray(obj.references) && obj.references.length > 0) {
-      throw new SinkError('SCHEMA_UNSUPPORTED', `schema id ${id} uses schema references, which the sink does not resolve`);
+      throw new SinkError(
+        'SCHEMA_UNSUPPORTED',
+        `schema id ${id} uses schema references, which the sink does not resolve`,
+      );
     }
     return this.#parse(obj.schema, `schema id ${id}`);
   }
 
   async #register(subject: string, schemaText: string): Promise<number> {
     const path = `/subjects/${encodeURIComponent(subject)}/versions`;
-    const body = await this.#request('POST', path, JSON.stringify({ schema: schemaText }), `subject ${JSON.stringify(subject)}`);
+    const body = await this.#request(
+      'POST',
+      path,
+      JSON.stringify({ schema: schemaText }),
+      `subject ${JSON.stringify(subject)}`,
+    );
     const id = (body as { id?: unknown }).id;
     if (typeof id !== 'number') throw this.#notARegistry('POST', path, 'answer has no numeric "id"');
     return id;
@@ -217,7 +243,7 @@ export class RegistryClient {
     try {
       const response = await fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
       const text = await response.text();
-      let parsed: unknown ;
+      let parsed: unknown;
       try {
         parsed = text === '' ? undefined : JSON.parse(text);
       } catch {
@@ -233,7 +259,8 @@ export class RegistryClient {
     }
     const { status } = answer;
     if (status >= 200 && status < 300) {
-      if (answer.body === null || typeof answer.body !== 'object') throw this.#notARegistry(method, path, `status ${status} without a JSON object`);
+      if (answer.body === null || typeof answer.body !== 'object')
+        throw this.#notARegistry(method, path, `status ${status} without a JSON object`);
       return answer.body;
     }
     const errorBody = (answer.body ?? {}) as { error_code?: unknown; message?: unknown };

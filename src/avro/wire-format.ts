@@ -27,7 +27,10 @@ export function encodeWire(schemaId: number, payload: Buffer): Buffer {
 
 export function decodeWireHeader(buf: Buffer | null | undefined): WireHeader {
   if (buf === null || buf === undefined) {
-    throw new SinkError('WIRE_FORMAT', 'message has no value (null); expected Confluent wire format (magic byte 0x00 + 4-byte schema id)');
+    throw new SinkError(
+      'WIRE_FORMAT',
+      'message has no value (null); expected Confluent wire format (magic byte 0x00 + 4-byte schema id)',
+    );
   }
   if (buf.length < HEADER_LENGTH) {
     throw new SinkError(

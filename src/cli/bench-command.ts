@@ -28,23 +28,39 @@ Every run uses its own database kms_bench_<run> and topics bench_<run>_dataset1.
 --set applies to the sink under test and to the database-only writers (batch size, pool size).`;
 
 function phaseList(text: string): Phase[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !(PHASES as readonly string[]).includes(name));
-  if (names.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected phases from ${PHASES.join(', ')}`);
+  if (names.length === 0 || unknown.length > 0)
+    throw new InvalidArgumentError(`expected phases from ${PHASES.join(', ')}`);
   return names as Phase[];
 }
 
 export function registerBenchCommand(program: Command): void {
   oneLineUsageErrors(withConfigOptions(program.command('bench')))
-    .description('measure throughput against the database ceiling and the seed design, memory, latency, restart, scale-out')
+    .description(
+      'measure throughput against the database ceiling and the seed design, memory, latency, restart, scale-out',
+    )
     .option('--quick', 'small run (100,000 records) for development; numbers are indicative')
-    .option('--records <n>', 'end-to-end records over all topics (default 1,000,000; quick 100,000)', wholeNumber(9, 100_000_000))
-    .option('--profile', 'only the end-to-end drain, with the sink under node --cpu-prof; summarises where its time goes')
+    .option(
+      '--records <n>',
+      'end-to-end records over all topics (default 1,000,000; quick 100,000)',
+      wholeNumber(9, 100_000_000),
+    )
+    .option(
+      '--profile',
+      'only the end-to-end drain, with the sink under node --cpu-prof; summarises where its time goes',
+    )
     .option('--only <phases>', `comma-separated subset of ${PHASES.join(', ')}`, phaseList)
     .option('--docs', 'write docs/benchmarks.md and docs/benchmarks-throughput.svg (default for a full run)')
     .option('--no-docs', 'keep the results in bench/out/<run>/ only')
-    .option('--node-flag <flag>', 'extra node/V8 flag for the sink processes (repeatable), e.g. --node-flag=--max-semi-space-size=16',
-      (value: string, previous: string[] = []) => [...previous, value])
+    .option(
+      '--node-flag <flag>',
+      'extra node/V8 flag for the sink processes (repeatable), e.g. --node-flag=--max-semi-space-size=16',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: BenchFlags) => {
       // Same file as every other command reads, passed on explicitly to the sink processes it starts.

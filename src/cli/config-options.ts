@@ -13,8 +13,11 @@ export interface ConfigFlags {
 export function withConfigOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'properties file (default: config/sink.properties when present)')
-    .option('-s, --set <key=value>', 'override one config key (repeatable), e.g. --set mysql.maxPoolSize=20',
-      (value: string, previous: string[] = []) => [...previous, value]);
+    .option(
+      '-s, --set <key=value>',
+      'override one config key (repeatable), e.g. --set mysql.maxPoolSize=20',
+      (value: string, previous: string[] = []) => [...previous, value],
+    );
 }
 
 /** Defaults < file < KMS_* environment < --set. Throws SinkError CONFIG_INVALID (exit code 2). */

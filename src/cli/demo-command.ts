@@ -14,7 +14,11 @@ import { positiveNumber, oneLineUsageErrors } from './flag-parsers.ts';
 import { projectRoot } from './project-root.ts';
 import { defaultLogFile, startBackground, stopBackground } from './run-command.ts';
 
-interface DemoFlags extends ConfigFlags { records: number; keepRunning?: boolean; timeout: number }
+interface DemoFlags extends ConfigFlags {
+  records: number;
+  keepRunning?: boolean;
+  timeout: number;
+}
 
 const EXAMPLES = `
 Examples:
@@ -29,12 +33,16 @@ Examples:
  */
 export function registerDemoCommand(program: Command): void {
   oneLineUsageErrors(withConfigOptions(program.command('demo')))
-    .description('run the exactly-once demo: stack up, provision (resets the demo topics and their tables), sink, produce, kill -9 halfway, restart, verify')
+    .description(
+      'run the exactly-once demo: stack up, provision (resets the demo topics and their tables), sink, produce, kill -9 halfway, restart, verify',
+    )
     .option('-n, --records <n>', 'records per topic', positiveNumber, 300)
     .option('--timeout <seconds>', 'how long verify waits for the sink to catch up', positiveNumber, 180)
     .option('--keep-running', 'leave the sink running at the end')
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: DemoFlags) => { process.exitCode = (await runDemo(flags)) ? 0 : 1; });
+    .action(async (flags: DemoFlags) => {
+      process.exitCode = (await runDemo(flags)) ? 0 : 1;
+    });
 }
 
 async function runDemo(flags: DemoFlags): Promise<boolean> {
@@ -85,20 +93,27 @@ async function runDemo(flags: DemoFlags): Promise<boolean> {
   offsets           mariadb -uconsumer -p'***' -h127.0.0.1 ${config.mysql.database} -e 'select * from kafka_offsets'
   per-partition     ./kms status
   status page       http://${config.status.host}:${config.status.port}/  (while a sink runs: ./kms start)`);
-  console.log(result.ok ? '\nDEMO PASS: every record is in the database exactly once' : '\nDEMO FAIL: see the table above');
+  console.log(
+    result.ok ? '\nDEMO PASS: every record is in the database exactly once' : '\nDEMO FAIL: see the table above',
+  );
   return result.ok;
 }
 
 /** Waits until the sink committed something, so the kill lands while it is really working. */
 async function waitForProgress(config: SinkConfig, timeoutMs: number): Promise<void> {
   const connection = await mysql.createConnection({
-    host: config.mysql.host, port: config.mysql.port, user: config.mysql.user, password: config.mysql.password, database: config.mysql.database,
+    host: config.mysql.host,
+    port: config.mysql.port,
+    user: config.mysql.user,
+    password: config.mysql.password,
+    database: config.mysql.database,
   });
   try {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const [rows] = await connection.query<mysql.RowDataPacket[]>(
-        `SELECT COUNT(*) AS n FROM \`${config.sink.offsetsTable}\` WHERE consumer_group LIKE 'group-%' AND \`offset\` > 0`);
+        `SELECT COUNT(*) AS n FROM \`${config.sink.offsetsTable}\` WHERE consumer_group LIKE 'group-%' AND \`offset\` > 0`,
+      );
       if (Number(rows[0]?.n ?? 0) > 0) return;
       await sleep(50);
     }

@@ -18,13 +18,17 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (text: 
 /** Positive number (fractions allowed), e.g. a rate or a timeout in seconds. */
 export function positiveNumber(text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a number > 0');
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError('expected a number > 0');
   return value;
 }
 
 /** Comma-separated names, blanks dropped, at least one. */
 export function nameList(text: string): string[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   if (names.length === 0) throw new InvalidArgumentError('expected one or more comma-separated names');
   return names;
 }
@@ -35,6 +39,7 @@ export function nameList(text: string): string[] {
  */
 export function oneLineUsageErrors(command: Command): Command {
   return command.showHelpAfterError(false).configureOutput({
-    outputError: (text, write) => write(`kms: ${text.trim().replace(/^error: /, '')} (see kms ${command.name()} --help)\n`),
+    outputError: (text, write) =>
+      write(`kms: ${text.trim().replace(/^error: /, '')} (see kms ${command.name()} --help)\n`),
   });
 }

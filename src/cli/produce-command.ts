@@ -35,12 +35,17 @@ export function registerProduceCommand(program: Command): void {
     .option('-n, --records <n>', 'records PER TOPIC (required)', wholeNumber(0))
     .option('--topics <a,b>', 'topics to fill (default: kafka.topics)', nameList)
     .option('--rate <r>', 'at most r records per second over all topics (default: as fast as possible)', positiveNumber)
-    .option('--concurrency <c>', 'producer clients; each topic goes through one (default 1, at most one per topic)', wholeNumber(1, 64))
-    .option('--schemas <file>', 'schema file to register and use instead of the registry\'s latest schemas')
+    .option(
+      '--concurrency <c>',
+      'producer clients; each topic goes through one (default 1, at most one per topic)',
+      wholeNumber(1, 64),
+    )
+    .option('--schemas <file>', "schema file to register and use instead of the registry's latest schemas")
     .addHelpText('after', EXAMPLES)
     .action(async (flags: ProduceFlags) => {
       // Checked here, not as a required option: commander would report it before an unknown flag.
-      if (flags.records === undefined) throw new SinkError('USAGE', 'produce needs --records <n> (records per topic), e.g. kms produce --records 300');
+      if (flags.records === undefined)
+        throw new SinkError('USAGE', 'produce needs --records <n> (records per topic), e.g. kms produce --records 300');
       const config = configFrom(flags);
       const abort = new AbortController();
       // Ctrl-C stops producing; what was queued is still delivered and the summary printed.
@@ -57,7 +62,8 @@ export function registerProduceCommand(program: Command): void {
           signal: abort.signal,
         });
         console.log(formatProduceSummary(result));
-        if (result.failed > 0) throw new SinkError('KAFKA_UNAVAILABLE', `${result.failed} records were not acknowledged by Kafka`);
+        if (result.failed > 0)
+          throw new SinkError('KAFKA_UNAVAILABLE', `${result.failed} records were not acknowledged by Kafka`);
         if (abort.signal.aborted) process.exitCode = 130;
       } finally {
         process.off('SIGINT', onSignal);

@@ -22,11 +22,16 @@ Topics come from kafka.topics; each needs a schema in the file. Running it again
 
 export function registerProvisionCommand(program: Command): void {
   oneLineUsageErrors(withConfigOptions(program.command('provision')))
-    .description('create topics, register schemas, create the database, bookkeeping tables and one table per topic (idempotent)')
+    .description(
+      'create topics, register schemas, create the database, bookkeeping tables and one table per topic (idempotent)',
+    )
     .option('--schemas <file>', 'schema file (default: config/seed-schemas.json)')
     .option('--partitions <n>', `partitions per topic (default: ${DEFAULT_PARTITIONS})`, wholeNumber(1, 10_000))
     .option('--replication <n>', 'replication factor (default: min(3, brokers in the cluster))', wholeNumber(1, 100))
-    .option('--reset', 'delete and recreate the topics, drop their tables, offset rows and dead letters (destroys data; stop the sink first)')
+    .option(
+      '--reset',
+      'delete and recreate the topics, drop their tables, offset rows and dead letters (destroys data; stop the sink first)',
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: ProvisionFlags) => {
       const config = configFrom(flags);

@@ -13,25 +13,45 @@ import { type ConfigFlags, configFrom, withConfigOptions } from './config-option
 import { projectRoot } from './project-root.ts';
 import { SINK_NODE_FLAGS } from './sink-node-flags.ts';
 
-export interface BackgroundFlags extends ConfigFlags { pidFile?: string; logFile?: string }
+export interface BackgroundFlags extends ConfigFlags {
+  pidFile?: string;
+  logFile?: string;
+}
 
-export function defaultPidFile(): string { return join(projectRoot(), '.run', 'sink.pid'); }
-export function defaultLogFile(): string { return join(projectRoot(), '.run', 'sink.log'); }
+export function defaultPidFile(): string {
+  return join(projectRoot(), '.run', 'sink.pid');
+}
+export function defaultLogFile(): string {
+  return join(projectRoot(), '.run', 'sink.log');
+}
 
 export function registerRunCommands(program: Command): void {
   withConfigOptions(program.command('run'))
-    .description('run the sink in the foreground until SIGTERM / Ctrl-C (graceful drain; a second signal exits at once)')
-    .addHelpText('after', '\nExamples:\n  kms run\n  kms run --config config/sink.properties --set sink.batch.max.records=5000')
-    .action(async (flags: ConfigFlags) => { await runForeground(flags); });
+    .description(
+      'run the sink in the foreground until SIGTERM / Ctrl-C (graceful drain; a second signal exits at once)',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  kms run\n  kms run --config config/sink.properties --set sink.batch.max.records=5000',
+    )
+    .action(async (flags: ConfigFlags) => {
+      await runForeground(flags);
+    });
 
   withConfigOptions(program.command('start'))
     .description('start the sink in the background (pid file, log file)')
     .option('--pid-file <file>', 'pid file', defaultPidFile())
     .option('--log-file <file>', 'log file', defaultLogFile())
-    .addHelpText('after', '\nExamples:\n  kms start\n  kms start --set kafka.topics=dataset1 --pid-file /tmp/sink2.pid --set status.port=0')
-    .action(async (flags: BackgroundFlags) => { await startBackground(flags); });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  kms start\n  kms start --set kafka.topics=dataset1 --pid-file /tmp/sink2.pid --set status.port=0',
+    )
+    .action(async (flags: BackgroundFlags) => {
+      await startBackground(flags);
+    });
 
-  program.command('stop')
+  program
+    .command('stop')
     .description('stop a background sink: SIGTERM, wait for its graceful drain, SIGKILL after --timeout')
     .option('--pid-file <file>', 'pid file', defaultPidFile())
     .option('--timeout <seconds>', 'seconds to wait before SIGKILL', '30')
@@ -55,13 +75,18 @@ async function runForeground(flags: ConfigFlags): Promise<void> {
         process.exit(130);
       }
       log.info({ signal }, 'stopping: finishing in-flight batches, leaving the consumer groups');
-      runner.stop().then(resolveDone, (error: unknown) => { log.error({ err: describeError(error) }, 'stop failed'); resolveDone(); });
+      runner.stop().then(resolveDone, (error: unknown) => {
+        log.error({ err: describeError(error) }, 'stop failed');
+        resolveDone();
+      });
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-  const server = config.status.port > 0 ? await startStatusServer(runner, config.status.host, config.status.port) : undefined;
-  if (server) log.info({ url: `http://${config.status.host}:${config.status.port}/` }, 'status page, /metrics, /healthz');
+  const server =
+    config.status.port > 0 ? await startStatusServer(runner, config.status.host, config.status.port) : undefined;
+  if (server)
+    log.info({ url: `http://${config.status.host}:${config.status.port}/` }, 'status page, /metrics, /healthz');
   try {
     await runner.start();
   } catch (error) {
@@ -93,7 +118,9 @@ export async function startBackground(flags: BackgroundFlags): Promise<number> {
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
   closeSync(out);
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   writeFileSync(pidFile, `${child.pid}\n`);
   // A sink that dies at once (bad password, ...) should be reported here, not discovered later.
   await sleep(1500);

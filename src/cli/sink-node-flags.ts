@@ -4,4 +4,7 @@
  * to drain a 1M backlog. These bound it near 250 MB for a ~15 % lower drain rate (docs/benchmarks.md).
  * `./kms run` sets the same through NODE_OPTIONS (see the kms script); keep both in step.
  */
-export const SINK_NODE_FLAGS: readonly string[] = Object.freeze(['--max-semi-space-size=8', '--max-old-space-size=320']);
+export const SINK_NODE_FLAGS: readonly string[] = Object.freeze([
+  '--max-semi-space-size=8',
+  '--max-old-space-size=320',
+]);

@@ -11,24 +11,40 @@ import { projectRoot } from './project-root.ts';
  * A stack this command had to start is stopped again at the end; one already running is left as found.
  */
 export function registerTestCommand(program: Command): void {
-  program.command('test')
+  program
+    .command('test')
     .description('type check, start the local stack if needed, run unit and integration tests')
     .option('--unit', 'unit tests only (no services needed)')
     .argument('[files...]', 'test files to run instead of the whole suite')
     .action(async (files: string[], flags: { unit?: boolean }) => {
       const root = projectRoot();
-      run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root], root, 'type check');
-      const wanted = files.length > 0 ? files : [
-        ...testFiles(join(root, 'test', 'unit')),
-        ...(flags.unit ? [] : testFiles(join(root, 'test', 'integration'))),
-      ];
+      run(
+        process.execPath,
+        [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root],
+        root,
+        'type check',
+      );
+      const wanted =
+        files.length > 0
+          ? files
+          : [
+              ...testFiles(join(root, 'test', 'unit')),
+              ...(flags.unit ? [] : testFiles(join(root, 'test', 'integration'))),
+            ];
       const needsStack = wanted.some((file) => file.includes('integration'));
       const options = stackOptions(root);
       const wasRunning = (await stackStatus(options)).filter((s) => s.state === 'running').length;
       if (needsStack) await stackUp(options, (line) => console.log(line));
-      const env = { ...process.env, KMS_BOOTSTRAP_SERVERS: bootstrapServers(options), KMS_REGISTRY_URL: registryUrl(options) };
-      const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...wanted],
-        { cwd: root, stdio: 'inherit', env });
+      const env = {
+        ...process.env,
+        KMS_BOOTSTRAP_SERVERS: bootstrapServers(options),
+        KMS_REGISTRY_URL: registryUrl(options),
+      };
+      const result = spawnSync(
+        process.execPath,
+        ['--test', '--test-concurrency=1', '--test-reporter=spec', ...wanted],
+        { cwd: root, stdio: 'inherit', env },
+      );
       if (needsStack && wasRunning === 0) await stackDown(options);
       process.exitCode = result.status ?? 1;
     });
@@ -36,7 +52,10 @@ export function registerTestCommand(program: Command): void {
 
 function testFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => name.endsWith('.test.ts')).sort().map((name) => join(dir, name));
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 function run(command: string, args: string[], cwd: string, what: string): void {

@@ -38,7 +38,9 @@ export function parseJdbcUrl(url: string, context: UrlContext = {}): MysqlEndpoi
   const text = url.trim();
   const hasCredentials = text.includes('@');
   const fail = (problem: string, extraFix = ''): never => {
-    const encodeHint = hasCredentials ? '; percent-encode special characters in the user and password (@ as %40, / as %2F, : as %3A, # as %23)' : '';
+    const encodeHint = hasCredentials
+      ? '; percent-encode special characters in the user and password (@ as %40, / as %2F, : as %3A, # as %23)'
+      : '';
     throw configError({
       key,
       value: redactUrl(text),
@@ -51,8 +53,10 @@ export function parseJdbcUrl(url: string, context: UrlContext = {}): MysqlEndpoi
   if (text === '') fail('is empty');
   const match = URL_RE.exec(text);
   if (match === null) {
-    if (SUBPROTOCOL_RE.test(text)) fail('uses a failover/load-balancing sub-protocol, which is not supported', 'give a single server and ');
-    if (/^mysqlx:/i.test(text)) fail('uses the X protocol (mysqlx), which is not supported', 'use the classic protocol on port 3306 and ');
+    if (SUBPROTOCOL_RE.test(text))
+      fail('uses a failover/load-balancing sub-protocol, which is not supported', 'give a single server and ');
+    if (/^mysqlx:/i.test(text))
+      fail('uses the X protocol (mysqlx), which is not supported', 'use the classic protocol on port 3306 and ');
     fail('is not a MySQL/MariaDB URL (expected jdbc:mysql://, jdbc:mariadb://, mysql:// or mariadb://)');
   }
   const rest = (match as RegExpExecArray)[1] as string;
@@ -77,7 +81,8 @@ export function parseJdbcUrl(url: string, context: UrlContext = {}): MysqlEndpoi
     if (user === '') user = undefined;
   }
 
-  if (hostPort.includes(',')) fail('lists several servers', 'give a single server (failover lists are not supported) and ');
+  if (hostPort.includes(','))
+    fail('lists several servers', 'give a single server (failover lists are not supported) and ');
   let host: string;
   let portText: string | undefined;
   if (hostPort.startsWith('[')) {
@@ -116,8 +121,10 @@ export function parseJdbcUrl(url: string, context: UrlContext = {}): MysqlEndpoi
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const name = decode(eq >= 0 ? pair.slice(0, eq) : pair) ?? fail('has a malformed %-escape in a query parameter name');
-    const value = decode(eq >= 0 ? pair.slice(eq + 1) : '') ?? fail(`has a malformed %-escape in query parameter "${name}"`);
+    const name =
+      decode(eq >= 0 ? pair.slice(0, eq) : pair) ?? fail('has a malformed %-escape in a query parameter name');
+    const value =
+      decode(eq >= 0 ? pair.slice(eq + 1) : '') ?? fail(`has a malformed %-escape in query parameter "${name}"`);
     if (name === 'user') user ??= value === '' ? undefined : value;
     else if (name === 'password') password ??= value;
     else params[name] = value;

@@ -49,7 +49,8 @@ const MANAGED_CONSUMER_PROPERTIES: Readonly<Record<string, string>> = {
   'session.timeout.ms': 'set kafka.session.timeout.ms instead',
   'fetch.max.bytes': 'set kafka.fetch.max.bytes instead',
   'enable.auto.commit': 'remove it: offsets are committed to MySQL with the rows, Kafka auto-commit must stay off',
-  'enable.auto.offset.store': 'remove it: offsets are committed to MySQL with the rows, Kafka auto-commit must stay off',
+  'enable.auto.offset.store':
+    'remove it: offsets are committed to MySQL with the rows, Kafka auto-commit must stay off',
   'partition.assignment.strategy': 'remove it: the sink relies on cooperative-sticky incremental assignment',
 };
 const CONSUMER_PROPERTY_RE = /^[a-z0-9]+(?:\.[a-z0-9]+)*$/;
@@ -65,18 +66,22 @@ export function loadConfig(options: LoadConfigOptions = {}): SinkConfig {
     }
   };
 
-  const effective = new Map<string, RawValue>(CONFIG_KEYS.map((spec) => [spec.key, { value: spec.default, source: 'default' }]));
+  const effective = new Map<string, RawValue>(
+    CONFIG_KEYS.map((spec) => [spec.key, { value: spec.default, source: 'default' }]),
+  );
   const passthrough = new Map<string, RawValue>();
   const set = (key: string, value: string, source: string): void => {
     if (KEY_SPECS.has(key)) effective.set(key, { value, source });
-    else if (key.startsWith(CONSUMER_PASSTHROUGH_PREFIX)) passthrough.set(key.slice(CONSUMER_PASSTHROUGH_PREFIX.length), { value, source });
+    else if (key.startsWith(CONSUMER_PASSTHROUGH_PREFIX))
+      passthrough.set(key.slice(CONSUMER_PASSTHROUGH_PREFIX.length), { value, source });
     else problems.push(unknownKey(key, source));
   };
 
   collect(() => {
     const fileName = options.file ?? 'properties';
     const text = options.text ?? (options.file === undefined ? '' : readConfigFile(options.file));
-    for (const entry of parsePropertyEntries(text, fileName).values()) set(entry.key, entry.value, `${fileName}:${entry.line}`);
+    for (const entry of parsePropertyEntries(text, fileName).values())
+      set(entry.key, entry.value, `${fileName}:${entry.line}`);
   });
   readEnvironment(options.env ?? process.env, set, problems);
   for (const override of options.overrides ?? []) {
@@ -85,7 +90,9 @@ export function loadConfig(options: LoadConfigOptions = {}): SinkConfig {
     if (eq < 0 || key === '') {
       // Without a key the text may be a bare password: show it only when there is no `=` at all.
       const shown = eq < 0 ? ` ${JSON.stringify(override)}` : '';
-      problems.push(oneLine(`flag --set${shown} is not key=value; write --set key=value, e.g. --set max.poll.records=500`));
+      problems.push(
+        oneLine(`flag --set${shown} is not key=value; write --set key=value, e.g. --set max.poll.records=500`),
+      );
       continue;
     }
     set(key, override.slice(eq + 1), '--set');
@@ -99,7 +106,8 @@ export function loadConfig(options: LoadConfigOptions = {}): SinkConfig {
   const consumerProperties = checkPassthrough(passthrough, problems);
   if (problems.length === 0) crossCheck(values, effective, problems);
   if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more config problem${problems.length > 2 ? 's' : ''})` : '';
+    const more =
+      problems.length > 1 ? ` (and ${problems.length - 1} more config problem${problems.length > 2 ? 's' : ''})` : '';
     throw new SinkError('CONFIG_INVALID', `${problems[0]}${more}`);
   }
 
@@ -115,15 +123,21 @@ function readConfigFile(file: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`;
-    throw new SinkError('CONFIG_INVALID', oneLine(`config file ${JSON.stringify(file)} ${problem}; pass a readable properties file, e.g. config/sink.properties`));
+    throw new SinkError(
+      'CONFIG_INVALID',
+      oneLine(
+        `config file ${JSON.stringify(file)} ${problem}; pass a readable properties file, e.g. config/sink.properties`,
+      ),
+    );
   }
 }
 
 function unknownKey(key: string, source: string): string {
   const suggestion = suggestKey(key, [...KEY_SPECS.keys()]);
-  const fix = suggestion === undefined
-    ? 'remove it (the accepted keys are listed in config/sink.properties)'
-    : `did you mean ${JSON.stringify(suggestion)}?`;
+  const fix =
+    suggestion === undefined
+      ? 'remove it (the accepted keys are listed in config/sink.properties)'
+      : `did you mean ${JSON.stringify(suggestion)}?`;
   return oneLine(`unknown config key ${JSON.stringify(key)} (from ${source}); ${fix}`);
 }
 
@@ -140,12 +154,14 @@ function readEnvironment(
     const value = env[first] as string;
     const conflicting = others.find((name) => env[name] !== value);
     if (conflicting !== undefined) {
-      problems.push(formatProblem({
-        key: spec.key,
-        source: `environment variables ${first} and ${conflicting}`,
-        problem: 'is set twice with different values',
-        fix: `unset one of ${first} and ${conflicting}`,
-      }));
+      problems.push(
+        formatProblem({
+          key: spec.key,
+          source: `environment variables ${first} and ${conflicting}`,
+          problem: 'is set twice with different values',
+          fix: `unset one of ${first} and ${conflicting}`,
+        }),
+      );
       continue;
     }
     set(spec.key, value, `environment variable ${first}`);
@@ -159,12 +175,28 @@ function checkPassthrough(passthrough: ReadonlyMap<string, RawValue>, problems: 
     const secret = isSecretName(name);
     if (!CONSUMER_PROPERTY_RE.test(name)) {
       // The value is not shown: with a mangled name we cannot tell whether it is a credential.
-      problems.push(formatProblem({ key, source: raw.source, problem: 'does not name a librdkafka property', fix: `write ${CONSUMER_PASSTHROUGH_PREFIX}<property>, e.g. ${CONSUMER_PASSTHROUGH_PREFIX}auto.offset.reset=earliest` }));
+      problems.push(
+        formatProblem({
+          key,
+          source: raw.source,
+          problem: 'does not name a librdkafka property',
+          fix: `write ${CONSUMER_PASSTHROUGH_PREFIX}<property>, e.g. ${CONSUMER_PASSTHROUGH_PREFIX}auto.offset.reset=earliest`,
+        }),
+      );
       continue;
     }
     const managed = MANAGED_CONSUMER_PROPERTIES[name];
     if (managed !== undefined) {
-      problems.push(formatProblem({ key, value: raw.value, secret, source: raw.source, problem: 'overrides a property the sink manages', fix: managed }));
+      problems.push(
+        formatProblem({
+          key,
+          value: raw.value,
+          secret,
+          source: raw.source,
+          problem: 'overrides a property the sink manages',
+          fix: managed,
+        }),
+      );
       continue;
     }
     properties[name] = secret ? raw.value : raw.value.trim();
@@ -172,29 +204,49 @@ function checkPassthrough(passthrough: ReadonlyMap<string, RawValue>, problems: 
   return properties;
 }
 
-function crossCheck(values: ReadonlyMap<string, ConfigValue>, effective: ReadonlyMap<string, RawValue>, problems: string[]): void {
+function crossCheck(
+  values: ReadonlyMap<string, ConfigValue>,
+  effective: ReadonlyMap<string, RawValue>,
+  problems: string[],
+): void {
   const raw = (key: string): RawValue => effective.get(key) as RawValue;
   const list = (key: string): readonly string[] => values.get(key) as readonly string[];
   const num = (key: string): number => values.get(key) as number;
   const at = (key: string): string => `${key} (from ${raw(key).source})`;
 
   if (list('sink.fields.include').length > 0 && list('sink.fields.exclude').length > 0) {
-    problems.push(`config keys ${at('sink.fields.include')} and ${at('sink.fields.exclude')} are both set; set only one of them`);
+    problems.push(
+      `config keys ${at('sink.fields.include')} and ${at('sink.fields.exclude')} are both set; set only one of them`,
+    );
   }
   const pk = list('sink.pk.fields');
   const include = list('sink.fields.include');
-  const dropped = pk.filter((field) => (include.length > 0 ? !include.includes(field) : list('sink.fields.exclude').includes(field)));
+  const dropped = pk.filter((field) =>
+    include.length > 0 ? !include.includes(field) : list('sink.fields.exclude').includes(field),
+  );
   if (dropped.length > 0) {
-    problems.push(`config key ${at('sink.pk.fields')} names ${dropped.map((f) => JSON.stringify(f)).join(', ')}, which ${at(include.length > 0 ? 'sink.fields.include' : 'sink.fields.exclude')} leaves out of the table; keep key fields in the table`);
+    problems.push(
+      `config key ${at('sink.pk.fields')} names ${dropped.map((f) => JSON.stringify(f)).join(', ')}, which ${at(include.length > 0 ? 'sink.fields.include' : 'sink.fields.exclude')} leaves out of the table; keep key fields in the table`,
+    );
   }
   const mode = values.get('sink.insert.mode') as string;
   if (mode !== 'insert' && pk.length === 0 && values.get('sink.provenance.columns') === false) {
-    problems.push(`config key ${at('sink.insert.mode')} = ${mode} needs a key to match rows on, and there is none; set sink.pk.fields or sink.provenance.columns=true`);
+    problems.push(
+      `config key ${at('sink.insert.mode')} = ${mode} needs a key to match rows on, and there is none; set sink.pk.fields or sink.provenance.columns=true`,
+    );
   }
   const retryMax = num('sink.retry.max.ms');
   if (retryMax > 0 && num('sink.retry.initial.ms') > retryMax) {
     const r = raw('sink.retry.initial.ms');
-    problems.push(formatProblem({ key: 'sink.retry.initial.ms', value: r.value, source: r.source, problem: `is larger than sink.retry.max.ms (${retryMax})`, fix: 'set it at most sink.retry.max.ms' }));
+    problems.push(
+      formatProblem({
+        key: 'sink.retry.initial.ms',
+        value: r.value,
+        source: r.source,
+        problem: `is larger than sink.retry.max.ms (${retryMax})`,
+        fix: 'set it at most sink.retry.max.ms',
+      }),
+    );
   }
 
   // Table names compare case-insensitively: on case-insensitive file systems MySQL folds them.
@@ -207,9 +259,11 @@ function crossCheck(values: ReadonlyMap<string, ConfigValue>, effective: Readonl
       owners.set(table.toLowerCase(), { owner, topic });
       return;
     }
-    const fix = !topic ? 'give them different names'
-      : previous.topic ? 'include ${topic} in sink.table.template so each topic gets its own table'
-      : 'rename that table or change sink.table.template';
+    const fix = !topic
+      ? 'give them different names'
+      : previous.topic
+        ? 'include ${topic} in sink.table.template so each topic gets its own table'
+        : 'rename that table or change sink.table.template';
     problems.push(oneLine(`config: ${owner} and ${previous.owner} both use table ${JSON.stringify(table)}; ${fix}`));
   };
   reserve(values.get('sink.offsets.table') as string, at('sink.offsets.table'), false);
@@ -218,12 +272,28 @@ function crossCheck(values: ReadonlyMap<string, ConfigValue>, effective: Readonl
   for (const topic of list('kafka.topics')) {
     const groupProblem = groupIdProblem(renderTemplate(values.get(groupKey) as string, topic));
     if (groupProblem !== undefined) {
-      problems.push(formatProblem({ key: groupKey, value: values.get(groupKey) as string, source: raw(groupKey).source, problem: `${groupProblem} for topic ${JSON.stringify(topic)}`, fix: `set a shorter template, e.g. ${KEY_SPECS.get(groupKey)!.default}` }));
+      problems.push(
+        formatProblem({
+          key: groupKey,
+          value: values.get(groupKey) as string,
+          source: raw(groupKey).source,
+          problem: `${groupProblem} for topic ${JSON.stringify(topic)}`,
+          fix: `set a shorter template, e.g. ${KEY_SPECS.get(groupKey)!.default}`,
+        }),
+      );
     }
     const table = renderTemplate(template, topic);
     const problem = tableNameProblem(table);
     if (problem !== undefined) {
-      problems.push(formatProblem({ key: tableKey, value: template, source: raw(tableKey).source, problem: `${problem} for topic ${JSON.stringify(topic)}`, fix: 'set a template giving 1 to 64 characters, e.g. ${topic}' }));
+      problems.push(
+        formatProblem({
+          key: tableKey,
+          value: template,
+          source: raw(tableKey).source,
+          problem: `${problem} for topic ${JSON.stringify(topic)}`,
+          fix: 'set a template giving 1 to 64 characters, e.g. ${topic}',
+        }),
+      );
       continue;
     }
     reserve(table, `topic ${JSON.stringify(topic)} via ${at(tableKey)}`, true);
@@ -269,8 +339,8 @@ function build(
       host: endpoint.host,
       port: endpoint.port,
       database: endpoint.database,
-      user: explicit('mysql.username') ? str('mysql.username') : endpoint.user ?? str('mysql.username'),
-      password: explicit('mysql.password') ? str('mysql.password') : endpoint.password ?? str('mysql.password'),
+      user: explicit('mysql.username') ? str('mysql.username') : (endpoint.user ?? str('mysql.username')),
+      password: explicit('mysql.password') ? str('mysql.password') : (endpoint.password ?? str('mysql.password')),
       params: endpoint.params,
       poolSize: num('mysql.maxPoolSize'),
       url: redactUrl((effective.get('mysql.url') as RawValue).value.trim()),

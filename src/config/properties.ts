@@ -128,7 +128,13 @@ export function parsePropertyEntries(text: string, sourceName = 'properties'): M
     let i = skipBlanks(logical.text, key.end);
     if (logical.text[i] === '=' || logical.text[i] === ':') i = skipBlanks(logical.text, i + 1);
     // Values are never echoed in parse errors: they may be secrets.
-    const value = readEscaped(logical, i, () => false, sourceName, () => `the value of "${key.text}"`);
+    const value = readEscaped(
+      logical,
+      i,
+      () => false,
+      sourceName,
+      () => `the value of "${key.text}"`,
+    );
     entries.set(key.text, Object.freeze({ key: key.text, value: value.text, line }));
   }
   return entries;

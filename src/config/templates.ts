@@ -32,7 +32,8 @@ export function tableNameProblem(name: string): string | undefined {
   if (name.endsWith(' ')) return 'gives a table name ending in a space';
   if (name.includes('\u0000')) return 'gives a table name containing NUL';
   // Caught here, not at the first batch: the server can not even look such a name up (error 1267).
-  if (/[\u{10000}-\u{10FFFF}]/u.test(name)) return 'gives a table name with a character above U+FFFF (e.g. an emoji), which MySQL/MariaDB names cannot hold';
+  if (/[\u{10000}-\u{10FFFF}]/u.test(name))
+    return 'gives a table name with a character above U+FFFF (e.g. an emoji), which MySQL/MariaDB names cannot hold';
   return undefined;
 }
 
@@ -42,7 +43,8 @@ export const MAX_GROUP_ID = 255;
 /** What is wrong with a rendered consumer group id, or undefined. */
 export function groupIdProblem(group: string): string | undefined {
   // Longer ids join Kafka fine but can never be stored with their offsets: every assignment would fail.
-  if (group.length > MAX_GROUP_ID) return `gives a consumer group id longer than ${MAX_GROUP_ID} characters (the width of kafka_offsets.consumer_group)`;
+  if (group.length > MAX_GROUP_ID)
+    return `gives a consumer group id longer than ${MAX_GROUP_ID} characters (the width of kafka_offsets.consumer_group)`;
   return undefined;
 }
 

@@ -12,12 +12,22 @@ const FIELD_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TABLE_RE = /^[A-Za-z0-9_$]{1,64}$/;
 const HOST_RE = /^(?:[A-Za-z0-9._-]+|\[?[0-9A-Fa-f:.]+(?:%[A-Za-z0-9._-]+)?\]?)$/;
 const BOOLEANS: Readonly<Record<string, boolean>> = {
-  true: true, false: false, yes: true, no: false, on: true, off: false, '1': true, '0': false,
+  true: true,
+  false: false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+  '1': true,
+  '0': false,
 };
 
 /** Comma list, items trimmed, empty items (`a,,b`, trailing comma) dropped. */
 export function splitList(raw: string): string[] {
-  return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function range(spec: KeySpec): string {
@@ -48,7 +58,8 @@ export function parseValue(spec: KeySpec, raw: string, source: string): ConfigVa
     case 'fraction': {
       if (!/^(?:\d+\.?\d*|\.\d+)$/.test(value)) fail('is not a number', `set a fraction ${range(spec)}, e.g. 0.5`);
       const n = Number(value);
-      if (n < (spec.min ?? 0) || n > (spec.max ?? 1)) fail('is out of range', `set a fraction ${range(spec)}, e.g. 0.5`);
+      if (n < (spec.min ?? 0) || n > (spec.max ?? 1))
+        fail('is out of range', `set a fraction ${range(spec)}, e.g. 0.5`);
       return n;
     }
     case 'boolean': {
@@ -64,11 +75,15 @@ export function parseValue(spec: KeySpec, raw: string, source: string): ConfigVa
     }
     case 'topics': {
       const topics = splitList(value);
-      if (topics.length === 0) fail('lists no topics', 'set one or more comma-separated topic names, e.g. dataset1,dataset2');
+      if (topics.length === 0)
+        fail('lists no topics', 'set one or more comma-separated topic names, e.g. dataset1,dataset2');
       const seen = new Set<string>();
       for (const topic of topics) {
         if (!TOPIC_RE.test(topic) || topic === '.' || topic === '..') {
-          fail(`has an invalid topic name ${JSON.stringify(topic)}`, 'use 1 to 249 characters from a-z A-Z 0-9 . _ - (Kafka topic rules), comma-separated');
+          fail(
+            `has an invalid topic name ${JSON.stringify(topic)}`,
+            'use 1 to 249 characters from a-z A-Z 0-9 . _ - (Kafka topic rules), comma-separated',
+          );
         }
         if (seen.has(topic)) fail(`lists topic ${JSON.stringify(topic)} twice`, 'list each topic once');
         seen.add(topic);
@@ -82,7 +97,10 @@ export function parseValue(spec: KeySpec, raw: string, source: string): ConfigVa
         const m = SERVER_RE.exec(server);
         const port = m?.[1] === undefined ? 9092 : Number(m[1]);
         if (m === null || port < 1 || port > 65535) {
-          fail(`has an invalid broker address ${JSON.stringify(server)}`, 'set comma-separated host:port pairs, e.g. 127.0.0.1:9092,127.0.0.1:9093');
+          fail(
+            `has an invalid broker address ${JSON.stringify(server)}`,
+            'set comma-separated host:port pairs, e.g. 127.0.0.1:9092,127.0.0.1:9093',
+          );
         }
       }
       return servers;
@@ -117,7 +135,10 @@ export function parseValue(spec: KeySpec, raw: string, source: string): ConfigVa
       const fields = splitList(value);
       for (const field of fields) {
         if (!FIELD_RE.test(field)) {
-          fail(`has an invalid field name ${JSON.stringify(field)}`, 'list top-level Avro field names ([A-Za-z_][A-Za-z0-9_]*), comma-separated');
+          fail(
+            `has an invalid field name ${JSON.stringify(field)}`,
+            'list top-level Avro field names ([A-Za-z_][A-Za-z0-9_]*), comma-separated',
+          );
         }
       }
       return [...new Set(fields)];

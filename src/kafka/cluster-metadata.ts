@@ -11,7 +11,7 @@ export function fetchClusterMetadata(bootstrapServers: string, timeoutMs = 5_000
     'bootstrap.servers': bootstrapServers,
     'client.id': 'kms-metadata',
     'socket.connection.setup.timeout.ms': timeoutMs,
-    'log_level': 0,
+    log_level: 0,
   });
   return new Promise<ClusterMetadata>((resolve, reject) => {
     producer.connect({ timeout: timeoutMs }, (connectError) => {
@@ -23,10 +23,11 @@ export function fetchClusterMetadata(bootstrapServers: string, timeoutMs = 5_000
       producer.getMetadata({ timeout: timeoutMs }, (error, metadata) => {
         producer.disconnect(() => {
           if (error) reject(error);
-          else resolve({
-            brokers: metadata.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port })),
-            topics: metadata.topics.map((t) => ({ name: t.name, partitions: t.partitions.length })),
-          });
+          else
+            resolve({
+              brokers: metadata.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port })),
+              topics: metadata.topics.map((t) => ({ name: t.name, partitions: t.partitions.length })),
+            });
         });
       });
     });

@@ -33,12 +33,16 @@ export interface TopicConsumerHandlers {
 /** librdkafka refuses a bad `kafka.consumer.*` value only here: name the config key, exit code 2. */
 function createConsumer(config: Record<string, unknown>): CooperativeConsumer {
   try {
-    return new Kafka.KafkaConsumer(config as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'earliest' }) as CooperativeConsumer;
+    return new Kafka.KafkaConsumer(config as Kafka.ConsumerGlobalConfig, {
+      'auto.offset.reset': 'earliest',
+    }) as CooperativeConsumer;
   } catch (error) {
     const property = /configuration property:? "([^"]+)"/.exec(describeError(error))?.[1];
     if (property === undefined) throw error;
-    throw new SinkError('CONFIG_INVALID',
-      `config key kafka.consumer.${property}: ${describeError(error)}; fix or remove it (librdkafka's CONFIGURATION.md lists the valid values)`);
+    throw new SinkError(
+      'CONFIG_INVALID',
+      `config key kafka.consumer.${property}: ${describeError(error)}; fix or remove it (librdkafka's CONFIGURATION.md lists the valid values)`,
+    );
   }
 }
 
@@ -70,8 +74,9 @@ export class TopicConsumer {
     this.#log = log.child({ topic: options.topic, group: options.group });
     this.#consumer = createConsumer({
       ...consumerConfig(options),
-      'rebalance_cb': (error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]) => this.#onRebalance(error, assignment),
-      'offset_commit_cb': (error: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]) => {
+      rebalance_cb: (error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]) =>
+        this.#onRebalance(error, assignment),
+      offset_commit_cb: (error: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]) => {
         if (error) this.#log.debug({ err: describeError(error), offsets }, 'offset hint refused by kafka');
       },
     });
@@ -95,8 +100,13 @@ export class TopicConsumer {
     return new Promise((resolve, reject) => {
       this.#consumer.connect({ timeout: timeoutMs }, (error) => {
         if (error) {
-          reject(new SinkError('KAFKA_UNAVAILABLE',
-            `kafka: no answer from ${this.options.bootstrapServers} within ${timeoutMs} ms (${describeError(error)})`, { retriable: true }));
+          reject(
+            new SinkError(
+              'KAFKA_UNAVAILABLE',
+              `kafka: no answer from ${this.options.bootstrapServers} within ${timeoutMs} ms (${describeError(error)})`,
+              { retriable: true },
+            ),
+          );
         } else resolve();
       });
     });
@@ -164,31 +174,53 @@ export class TopicConsumer {
       }
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.#log.warn('kafka consumer did not close in time; exiting anyway'); resolve(); }, timeoutMs);
-      this.#consumer.disconnect(() => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(() => {
+        this.#log.warn('kafka consumer did not close in time; exiting anyway');
+        resolve();
+      }, timeoutMs);
+      this.#consumer.disconnect(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
-  pause(partition: number): void { this.#consumer.pause([{ topic: this.options.topic, partition }]); }
-  resume(partition: number): void { this.#consumer.resume([{ topic: this.options.topic, partition }]); }
+  pause(partition: number): void {
+    this.#consumer.pause([{ topic: this.options.topic, partition }]);
+  }
+  resume(partition: number): void {
+    this.#consumer.resume([{ topic: this.options.topic, partition }]);
+  }
 
   seek(partition: number, offset: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#consumer.seek({ topic: this.options.topic, partition, offset }, 5_000, (error) => (error ? reject(error) : resolve()));
+      this.#consumer.seek({ topic: this.options.topic, partition, offset }, 5_000, (error) =>
+        error ? reject(error) : resolve(),
+      );
     });
   }
 
   watermarks(partition: number, timeoutMs = 5_000): Promise<{ low: number; high: number }> {
     return new Promise((resolve, reject) => {
       this.#consumer.queryWatermarkOffsets(this.options.topic, partition, timeoutMs, (error, offsets) => {
-        if (error) reject(new SinkError('KAFKA_UNAVAILABLE', `kafka: watermarks of ${this.options.topic}/${partition}: ${describeError(error)}`, { retriable: true }));
+        if (error)
+          reject(
+            new SinkError(
+              'KAFKA_UNAVAILABLE',
+              `kafka: watermarks of ${this.options.topic}/${partition}: ${describeError(error)}`,
+              { retriable: true },
+            ),
+          );
         else resolve({ low: offsets.lowOffset, high: offsets.highOffset });
       });
     });
   }
 
   #poll(done: () => void): void {
-    if (!this.#consuming) { done(); return; }
+    if (!this.#consuming) {
+      done();
+      return;
+    }
     this.#consumer.consume(this.options.maxPollRecords, (error, messages) => {
       if (error) {
         this.#log.warn({ err: describeError(error) }, 'kafka fetch failed; retrying');
@@ -220,36 +252,44 @@ export class TopicConsumer {
     const partitions = assignment.map((a) => a.partition);
     // Read now: the flag describes this revoke and is reset once we unassign.
     const lost = code === ERR_REVOKE_PARTITIONS && this.#consumer.assignmentLost();
-    this.#rebalances = this.#rebalances.then(async () => {
-      if (code === ERR_ASSIGN_PARTITIONS) {
-        for (const partition of partitions) this.#assigned.add(partition);
-        const offsets = await this.#handlers.onAssign(partitions);
-        this.#consumer.incrementalAssign(partitions.map((partition) => ({ topic: this.options.topic, partition, offset: offsets.get(partition)! })));
-        // librdkafka keeps a pause across unassign and assign: a partition revoked while its queue was
-        // full would come back paused, and its new pipeline (which never paused it) would never resume it.
-        if (partitions.length > 0) this.#consumer.resume(partitions.map((partition) => ({ topic: this.options.topic, partition })));
-        this.#log.info({ partitions, offsets: Object.fromEntries(offsets) }, 'partitions assigned');
-      } else if (code === ERR_REVOKE_PARTITIONS) {
-        await this.#handlers.onRevoke(partitions, lost);
-        // The final positions, while we are still the owner (a lost partition may have a new owner already).
-        if (!lost) this.#commitHints(partitions);
-        for (const partition of partitions) {
-          this.#assigned.delete(partition);
-          this.#hints.delete(partition);
+    this.#rebalances = this.#rebalances
+      .then(async () => {
+        if (code === ERR_ASSIGN_PARTITIONS) {
+          for (const partition of partitions) this.#assigned.add(partition);
+          const offsets = await this.#handlers.onAssign(partitions);
+          this.#consumer.incrementalAssign(
+            partitions.map((partition) => ({ topic: this.options.topic, partition, offset: offsets.get(partition)! })),
+          );
+          // librdkafka keeps a pause across unassign and assign: a partition revoked while its queue was
+          // full would come back paused, and its new pipeline (which never paused it) would never resume it.
+          if (partitions.length > 0)
+            this.#consumer.resume(partitions.map((partition) => ({ topic: this.options.topic, partition })));
+          this.#log.info({ partitions, offsets: Object.fromEntries(offsets) }, 'partitions assigned');
+        } else if (code === ERR_REVOKE_PARTITIONS) {
+          await this.#handlers.onRevoke(partitions, lost);
+          // The final positions, while we are still the owner (a lost partition may have a new owner already).
+          if (!lost) this.#commitHints(partitions);
+          for (const partition of partitions) {
+            this.#assigned.delete(partition);
+            this.#hints.delete(partition);
+          }
+          this.#consumer.incrementalUnassign(assignment.map((a) => ({ topic: a.topic, partition: a.partition })));
+          this.#log.info({ partitions, lost }, lost ? 'partitions lost' : 'partitions revoked');
+        } else {
+          this.#log.error({ err: describeError(error) }, 'rebalance error');
         }
-        this.#consumer.incrementalUnassign(assignment.map((a) => ({ topic: a.topic, partition: a.partition })));
-        this.#log.info({ partitions, lost }, lost ? 'partitions lost' : 'partitions revoked');
-      } else {
-        this.#log.error({ err: describeError(error) }, 'rebalance error');
-      }
-    }).catch((failure: unknown) => {
-      if (this.#closing) {
-        // The client is closing and revokes everything itself; a late answer to its callback is moot.
-        this.#log.debug({ err: describeError(failure) }, 'rebalance handling failed while closing');
-        return;
-      }
-      this.#log.error({ err: describeError(failure) }, 'rebalance handling failed; this topic makes no progress until restarted');
-      this.#handlers.onFailure(`rebalance of ${this.options.topic} failed: ${describeError(failure)}`);
-    });
+      })
+      .catch((failure: unknown) => {
+        if (this.#closing) {
+          // The client is closing and revokes everything itself; a late answer to its callback is moot.
+          this.#log.debug({ err: describeError(failure) }, 'rebalance handling failed while closing');
+          return;
+        }
+        this.#log.error(
+          { err: describeError(failure) },
+          'rebalance handling failed; this topic makes no progress until restarted',
+        );
+        this.#handlers.onFailure(`rebalance of ${this.options.topic} failed: ${describeError(failure)}`);
+      });
   }
 }

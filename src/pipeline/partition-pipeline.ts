@@ -55,9 +55,18 @@ export class PartitionPipeline {
   committedBatches = 0;
   deadLetters = 0;
 
-  constructor(ref: PartitionRef, startOffset: number, deps: {
-    options: PipelineOptions; preparer: RecordPreparer; writer: BatchWriter; control: PartitionControl; log: Logger; metrics: SinkMetrics;
-  }) {
+  constructor(
+    ref: PartitionRef,
+    startOffset: number,
+    deps: {
+      options: PipelineOptions;
+      preparer: RecordPreparer;
+      writer: BatchWriter;
+      control: PartitionControl;
+      log: Logger;
+      metrics: SinkMetrics;
+    },
+  ) {
     this.ref = ref;
     this.#expected = startOffset;
     this.#lastAccepted = startOffset - 1;
@@ -70,18 +79,26 @@ export class PartitionPipeline {
     this.#metrics = deps.metrics;
   }
 
-  get expectedOffset(): number { return this.#expected; }
-  get queued(): number { return this.#queue.length; }
+  get expectedOffset(): number {
+    return this.#expected;
+  }
+  get queued(): number {
+    return this.#queue.length;
+  }
   get state(): PipelineState {
     if (this.#failure) return 'failed';
     if (this.#loop === undefined && this.#stopping) return 'stopped';
     if (this.#stopping) return 'stopping';
     return this.#paused ? 'paused' : 'running';
   }
-  get failure(): Error | undefined { return this.#failure; }
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
 
   start(): void {
-    this.#loop ??= this.#run().finally(() => { this.#loop = undefined; });
+    this.#loop ??= this.#run().finally(() => {
+      this.#loop = undefined;
+    });
   }
 
   /** Called by the consumer's fetch loop with this partition's records, in offset order. */
@@ -154,8 +171,10 @@ export class PartitionPipeline {
       }
       this.#failure = error as Error;
       this.#queue.clear();
-      this.#log.error({ err: describeError(error), code: isSinkError(error) ? error.code : undefined },
-        'partition stopped: a batch can not be written; fix the cause and restart (other partitions go on)');
+      this.#log.error(
+        { err: describeError(error), code: isSinkError(error) ? error.code : undefined },
+        'partition stopped: a batch can not be written; fix the cause and restart (other partitions go on)',
+      );
       this.#control.pause();
       this.#metrics.failed(this.ref);
     } finally {
@@ -169,18 +188,32 @@ export class PartitionPipeline {
       isRetriable: (error: unknown) => (isSinkError(error) ? error.retriable : isTransientDbError(error)),
       onRetry: (error: unknown, attempt: number, delayMs: number) => {
         this.#metrics.retry(this.ref);
-        this.#log.warn({ err: describeError(error), attempt, delayMs }, 'transient failure, batch rolled back; retrying');
+        this.#log.warn(
+          { err: describeError(error), attempt, delayMs },
+          'transient failure, batch rolled back; retrying',
+        );
       },
       shouldStop: () => this.#stopping && !this.#drainOnStop,
     };
     const batch: PreparedBatch = await withRetry(() => this.#preparer.prepare(records), this.#options.retry, retry);
-    const result = await withRetry(() => this.#writer.commit(this.ref, this.#expected, batch), this.#options.retry, retry);
+    const result = await withRetry(
+      () => this.#writer.commit(this.ref, this.#expected, batch),
+      this.#options.retry,
+      retry,
+    );
     if (result.kind === 'committed') {
       this.#expected = result.nextOffset;
       this.committedRecords += batch.count;
       this.committedBatches++;
       this.deadLetters += result.deadLetters;
-      this.#metrics.committed(this.ref, batch.count, result.rows, result.deadLetters, (performance.now() - started) / 1000, result.nextOffset);
+      this.#metrics.committed(
+        this.ref,
+        batch.count,
+        result.rows,
+        result.deadLetters,
+        (performance.now() - started) / 1000,
+        result.nextOffset,
+      );
       this.#control.committed(result.nextOffset);
       return;
     }
@@ -194,7 +227,10 @@ export class PartitionPipeline {
   async #fenced(stored: number | undefined, batch: KafkaRecord[]): Promise<void> {
     this.#metrics.fenced(this.ref);
     if (stored === undefined) throw new Error(`offset row of ${this.ref.topic}/${this.ref.partition} disappeared`);
-    this.#log.warn({ expected: this.#expected, stored }, 'offset moved by another writer; batch rolled back, continuing from the stored offset');
+    this.#log.warn(
+      { expected: this.#expected, stored },
+      'offset moved by another writer; batch rolled back, continuing from the stored offset',
+    );
     this.#expected = stored;
     if (stored <= this.#lastAccepted + 1) {
       // Fetching is already past it: what follows `stored` is in this batch or still queued, in order.

@@ -18,12 +18,20 @@ export class PartitionQueue {
     this.resumeAt = Math.min(resumeAt, capacity - 1);
   }
 
-  get length(): number { return this.#length; }
-  get isFull(): boolean { return this.#length >= this.capacity; }
-  get canResume(): boolean { return this.#length <= this.resumeAt; }
+  get length(): number {
+    return this.#length;
+  }
+  get isFull(): boolean {
+    return this.#length >= this.capacity;
+  }
+  get canResume(): boolean {
+    return this.#length <= this.resumeAt;
+  }
 
   /** Offset of the oldest queued record. */
-  get firstOffset(): number | undefined { return this.#chunks[0]?.[this.#head]?.offset; }
+  get firstOffset(): number | undefined {
+    return this.#chunks[0]?.[this.#head]?.offset;
+  }
 
   push(records: KafkaRecord[]): void {
     if (records.length === 0) return;
@@ -51,7 +59,10 @@ export class PartitionQueue {
       const n = Math.min(max - out.length, chunk.length - this.#head);
       for (let i = 0; i < n; i++) out.push(chunk[this.#head + i]!);
       this.#head += n;
-      if (this.#head >= chunk.length) { this.#chunks.shift(); this.#head = 0; }
+      if (this.#head >= chunk.length) {
+        this.#chunks.shift();
+        this.#head = 0;
+      }
     }
     this.#length -= out.length;
     return out;
@@ -62,7 +73,10 @@ export class PartitionQueue {
     let dropped = 0;
     while (this.#chunks.length > 0) {
       const chunk = this.#chunks[0]!;
-      while (this.#head < chunk.length && chunk[this.#head]!.offset < offset) { this.#head++; dropped++; }
+      while (this.#head < chunk.length && chunk[this.#head]!.offset < offset) {
+        this.#head++;
+        dropped++;
+      }
       if (this.#head < chunk.length) break;
       this.#chunks.shift();
       this.#head = 0;
@@ -82,11 +96,15 @@ export class PartitionQueue {
   /** Resolves when records are queued, or at once if some already are. */
   whenNotEmpty(): Promise<void> {
     if (this.#length > 0) return Promise.resolve();
-    return new Promise((resolve) => { this.#waiter = resolve; });
+    return new Promise((resolve) => {
+      this.#waiter = resolve;
+    });
   }
 
   /** Releases a pending whenNotEmpty() (used on stop). */
-  interrupt(): void { this.#wake(); }
+  interrupt(): void {
+    this.#wake();
+  }
 
   #wake(): void {
     const waiter = this.#waiter;

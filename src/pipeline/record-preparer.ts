@@ -5,7 +5,14 @@ import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../
 import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from './kafka-record.ts';
 
 /** Error codes that are properties of one record: it can never be written, so it is dead-lettered. */
-const POISON_CODES = new Set(['WIRE_FORMAT', 'SCHEMA_NOT_FOUND', 'DECODE_FAILED', 'VALUE_REJECTED', 'SCHEMA_UNSUPPORTED', 'IDENTIFIER_INVALID']);
+const POISON_CODES = new Set([
+  'WIRE_FORMAT',
+  'SCHEMA_NOT_FOUND',
+  'DECODE_FAILED',
+  'VALUE_REJECTED',
+  'SCHEMA_UNSUPPORTED',
+  'IDENTIFIER_INVALID',
+]);
 
 export interface PreparerOptions {
   readonly table: string;
@@ -41,10 +48,14 @@ export class RecordPreparer {
         if (record.value === null) {
           throw new SinkError('VALUE_REJECTED', 'tombstone (null value): nothing to insert in insert mode');
         }
-        const decoded = this.#decoder.decodeIfKnown(record.value) ?? await this.#decoder.decode(record.value);
+        const decoded = this.#decoder.decodeIfKnown(record.value) ?? (await this.#decoder.decode(record.value));
         // Known schema: no await, so a batch is prepared without a microtask hop per record.
-        const model = this.#models.get(decoded.schemaId) ?? await this.#modelFor(decoded.schemaId, decoded.type);
-        const row = model.toRow(decoded.value, { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null });
+        const model = this.#models.get(decoded.schemaId) ?? (await this.#modelFor(decoded.schemaId, decoded.type));
+        const row = model.toRow(decoded.value, {
+          partition: record.partition,
+          offset: record.offset,
+          timestamp: record.timestamp ?? null,
+        });
         if (current === undefined || current.model !== model) {
           current = { table: this.#options.table, model, records: [], rows: [] };
           tables.push(current);
@@ -55,15 +66,20 @@ export class RecordPreparer {
         if (!isPoison(error)) throw error;
         const kind = record.value === null ? 'TOMBSTONE' : (error as SinkError).code;
         if (this.#options.tolerance === 'none') {
-          throw new SinkError('VALUE_REJECTED',
-            `record ${record.topic}/${record.partition}@${record.offset} can never be written (${kind}: ${describeError(error)}); errors.tolerance=none stops this partition`);
+          throw new SinkError(
+            'VALUE_REJECTED',
+            `record ${record.topic}/${record.partition}@${record.offset} can never be written (${kind}: ${describeError(error)}); errors.tolerance=none stops this partition`,
+          );
         }
         deadLetters.push({ record, kind, message: describeError(error) });
       }
     }
     return {
-      tables, deadLetters, count: records.length,
-      firstOffset: records[0]!.offset, lastOffset: records[records.length - 1]!.offset,
+      tables,
+      deadLetters,
+      count: records.length,
+      firstOffset: records[0]!.offset,
+      lastOffset: records[records.length - 1]!.offset,
     };
   }
 

@@ -11,11 +11,15 @@ export interface RetryPolicy {
  * Runs `attempt` until it succeeds, retrying only errors `isRetriable` accepts, with exponential
  * backoff (full jitter) inside the budget. `shouldStop` ends the wait early (partition revoked, shutdown).
  */
-export async function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy, options: {
-  isRetriable: (error: unknown) => boolean;
-  onRetry?: (error: unknown, attemptNumber: number, delayMs: number) => void;
-  shouldStop?: () => boolean;
-}): Promise<T> {
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  policy: RetryPolicy,
+  options: {
+    isRetriable: (error: unknown) => boolean;
+    onRetry?: (error: unknown, attemptNumber: number, delayMs: number) => void;
+    shouldStop?: () => boolean;
+  },
+): Promise<T> {
   let waited = 0;
   for (let n = 1; ; n++) {
     try {
@@ -23,7 +27,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolic
     } catch (error) {
       if (!options.isRetriable(error) || options.shouldStop?.()) throw error;
       const ceiling = Math.min(policy.maxDelayMs ?? 10_000, policy.initialMs * 2 ** Math.min(n - 1, 20));
-      const delay = Math.max(1, Math.round(ceiling / 2 + Math.random() * ceiling / 2));
+      const delay = Math.max(1, Math.round(ceiling / 2 + (Math.random() * ceiling) / 2));
       if (waited + delay > policy.budgetMs) throw error;
       options.onRetry?.(error, n, delay);
       waited += delay;

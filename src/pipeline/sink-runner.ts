@@ -48,28 +48,48 @@ export class SinkRunner {
     });
     this.#offsets = new OffsetStore(this.#pool, config.sink.offsetsTable, config.sink.deadLetterTable);
     this.#tables = new TableManager(this.#pool, {
-      autoCreate: config.sink.autoCreate, autoEvolve: config.sink.autoEvolve, provenance: config.sink.provenanceColumns,
+      autoCreate: config.sink.autoCreate,
+      autoEvolve: config.sink.autoEvolve,
+      provenance: config.sink.provenanceColumns,
       pkFields: config.sink.pkFields,
     });
-    this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, config.sink.pkFields);
+    this.#writer = new BatchWriter(
+      this.#pool,
+      this.#offsets,
+      config.sink.insertMode,
+      config.errors.tolerance,
+      config.sink.pkFields,
+    );
     this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
   }
 
-  get pipelines(): ReadonlyMap<string, PartitionPipeline> { return this.#pipelines; }
-  get stopping(): boolean { return this.#stopping; }
+  get pipelines(): ReadonlyMap<string, PartitionPipeline> {
+    return this.#pipelines;
+  }
+  get stopping(): boolean {
+    return this.#stopping;
+  }
 
   async start(): Promise<void> {
-    await this.#waitFor('database', `${this.config.mysql.host}:${this.config.mysql.port}/${this.config.mysql.database}`, async () => {
-      try {
-        await this.#pool.query('SELECT 1');
-      } catch (error) {
-        if (isAccessDenied(error)) {
-          throw new SinkError('CONFIG_INVALID',
-            `mysql: ${describeError(error).replace(/\(using password: \w+\)/, '').trim()}; check mysql.username / mysql.password / mysql.url (database must exist: run \`kms provision\`)`);
+    await this.#waitFor(
+      'database',
+      `${this.config.mysql.host}:${this.config.mysql.port}/${this.config.mysql.database}`,
+      async () => {
+        try {
+          await this.#pool.query('SELECT 1');
+        } catch (error) {
+          if (isAccessDenied(error)) {
+            throw new SinkError(
+              'CONFIG_INVALID',
+              `mysql: ${describeError(error)
+                .replace(/\(using password: \w+\)/, '')
+                .trim()}; check mysql.username / mysql.password / mysql.url (database must exist: run \`kms provision\`)`,
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      },
+    );
     await this.#waitFor('database', 'kafka_offsets / kafka_dead_letters', () => this.#offsets.ensureTables());
     await this.#waitFor('schema registry', this.#registry.url, () => this.#registry.probe());
     for (const topic of this.config.kafka.topics) {
@@ -97,7 +117,8 @@ export class SinkRunner {
     const preparer = new RecordPreparer(this.#registry.lookup, {
       table,
       model: {
-        stringType: this.config.sink.stringType, provenance: this.config.sink.provenanceColumns,
+        stringType: this.config.sink.stringType,
+        provenance: this.config.sink.provenanceColumns,
         ...(this.config.sink.fieldsInclude.length ? { include: this.config.sink.fieldsInclude } : {}),
         ...(this.config.sink.fieldsExclude.length ? { exclude: this.config.sink.fieldsExclude } : {}),
       },
@@ -112,51 +133,62 @@ export class SinkRunner {
       retry: { initialMs: this.config.sink.retryInitialMs, budgetMs: this.config.sink.retryMaxMs },
     };
     const key = (partition: number): string => `${topic}\u0000${partition}`;
-    const consumer: TopicConsumer = new TopicConsumer({
-      topic, group,
-      bootstrapServers: this.config.kafka.bootstrapServers.join(','),
-      clientId: this.config.kafka.clientId,
-      sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
-      fetchMaxBytes: this.config.kafka.fetchMaxBytes,
-      maxPollRecords: this.config.backpressure.maxPollRecords,
-      pollIntervalMs: this.config.backpressure.pollIntervalMs,
-      offsetHintIntervalMs: this.config.kafka.offsetHintIntervalMs,
-      extra: this.config.kafka.consumerProperties,
-    }, {
-      onAssign: async (partitions) => {
-        const offsets = new Map<number, number>();
-        for (const partition of partitions) {
-          const ref: PartitionRef = { topic, partition, group };
-          const start = await this.#startOffset(consumer, ref);
-          offsets.set(partition, start);
-          const pipeline = new PartitionPipeline(ref, start, {
-            options: pipelineOptions, preparer, writer: this.#writer, log: this.#log, metrics: this.metrics,
-            control: {
-              pause: () => consumer.pause(partition),
-              resume: () => consumer.resume(partition),
-              seek: (offset) => consumer.seek(partition, offset),
-              committed: (nextOffset) => consumer.hintCommitted(partition, nextOffset),
-            },
-          });
-          this.#pipelines.set(key(partition), pipeline);
-          this.metrics.assigned(ref, start);
-          consumer.hintCommitted(partition, start);
-          pipeline.start();
-        }
-        return offsets;
+    const consumer: TopicConsumer = new TopicConsumer(
+      {
+        topic,
+        group,
+        bootstrapServers: this.config.kafka.bootstrapServers.join(','),
+        clientId: this.config.kafka.clientId,
+        sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
+        fetchMaxBytes: this.config.kafka.fetchMaxBytes,
+        maxPollRecords: this.config.backpressure.maxPollRecords,
+        pollIntervalMs: this.config.backpressure.pollIntervalMs,
+        offsetHintIntervalMs: this.config.kafka.offsetHintIntervalMs,
+        extra: this.config.kafka.consumerProperties,
       },
-      onRevoke: async (partitions, lost) => {
-        await Promise.all(partitions.map(async (partition) => {
-          const pipeline = this.#pipelines.get(key(partition));
-          if (pipeline === undefined) return;
-          this.#pipelines.delete(key(partition));
-          if (lost) pipeline.abandon();
-          else await pipeline.stop({ drain: this.#stopping });
-        }));
+      {
+        onAssign: async (partitions) => {
+          const offsets = new Map<number, number>();
+          for (const partition of partitions) {
+            const ref: PartitionRef = { topic, partition, group };
+            const start = await this.#startOffset(consumer, ref);
+            offsets.set(partition, start);
+            const pipeline = new PartitionPipeline(ref, start, {
+              options: pipelineOptions,
+              preparer,
+              writer: this.#writer,
+              log: this.#log,
+              metrics: this.metrics,
+              control: {
+                pause: () => consumer.pause(partition),
+                resume: () => consumer.resume(partition),
+                seek: (offset) => consumer.seek(partition, offset),
+                committed: (nextOffset) => consumer.hintCommitted(partition, nextOffset),
+              },
+            });
+            this.#pipelines.set(key(partition), pipeline);
+            this.metrics.assigned(ref, start);
+            consumer.hintCommitted(partition, start);
+            pipeline.start();
+          }
+          return offsets;
+        },
+        onRevoke: async (partitions, lost) => {
+          await Promise.all(
+            partitions.map(async (partition) => {
+              const pipeline = this.#pipelines.get(key(partition));
+              if (pipeline === undefined) return;
+              this.#pipelines.delete(key(partition));
+              if (lost) pipeline.abandon();
+              else await pipeline.stop({ drain: this.#stopping });
+            }),
+          );
+        },
+        onRecords: (partition, records) => this.#pipelines.get(key(partition))?.accept(records),
+        onFailure: (message) => this.failures.push(message),
       },
-      onRecords: (partition, records) => this.#pipelines.get(key(partition))?.accept(records),
-      onFailure: (message) => this.failures.push(message),
-    }, this.#log);
+      this.#log,
+    );
     return consumer;
   }
 
@@ -166,33 +198,50 @@ export class SinkRunner {
    * records before they were read: that cannot be undone, so it is reported loudly and skipped.
    */
   async #startOffset(consumer: TopicConsumer, ref: PartitionRef): Promise<number> {
-    return withRetry(async () => {
-      const { low, high } = await consumer.watermarks(ref.partition);
-      const stored = await this.#offsets.claim(ref, low);
-      if (stored >= low) {
-        if (stored > high) this.#log.warn({ topic: ref.topic, partition: ref.partition, stored, high }, 'stored offset is beyond the end of the partition (topic re-created?)');
-        return stored;
-      }
-      const gap = low - stored;
-      this.#log.error({ topic: ref.topic, partition: ref.partition, stored, earliest: low, gap },
-        `${gap} records were deleted by retention before they were read; continuing at the earliest available offset`);
-      this.metrics.retentionGap(ref, gap);
-      await this.#offsets.moveIfUnchanged(ref, stored, low);
-      return (await this.#offsets.read(ref)) ?? low;
-    }, STARTUP_RETRY, {
-      isRetriable: (error) => (isSinkError(error) ? error.retriable : isTransientDbError(error)),
-      onRetry: (error, attempt, delayMs) => this.#log.warn({ err: describeError(error), attempt, delayMs }, 'reading the start offset failed; retrying'),
-      shouldStop: () => this.#stopping,
-    });
+    return withRetry(
+      async () => {
+        const { low, high } = await consumer.watermarks(ref.partition);
+        const stored = await this.#offsets.claim(ref, low);
+        if (stored >= low) {
+          if (stored > high)
+            this.#log.warn(
+              { topic: ref.topic, partition: ref.partition, stored, high },
+              'stored offset is beyond the end of the partition (topic re-created?)',
+            );
+          return stored;
+        }
+        const gap = low - stored;
+        this.#log.error(
+          { topic: ref.topic, partition: ref.partition, stored, earliest: low, gap },
+          `${gap} records were deleted by retention before they were read; continuing at the earliest available offset`,
+        );
+        this.metrics.retentionGap(ref, gap);
+        await this.#offsets.moveIfUnchanged(ref, stored, low);
+        return (await this.#offsets.read(ref)) ?? low;
+      },
+      STARTUP_RETRY,
+      {
+        isRetriable: (error) => (isSinkError(error) ? error.retriable : isTransientDbError(error)),
+        onRetry: (error, attempt, delayMs) =>
+          this.#log.warn({ err: describeError(error), attempt, delayMs }, 'reading the start offset failed; retrying'),
+        shouldStop: () => this.#stopping,
+      },
+    );
   }
 
   /** Retries `probe` with backoff while the service is unreachable, one WARN line per attempt. */
   async #waitFor(service: string, where: string, probe: () => Promise<void>): Promise<void> {
     await withRetry(probe, STARTUP_RETRY, {
-      isRetriable: (error) => (isSinkError(error) ? error.retriable : isTransientDbError(error) || (error as { code?: string }).code === 'ECONNREFUSED'),
-      onRetry: (error, attempt, delayMs) => this.#log.warn({ service, where, attempt, retryInMs: delayMs, err: describeError(error) }, `${service} unreachable at ${where}; retrying`),
+      isRetriable: (error) =>
+        isSinkError(error)
+          ? error.retriable
+          : isTransientDbError(error) || (error as { code?: string }).code === 'ECONNREFUSED',
+      onRetry: (error, attempt, delayMs) =>
+        this.#log.warn(
+          { service, where, attempt, retryInMs: delayMs, err: describeError(error) },
+          `${service} unreachable at ${where}; retrying`,
+        ),
       shouldStop: () => this.#stopping,
     });
   }
 }
-

@@ -27,7 +27,13 @@ export class BatchWriter {
   /** Upsert leaves these out of its UPDATE list (`sink.pk.fields`). */
   readonly #keyColumns: readonly string[];
 
-  constructor(pool: Pool, offsets: OffsetStore, mode: InsertMode, tolerance: 'all' | 'none', keyColumns: readonly string[] = []) {
+  constructor(
+    pool: Pool,
+    offsets: OffsetStore,
+    mode: InsertMode,
+    tolerance: 'all' | 'none',
+    keyColumns: readonly string[] = [],
+  ) {
     this.#pool = pool;
     this.#offsets = offsets;
     this.#mode = mode;
@@ -47,16 +53,22 @@ export class BatchWriter {
       }
       const rejected: DeadLetter[] = [];
       let rows = 0;
-      for (const group of batch.tables) rows += await this.#insertIsolating(connection, group, 0, group.rows.length, rejected);
+      for (const group of batch.tables)
+        rows += await this.#insertIsolating(connection, group, 0, group.rows.length, rejected);
       const deadLetters = [...batch.deadLetters, ...rejected];
-      await this.#offsets.insertDeadLetters(connection, deadLetters.map((d) => deadLetterRow(ref, d)));
+      await this.#offsets.insertDeadLetters(
+        connection,
+        deadLetters.map((d) => deadLetterRow(ref, d)),
+      );
       const nextOffset = batch.lastOffset + 1;
       await this.#offsets.advance(connection, ref, nextOffset);
       await connection.query('COMMIT');
       return { kind: 'committed', nextOffset, rows, deadLetters: deadLetters.length };
     } catch (error) {
       healthy = !isTransientDbError(error);
-      await connection.query('ROLLBACK').catch(() => { healthy = false; });
+      await connection.query('ROLLBACK').catch(() => {
+        healthy = false;
+      });
       throw error;
     } finally {
       // A connection that failed mid-protocol may hold a half-open transaction: never reuse it.
@@ -66,21 +78,43 @@ export class BatchWriter {
   }
 
   /** Inserts rows [from, to) of a group, splitting on data errors; returns rows written. */
-  async #insertIsolating(connection: PoolConnection, group: TableRows, from: number, to: number, rejected: DeadLetter[]): Promise<number> {
+  async #insertIsolating(
+    connection: PoolConnection,
+    group: TableRows,
+    from: number,
+    to: number,
+    rejected: DeadLetter[],
+  ): Promise<number> {
     let written = 0;
     for (const [start, end] of chunks(group, from, to)) {
       try {
-        await connection.query(...queryArgs(insertRows(group.table, group.model.columns.map((c) => c.name), group.rows.slice(start, end), this.#mode, { keyColumns: this.#keyColumns })));
+        await connection.query(
+          ...queryArgs(
+            insertRows(
+              group.table,
+              group.model.columns.map((c) => c.name),
+              group.rows.slice(start, end),
+              this.#mode,
+              { keyColumns: this.#keyColumns },
+            ),
+          ),
+        );
         written += end - start;
       } catch (error) {
         if (!isDataError(error)) throw error;
         if (end - start === 1) {
           const record = group.records[start]!;
           if (this.#tolerance === 'none') {
-            throw new SinkError('VALUE_REJECTED',
-              `record ${record.topic}/${record.partition}@${record.offset} rejected by the database (${describeError(error)}); errors.tolerance=none stops this partition`);
+            throw new SinkError(
+              'VALUE_REJECTED',
+              `record ${record.topic}/${record.partition}@${record.offset} rejected by the database (${describeError(error)}); errors.tolerance=none stops this partition`,
+            );
           }
-          rejected.push({ record, kind: 'VALUE_REJECTED', message: `database rejected the row: ${describeError(error)}` });
+          rejected.push({
+            record,
+            kind: 'VALUE_REJECTED',
+            message: `database rejected the row: ${describeError(error)}`,
+          });
           continue;
         }
         const middle = start + Math.ceil((end - start) / 2);
@@ -111,9 +145,14 @@ function* chunks(group: TableRows, from: number, to: number): Generator<[number,
 function deadLetterRow(ref: PartitionRef, letter: DeadLetter): DeadLetterRow {
   const record: KafkaRecord = letter.record;
   return {
-    topic: ref.topic, partition: ref.partition, offset: record.offset, group: ref.group,
-    key: record.key ?? null, value: record.value,
+    topic: ref.topic,
+    partition: ref.partition,
+    offset: record.offset,
+    group: ref.group,
+    key: record.key ?? null,
+    value: record.value,
     timestamp: record.timestamp === undefined || record.timestamp < 0 ? null : new Date(record.timestamp),
-    errorKind: letter.kind, errorMessage: letter.message,
+    errorKind: letter.kind,
+    errorMessage: letter.message,
   };
 }

@@ -8,14 +8,24 @@ const TRANSIENT_ERRNOS = new Set([
   1040, // ER_CON_COUNT_ERROR
   1053, // ER_SERVER_SHUTDOWN
   1927, // ER_CONNECTION_KILLED (MariaDB)
-  2002, 2003, 2006, 2013, // client: can't connect, gone away, lost connection
+  2002,
+  2003,
+  2006,
+  2013, // client: can't connect, gone away, lost connection
   1290, // read-only (failover in progress)
   4031, // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8)
 ]);
 
 const TRANSIENT_CODES = new Set([
-  'PROTOCOL_CONNECTION_LOST', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH',
-  'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'POOL_CLOSED_TRANSIENT',
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'POOL_CLOSED_TRANSIENT',
 ]);
 
 /** Errors that belong to one row's values, not to the batch: strict mode rejects the statement only. */
@@ -35,7 +45,11 @@ const DATA_ERRNOS = new Set([
   1054, // ER_BAD_FIELD_ERROR never reaches here: columns come from the model
 ]);
 
-interface DriverError { errno?: number; code?: string; fatal?: boolean }
+interface DriverError {
+  errno?: number;
+  code?: string;
+  fatal?: boolean;
+}
 
 export function isTransientDbError(error: unknown): boolean {
   const e = error as DriverError;

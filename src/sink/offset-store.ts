@@ -24,7 +24,9 @@ export class OffsetStore {
     this.#deadLettersTable = deadLettersTable;
   }
 
-  get deadLettersTable(): string { return this.#deadLettersTable; }
+  get deadLettersTable(): string {
+    return this.#deadLettersTable;
+  }
 
   async ensureTables(): Promise<void> {
     await run(this.#pool, offsetSql.createOffsetsTable(this.#offsetsTable));
@@ -33,27 +35,35 @@ export class OffsetStore {
 
   /** Creates the partition's row at `earliest` when it has none, then returns the stored offset. */
   async claim(ref: PartitionRef, earliest: number): Promise<number> {
-    await run(this.#pool, offsetSql.insertOffsetIfAbsent(ref.topic, ref.partition, ref.group, earliest, this.#offsetsTable));
+    await run(
+      this.#pool,
+      offsetSql.insertOffsetIfAbsent(ref.topic, ref.partition, ref.group, earliest, this.#offsetsTable),
+    );
     const stored = await this.read(ref);
-    if (stored === undefined) throw new Error(`offset row for ${ref.topic}/${ref.partition} vanished right after it was created`);
+    if (stored === undefined)
+      throw new Error(`offset row for ${ref.topic}/${ref.partition} vanished right after it was created`);
     return stored;
   }
 
   async read(ref: PartitionRef, connection: Pool | PoolConnection = this.#pool): Promise<number | undefined> {
     const [rows] = await connection.query<RowDataPacket[]>(
-      ...queryArgs(offsetSql.selectOffset(ref.topic, ref.partition, ref.group, this.#offsetsTable)));
+      ...queryArgs(offsetSql.selectOffset(ref.topic, ref.partition, ref.group, this.#offsetsTable)),
+    );
     return rows[0] === undefined ? undefined : Number(rows[0].offset);
   }
 
   /** Step 1 of a batch: lock the partition's row for the rest of the transaction and read it. */
   async lockAndRead(connection: PoolConnection, ref: PartitionRef): Promise<number | undefined> {
     const [rows] = await connection.query<RowDataPacket[]>(
-      ...queryArgs(offsetSql.selectOffsetForUpdate(ref.topic, ref.partition, ref.group, this.#offsetsTable)));
+      ...queryArgs(offsetSql.selectOffsetForUpdate(ref.topic, ref.partition, ref.group, this.#offsetsTable)),
+    );
     return rows[0] === undefined ? undefined : Number(rows[0].offset);
   }
 
   async advance(connection: PoolConnection, ref: PartitionRef, nextOffset: number): Promise<void> {
-    await connection.query(...queryArgs(offsetSql.updateOffset(ref.topic, ref.partition, ref.group, nextOffset, this.#offsetsTable)));
+    await connection.query(
+      ...queryArgs(offsetSql.updateOffset(ref.topic, ref.partition, ref.group, nextOffset, this.#offsetsTable)),
+    );
   }
 
   /** Moves the offset from `from` to `to` only if nobody moved it meanwhile (retention gap handling). */
@@ -86,4 +96,3 @@ export class OffsetStore {
 async function run(pool: Pool, query: CompiledQuery): Promise<void> {
   await pool.query(...queryArgs(query));
 }
-

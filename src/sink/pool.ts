@@ -41,7 +41,8 @@ export function createPool(config: SinkConfig, database: string | null = config.
 export const MARIADB_SESSION_SETUP = 'SET SESSION idle_transaction_timeout = 60';
 
 /** Applied once per new connection: strict SQL mode and a short lock wait so fencing contention surfaces fast. */
-export const SESSION_SETUP = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = 10";
+export const SESSION_SETUP =
+  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = 10";
 
 /** A compiled query as the driver's `query(sql, values)` arguments. */
 export function queryArgs(query: CompiledQuery): [string, unknown[]] {

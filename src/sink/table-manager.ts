@@ -13,7 +13,10 @@ export interface TableManagerOptions {
   readonly pkFields?: readonly string[];
 }
 
-interface ExistingColumn { readonly type: string; readonly nullable: boolean }
+interface ExistingColumn {
+  readonly type: string;
+  readonly nullable: boolean;
+}
 
 /** Widening changes that keep every existing value: Avro's int→long and float→double promotions. */
 const PROMOTIONS: Readonly<Record<string, readonly string[]>> = {
@@ -56,7 +59,9 @@ export class TableManager {
       if (!this.#options.autoCreate) {
         throw new SinkError('DB_FATAL', `table \`${table}\` does not exist; create it or set sink.auto.create=true`);
       }
-      await this.#pool.query(...queryArgs(createTable(tableSpec(table, model, this.#options.provenance, this.#options.pkFields))));
+      await this.#pool.query(
+        ...queryArgs(createTable(tableSpec(table, model, this.#options.provenance, this.#options.pkFields))),
+      );
       existing = await this.#columns(table);
     } else if ((this.#options.pkFields ?? []).length > 0) {
       await this.#checkPrimaryKey(table, this.#options.pkFields!);
@@ -66,7 +71,10 @@ export class TableManager {
       if (found === undefined) {
         this.#requireEvolve(table, `has no column \`${column.name}\``);
         await this.#tolerateRace(() => this.#pool.query(...queryArgs(addColumn(table, { ...column, nullable: true }))));
-      } else if (found.type !== baseType(column.sqlType) && PROMOTIONS[found.type]?.includes(baseType(column.sqlType))) {
+      } else if (
+        found.type !== baseType(column.sqlType) &&
+        PROMOTIONS[found.type]?.includes(baseType(column.sqlType))
+      ) {
         this.#requireEvolve(table, `column \`${column.name}\` is ${found.type}, the schema needs ${column.sqlType}`);
         await this.#pool.query(...queryArgs(modifyColumnType(table, { ...column, nullable: found.nullable })));
       }
@@ -77,11 +85,14 @@ export class TableManager {
   async #checkPrimaryKey(table: string, pkFields: readonly string[]): Promise<void> {
     const [rows] = await this.#pool.query<RowDataPacket[]>(
       "SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
-      [table]);
+      [table],
+    );
     const existing = rows.map((row) => String(row.name));
     if (existing.map((c) => c.toLowerCase()).join('\u0000') !== pkFields.map((c) => c.toLowerCase()).join('\u0000')) {
-      throw new SinkError('DB_FATAL',
-        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`);
+      throw new SinkError(
+        'DB_FATAL',
+        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`,
+      );
     }
   }
 
@@ -105,8 +116,14 @@ export class TableManager {
   async #columns(table: string): Promise<Map<string, ExistingColumn>> {
     const [rows] = await this.#pool.query<RowDataPacket[]>(
       'SELECT COLUMN_NAME AS name, DATA_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-      [table]);
-    return new Map(rows.map((row) => [String(row.name).toLowerCase(), { type: String(row.type).toLowerCase(), nullable: row.nullable === 'YES' }]));
+      [table],
+    );
+    return new Map(
+      rows.map((row) => [
+        String(row.name).toLowerCase(),
+        { type: String(row.type).toLowerCase(), nullable: row.nullable === 'YES' },
+      ]),
+    );
   }
 
   async #locked<T>(table: string, work: () => Promise<T>): Promise<T> {
@@ -117,18 +134,30 @@ export class TableManager {
   }
 }
 
-export function tableSpec(table: string, model: ColumnModel, provenance: boolean, pkFields: readonly string[] = []): TableSpec {
+export function tableSpec(
+  table: string,
+  model: ColumnModel,
+  provenance: boolean,
+  pkFields: readonly string[] = [],
+): TableSpec {
   const columns: ColumnSpec[] = model.columns.map(({ name, sqlType, nullable }) => ({ name, sqlType, nullable }));
   const coordinates = ['_kafka_partition', '_kafka_offset'];
   // Kafka coordinates are the natural key of an appended record: a second copy of one cannot exist.
-  if (pkFields.length === 0) return provenance ? { name: table, columns, primaryKey: coordinates } : { name: table, columns };
+  if (pkFields.length === 0)
+    return provenance ? { name: table, columns, primaryKey: coordinates } : { name: table, columns };
   for (const field of pkFields) {
     const column = columns.find((c) => c.name === field);
     if (column === undefined) {
-      throw new SinkError('SCHEMA_INVALID', `sink.pk.fields names ${JSON.stringify(field)}, which the record schema of table \`${table}\` does not have; fix sink.pk.fields`);
+      throw new SinkError(
+        'SCHEMA_INVALID',
+        `sink.pk.fields names ${JSON.stringify(field)}, which the record schema of table \`${table}\` does not have; fix sink.pk.fields`,
+      );
     }
     if (column.nullable) {
-      throw new SinkError('SCHEMA_INVALID', `sink.pk.fields names ${JSON.stringify(field)}, which is nullable in the record schema of table \`${table}\`; a key field must always have a value`);
+      throw new SinkError(
+        'SCHEMA_INVALID',
+        `sink.pk.fields names ${JSON.stringify(field)}, which is nullable in the record schema of table \`${table}\`; a key field must always have a value`,
+      );
     }
   }
   // Keyed by the record's own fields; the coordinates stay unique (each row is one record's version).

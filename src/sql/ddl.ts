@@ -14,8 +14,20 @@ import { compiled, type ColumnSpec, type CompiledQuery, type TableSpec } from '.
 export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
 const BARE_TYPES = new Set([
-  'BOOLEAN', 'TINYINT', 'SMALLINT', 'INT', 'BIGINT', 'FLOAT', 'DOUBLE',
-  'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'BLOB', 'LONGBLOB', 'JSON', 'DATE',
+  'BOOLEAN',
+  'TINYINT',
+  'SMALLINT',
+  'INT',
+  'BIGINT',
+  'FLOAT',
+  'DOUBLE',
+  'TEXT',
+  'MEDIUMTEXT',
+  'LONGTEXT',
+  'BLOB',
+  'LONGBLOB',
+  'JSON',
+  'DATE',
 ]);
 
 /** Bounds are the servers' own: VARCHAR(16383) is 65532 bytes of utf8mb4, VARBINARY's cap is 65532. */
@@ -41,7 +53,10 @@ function unsupported(sqlType: string, why: string): SinkError {
  * so callers can compare types; anything outside the allow-list throws SCHEMA_UNSUPPORTED.
  */
 export function normalizeSqlType(sqlType: string): string {
-  const text = sqlType.trim().toUpperCase().replace(/\s*([(),])\s*/g, '$1');
+  const text = sqlType
+    .trim()
+    .toUpperCase()
+    .replace(/\s*([(),])\s*/g, '$1');
   const match = TYPE_SHAPE.exec(text);
   if (match === null) throw unsupported(sqlType, 'not one of the allowed MySQL types');
   const base = match[1] as string;
@@ -69,7 +84,10 @@ export function normalizeSqlType(sqlType: string): string {
   }
   if (base === 'DECIMAL') {
     if (first === undefined || second === undefined || first < 1 || first > 65 || second > 30 || second > first) {
-      throw unsupported(sqlType, 'DECIMAL needs (precision,scale) with 1 <= precision <= 65, 0 <= scale <= 30, scale <= precision');
+      throw unsupported(
+        sqlType,
+        'DECIMAL needs (precision,scale) with 1 <= precision <= 65, 0 <= scale <= 30, scale <= precision',
+      );
     }
     return `DECIMAL(${first},${second})`;
   }
@@ -102,7 +120,9 @@ function keyColumnList(
   for (const name of names) {
     const column = byName.get(columnKey(name));
     if (column === undefined) {
-      throw invalid(`Table ${JSON.stringify(table.name)}: ${keyName} names column ${JSON.stringify(name)}, which the table does not have`);
+      throw invalid(
+        `Table ${JSON.stringify(table.name)}: ${keyName} names column ${JSON.stringify(name)}, which the table does not have`,
+      );
     }
     if (seen.has(columnKey(name))) {
       throw invalid(`Table ${JSON.stringify(table.name)}: ${keyName} names column ${JSON.stringify(name)} twice`);
@@ -137,7 +157,9 @@ export function createTable(spec: TableSpec): CompiledQuery {
   const definitions: string[] = [];
   for (const column of spec.columns) {
     if (byName.has(columnKey(column.name))) {
-      throw invalid(`Table ${JSON.stringify(spec.name)} has column ${JSON.stringify(column.name)} twice (names are case-insensitive)`);
+      throw invalid(
+        `Table ${JSON.stringify(spec.name)} has column ${JSON.stringify(column.name)} twice (names are case-insensitive)`,
+      );
     }
     byName.set(columnKey(column.name), column);
     definitions.push(columnDefinition(column));
@@ -147,9 +169,12 @@ export function createTable(spec: TableSpec): CompiledQuery {
   }
   for (const [keyName, names] of Object.entries(spec.uniqueKeys ?? {})) {
     // PRIMARY is reserved for the primary key (error 1280), whatever its case.
-    if (keyName.toUpperCase() === 'PRIMARY') throw invalid(`Table ${JSON.stringify(spec.name)}: a unique key cannot be named ${keyName}`);
+    if (keyName.toUpperCase() === 'PRIMARY')
+      throw invalid(`Table ${JSON.stringify(spec.name)}: a unique key cannot be named ${keyName}`);
     const keyText = quoteIdentifier(keyName);
-    definitions.push(`UNIQUE KEY ${keyText} (${keyColumnList(spec, `unique key ${JSON.stringify(keyName)}`, names, byName, false)})`);
+    definitions.push(
+      `UNIQUE KEY ${keyText} (${keyColumnList(spec, `unique key ${JSON.stringify(keyName)}`, names, byName, false)})`,
+    );
   }
   return compiled(createTableText(table, definitions));
 }

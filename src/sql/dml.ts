@@ -36,12 +36,15 @@ function buildInsertText(
   for (const column of columns) {
     // Case-insensitive like the server (error 1110 "Column specified twice").
     const key = column.toLowerCase();
-    if (seen.has(key)) throw invalid(`INSERT into ${JSON.stringify(table)} names column ${JSON.stringify(column)} twice`);
+    if (seen.has(key))
+      throw invalid(`INSERT into ${JSON.stringify(table)} names column ${JSON.stringify(column)} twice`);
     seen.add(key);
   }
   for (const key of keyColumns) {
     if (!columns.includes(key)) {
-      throw invalid(`INSERT into ${JSON.stringify(table)}: key column ${JSON.stringify(key)} is not among the inserted columns`);
+      throw invalid(
+        `INSERT into ${JSON.stringify(table)}: key column ${JSON.stringify(key)} is not among the inserted columns`,
+      );
     }
   }
   const quoted = columns.map(quoteIdentifier);
@@ -109,14 +112,23 @@ export function insertRows(
 }
 
 /** A tombstone's DELETE. A null key value is refused: `= NULL` matches nothing and would drop the delete silently. */
-export function deleteByKey(table: string, keyColumns: readonly string[], keyValues: readonly unknown[]): CompiledQuery {
+export function deleteByKey(
+  table: string,
+  keyColumns: readonly string[],
+  keyValues: readonly unknown[],
+): CompiledQuery {
   if (keyColumns.length === 0) throw invalid(`DELETE from ${JSON.stringify(table)} has no key columns`);
   if (keyValues.length !== keyColumns.length) {
-    throw invalid(`DELETE from ${JSON.stringify(table)}: ${keyValues.length} key values for ${keyColumns.length} key columns`);
+    throw invalid(
+      `DELETE from ${JSON.stringify(table)}: ${keyValues.length} key values for ${keyColumns.length} key columns`,
+    );
   }
   keyValues.forEach((value, index) => {
     if (value === null || value === undefined) {
-      throw new SinkError('VALUE_REJECTED', `DELETE from ${JSON.stringify(table)}: key column ${JSON.stringify(keyColumns[index])} is null`);
+      throw new SinkError(
+        'VALUE_REJECTED',
+        `DELETE from ${JSON.stringify(table)}: key column ${JSON.stringify(keyColumns[index])} is null`,
+      );
     }
   });
   const conditions = keyColumns.map((column) => `${quoteIdentifier(column)} = ?`).join(' AND ');

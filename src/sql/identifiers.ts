@@ -15,7 +15,8 @@ function identifierProblem(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
   // A lone surrogate has no UTF-8 form: the driver would silently send U+FFFD instead, naming another object.
   if (!name.isWellFormed()) return 'it contains an unpaired UTF-16 surrogate';
-  if (name.includes('\u0000')) return 'it contains the NUL character (U+0000), which MySQL/MariaDB identifiers cannot hold';
+  if (name.includes('\u0000'))
+    return 'it contains the NUL character (U+0000), which MySQL/MariaDB identifiers cannot hold';
   if (SUPPLEMENTARY.test(name)) {
     return 'it contains a character outside the Basic Multilingual Plane (above U+FFFF, e.g. an emoji), which MySQL/MariaDB identifiers cannot hold';
   }
@@ -38,7 +39,10 @@ function shown(name: string): string {
 function checked(name: string, what: string): string {
   const problem = identifierProblem(name);
   if (problem !== undefined) {
-    throw new SinkError('IDENTIFIER_INVALID', `${what} ${shown(name)} is not a valid MySQL/MariaDB identifier: ${problem}`);
+    throw new SinkError(
+      'IDENTIFIER_INVALID',
+      `${what} ${shown(name)} is not a valid MySQL/MariaDB identifier: ${problem}`,
+    );
   }
   return name;
 }

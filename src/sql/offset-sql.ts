@@ -39,8 +39,15 @@ export interface OffsetRow {
 }
 
 const DEAD_LETTER_COLUMNS = [
-  'topic', 'partition', 'offset', 'consumer_group', 'record_key', 'record_value',
-  'record_timestamp', 'error_kind', 'error_message',
+  'topic',
+  'partition',
+  'offset',
+  'consumer_group',
+  'record_key',
+  'record_value',
+  'record_timestamp',
+  'error_kind',
+  'error_message',
 ] as const;
 
 /** Texts per table name: the fenced select and the update run once per batch per partition. */
@@ -91,33 +98,37 @@ function partitionKey(topic: string, partition: number, group: string): [string,
 }
 
 export function createOffsetsTable(table: string = DEFAULT_OFFSETS_TABLE): CompiledQuery {
-  return compiled(createTableText(quoteIdentifier(table), [
-    '`topic` VARCHAR(255) NOT NULL',
-    '`partition` INT NOT NULL',
-    '`consumer_group` VARCHAR(255) NOT NULL',
-    '`offset` BIGINT NOT NULL',
-    '`updated_at` TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)',
-    'PRIMARY KEY (`topic`, `partition`, `consumer_group`)',
-  ]));
+  return compiled(
+    createTableText(quoteIdentifier(table), [
+      '`topic` VARCHAR(255) NOT NULL',
+      '`partition` INT NOT NULL',
+      '`consumer_group` VARCHAR(255) NOT NULL',
+      '`offset` BIGINT NOT NULL',
+      '`updated_at` TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)',
+      'PRIMARY KEY (`topic`, `partition`, `consumer_group`)',
+    ]),
+  );
 }
 
 export function createDeadLettersTable(table: string = DEFAULT_DEAD_LETTERS_TABLE): CompiledQuery {
-  return compiled(createTableText(quoteIdentifier(table), [
-    '`id` BIGINT NOT NULL AUTO_INCREMENT',
-    '`topic` VARCHAR(255) NOT NULL',
-    '`partition` INT NOT NULL',
-    '`offset` BIGINT NOT NULL',
-    '`consumer_group` VARCHAR(255) NOT NULL',
-    '`record_key` LONGBLOB NULL',
-    '`record_value` LONGBLOB NULL',
-    '`record_timestamp` DATETIME(3) NULL',
-    '`error_kind` VARCHAR(64) NOT NULL',
-    '`error_message` TEXT NOT NULL',
-    '`created_at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)',
-    'PRIMARY KEY (`id`)',
-    // A record can be dead-lettered once per group: a second copy would mean the fence failed.
-    'UNIQUE KEY `uq_dead_letter_position` (`topic`, `partition`, `consumer_group`, `offset`)',
-  ]));
+  return compiled(
+    createTableText(quoteIdentifier(table), [
+      '`id` BIGINT NOT NULL AUTO_INCREMENT',
+      '`topic` VARCHAR(255) NOT NULL',
+      '`partition` INT NOT NULL',
+      '`offset` BIGINT NOT NULL',
+      '`consumer_group` VARCHAR(255) NOT NULL',
+      '`record_key` LONGBLOB NULL',
+      '`record_value` LONGBLOB NULL',
+      '`record_timestamp` DATETIME(3) NULL',
+      '`error_kind` VARCHAR(64) NOT NULL',
+      '`error_message` TEXT NOT NULL',
+      '`created_at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)',
+      'PRIMARY KEY (`id`)',
+      // A record can be dead-lettered once per group: a second copy would mean the fence failed.
+      'UNIQUE KEY `uq_dead_letter_position` (`topic`, `partition`, `consumer_group`, `offset`)',
+    ]),
+  );
 }
 
 /** Creates the partition's row on first assignment; an existing row (and its offset) is left as it is. */
@@ -128,10 +139,18 @@ export function insertOffsetIfAbsent(
   offset: number | bigint,
   table: string = DEFAULT_OFFSETS_TABLE,
 ): CompiledQuery {
-  return compiled(offsetTexts(table).insertIfAbsent, [...partitionKey(topic, partition, group), position('offset', offset)]);
+  return compiled(offsetTexts(table).insertIfAbsent, [
+    ...partitionKey(topic, partition, group),
+    position('offset', offset),
+  ]);
 }
 
-export function selectOffset(topic: string, partition: number, group: string, table: string = DEFAULT_OFFSETS_TABLE): CompiledQuery {
+export function selectOffset(
+  topic: string,
+  partition: number,
+  group: string,
+  table: string = DEFAULT_OFFSETS_TABLE,
+): CompiledQuery {
   return compiled(offsetTexts(table).select, partitionKey(topic, partition, group));
 }
 
@@ -153,7 +172,10 @@ export function updateOffset(
   nextOffset: number | bigint,
   table: string = DEFAULT_OFFSETS_TABLE,
 ): CompiledQuery {
-  return compiled(offsetTexts(table).update, [position('offset', nextOffset), ...partitionKey(topic, partition, group)]);
+  return compiled(offsetTexts(table).update, [
+    position('offset', nextOffset),
+    ...partitionKey(topic, partition, group),
+  ]);
 }
 
 export function selectOffsetsForGroup(group: string, table: string = DEFAULT_OFFSETS_TABLE): CompiledQuery {
@@ -172,8 +194,12 @@ function truncate(text: string, max: number): string {
 }
 
 /** A plain INSERT: the unique position key turns a double write into an error instead of hiding it. */
-export function insertDeadLetters(rows: readonly DeadLetterRow[], table: string = DEFAULT_DEAD_LETTERS_TABLE): CompiledQuery {
-  if (rows.length === 0) throw new SinkError('SCHEMA_INVALID', `INSERT into ${JSON.stringify(table)} has no dead letters`);
+export function insertDeadLetters(
+  rows: readonly DeadLetterRow[],
+  table: string = DEFAULT_DEAD_LETTERS_TABLE,
+): CompiledQuery {
+  if (rows.length === 0)
+    throw new SinkError('SCHEMA_INVALID', `INSERT into ${JSON.stringify(table)} has no dead letters`);
   return insertRows(
     table,
     DEAD_LETTER_COLUMNS,

@@ -18,9 +18,12 @@ export async function ensureKafkaLibs(options: StackOptions): Promise<string> {
   const log = logFor(options, 'download-kafka');
   rmSync(target, { recursive: true, force: true });
   await maven(options, 'kafka', log, [
-    '-f', join(options.root, 'stack', 'kafka', 'pom.xml'),
+    '-f',
+    join(options.root, 'stack', 'kafka', 'pom.xml'),
     `-Dkafka.version=${options.kafkaVersion}`,
-    'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${target}`,
+    'dependency:copy-dependencies',
+    '-DincludeScope=runtime',
+    `-DoutputDirectory=${target}`,
   ]);
   writeFileSync(join(target, '.complete'), '');
   return target;
@@ -36,7 +39,8 @@ export async function ensureRegistryApp(options: StackOptions): Promise<string> 
     rmSync(target, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     await maven(options, 'registry', log, [
-      'dependency:copy', `-Dartifact=io.apicurio:apicurio-registry-app:${options.registryVersion}:tar.gz:all`,
+      'dependency:copy',
+      `-Dartifact=io.apicurio:apicurio-registry-app:${options.registryVersion}:tar.gz:all`,
       `-DoutputDirectory=${staging}`,
     ]);
     const archive = readdirSync(staging).find((name) => name.endsWith('.tar.gz'));
@@ -62,8 +66,11 @@ async function maven(options: StackOptions, service: string, log: string, args: 
   const out = openSync(log, 'w');
   closeSync(out);
   try {
-    const { stdout, stderr } = await run('mvn', ['-B', '-q', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', ...args],
-      { cwd: options.dir, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(
+      'mvn',
+      ['-B', '-q', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', ...args],
+      { cwd: options.dir, maxBuffer: 64 * 1024 * 1024 },
+    );
     writeFileSync(log, stdout + stderr);
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; code?: string };

@@ -6,7 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { SinkError } from '../errors.ts';
 import { fetchClusterMetadata } from '../kafka/cluster-metadata.ts';
 import { ensureKafkaLibs } from './downloads.ts';
-import { type ManagedProcess, runningPid, startDetached, stopProcess, waitUntil, isPortOpen } from './process-control.ts';
+import {
+  type ManagedProcess,
+  runningPid,
+  startDetached,
+  stopProcess,
+  waitUntil,
+  isPortOpen,
+} from './process-control.ts';
 import { type StackOptions, brokerPorts, bootstrapServers } from './stack-options.ts';
 
 const run = promisify(execFile);
@@ -17,9 +24,17 @@ function nodeDir(options: StackOptions, nodeId: number, brokers: number = option
   return join(options.dir, brokers === 1 ? 'kafka' : `kafka-${brokers}x-node${nodeId}`);
 }
 
-export function brokerProcess(options: StackOptions, nodeId: number, brokers: number = options.brokers): ManagedProcess {
+export function brokerProcess(
+  options: StackOptions,
+  nodeId: number,
+  brokers: number = options.brokers,
+): ManagedProcess {
   const dir = nodeDir(options, nodeId, brokers);
-  return { name: brokers === 1 ? 'kafka' : `kafka-node${nodeId}`, pidFile: join(dir, 'kafka.pid'), logFile: join(dir, 'kafka.log') };
+  return {
+    name: brokers === 1 ? 'kafka' : `kafka-node${nodeId}`,
+    pidFile: join(dir, 'kafka.pid'),
+    logFile: join(dir, 'kafka.log'),
+  };
 }
 
 export function brokerProcesses(options: StackOptions, brokers: number = options.brokers): ManagedProcess[] {
@@ -30,7 +45,10 @@ export function brokerProcesses(options: StackOptions, brokers: number = options
 export async function startKafka(options: StackOptions): Promise<string> {
   const other = options.brokers === 1 ? 3 : 1;
   if (brokerProcesses(options, other).some((node) => runningPid(node) !== undefined)) {
-    throw new SinkError('STACK_FAILED', `kafka: a ${other}-broker cluster of this stack is running; run \`kms stack down\` first`);
+    throw new SinkError(
+      'STACK_FAILED',
+      `kafka: a ${other}-broker cluster of this stack is running; run \`kms stack down\` first`,
+    );
   }
   const nodes = brokerProcesses(options);
   const running = nodes.filter((node) => runningPid(node) !== undefined);
@@ -68,8 +86,13 @@ export async function stopKafka(options: StackOptions): Promise<string[]> {
 export function kafkaAddress(options: StackOptions): string {
   for (const size of [options.brokers, options.brokers === 1 ? 3 : 1]) {
     if (!brokerProcesses(options, size).some((node) => runningPid(node) !== undefined)) continue;
-    const listeners = Array.from({ length: size }, (_, i) => join(nodeDir(options, i + 1, size), 'server.properties'))
-      .map((file) => (existsSync(file) ? /^advertised\.listeners=PLAINTEXT:\/\/(\S+)$/m.exec(readFileSync(file, 'utf8'))?.[1] : undefined));
+    const listeners = Array.from({ length: size }, (_, i) =>
+      join(nodeDir(options, i + 1, size), 'server.properties'),
+    ).map((file) =>
+      existsSync(file)
+        ? /^advertised\.listeners=PLAINTEXT:\/\/(\S+)$/m.exec(readFileSync(file, 'utf8'))?.[1]
+        : undefined,
+    );
     if (listeners.every((listener) => listener !== undefined)) return listeners.join(',');
   }
   return bootstrapServers(options);
@@ -79,13 +102,20 @@ async function waitForBrokers(options: StackOptions, nodes: ManagedProcess[]): P
   const bootstrap = bootstrapServers(options);
   for (const node of nodes) {
     const pid = runningPid(node);
-    const result = await waitUntil(async () => {
-      const metadata = await fetchClusterMetadata(bootstrap, 3_000);
-      return metadata.brokers.length >= nodes.length;
-    }, { timeoutMs: options.readyTimeoutMs, ...(pid === undefined ? {} : { pid }), intervalMs: 500 });
-    if (result === 'died') throw new SinkError('STACK_FAILED', `kafka: ${node.name} exited during start-up; log: ${node.logFile}`);
+    const result = await waitUntil(
+      async () => {
+        const metadata = await fetchClusterMetadata(bootstrap, 3_000);
+        return metadata.brokers.length >= nodes.length;
+      },
+      { timeoutMs: options.readyTimeoutMs, ...(pid === undefined ? {} : { pid }), intervalMs: 500 },
+    );
+    if (result === 'died')
+      throw new SinkError('STACK_FAILED', `kafka: ${node.name} exited during start-up; log: ${node.logFile}`);
     if (result === 'timeout') {
-      throw new SinkError('STACK_FAILED', `kafka: not ready after ${options.readyTimeoutMs} ms (metadata from ${bootstrap}); log: ${node.logFile}`);
+      throw new SinkError(
+        'STACK_FAILED',
+        `kafka: not ready after ${options.readyTimeoutMs} ms (metadata from ${bootstrap}); log: ${node.logFile}`,
+      );
     }
   }
 }
@@ -96,8 +126,10 @@ async function checkPortsFree(options: StackOptions, nodes: ManagedProcess[]): P
     if (runningPid(node) !== undefined) continue;
     for (const taken of [port, port + CONTROLLER_PORT_OFFSET]) {
       if (await isPortOpen(taken)) {
-        throw new SinkError('STACK_FAILED',
-          `kafka: port ${taken} is already in use by a process this stack did not start; free it or set KMS_KAFKA_FIRST_PORT; log: ${node.logFile}`);
+        throw new SinkError(
+          'STACK_FAILED',
+          `kafka: port ${taken} is already in use by a process this stack did not start; free it or set KMS_KAFKA_FIRST_PORT; log: ${node.logFile}`,
+        );
       }
     }
   }
@@ -158,7 +190,16 @@ function writeNodeConfig(options: StackOptions, nodeId: number, dir: string): st
 }
 
 async function formatStorage(libs: string, config: string, clusterId: string, node: ManagedProcess): Promise<void> {
-  const args = ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', config, '--ignore-formatted'];
+  const args = [
+    '-cp',
+    `${libs}/*`,
+    'kafka.tools.StorageTool',
+    'format',
+    `--cluster-id=${clusterId}`,
+    '-c',
+    config,
+    '--ignore-formatted',
+  ];
   for (let attempt = 1; ; attempt++) {
     try {
       await run('java', args);
@@ -167,7 +208,8 @@ async function formatStorage(libs: string, config: string, clusterId: string, no
       const failure = error as { stderr?: string; stdout?: string; code?: string };
       const output = `${failure.stdout ?? ''}${failure.stderr ?? String(error)}`;
       writeFileSync(node.logFile, `storage format attempt ${attempt} failed:\n${output}\n`, { flag: 'a' });
-      if (failure.code === 'ENOENT') throw new SinkError('STACK_FAILED', `kafka: java is not installed; log: ${node.logFile}`);
+      if (failure.code === 'ENOENT')
+        throw new SinkError('STACK_FAILED', `kafka: java is not installed; log: ${node.logFile}`);
       // One more try: a JVM that could not start (a passing resource shortage) fails the same way.
       if (attempt >= 2) {
         const reason = output.trim().split('\n').filter(Boolean).pop()?.slice(0, 200) ?? 'no output';
@@ -179,7 +221,11 @@ async function formatStorage(libs: string, config: string, clusterId: string, no
 
 function jvmArgs(dir: string): string[] {
   return [
-    '-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
+    '-Xms256m',
+    '-Xmx768m',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
   ];
 }

@@ -19,10 +19,15 @@ export async function ensureMariaDb(options: StackOptions): Promise<string> {
   const { host, port } = options.mysql;
   if (!(await canConnect(options))) {
     startServer();
-    const result = await waitUntil(() => canConnect(options), { timeoutMs: Math.min(options.readyTimeoutMs, 60_000), intervalMs: 500 });
+    const result = await waitUntil(() => canConnect(options), {
+      timeoutMs: Math.min(options.readyTimeoutMs, 60_000),
+      intervalMs: 500,
+    });
     if (result !== 'ready') {
-      throw new SinkError('STACK_FAILED',
-        `mariadb: no answer at ${host}:${port} as ${options.mysql.adminUser}; log: /var/log/mysql/error.log (or journal of mariadbd)`);
+      throw new SinkError(
+        'STACK_FAILED',
+        `mariadb: no answer at ${host}:${port} as ${options.mysql.adminUser}; log: /var/log/mysql/error.log (or journal of mariadbd)`,
+      );
     }
   }
   const admin = await adminConnection(options);
@@ -35,7 +40,10 @@ export async function ensureMariaDb(options: StackOptions): Promise<string> {
       await admin.query(`GRANT ALL PRIVILEGES ON \`${SCRATCH_DATABASE_PATTERN}\`.* TO ${account}`);
     }
   } catch (error) {
-    throw new SinkError('STACK_FAILED', `mariadb: could not create database ${SINK_DATABASE} / user ${SINK_USER}: ${describeError(error)}`);
+    throw new SinkError(
+      'STACK_FAILED',
+      `mariadb: could not create database ${SINK_DATABASE} / user ${SINK_USER}: ${describeError(error)}`,
+    );
   } finally {
     await admin.end();
   }
@@ -44,8 +52,11 @@ export async function ensureMariaDb(options: StackOptions): Promise<string> {
 
 export async function adminConnection(options: StackOptions): Promise<mysql.Connection> {
   return mysql.createConnection({
-    host: options.mysql.host, port: options.mysql.port,
-    user: options.mysql.adminUser, password: options.mysql.adminPassword, connectTimeout: 3_000,
+    host: options.mysql.host,
+    port: options.mysql.port,
+    user: options.mysql.adminUser,
+    password: options.mysql.adminPassword,
+    connectTimeout: 3_000,
   });
 }
 
@@ -61,8 +72,12 @@ async function canConnect(options: StackOptions): Promise<boolean> {
 }
 
 function startServer(): void {
-  const child = spawn('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'],
-    { stdio: 'ignore', detached: true });
-  child.on('error', () => { /* reported by the readiness wait */ });
+  const child = spawn('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  child.on('error', () => {
+    /* reported by the readiness wait */
+  });
   child.unref();
 }

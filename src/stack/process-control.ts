@@ -35,8 +35,13 @@ export function runningPid(proc: ManagedProcess): number | undefined {
 }
 
 /** Starts `command` detached from this process (it outlives the CLI), output appended to the log file. */
-export function startDetached(proc: ManagedProcess, command: string, args: readonly string[], cwd: string,
-  env: NodeJS.ProcessEnv = process.env): number {
+export function startDetached(
+  proc: ManagedProcess,
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   const out = openSync(proc.logFile, 'a');
   try {
     const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', out, out] });
@@ -69,14 +74,21 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
-    try { process.kill(pid, signal); } catch { /* already gone */ }
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
 export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host });
-    const done = (open: boolean): void => { socket.destroy(); resolve(open); };
+    const done = (open: boolean): void => {
+      socket.destroy();
+      resolve(open);
+    };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
@@ -84,8 +96,10 @@ export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 500): P
 }
 
 /** Polls `probe` until it returns true, the process dies, or the timeout passes. */
-export async function waitUntil(probe: () => Promise<boolean>, options: { timeoutMs: number; pid?: number; intervalMs?: number }):
-  Promise<'ready' | 'died' | 'timeout'> {
+export async function waitUntil(
+  probe: () => Promise<boolean>,
+  options: { timeoutMs: number; pid?: number; intervalMs?: number },
+): Promise<'ready' | 'died' | 'timeout'> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (options.pid !== undefined && !isAlive(options.pid)) return 'died';

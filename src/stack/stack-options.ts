@@ -51,7 +51,9 @@ export function brokerPorts(options: StackOptions): number[] {
 }
 
 export function bootstrapServers(options: StackOptions): string {
-  return brokerPorts(options).map((port) => `127.0.0.1:${port}`).join(',');
+  return brokerPorts(options)
+    .map((port) => `127.0.0.1:${port}`)
+    .join(',');
 }
 
 export function registryUrl(options: StackOptions): string {

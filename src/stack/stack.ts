@@ -16,7 +16,10 @@ export interface ServiceStatus {
  * Brings up the requested services, each idempotently. If one fails, whatever this call started is
  * stopped again before the error propagates, so a failed `up` leaves no orphan processes.
  */
-export async function stackUp(options: StackOptions, report: (line: string) => void = () => {}): Promise<ServiceStatus[]> {
+export async function stackUp(
+  options: StackOptions,
+  report: (line: string) => void = () => {},
+): Promise<ServiceStatus[]> {
   mkdirSync(options.dir, { recursive: true });
   const before = new Set(await runningServices(options));
   try {
@@ -35,18 +38,30 @@ export async function stackUp(options: StackOptions, report: (line: string) => v
 /** Stops only processes this stack started (by pid file). The machine's MariaDB is left running. */
 export async function stackDown(options: StackOptions): Promise<string[]> {
   const stopped: string[] = [];
-  if (options.services.includes('registry')) stopped.push(...await stopRegistry(options));
-  if (options.services.includes('kafka')) stopped.push(...await stopKafka(options));
+  if (options.services.includes('registry')) stopped.push(...(await stopRegistry(options)));
+  if (options.services.includes('kafka')) stopped.push(...(await stopKafka(options)));
   return stopped;
 }
 
 export async function stackStatus(options: StackOptions): Promise<ServiceStatus[]> {
-  const kafkaPids = [1, 3].flatMap((size) => brokerProcesses(options, size))
-    .map((node) => runningPid(node)).filter((pid): pid is number => pid !== undefined);
+  const kafkaPids = [1, 3]
+    .flatMap((size) => brokerProcesses(options, size))
+    .map((node) => runningPid(node))
+    .filter((pid): pid is number => pid !== undefined);
   const registryPid = runningPid(registryProcess(options));
   return [
-    { service: 'kafka', state: kafkaPids.length > 0 ? 'running' : 'stopped', address: kafkaAddress(options), pids: kafkaPids },
-    { service: 'registry', state: registryPid === undefined ? 'stopped' : 'running', address: registryUrl(options), pids: registryPid === undefined ? [] : [registryPid] },
+    {
+      service: 'kafka',
+      state: kafkaPids.length > 0 ? 'running' : 'stopped',
+      address: kafkaAddress(options),
+      pids: kafkaPids,
+    },
+    {
+      service: 'registry',
+      state: registryPid === undefined ? 'stopped' : 'running',
+      address: registryUrl(options),
+      pids: registryPid === undefined ? [] : [registryPid],
+    },
     { service: 'mariadb', state: 'external', address: `${options.mysql.host}:${options.mysql.port}`, pids: [] },
   ];
 }
@@ -56,6 +71,10 @@ async function runningServices(options: StackOptions): Promise<ServiceName[]> {
 }
 
 export function formatStatus(statuses: readonly ServiceStatus[]): string {
-  return statuses.map((s) => `${s.service.padEnd(9)} ${s.state.padEnd(8)} ${s.address}${s.pids.length ? `  pid ${s.pids.join(',')}` : ''}`).join('\n');
+  return statuses
+    .map(
+      (s) =>
+        `${s.service.padEnd(9)} ${s.state.padEnd(8)} ${s.address}${s.pids.length ? `  pid ${s.pids.join(',')}` : ''}`,
+    )
+    .join('\n');
 }
-

@@ -2,15 +2,29 @@ import { createServer, type Server } from 'node:http';
 import type { SinkRunner } from '../pipeline/sink-runner.ts';
 
 export interface PartitionStatus {
-  topic: string; partition: number; state: string; committedOffset: number; queued: number;
-  committedRecords: number; deadLetters: number; error?: string;
+  topic: string;
+  partition: number;
+  state: string;
+  committedOffset: number;
+  queued: number;
+  committedRecords: number;
+  deadLetters: number;
+  error?: string;
 }
 
 export function partitionStatuses(runner: SinkRunner): PartitionStatus[] {
-  return [...runner.pipelines.values()].map((p) => ({
-    topic: p.ref.topic, partition: p.ref.partition, state: p.state, committedOffset: p.expectedOffset, queued: p.queued,
-    committedRecords: p.committedRecords, deadLetters: p.deadLetters, ...(p.failure ? { error: p.failure.message } : {}),
-  })).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  return [...runner.pipelines.values()]
+    .map((p) => ({
+      topic: p.ref.topic,
+      partition: p.ref.partition,
+      state: p.state,
+      committedOffset: p.expectedOffset,
+      queued: p.queued,
+      committedRecords: p.committedRecords,
+      deadLetters: p.deadLetters,
+      ...(p.failure ? { error: p.failure.message } : {}),
+    }))
+    .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }
 
 /** `/metrics` (Prometheus), `/healthz` (200 unless a partition failed or the sink is stopping), `/` (status page). */
@@ -25,7 +39,14 @@ export function startStatusServer(runner: SinkRunner, host: string, port: number
       const failed = partitions.filter((p) => p.state === 'failed');
       const healthy = failed.length === 0 && runner.failures.length === 0 && !runner.stopping;
       response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', partitions: partitions.length, failed, errors: runner.failures }));
+      response.end(
+        JSON.stringify({
+          status: healthy ? 'ok' : 'degraded',
+          partitions: partitions.length,
+          failed,
+          errors: runner.failures,
+        }),
+      );
     } else if (path === '/status.json') {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(partitionStatuses(runner)));

@@ -18,9 +18,21 @@ const DB_ACCESS_DENIED = 1044;
 const UNKNOWN_DATABASE = 1049;
 const CONNECT_TIMEOUT_MS = 8_000;
 /** Driver codes meaning "no server to talk to": the fix is the address or starting the server. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'PROTOCOL_CONNECTION_LOST',
+]);
 
-interface DriverError { errno?: number; code?: string }
+interface DriverError {
+  errno?: number;
+  code?: string;
+}
 
 function server(config: SinkConfig): string {
   return `${config.mysql.host}:${config.mysql.port}`;
@@ -35,19 +47,25 @@ export function databaseError(config: SinkConfig, error: unknown, doing = 'answe
   if (error instanceof SinkError) return error;
   const e = error as DriverError;
   if (e?.errno === ACCESS_DENIED) {
-    return new SinkError('CONFIG_INVALID',
+    return new SinkError(
+      'CONFIG_INVALID',
       `database ${server(config)} refused user ${JSON.stringify(config.mysql.user)} (access denied): check mysql.username (from ${origin(config, 'mysql.username')}) and mysql.password (from ${origin(config, 'mysql.password')})`,
-      { cause: error });
+      { cause: error },
+    );
   }
   if (e?.errno === UNKNOWN_DATABASE) {
-    return new SinkError('DB_FATAL',
+    return new SinkError(
+      'DB_FATAL',
       `database ${JSON.stringify(config.mysql.database)} does not exist on ${server(config)}: run ./kms provision first, or fix mysql.url (from ${origin(config, 'mysql.url')})`,
-      { cause: error });
+      { cause: error },
+    );
   }
   if (e?.code !== undefined && CONNECTION_CODES.has(e.code)) {
-    return new SinkError('DB_FATAL',
+    return new SinkError(
+      'DB_FATAL',
       `database ${server(config)} could not be reached (${e.code}); check mysql.url (from ${origin(config, 'mysql.url')}) or start MariaDB (./kms stack up)`,
-      { retriable: true, cause: error });
+      { retriable: true, cause: error },
+    );
   }
   return new SinkError('DB_FATAL', `database ${server(config)} ${doing}: ${describeError(error)}`, { cause: error });
 }
@@ -79,8 +97,11 @@ export async function ensureDatabase(config: SinkConfig): Promise<EnsureDatabase
   let connection: mysql.Connection;
   try {
     connection = await mysql.createConnection({
-      host: config.mysql.host, port: config.mysql.port,
-      user: config.mysql.user, password: config.mysql.password, connectTimeout: CONNECT_TIMEOUT_MS,
+      host: config.mysql.host,
+      port: config.mysql.port,
+      user: config.mysql.user,
+      password: config.mysql.password,
+      connectTimeout: CONNECT_TIMEOUT_MS,
     });
   } catch (error) {
     throw databaseError(config, error);
@@ -92,7 +113,8 @@ export async function ensureDatabase(config: SinkConfig): Promise<EnsureDatabase
     await connection.query(ddl.sql);
     return { created: true, viaAdmin: false };
   } catch (error) {
-    if ((error as DriverError).errno !== DB_ACCESS_DENIED) throw databaseError(config, error, 'failed to create the database');
+    if ((error as DriverError).errno !== DB_ACCESS_DENIED)
+      throw databaseError(config, error, 'failed to create the database');
   } finally {
     await connection.end().catch(() => {});
   }
@@ -101,7 +123,9 @@ export async function ensureDatabase(config: SinkConfig): Promise<EnsureDatabase
 
 async function databaseExists(connection: mysql.Connection, name: string): Promise<boolean> {
   const [rows] = await connection.query<mysql.RowDataPacket[]>(
-    'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+    'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+    [name],
+  );
   return rows.length > 0;
 }
 
@@ -110,24 +134,34 @@ async function createAsAdmin(config: SinkConfig): Promise<EnsureDatabaseResult> 
   const base = stackOptions(projectRoot()).mysql;
   let admin: mysql.Connection;
   try {
-    admin = await adminConnection(stackOptions(projectRoot(), { mysql: { ...base, host: config.mysql.host, port: config.mysql.port } }));
+    admin = await adminConnection(
+      stackOptions(projectRoot(), { mysql: { ...base, host: config.mysql.host, port: config.mysql.port } }),
+    );
   } catch (error) {
-    throw new SinkError('DB_FATAL',
+    throw new SinkError(
+      'DB_FATAL',
       `user ${JSON.stringify(config.mysql.user)} may not create database ${JSON.stringify(name)} and the admin account ${JSON.stringify(base.adminUser)} could not connect (${describeError(error)}); create the database by hand or set KMS_MYSQL_ADMIN_USER / KMS_MYSQL_ADMIN_PASSWORD`,
-      { cause: error });
+      { cause: error },
+    );
   }
   try {
     const existed = await databaseExists(admin, name);
     if (!existed) await admin.query(createDatabase(name).sql);
     // In GRANT, `_` and `%` in a database name are wildcards: escape them so exactly this one is granted.
     const grantTarget = quoteIdentifier(name.replace(/([_%\\])/g, '\\$1'));
-    const [hosts] = await admin.query<mysql.RowDataPacket[]>('SELECT Host FROM mysql.user WHERE User = ?', [config.mysql.user]);
+    const [hosts] = await admin.query<mysql.RowDataPacket[]>('SELECT Host FROM mysql.user WHERE User = ?', [
+      config.mysql.user,
+    ]);
     for (const row of hosts) {
       await admin.query(`GRANT ALL PRIVILEGES ON ${grantTarget}.* TO ?@?`, [config.mysql.user, String(row.Host)]);
     }
     return { created: !existed, viaAdmin: true };
   } catch (error) {
-    throw new SinkError('DB_FATAL', `admin account could not create database ${JSON.stringify(name)}: ${describeError(error)}`, { cause: error });
+    throw new SinkError(
+      'DB_FATAL',
+      `admin account could not create database ${JSON.stringify(name)}: ${describeError(error)}`,
+      { cause: error },
+    );
   } finally {
     await admin.end().catch(() => {});
   }

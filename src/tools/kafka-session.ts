@@ -49,7 +49,7 @@ export class KafkaSession {
       'bootstrap.servers': bootstrapText(config),
       'client.id': `${config.kafka.clientId}-tools`,
       'socket.connection.setup.timeout.ms': timeoutMs,
-      'log_level': 0,
+      log_level: 0,
     });
     return new Promise((resolve, reject) => {
       client.connect({ timeout: timeoutMs }, (error) => {

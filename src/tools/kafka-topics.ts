@@ -23,7 +23,6 @@ export interface TopicRequest {
 
 export type TopicOutcome = 'created' | 'exists';
 
-
 export class TopicAdmin {
   readonly #config: SinkConfig;
   readonly #admin: Admin;
@@ -35,7 +34,7 @@ export class TopicAdmin {
     this.#admin = Kafka.AdminClient.create({
       'bootstrap.servers': bootstrapText(config),
       'client.id': `${config.kafka.clientId}-admin`,
-      'log_level': 0,
+      log_level: 0,
     });
   }
 
@@ -61,7 +60,10 @@ export class TopicAdmin {
           return 'exists';
         }
         if (Date.now() > deadline) {
-          throw new SinkError('KAFKA_UNAVAILABLE', `topic ${JSON.stringify(request.topic)} is still being deleted after ${DELETE_SETTLE_MS / 1000} s; try again later`);
+          throw new SinkError(
+            'KAFKA_UNAVAILABLE',
+            `topic ${JSON.stringify(request.topic)} is still being deleted after ${DELETE_SETTLE_MS / 1000} s; try again later`,
+          );
         }
         await sleep(500);
       }
@@ -79,7 +81,11 @@ export class TopicAdmin {
     });
     const deadline = Date.now() + DELETE_SETTLE_MS;
     while ((await this.#session.cluster()).topics.has(topic)) {
-      if (Date.now() > deadline) throw new SinkError('KAFKA_UNAVAILABLE', `topic ${JSON.stringify(topic)} was still listed ${DELETE_SETTLE_MS / 1000} s after its deletion`);
+      if (Date.now() > deadline)
+        throw new SinkError(
+          'KAFKA_UNAVAILABLE',
+          `topic ${JSON.stringify(topic)} was still listed ${DELETE_SETTLE_MS / 1000} s after its deletion`,
+        );
       await sleep(250);
     }
   }

@@ -84,7 +84,12 @@ export class PartitionProbe {
     await this.#pool.end().catch(() => {});
   }
 
-  async #topic(topic: string, partitions: readonly number[], inKafka: boolean, options: SnapshotOptions): Promise<TopicState> {
+  async #topic(
+    topic: string,
+    partitions: readonly number[],
+    inKafka: boolean,
+    options: SnapshotOptions,
+  ): Promise<TopicState> {
     const config = this.#config;
     const group = groupIdFor(config, topic);
     const table = tableNameFor(config, topic);
@@ -93,8 +98,14 @@ export class PartitionProbe {
     const dead = quoteIdentifier(config.sink.deadLetterTable);
     const data = quoteIdentifier(table);
     const where = '`topic` = ? AND `consumer_group` = ?';
-    const stored = await this.#counts(`SELECT \`partition\` AS p, \`offset\` AS n FROM ${offsets} WHERE ${where}`, [topic, group]);
-    const deadCounts = await this.#counts(`SELECT \`partition\` AS p, COUNT(*) AS n FROM ${dead} WHERE ${where} GROUP BY \`partition\``, [topic, group]);
+    const stored = await this.#counts(`SELECT \`partition\` AS p, \`offset\` AS n FROM ${offsets} WHERE ${where}`, [
+      topic,
+      group,
+    ]);
+    const deadCounts = await this.#counts(
+      `SELECT \`partition\` AS p, COUNT(*) AS n FROM ${dead} WHERE ${where} GROUP BY \`partition\``,
+      [topic, group],
+    );
 
     let rows: Counts | undefined;
     let distinct: Counts | undefined;
@@ -109,7 +120,8 @@ export class PartitionProbe {
       overlap = new Map();
       if (tableExists) {
         const [result] = await this.#query(
-          `SELECT \`_kafka_partition\` AS p, COUNT(*) AS n, COUNT(DISTINCT \`_kafka_offset\`) AS d, MAX(\`_kafka_offset\`) AS m FROM ${data} GROUP BY \`_kafka_partition\``);
+          `SELECT \`_kafka_partition\` AS p, COUNT(*) AS n, COUNT(DISTINCT \`_kafka_offset\`) AS d, MAX(\`_kafka_offset\`) AS m FROM ${data} GROUP BY \`_kafka_partition\``,
+        );
         for (const row of result) {
           rows.set(Number(row.p), Number(row.n));
           distinct.set(Number(row.p), Number(row.d));
@@ -118,7 +130,9 @@ export class PartitionProbe {
         // A record both written and dead-lettered is a double delivery too, just in two tables.
         overlap = await this.#counts(
           `SELECT t.\`_kafka_partition\` AS p, COUNT(*) AS n FROM ${data} t JOIN ${dead} d ON d.\`topic\` = ? AND d.\`consumer_group\` = ? ` +
-            'AND d.`partition` = t.`_kafka_partition` AND d.`offset` = t.`_kafka_offset` GROUP BY t.`_kafka_partition`', [topic, group]);
+            'AND d.`partition` = t.`_kafka_partition` AND d.`offset` = t.`_kafka_offset` GROUP BY t.`_kafka_partition`',
+          [topic, group],
+        );
       }
     } else if (options.rows) {
       totalRows = 0;
@@ -128,23 +142,30 @@ export class PartitionProbe {
       }
     }
 
-    const states = partitions.map((partition, i): PartitionState => ({
-      topic,
-      partition,
-      group,
-      end: ends[i] as number,
-      stored: stored.get(partition) ?? null,
-      dead: deadCounts.get(partition) ?? 0,
-      rows: rows === undefined ? null : rows.get(partition) ?? 0,
-      duplicates: rows === undefined ? null
-        : (rows.get(partition) ?? 0) - (distinct?.get(partition) ?? 0) + (overlap?.get(partition) ?? 0),
-      maxOffset: maxOffsets?.get(partition) ?? null,
-    }));
+    const states = partitions.map(
+      (partition, i): PartitionState => ({
+        topic,
+        partition,
+        group,
+        end: ends[i] as number,
+        stored: stored.get(partition) ?? null,
+        dead: deadCounts.get(partition) ?? 0,
+        rows: rows === undefined ? null : (rows.get(partition) ?? 0),
+        duplicates:
+          rows === undefined
+            ? null
+            : (rows.get(partition) ?? 0) - (distinct?.get(partition) ?? 0) + (overlap?.get(partition) ?? 0),
+        maxOffset: maxOffsets?.get(partition) ?? null,
+      }),
+    );
     return { topic, group, table, inKafka, tableExists, totalRows, partitions: states };
   }
 
   async #tableExists(table: string): Promise<boolean> {
-    const [rows] = await this.#query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
+    const [rows] = await this.#query(
+      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+      [table],
+    );
     return rows.length > 0;
   }
 

@@ -70,7 +70,10 @@ export async function produce(config: SinkConfig, options: ProduceOptions): Prom
     const cluster = await session.cluster();
     const missing = topics.filter((topic) => !cluster.topics.has(topic));
     if (missing.length > 0) {
-      throw new SinkError('USAGE', `topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => JSON.stringify(t)).join(', ')} not found in Kafka at ${bootstrapText(config)}; run ./kms provision first`);
+      throw new SinkError(
+        'USAGE',
+        `topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => JSON.stringify(t)).join(', ')} not found in Kafka at ${bootstrapText(config)}; run ./kms provision first`,
+      );
     }
   });
 
@@ -84,7 +87,14 @@ export async function produce(config: SinkConfig, options: ProduceOptions): Prom
     for (const [index, topic] of topics.entries()) {
       const schema = await valueSchema(registry, file, topic);
       const keySchemaId = await registry.register(`${topic}-key`, JSON.stringify(KEY_SCHEMA));
-      const factory = new RecordFactory({ topic, type: schema.type, valueSchemaId: schema.id, keySchemaId, runId, maxStringChars });
+      const factory = new RecordFactory({
+        topic,
+        type: schema.type,
+        valueSchemaId: schema.id,
+        keySchemaId,
+        runId,
+        maxStringChars,
+      });
       plans.push({ topic, factory, producer: producers[index % concurrency] as Kafka.Producer, next: 0, failed: 0 });
     }
     for (const plan of plans) {
@@ -99,9 +109,19 @@ export async function produce(config: SinkConfig, options: ProduceOptions): Prom
   }
 }
 
-async function run(config: SinkConfig, plans: TopicPlan[], producers: Kafka.Producer[], options: ProduceOptions): Promise<ProduceResult> {
+async function run(
+  config: SinkConfig,
+  plans: TopicPlan[],
+  producers: Kafka.Producer[],
+  options: ProduceOptions,
+): Promise<ProduceResult> {
   const total = options.records * plans.length;
-  const progress = startProgress({ mode: options.progress ?? 'none', total, label: 'produce', ...(options.log ? { write: options.log } : {}) });
+  const progress = startProgress({
+    mode: options.progress ?? 'none',
+    total,
+    label: 'produce',
+    ...(options.log ? { write: options.log } : {}),
+  });
   const started = performance.now();
   let produced = 0;
   try {
@@ -161,11 +181,14 @@ function sendChunk(plan: TopicPlan, count: number): number {
 }
 
 function checkOptions(options: ProduceOptions, topics: readonly string[]): void {
-  if (!Number.isSafeInteger(options.records) || options.records < 0) throw new SinkError('USAGE', `--records must be a whole number >= 0, got ${options.records}`);
+  if (!Number.isSafeInteger(options.records) || options.records < 0)
+    throw new SinkError('USAGE', `--records must be a whole number >= 0, got ${options.records}`);
   if (topics.length === 0) throw new SinkError('USAGE', '--topics names no topic');
-  if (options.rate !== undefined && !(options.rate > 0)) throw new SinkError('USAGE', `--rate must be > 0, got ${options.rate}`);
+  if (options.rate !== undefined && !(options.rate > 0))
+    throw new SinkError('USAGE', `--rate must be > 0, got ${options.rate}`);
   const concurrency = options.concurrency ?? 1;
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new SinkError('USAGE', `--concurrency must be a whole number >= 1, got ${concurrency}`);
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1)
+    throw new SinkError('USAGE', `--concurrency must be a whole number >= 1, got ${concurrency}`);
 }
 
 /** VARCHAR(n) / CHAR(n) hold n characters; the TEXT types hold far more than produce ever writes. */
@@ -174,13 +197,20 @@ export function stringLimit(stringType: string): number {
   return match ? Number(match[1]) : 255;
 }
 
-interface ValueSchema { readonly id: number; readonly type: Type }
+interface ValueSchema {
+  readonly id: number;
+  readonly type: Type;
+}
 
 /**
  * An explicit schema file wins (registered, idempotently). Otherwise the registry's latest schema, which
  * is what provision registered; the shipped seed file is the last resort.
  */
-async function valueSchema(registry: RegistryClient, file: SchemaFile | undefined, topic: string): Promise<ValueSchema> {
+async function valueSchema(
+  registry: RegistryClient,
+  file: SchemaFile | undefined,
+  topic: string,
+): Promise<ValueSchema> {
   const subject = `${topic}-value`;
   if (file === undefined) {
     try {
@@ -193,7 +223,10 @@ async function valueSchema(registry: RegistryClient, file: SchemaFile | undefine
   const source = file ?? readSchemaFile(defaultSchemaFile());
   const schema = source.topics.get(topic);
   if (schema === undefined) {
-    throw new SinkError('USAGE', `topic ${JSON.stringify(topic)} has no value schema: no subject ${JSON.stringify(subject)} in the registry and none in ${JSON.stringify(source.path)}; run ./kms provision or pass --schemas <file>`);
+    throw new SinkError(
+      'USAGE',
+      `topic ${JSON.stringify(topic)} has no value schema: no subject ${JSON.stringify(subject)} in the registry and none in ${JSON.stringify(source.path)}; run ./kms provision or pass --schemas <file>`,
+    );
   }
   const type = parseTopicSchema(source, topic, schema);
   return { id: await registry.register(subject, schema), type };
@@ -207,16 +240,16 @@ function connectProducer(config: SinkConfig): Promise<Kafka.Producer> {
     'batch.num.messages': 10_000,
     'batch.size': 1_000_000,
     'compression.codec': 'lz4',
-    'acks': -1,
+    acks: -1,
     'enable.idempotence': true,
     'queue.buffering.max.messages': 200_000,
     // Java's default partitioner: the same key lands on the same partition as with the seed's producer.
-    'partitioner': 'murmur2_random',
-    'dr_cb': true,
+    partitioner: 'murmur2_random',
+    dr_cb: true,
     'delivery.report.only.error': true,
     'message.timeout.ms': FLUSH_TIMEOUT_MS,
     'socket.connection.setup.timeout.ms': 8_000,
-    'log_level': 0,
+    log_level: 0,
   });
   return new Promise((resolve, reject) => {
     producer.connect({ timeout: 8_000 }, (error) => {
@@ -232,7 +265,8 @@ function connectProducer(config: SinkConfig): Promise<Kafka.Producer> {
 function flush(config: SinkConfig, producer: Kafka.Producer): Promise<void> {
   return new Promise((resolve, reject) => {
     producer.flush(FLUSH_TIMEOUT_MS, (error) => {
-      if (error) reject(kafkaUnavailable(config, `did not acknowledge every record within ${FLUSH_TIMEOUT_MS / 1000} s`, error));
+      if (error)
+        reject(kafkaUnavailable(config, `did not acknowledge every record within ${FLUSH_TIMEOUT_MS / 1000} s`, error));
       else resolve();
     });
   });

@@ -61,29 +61,40 @@ export function startProgress(options: ProgressOptions): Progress {
 
   if (mode === 'lines') {
     const write = options.write ?? ((line: string) => console.log(line));
-    const timer = setInterval(() => write(progressLine(options.label, done, options.total, window.sample(done))),
-      (options.intervalSeconds ?? 2) * 1000);
+    const timer = setInterval(
+      () => write(progressLine(options.label, done, options.total, window.sample(done))),
+      (options.intervalSeconds ?? 2) * 1000,
+    );
     // Never what keeps the process alive.
     timer.unref();
     return {
-      update(value) { done = value; },
-      stop() { clearInterval(timer); },
+      update(value) {
+        done = value;
+      },
+      stop() {
+        clearInterval(timer);
+      },
     };
   }
 
-  const bar = new cliProgress.SingleBar({
-    format: `${options.label} [{bar}] {percentage}% | {value}/{total} records | {speed} records/s | ETA {eta_formatted}`,
-    stream: process.stdout,
-    hideCursor: true,
-    barsize: 30,
-    fps: 10,
-    etaBuffer: 50,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${options.label} [{bar}] {percentage}% | {value}/{total} records | {speed} records/s | ETA {eta_formatted}`,
+      stream: process.stdout,
+      hideCursor: true,
+      barsize: 30,
+      fps: 10,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(options.total, 0, { speed: 0 });
   const timer = setInterval(() => bar.update(done, { speed: Math.round(window.sample(done)) }), 200);
   timer.unref();
   return {
-    update(value) { done = value; },
+    update(value) {
+      done = value;
+    },
     stop() {
       clearInterval(timer);
       bar.update(done, { speed: Math.round(window.sample(done)) });

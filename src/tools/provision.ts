@@ -55,12 +55,22 @@ export interface ProvisionResult {
 export async function provision(config: SinkConfig, options: ProvisionOptions = {}): Promise<ProvisionResult> {
   const log = options.log ?? (() => {});
   const partitions = options.partitions ?? DEFAULT_PARTITIONS;
-  if (!Number.isInteger(partitions) || partitions < 1) throw new SinkError('USAGE', `--partitions must be a whole number >= 1, got ${partitions}`);
+  if (!Number.isInteger(partitions) || partitions < 1)
+    throw new SinkError('USAGE', `--partitions must be a whole number >= 1, got ${partitions}`);
   const file = readSchemaFile(options.schemas ?? defaultSchemaFile());
   const topics = schemasFor(file, config.kafka.topics).map((entry) => {
     const table = tableNameFor(config, entry.topic);
     const where = `schema file ${JSON.stringify(file.path)}: topic ${JSON.stringify(entry.topic)}`;
-    return { ...entry, table, spec: tableSpec(table, columnModelFor(config, entry.type, where), config.sink.provenanceColumns, config.sink.pkFields) };
+    return {
+      ...entry,
+      table,
+      spec: tableSpec(
+        table,
+        columnModelFor(config, entry.type, where),
+        config.sink.provenanceColumns,
+        config.sink.pkFields,
+      ),
+    };
   });
   const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
 
@@ -68,7 +78,10 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
     const cluster = await session.cluster();
     const replication = options.replication ?? Math.min(3, Math.max(1, cluster.brokers));
     if (!Number.isInteger(replication) || replication < 1 || replication > cluster.brokers) {
-      throw new SinkError('USAGE', `--replication ${replication} needs ${replication} brokers, but the cluster at ${config.kafka.bootstrapServers.join(',')} has ${cluster.brokers}; pass --replication 1..${cluster.brokers}`);
+      throw new SinkError(
+        'USAGE',
+        `--replication ${replication} needs ${replication} brokers, but the cluster at ${config.kafka.bootstrapServers.join(',')} has ${cluster.brokers}; pass --replication 1..${cluster.brokers}`,
+      );
     }
     // Before any change: a topic that is too small needs an operator decision, not half a provisioning.
     if (options.reset !== true) {
@@ -77,10 +90,14 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
         if (existing !== undefined) checkPartitions({ topic, partitions, replication }, existing);
       }
     }
-    log(`kafka ${config.kafka.bootstrapServers.join(',')}: ${cluster.brokers} broker${cluster.brokers === 1 ? '' : 's'}; topics get ${partitions} partitions, replication ${replication}`);
+    log(
+      `kafka ${config.kafka.bootstrapServers.join(',')}: ${cluster.brokers} broker${cluster.brokers === 1 ? '' : 's'}; topics get ${partitions} partitions, replication ${replication}`,
+    );
 
     const database = await ensureDatabase(config);
-    log(`database ${config.mysql.database}: ${database.created ? 'created' : 'exists'}${database.viaAdmin ? ' (via the admin account, granted to the sink user)' : ''}`);
+    log(
+      `database ${config.mysql.database}: ${database.created ? 'created' : 'exists'}${database.viaAdmin ? ' (via the admin account, granted to the sink user)' : ''}`,
+    );
     const pool = await openPool(config);
     const admin = new TopicAdmin(config, session);
     try {
@@ -100,8 +117,12 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
         for (const { topic, table } of topics) {
           if (cluster.topics.has(topic)) await admin.delete(topic);
           await run(config, pool, `DROP TABLE IF EXISTS ${quoteIdentifier(table)}`);
-          await run(config, pool, `DELETE FROM ${quoteIdentifier(config.sink.offsetsTable)} WHERE \`topic\` = ?`, [topic]);
-          await run(config, pool, `DELETE FROM ${quoteIdentifier(config.sink.deadLetterTable)} WHERE \`topic\` = ?`, [topic]);
+          await run(config, pool, `DELETE FROM ${quoteIdentifier(config.sink.offsetsTable)} WHERE \`topic\` = ?`, [
+            topic,
+          ]);
+          await run(config, pool, `DELETE FROM ${quoteIdentifier(config.sink.deadLetterTable)} WHERE \`topic\` = ?`, [
+            topic,
+          ]);
           log(`reset ${topic}: topic deleted, table ${table} dropped, offset rows and dead letters removed`);
         }
       }
@@ -113,11 +134,27 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
         const tableCreated = !(await tableExists(config, pool, table));
         if (tableCreated) await run(config, pool, createTable(spec).sql);
         const shownPartitions = existing ?? partitions;
-        log(`topic ${topic}: ${outcome === 'created' ? `created (${partitions} partitions, replication ${replication})` : `exists (${shownPartitions} partitions)`}; ` +
-          `schemas ${topic}-value id ${valueSchemaId}, ${topic}-key id ${keySchemaId}; table ${table}: ${tableCreated ? 'created' : 'exists'}`);
-        results.push({ topic, outcome, partitions: shownPartitions, replication, valueSchemaId, keySchemaId, table, tableCreated });
+        log(
+          `topic ${topic}: ${outcome === 'created' ? `created (${partitions} partitions, replication ${replication})` : `exists (${shownPartitions} partitions)`}; ` +
+            `schemas ${topic}-value id ${valueSchemaId}, ${topic}-key id ${keySchemaId}; table ${table}: ${tableCreated ? 'created' : 'exists'}`,
+        );
+        results.push({
+          topic,
+          outcome,
+          partitions: shownPartitions,
+          replication,
+          valueSchemaId,
+          keySchemaId,
+          table,
+          tableCreated,
+        });
       }
-      return { database: config.mysql.database, databaseCreated: database.created, brokers: cluster.brokers, topics: results };
+      return {
+        database: config.mysql.database,
+        databaseCreated: database.created,
+        brokers: cluster.brokers,
+        topics: results,
+      };
     } finally {
       admin.close();
       await pool.end().catch(() => {});
@@ -136,7 +173,9 @@ async function run(config: SinkConfig, pool: Pool, sql: string, parameters: unkn
 async function tableExists(config: SinkConfig, pool: Pool, table: string): Promise<boolean> {
   try {
     const [rows] = await pool.query<RowDataPacket[]>(
-      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
+      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+      [table],
+    );
     return rows.length > 0;
   } catch (error) {
     throw databaseError(config, error);

@@ -77,16 +77,25 @@ export class RandomValues {
   value(type: Type, depth = 0): unknown {
     const name = type.typeName;
     switch (name) {
-      case 'null': return null;
-      case 'boolean': return this.chance(0.5);
-      case 'int': return this.int(-2147483648, 2147483647);
+      case 'null':
+        return null;
+      case 'boolean':
+        return this.chance(0.5);
+      case 'int':
+        return this.int(-2147483648, 2147483647);
       case 'long':
-      case 'abstract:long': return this.int(-(2 ** 52), 2 ** 52);
-      case 'float': return Math.fround((this.#random() * 2 - 1) * 1e6);
-      case 'double': return (this.#random() * 2 - 1) * 1e9;
-      case 'string': return this.text(this.int(MIN_TEXT, MAX_TEXT));
-      case 'bytes': return this.bytes(this.int(0, 16));
-      case 'fixed': return this.bytes((type as unknown as { size: number }).size);
+      case 'abstract:long':
+        return this.int(-(2 ** 52), 2 ** 52);
+      case 'float':
+        return Math.fround((this.#random() * 2 - 1) * 1e6);
+      case 'double':
+        return (this.#random() * 2 - 1) * 1e9;
+      case 'string':
+        return this.text(this.int(MIN_TEXT, MAX_TEXT));
+      case 'bytes':
+        return this.bytes(this.int(0, 16));
+      case 'fixed':
+        return this.bytes((type as unknown as { size: number }).size);
       case 'enum': {
         const symbols = (type as unknown as { symbols: readonly string[] }).symbols;
         return symbols[this.int(0, symbols.length - 1)];
@@ -112,7 +121,8 @@ export class RandomValues {
         return out;
       }
       case 'union:unwrapped':
-      case 'union:wrapped': return this.#union(type, depth, name === 'union:wrapped');
+      case 'union:wrapped':
+        return this.#union(type, depth, name === 'union:wrapped');
       default:
         if (name.startsWith('logical:')) return this.#logical(type, name.slice('logical:'.length), depth);
         throw new TypeError(`no random value for Avro type ${name}`);
@@ -147,13 +157,20 @@ export class RandomValues {
         const { precision, scale } = type as unknown as { precision: number; scale: number };
         return decimalText(this, precision, scale);
       }
-      case 'date': return this.int(0, MAX_DAYS);
-      case 'time-millis': return this.int(0, DAY_MS - 1);
-      case 'time-micros': return this.int(0, DAY_MS * 1000 - 1);
-      case 'timestamp-millis': return this.#now() - this.int(0, YEAR_MS);
-      case 'timestamp-micros': return (this.#now() - this.int(0, YEAR_MS)) * 1000 + this.int(0, 999);
-      case 'uuid': return uuidText(this);
-      default: return this.value((type as unknown as { underlyingType: Type }).underlyingType, depth);
+      case 'date':
+        return this.int(0, MAX_DAYS);
+      case 'time-millis':
+        return this.int(0, DAY_MS - 1);
+      case 'time-micros':
+        return this.int(0, DAY_MS * 1000 - 1);
+      case 'timestamp-millis':
+        return this.#now() - this.int(0, YEAR_MS);
+      case 'timestamp-micros':
+        return (this.#now() - this.int(0, YEAR_MS)) * 1000 + this.int(0, 999);
+      case 'uuid':
+        return uuidText(this);
+      default:
+        return this.value((type as unknown as { underlyingType: Type }).underlyingType, depth);
     }
   }
 }

@@ -33,7 +33,10 @@ export interface EncodedRecord {
 
 type FieldFill = (seq: number) => unknown;
 
-interface Field { readonly name: string; readonly type: Type }
+interface Field {
+  readonly name: string;
+  readonly type: Type;
+}
 
 const TIMESTAMP_NAME = /^timestamp/i;
 
@@ -47,7 +50,8 @@ function unwrapNullable(type: Type): Type {
 function keyText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('hex');
-  if (value !== null && typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  if (value !== null && typeof value === 'object')
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   return String(value);
 }
 

@@ -56,7 +56,9 @@ export function readSchemaFile(path: string): SchemaFile {
   const map = new Map<string, object>();
   for (const [topic, schema] of Object.entries(topics as Record<string, unknown>)) {
     if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
-      throw problem(`schema file ${JSON.stringify(path)}: topic ${JSON.stringify(topic)} is not an Avro record schema object; ${FORMAT_HINT}`);
+      throw problem(
+        `schema file ${JSON.stringify(path)}: topic ${JSON.stringify(topic)} is not an Avro record schema object; ${FORMAT_HINT}`,
+      );
     }
     map.set(topic, schema);
   }
@@ -71,7 +73,9 @@ export function parseTopicSchema(file: SchemaFile, topic: string, schema: object
   const where = `schema file ${JSON.stringify(file.path)}: topic ${JSON.stringify(topic)}`;
   const record = schema as { type?: unknown; fields?: unknown };
   if (record.type !== 'record') {
-    throw problem(`${where} is not an Avro record (its "type" is ${JSON.stringify(record.type ?? null)}); a topic's value schema must be {"type": "record", ...}`);
+    throw problem(
+      `${where} is not an Avro record (its "type" is ${JSON.stringify(record.type ?? null)}); a topic's value schema must be {"type": "record", ...}`,
+    );
   }
   try {
     return parseAvroSchema(schema);

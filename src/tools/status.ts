@@ -39,15 +39,19 @@ export async function status(config: SinkConfig): Promise<StatusResult> {
 }
 
 export function statusFrom(topics: readonly TopicState[], at = new Date()): StatusResult {
-  const partitions = topics.flatMap((topic) => topic.partitions.map((p): PartitionStatus => ({
-    topic: p.topic,
-    partition: p.partition,
-    group: p.group,
-    committed: p.stored,
-    end: p.end,
-    lag: Math.max(0, p.end - (p.stored ?? 0)),
-    dead: p.dead,
-  })));
+  const partitions = topics.flatMap((topic) =>
+    topic.partitions.map(
+      (p): PartitionStatus => ({
+        topic: p.topic,
+        partition: p.partition,
+        group: p.group,
+        committed: p.stored,
+        end: p.end,
+        lag: Math.max(0, p.end - (p.stored ?? 0)),
+        dead: p.dead,
+      }),
+    ),
+  );
   return { partitions, missingTopics: topics.filter((t) => !t.inKafka).map((t) => t.topic), at };
 }
 
@@ -63,9 +67,20 @@ const COLUMNS = [
 
 export function formatStatus(result: StatusResult): string[] {
   const rows = result.partitions.map((p) => [
-    p.topic, String(p.partition), p.group, cell(p.committed), String(p.end), String(p.lag), String(p.dead),
+    p.topic,
+    String(p.partition),
+    p.group,
+    cell(p.committed),
+    String(p.end),
+    String(p.lag),
+    String(p.dead),
   ]);
-  const sum = (pick: (p: PartitionStatus) => number): number => result.partitions.reduce((total, p) => total + pick(p), 0);
+  const sum = (pick: (p: PartitionStatus) => number): number =>
+    result.partitions.reduce((total, p) => total + pick(p), 0);
   const total = `total: lag ${sum((p) => p.lag)} of ${sum((p) => p.end)} records, ${sum((p) => p.dead)} dead letters (${result.at.toISOString()})`;
-  return [...formatTable(COLUMNS, rows), ...result.missingTopics.map((t) => `topic ${JSON.stringify(t)} does not exist in Kafka`), total];
+  return [
+    ...formatTable(COLUMNS, rows),
+    ...result.missingTopics.map((t) => `topic ${JSON.stringify(t)} does not exist in Kafka`),
+    total,
+  ];
 }

@@ -13,7 +13,9 @@ export interface TableColumn {
 
 /** One line per row, the header first; columns separated by two spaces, trailing blanks trimmed. */
 export function formatTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[]): string[] {
-  const widths = columns.map((column, i) => Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const widths = columns.map((column, i) =>
+    Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
   const line = (cells: readonly string[]): string =>
     columns
       .map((column, i) => {

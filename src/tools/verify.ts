@@ -59,7 +59,9 @@ export async function verify(config: SinkConfig, options: VerifyOptions = {}): P
       const result = judge(await probe.snapshot({ rows: true }), (performance.now() - started) / 1000, { keyed });
       if (result.ok || options.wait !== true || performance.now() >= deadline) return result;
       options.onPoll?.(result, result.seconds);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - performance.now()))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(options.intervalMs ?? 1000, Math.max(0, deadline - performance.now()))),
+      );
     }
   } finally {
     await probe.close();
@@ -100,7 +102,18 @@ function verdict(state: PartitionState, keyed: boolean): PartitionVerdict {
   }
   if (duplicates !== null && duplicates > 0) problems.push(`${duplicates} duplicated`);
   if (state.maxOffset !== null && state.maxOffset >= end) problems.push('rows beyond end offset');
-  return { topic: state.topic, partition: state.partition, group: state.group, end, stored, rows, dead, duplicates, ok: problems.length === 0, problems };
+  return {
+    topic: state.topic,
+    partition: state.partition,
+    group: state.group,
+    end,
+    stored,
+    rows,
+    dead,
+    duplicates,
+    ok: problems.length === 0,
+    problems,
+  };
 }
 
 /** Without provenance columns rows cannot be told apart by partition: only the topic's total is checked. */
@@ -108,8 +121,20 @@ function topicVerdict(topic: TopicState, totalRows: number, keyed: boolean): Par
   const end = topic.partitions.reduce((sum, p) => sum + p.end, 0);
   const dead = topic.partitions.reduce((sum, p) => sum + p.dead, 0);
   const written = totalRows + dead;
-  const problems = written < end && !keyed ? [`${end - written} missing`] : written > end ? [`${written - end} extra`] : [];
-  return { topic: topic.topic, partition: 'all', group: topic.group, end, stored: null, rows: totalRows, dead, duplicates: null, ok: problems.length === 0, problems };
+  const problems =
+    written < end && !keyed ? [`${end - written} missing`] : written > end ? [`${written - end} extra`] : [];
+  return {
+    topic: topic.topic,
+    partition: 'all',
+    group: topic.group,
+    end,
+    stored: null,
+    rows: totalRows,
+    dead,
+    duplicates: null,
+    ok: problems.length === 0,
+    problems,
+  };
 }
 
 const COLUMNS = [
@@ -126,10 +151,20 @@ const COLUMNS = [
 /** The table `kms verify` prints, then the PASS / FAIL line. */
 export function formatVerify(result: VerifyResult): string[] {
   const rows = result.partitions.map((p) => [
-    p.topic, String(p.partition), String(p.end), cell(p.stored), cell(p.rows), String(p.dead), cell(p.duplicates),
+    p.topic,
+    String(p.partition),
+    String(p.end),
+    cell(p.stored),
+    cell(p.rows),
+    String(p.dead),
+    cell(p.duplicates),
     p.ok ? 'OK' : `FAIL: ${p.problems.join(', ')}`,
   ]);
-  return [...formatTable(COLUMNS, rows), ...result.problems.map((problem) => `FAIL: ${problem}`), verifySummary(result)];
+  return [
+    ...formatTable(COLUMNS, rows),
+    ...result.problems.map((problem) => `FAIL: ${problem}`),
+    verifySummary(result),
+  ];
 }
 
 export function verifySummary(result: VerifyResult): string {

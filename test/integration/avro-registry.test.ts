@@ -24,7 +24,12 @@ function countingFetch(): { fetch: typeof fetch; requests: string[] } {
   return { fetch: wrapped, requests };
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, retriable: boolean, ...parts: string[]): Promise<void> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+  retriable: boolean,
+  ...parts: string[]
+): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(isSinkError(error, code), `expected ${code}, got ${String(error)}`);
     assert.equal(error.retriable, retriable, error.message);
@@ -37,7 +42,11 @@ async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, retriable
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reverseKeys(v)]),
+  );
 }
 
 /** A local port with nothing listening on it (fetch itself refuses port 1 as a "bad port"). */
@@ -51,7 +60,9 @@ async function closedPort(): Promise<number> {
 
 const subject = `kms-it-avro-${randomUUID()}-value`;
 const schema = {
-  type: 'record', name: 'payment', namespace: 'kms.it',
+  type: 'record',
+  name: 'payment',
+  namespace: 'kms.it',
   fields: [
     { name: 'id', type: 'string' },
     { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 } },
@@ -67,14 +78,18 @@ describe('RegistryClient against a real registry', () => {
       const response = await fetch(`${REGISTRY_URL}/subjects`, { signal: AbortSignal.timeout(5_000) });
       assert.ok(response.ok, `status ${response.status}`);
     } catch (error) {
-      assert.fail(`no schema registry at ${REGISTRY_URL} (${String(error)}): start the stack (./kms stack up) or set KMS_REGISTRY_URL`);
+      assert.fail(
+        `no schema registry at ${REGISTRY_URL} (${String(error)}): start the stack (./kms stack up) or set KMS_REGISTRY_URL`,
+      );
     }
   });
 
   after(async () => {
     // Best effort: leave no test subjects behind in a registry that may be shared.
     for (const suffix of ['', '?permanent=true']) {
-      await fetch(`${REGISTRY_URL}/subjects/${encodeURIComponent(subject)}${suffix}`, { method: 'DELETE' }).catch(() => undefined);
+      await fetch(`${REGISTRY_URL}/subjects/${encodeURIComponent(subject)}${suffix}`, { method: 'DELETE' }).catch(
+        () => undefined,
+      );
     }
   });
 
@@ -100,7 +115,11 @@ describe('RegistryClient against a real registry', () => {
   it('fetches by id once; later and concurrent calls are served from the cache', async () => {
     const counting = countingFetch();
     const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
-    const [a, b, c] = await Promise.all([client.getSchemaById(schemaId), client.getSchemaById(schemaId), client.getSchemaById(schemaId)]);
+    const [a, b, c] = await Promise.all([
+      client.getSchemaById(schemaId),
+      client.getSchemaById(schemaId),
+      client.getSchemaById(schemaId),
+    ]);
     assert.equal(a, b);
     assert.equal(b, c);
     assert.equal(counting.requests.length, 1);
@@ -114,9 +133,19 @@ describe('RegistryClient against a real registry', () => {
     const value = { id: 'p-1', amount: '-1234.50', at: '2024-01-31 13:45:10.123456', seq: 2n ** 60n, note: null };
     const decoded = await decoder.decode(encodeWire(schemaId, a.toBuffer(value)));
     const model = buildColumnModel(decoded.type, { provenance: true });
-    assert.deepEqual(model.columns.map((col) => col.sqlType), ['VARCHAR(255)', 'DECIMAL(12,2)', 'DATETIME(6)', 'BIGINT', 'VARCHAR(255)', 'INT', 'BIGINT', 'DATETIME(3)']);
+    assert.deepEqual(
+      model.columns.map((col) => col.sqlType),
+      ['VARCHAR(255)', 'DECIMAL(12,2)', 'DATETIME(6)', 'BIGINT', 'VARCHAR(255)', 'INT', 'BIGINT', 'DATETIME(3)'],
+    );
     assert.deepEqual(model.toRow(decoded.value, { partition: 1, offset: 5, timestamp: 0 }), [
-      'p-1', '-1234.50', '2024-01-31 13:45:10.123456', 2n ** 60n, null, 1, 5, '1970-01-01 00:00:00.000',
+      'p-1',
+      '-1234.50',
+      '2024-01-31 13:45:10.123456',
+      2n ** 60n,
+      null,
+      1,
+      5,
+      '1970-01-01 00:00:00.000',
     ]);
     assert.equal(counting.requests.length, 1);
   });
@@ -145,7 +174,7 @@ describe('RegistryClient against a real registry', () => {
     await rejectsWith(client.getSchemaById(schemaId), 'REGISTRY_UNAVAILABLE', true, 'check the registry URL');
   });
 
-  it('probe: GET /subjects with the client\'s credentials; a wrong base path is HTTP 404, not retriable', async () => {
+  it("probe: GET /subjects with the client's credentials; a wrong base path is HTTP 404, not retriable", async () => {
     const sent: { url: string; authorization: string | null }[] = [];
     const recording: typeof fetch = (input, init) => {
       sent.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
@@ -153,10 +182,17 @@ describe('RegistryClient against a real registry', () => {
     };
     const withCredentials = REGISTRY_URL.replace('://', '://alice:s3cret@');
     await new RegistryClient({ url: withCredentials, fetch: recording }).probe();
-    assert.deepEqual(sent, [{ url: `${REGISTRY_URL}/subjects`, authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` }]);
+    assert.deepEqual(sent, [
+      { url: `${REGISTRY_URL}/subjects`, authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` },
+    ]);
 
     const base = new URL(REGISTRY_URL);
-    await rejectsWith(new RegistryClient({ url: `${base.origin}/not-the-api` }).probe(), 'REGISTRY_UNAVAILABLE', false, 'HTTP 404');
+    await rejectsWith(
+      new RegistryClient({ url: `${base.origin}/not-the-api` }).probe(),
+      'REGISTRY_UNAVAILABLE',
+      false,
+      'HTTP 404',
+    );
   });
 
   it('rejects an invalid schema on register with SCHEMA_INVALID', async () => {
@@ -193,14 +229,30 @@ describe('RegistryClient when the registry cannot be reached', () => {
   it('connection refused is REGISTRY_UNAVAILABLE, retriable, with the socket error', async () => {
     const port = await closedPort();
     const client = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7` });
-    await rejectsWith(client.getSchemaById(3), 'REGISTRY_UNAVAILABLE', true, `http://127.0.0.1:${port}/apis/ccompat/v7/schemas/ids/3`, 'ECONNREFUSED');
+    await rejectsWith(
+      client.getSchemaById(3),
+      'REGISTRY_UNAVAILABLE',
+      true,
+      `http://127.0.0.1:${port}/apis/ccompat/v7/schemas/ids/3`,
+      'ECONNREFUSED',
+    );
   });
 
   it('probe: refused or silent is REGISTRY_UNAVAILABLE and retriable (start-up waits for it)', async () => {
     const port = await closedPort();
-    await rejectsWith(new RegistryClient({ url: `http://127.0.0.1:${port}` }).probe(), 'REGISTRY_UNAVAILABLE', true, 'ECONNREFUSED');
+    await rejectsWith(
+      new RegistryClient({ url: `http://127.0.0.1:${port}` }).probe(),
+      'REGISTRY_UNAVAILABLE',
+      true,
+      'ECONNREFUSED',
+    );
     const { port: silentPort } = silent.address() as { port: number };
-    await rejectsWith(new RegistryClient({ url: `http://127.0.0.1:${silentPort}` }).probe(300), 'REGISTRY_UNAVAILABLE', true, 'no answer within 300 ms');
+    await rejectsWith(
+      new RegistryClient({ url: `http://127.0.0.1:${silentPort}` }).probe(300),
+      'REGISTRY_UNAVAILABLE',
+      true,
+      'no answer within 300 ms',
+    );
   });
 
   it('credentials in the URL never appear in errors', async () => {
@@ -217,7 +269,13 @@ describe('RegistryClient when the registry cannot be reached', () => {
     const { port } = silent.address() as { port: number };
     const client = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7`, timeoutMs: 300 });
     const started = Date.now();
-    await rejectsWith(client.getSchemaById(1), 'REGISTRY_UNAVAILABLE', true, 'no answer within 300 ms', `127.0.0.1:${port}`);
+    await rejectsWith(
+      client.getSchemaById(1),
+      'REGISTRY_UNAVAILABLE',
+      true,
+      'no answer within 300 ms',
+      `127.0.0.1:${port}`,
+    );
     assert.ok(Date.now() - started < 5_000);
   });
 });

@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import {
-  assertExactlyOnce, assignedOffsets, openTransactions, produceInBackground, signal, storedOffsets, storedTotal, tails,
-  waitForAllPartitions, waitForAllProduced,
+  assertExactlyOnce,
+  assignedOffsets,
+  openTransactions,
+  produceInBackground,
+  signal,
+  storedOffsets,
+  storedTotal,
+  tails,
+  waitForAllPartitions,
+  waitForAllProduced,
 } from './helpers/sink-checks.ts';
 
 /**
@@ -29,7 +37,10 @@ after(() => scenario.cleanup());
  * in the state observed. `insideTransaction`: keep thawing for a few ms and freezing again until a
  * transaction has inserted rows and not committed yet (the dangerous moment), up to 100 tries.
  */
-async function kill(sink: SinkProcess, insideTransaction: boolean): Promise<{ open: number; uncommittedRows: number; attempts: number }> {
+async function kill(
+  sink: SinkProcess,
+  insideTransaction: boolean,
+): Promise<{ open: number; uncommittedRows: number; attempts: number }> {
   for (let attempt = 1; ; attempt++) {
     signal(sink, 'SIGSTOP');
     const open = await openTransactions(scenario);
@@ -48,7 +59,12 @@ test(`SIGKILL at random moments, ${KILLS} times, with production going on: exact
   const runs: SinkProcess[] = [];
   let killedMidTransaction = 0;
   // Where the killed run left kafka_offsets: exactly where the next run must start.
-  let leftAt = Object.fromEntries(scenario.topics.map((topic) => [topic, Object.fromEntries(Array.from({ length: scenario.partitions }, (_, p) => [String(p), 0]))]));
+  let leftAt = Object.fromEntries(
+    scenario.topics.map((topic) => [
+      topic,
+      Object.fromEntries(Array.from({ length: scenario.partitions }, (_, p) => [String(p), 0])),
+    ]),
+  );
   try {
     for (let run = 1; run <= KILLS; run++) {
       const sink = scenario.startSink(SETTINGS, `sink-${run}`);
@@ -65,21 +81,29 @@ test(`SIGKILL at random moments, ${KILLS} times, with production going on: exact
       const state = await kill(sink, run % 2 === 0);
       if (state.uncommittedRows > 0) killedMidTransaction++;
       leftAt = await storedOffsets(scenario);
-      t.diagnostic(`run ${run}: killed ${delay} ms after assignment (try ${state.attempts}) with ${state.open} open transaction(s), `
-        + `${state.uncommittedRows} rows inserted but not committed; ${await storedTotal(scenario) - before} records committed in the run`);
+      t.diagnostic(
+        `run ${run}: killed ${delay} ms after assignment (try ${state.attempts}) with ${state.open} open transaction(s), ` +
+          `${state.uncommittedRows} rows inserted but not committed; ${(await storedTotal(scenario)) - before} records committed in the run`,
+      );
     }
   } finally {
     await producing.stop();
   }
-  assert.ok(await storedTotal(scenario) > 0, 'the killed runs committed something');
+  assert.ok((await storedTotal(scenario)) > 0, 'the killed runs committed something');
   assert.ok(killedMidTransaction > 0, 'at least one kill landed between INSERT and COMMIT');
 
   const survivor = scenario.startSink(SETTINGS, 'survivor');
   runs.push(survivor);
   // Assigned first: a SIGTERM during Node's start-up, before the handler exists, would kill it outright.
   await waitForAllPartitions(scenario, survivor, 60_000);
-  assert.deepEqual(assignedOffsets(survivor), leftAt, 'the survivor starts where the last killed run left kafka_offsets');
-  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([survivor])}`); });
+  assert.deepEqual(
+    assignedOffsets(survivor),
+    leftAt,
+    'the survivor starts where the last killed run left kafka_offsets',
+  );
+  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${tails([survivor])}`);
+  });
   assert.equal(await survivor.kill('SIGTERM'), 0, tails([survivor]));
   await assertExactlyOnce(scenario, `after ${KILLS} kills`);
   for (const sink of runs) {

@@ -11,7 +11,7 @@ const scenario = new SinkScenario(1, 3);
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
-test('killing the sink\'s database connections mid-run loses and duplicates nothing', async () => {
+test("killing the sink's database connections mid-run loses and duplicates nothing", async () => {
   const topic = scenario.topics[0]!;
   const sink = scenario.startSink({ 'sink.batch.max.records': 100, 'sink.retry.initial.ms': 20 });
   const retried = (): boolean => sink.logs().some((l) => l.msg === 'transient failure, batch rolled back; retrying');
@@ -23,7 +23,9 @@ test('killing the sink\'s database connections mid-run loses and duplicates noth
   const killer = (async () => {
     while (producing) {
       const [connections] = await scenario.admin.query<RowDataPacket[]>(
-        'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ?', ['consumer', scenario.database]);
+        'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ?',
+        ['consumer', scenario.database],
+      );
       for (const { id } of connections) {
         await scenario.admin.query(`KILL CONNECTION ${Number(id)}`).catch(() => {});
         killed++;
@@ -52,14 +54,21 @@ test('killing the sink\'s database connections mid-run loses and duplicates noth
  */
 const outages = new SinkScenario(1, 3);
 const proxy = new TcpProxy('127.0.0.1', 3306);
-before(async () => { await outages.setup(); await proxy.start(); });
-after(async () => { await proxy.stop(); await outages.cleanup(); });
+before(async () => {
+  await outages.setup();
+  await proxy.start();
+});
+after(async () => {
+  await proxy.stop();
+  await outages.cleanup();
+});
 
 test('the database away for seconds (server restart) mid-run: batches wait and retry, nothing lost or duplicated', async (t) => {
   const topic = outages.topics[0]!;
   const sink = outages.startSink({
     'mysql.url': `jdbc:mysql://127.0.0.1:${proxy.port}/${outages.database}`,
-    'sink.batch.max.records': 100, 'sink.retry.initial.ms': 50,
+    'sink.batch.max.records': 100,
+    'sink.retry.initial.ms': 50,
   });
   await outages.produceSequenced(topic, 1_000);
   await outages.waitForOffsets(topic, () => 1_000, 60_000);
@@ -73,7 +82,10 @@ test('the database away for seconds (server restart) mid-run: batches wait and r
   await outages.waitForOffsets(topic, () => total, 120_000);
   t.diagnostic(`${proxy.cutConnections} connections cut in 2 outages of 3 s`);
   assert.ok(proxy.cutConnections > 0, 'the outages cut live connections');
-  assert.ok(sink.logs().some((l) => l.msg === 'transient failure, batch rolled back; retrying'), 'the retry was logged');
+  assert.ok(
+    sink.logs().some((l) => l.msg === 'transient failure, batch rolled back; retrying'),
+    'the retry was logged',
+  );
   assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `no ERROR\n${sink.output.slice(-3000)}`);
   assert.equal(await sink.kill('SIGTERM'), 0);
   await assertExactlyOnce(outages, 'after the outages');

@@ -24,11 +24,18 @@ test('every record of 3 topics × 3 partitions is written exactly once, in order
     const state = await scenario.tableState(topic);
     for (let p = 0; p < 3; p++) {
       assert.equal(offsets.get(p), PER_PARTITION + 1_000, `${topic}/${p} stored offset`);
-      assert.deepEqual(state.get(p), { rows: PER_PARTITION + 1_000, distinct: PER_PARTITION + 1_000, ordered: true, maxSeq: PER_PARTITION + 999 }, `${topic}/${p} rows`);
+      assert.deepEqual(
+        state.get(p),
+        { rows: PER_PARTITION + 1_000, distinct: PER_PARTITION + 1_000, ordered: true, maxSeq: PER_PARTITION + 999 },
+        `${topic}/${p} rows`,
+      );
     }
     assert.equal((await scenario.deadLetters(topic)).length, 0);
   }
-  assert.ok(sink.logs().some((l) => l.msg === 'kafka-mysql-sink stopped'), 'graceful stop logged');
+  assert.ok(
+    sink.logs().some((l) => l.msg === 'kafka-mysql-sink stopped'),
+    'graceful stop logged',
+  );
 });
 
 test('a restarted sink resumes at the stored offsets and writes only new records', async () => {
@@ -40,8 +47,19 @@ test('a restarted sink resumes at the stored offsets and writes only new records
   await sink.kill('SIGTERM');
   const state = await scenario.tableState(topic);
   for (let p = 0; p < 3; p++) {
-    assert.deepEqual(state.get(p), { rows: before.get(p)! + 500, distinct: before.get(p)! + 500, ordered: true, maxSeq: before.get(p)! + 499 });
+    assert.deepEqual(state.get(p), {
+      rows: before.get(p)! + 500,
+      distinct: before.get(p)! + 500,
+      ordered: true,
+      maxSeq: before.get(p)! + 499,
+    });
   }
-  const assigned = sink.logs().find((l) => l.msg === 'partitions assigned' && l.topic === topic) as { offsets: Record<string, number> } | undefined;
-  assert.deepEqual(assigned?.offsets, Object.fromEntries([...before].map(([p, o]) => [String(p), o])), 'started at the stored offsets');
+  const assigned = sink.logs().find((l) => l.msg === 'partitions assigned' && l.topic === topic) as
+    | { offsets: Record<string, number> }
+    | undefined;
+  assert.deepEqual(
+    assigned?.offsets,
+    Object.fromEntries([...before].map(([p, o]) => [String(p), o])),
+    'started at the stored offsets',
+  );
 });

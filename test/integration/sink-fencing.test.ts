@@ -12,7 +12,15 @@ import { createPool, SESSION_SETUP, type Pool } from '../../src/sink/pool.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
 import { SEQUENCED_SCHEMA, SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import {
-  assertExactlyOnce, linesWith, openTransactions, ownership, produceInBackground, signal, tails, waitForAllPartitions, waitForAllProduced,
+  assertExactlyOnce,
+  linesWith,
+  openTransactions,
+  ownership,
+  produceInBackground,
+  signal,
+  tails,
+  waitForAllPartitions,
+  waitForAllProduced,
 } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -27,15 +35,37 @@ const direct = new SinkScenario(1, 1, 'kms_fence');
 const zombie = new SinkScenario(1, 3, 'kms_zombie');
 const zombieAhead = new SinkScenario(1, 3, 'kms_zombie');
 
-before(async () => { await direct.setup(); await zombie.setup(); await zombieAhead.setup(); });
-after(async () => { await direct.cleanup(); await zombie.cleanup(); await zombieAhead.cleanup(); });
+before(async () => {
+  await direct.setup();
+  await zombie.setup();
+  await zombieAhead.setup();
+});
+after(async () => {
+  await direct.cleanup();
+  await zombie.cleanup();
+  await zombieAhead.cleanup();
+});
 
 /** The writer a sink process builds, on its own pool, against the `direct` scenario's database. */
-async function directWriter(): Promise<{ pool: Pool; offsets: OffsetStore; writer: BatchWriter; prepare: (from: number, to: number) => Promise<PreparedBatch>; ref: PartitionRef }> {
+async function directWriter(): Promise<{
+  pool: Pool;
+  offsets: OffsetStore;
+  writer: BatchWriter;
+  prepare: (from: number, to: number) => Promise<PreparedBatch>;
+  ref: PartitionRef;
+}> {
   const topic = direct.topics[0]!;
-  const config = loadConfig({ overrides: [`mysql.url=jdbc:mysql://127.0.0.1:3306/${direct.database}`, `kafka.topics=${topic}`, 'mysql.maxPoolSize=4'] });
+  const config = loadConfig({
+    overrides: [
+      `mysql.url=jdbc:mysql://127.0.0.1:3306/${direct.database}`,
+      `kafka.topics=${topic}`,
+      'mysql.maxPoolSize=4',
+    ],
+  });
   const pool = createPool(config);
-  pool.pool.on('connection', (connection) => { connection.query(SESSION_SETUP); });
+  pool.pool.on('connection', (connection) => {
+    connection.query(SESSION_SETUP);
+  });
   const offsets = new OffsetStore(pool, config.sink.offsetsTable, config.sink.deadLetterTable);
   await offsets.ensureTables();
   const tables = new TableManager(pool, { autoCreate: true, autoEvolve: true, provenance: true });
@@ -43,17 +73,29 @@ async function directWriter(): Promise<{ pool: Pool; offsets: OffsetStore; write
   const schemaId = await direct.registry.register(`${topic}-value`, SEQUENCED_SCHEMA);
   const type = parseAvroSchema(SEQUENCED_SCHEMA);
   const preparer = new RecordPreparer(direct.registry.lookup, {
-    table: topic, model: { stringType: config.sink.stringType, provenance: true },
-    ensureTable: (name, model) => tables.ensure(name, model), tolerance: 'all',
+    table: topic,
+    model: { stringType: config.sink.stringType, provenance: true },
+    ensureTable: (name, model) => tables.ensure(name, model),
+    tolerance: 'all',
   });
-  const prepare = (from: number, to: number): Promise<PreparedBatch> => preparer.prepare(Array.from({ length: to - from }, (_, i): KafkaRecord => {
-    const seq = from + i;
-    const key = `p0-${seq}`;
-    return {
-      topic, partition: 0, offset: seq, timestamp: Date.now(), key: Buffer.from(key),
-      value: encodeWire(schemaId, type.toBuffer({ key_field: key, seq, produced_at: Date.now(), note: `seq=${seq}`, amount: seq / 7 })),
-    };
-  }));
+  const prepare = (from: number, to: number): Promise<PreparedBatch> =>
+    preparer.prepare(
+      Array.from({ length: to - from }, (_, i): KafkaRecord => {
+        const seq = from + i;
+        const key = `p0-${seq}`;
+        return {
+          topic,
+          partition: 0,
+          offset: seq,
+          timestamp: Date.now(),
+          key: Buffer.from(key),
+          value: encodeWire(
+            schemaId,
+            type.toBuffer({ key_field: key, seq, produced_at: Date.now(), note: `seq=${seq}`, amount: seq / 7 }),
+          ),
+        };
+      }),
+    );
   return { pool, offsets, writer, prepare, ref: { topic, partition: 0, group: groupIdFor(config, topic) } };
 }
 
@@ -63,27 +105,48 @@ test('the writer: a stale expected offset, a retried batch whose COMMIT answer w
   try {
     assert.equal(await offsets.claim(ref, 0), 0, 'a new partition starts at the earliest offset');
     const first = await prepare(0, 10);
-    assert.deepEqual(await writer.commit(ref, 0, first), { kind: 'committed', nextOffset: 10, rows: 10, deadLetters: 0 });
+    assert.deepEqual(await writer.commit(ref, 0, first), {
+      kind: 'committed',
+      nextOffset: 10,
+      rows: 10,
+      deadLetters: 0,
+    });
 
     // (a) A writer that still believes the offset is 0 (taken over, or a zombie): rejected, nothing written.
     const stale = await prepare(10, 20);
     assert.deepEqual(await writer.commit(ref, 0, stale), { kind: 'fenced', stored: 10 });
-    assert.deepEqual((await direct.tableState(topic)).get(0), { rows: 10, distinct: 10, ordered: true, maxSeq: 9 }, 'only the first batch');
+    assert.deepEqual(
+      (await direct.tableState(topic)).get(0),
+      { rows: 10, distinct: 10, ordered: true, maxSeq: 9 },
+      'only the first batch',
+    );
     assert.equal((await direct.offsets(topic)).get(0), 10);
 
     // (c) COMMIT succeeded but its answer was lost: the retry of the same batch with the old expected
     // offset finds the offset moved and writes nothing twice.
     assert.deepEqual(await writer.commit(ref, 0, first), { kind: 'fenced', stored: 10 });
-    assert.deepEqual((await direct.tableState(topic)).get(0), { rows: 10, distinct: 10, ordered: true, maxSeq: 9 }, 'no duplicate');
+    assert.deepEqual(
+      (await direct.tableState(topic)).get(0),
+      { rows: 10, distinct: 10, ordered: true, maxSeq: 9 },
+      'no duplicate',
+    );
 
     // Resynchronised at the stored offset, the writer goes on.
-    assert.deepEqual(await writer.commit(ref, 10, stale), { kind: 'committed', nextOffset: 20, rows: 10, deadLetters: 0 });
+    assert.deepEqual(await writer.commit(ref, 10, stale), {
+      kind: 'committed',
+      nextOffset: 20,
+      rows: 10,
+      deadLetters: 0,
+    });
 
     // Two owners at once for a moment: the row lock serialises them, exactly one commits.
     const [x, y] = await Promise.all([prepare(20, 30), prepare(20, 30)]);
     const results = await Promise.all([writer.commit(ref, 20, x), writer.commit(ref, 20, y)]);
     assert.deepEqual(results.map((r) => r.kind).sort(), ['committed', 'fenced'], JSON.stringify(results));
-    assert.deepEqual(results.find((r) => r.kind === 'fenced'), { kind: 'fenced', stored: 30 });
+    assert.deepEqual(
+      results.find((r) => r.kind === 'fenced'),
+      { kind: 'fenced', stored: 30 },
+    );
 
     assert.deepEqual((await direct.tableState(topic)).get(0), { rows: 30, distinct: 30, ordered: true, maxSeq: 29 });
     assert.equal((await direct.offsets(topic)).get(0), 30);
@@ -146,31 +209,48 @@ async function zombieScenario(t: TestContext, scenario: SinkScenario, bAhead: bo
     // Thawed, A still believes it owns the partitions: whatever batch it tries with its stale offset
     // is rolled back by the offset check.
     signal(a, 'SIGCONT');
-    await a.waitForLog('A losing its assignment', (l) => l.msg === 'partitions lost', 30_000)
-      .catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([a!, b!])}`); });
+    await a
+      .waitForLog('A losing its assignment', (l) => l.msg === 'partitions lost', 30_000)
+      .catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${tails([a!, b!])}`);
+      });
     // A rejoins and the two share the partitions again.
-    await waitFor('every partition owned by exactly one of A and B', () => {
-      const ownedA = ownership(a!).get(topic) ?? new Set<number>();
-      const ownedB = ownership(b!).get(topic) ?? new Set<number>();
-      return [0, 1, 2].every((p) => ownedA.has(p) !== ownedB.has(p));
-    }, { timeoutMs: 60_000 }).catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([a!, b!])}`); });
+    await waitFor(
+      'every partition owned by exactly one of A and B',
+      () => {
+        const ownedA = ownership(a!).get(topic) ?? new Set<number>();
+        const ownedB = ownership(b!).get(topic) ?? new Set<number>();
+        return [0, 1, 2].every((p) => ownedA.has(p) !== ownedB.has(p));
+      },
+      { timeoutMs: 60_000 },
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${tails([a!, b!])}`);
+    });
   } finally {
     await producing.stop();
   }
-  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([a!, b!])}`); });
+  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${tails([a!, b!])}`);
+  });
   assert.equal(await a.kill('SIGTERM'), 0, tails([a]));
   assert.equal(await b.kill('SIGTERM'), 0, tails([b]));
 
   // Every batch A tried after the thaw with a stale offset was fenced: the stored offset had moved ahead.
   const fenced = linesWith(a, FENCED);
-  t.diagnostic(`A fenced ${fenced.length} time(s): ${JSON.stringify(fenced.map((l) => ({ partition: l.partition, expected: l.expected, stored: l.stored })))}`);
+  t.diagnostic(
+    `A fenced ${fenced.length} time(s): ${JSON.stringify(fenced.map((l) => ({ partition: l.partition, expected: l.expected, stored: l.stored })))}`,
+  );
   assert.ok(fenced.length > 0, `A tried at least one batch after the thaw and it was rejected\n${tails([a])}`);
   for (const line of fenced) {
     assert.equal(line.level, 'WARN');
-    assert.ok(Number(line.stored) > Number(line.expected), `the stored offset had moved ahead of A: ${JSON.stringify(line)}`);
+    assert.ok(
+      Number(line.stored) > Number(line.expected),
+      `the stored offset had moved ahead of A: ${JSON.stringify(line)}`,
+    );
   }
   await assertExactlyOnce(scenario, 'after the zombie came back');
-  for (const sink of [a, b]) assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `${sink.name} logged an ERROR\n${tails([sink])}`);
+  for (const sink of [a, b])
+    assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `${sink.name} logged an ERROR\n${tails([sink])}`);
 }
 
 test('a zombie thawed while the new owner writes inside its queued range: its batches are fenced, exactly once', (t) =>

@@ -4,7 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import {
-  assertExactlyOnce, linesWith, ownership, produceInBackground, signal, storedOffsets, tails, waitForAllPartitions, waitForAllProduced,
+  assertExactlyOnce,
+  linesWith,
+  ownership,
+  produceInBackground,
+  signal,
+  storedOffsets,
+  tails,
+  waitForAllPartitions,
+  waitForAllProduced,
 } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -17,8 +25,14 @@ const SETTINGS = { 'sink.batch.max.records': 200, 'kafka.session.timeout.ms': 60
 const graceful = new SinkScenario(2, 3, 'kms_inst');
 const killed = new SinkScenario(2, 3, 'kms_inst');
 
-before(async () => { await graceful.setup(); await killed.setup(); });
-after(async () => { await graceful.cleanup(); await killed.cleanup(); });
+before(async () => {
+  await graceful.setup();
+  await killed.setup();
+});
+after(async () => {
+  await graceful.cleanup();
+  await killed.cleanup();
+});
 
 /** Both own part of every topic, nothing is owned twice and nothing by nobody. */
 function isSplit(scenario: SinkScenario, a: SinkProcess, b: SinkProcess): boolean {
@@ -46,8 +60,11 @@ async function startPair(scenario: SinkScenario): Promise<[SinkProcess, SinkProc
   const a = scenario.startSink(SETTINGS, 'A');
   await waitForAllPartitions(scenario, a, 60_000);
   const b = scenario.startSink(SETTINGS, 'B');
-  await waitFor('partitions split between A and B', () => isSplit(scenario, a, b), { timeoutMs: 60_000 })
-    .catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([a, b])}`); });
+  await waitFor('partitions split between A and B', () => isSplit(scenario, a, b), { timeoutMs: 60_000 }).catch(
+    (error: unknown) => {
+      throw new Error(`${String(error)}\n${tails([a, b])}`);
+    },
+  );
   const ownedB = ownership(b);
   for (const topic of scenario.topics) {
     for (const partition of ownedB.get(topic)!) {
@@ -60,15 +77,20 @@ async function startPair(scenario: SinkScenario): Promise<[SinkProcess, SinkProc
   // B writes to its partitions: their stored offsets move past where B was assigned them.
   const startedAt = new Map<string, Map<number, number>>(scenario.topics.map((topic) => [topic, new Map()]));
   for (const line of linesWith(b, 'partitions assigned')) {
-    for (const [p, offset] of Object.entries(line.offsets as Record<string, number>)) startedAt.get(String(line.topic))?.set(Number(p), offset);
+    for (const [p, offset] of Object.entries(line.offsets as Record<string, number>))
+      startedAt.get(String(line.topic))?.set(Number(p), offset);
   }
-  await waitFor('B committing to its partitions', async () => {
-    for (const topic of scenario.topics) {
-      const offsets = await scenario.offsets(topic);
-      for (const [p, start] of startedAt.get(topic)!) if ((offsets.get(p) ?? -1) <= start) return false;
-    }
-    return true;
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    'B committing to its partitions',
+    async () => {
+      for (const topic of scenario.topics) {
+        const offsets = await scenario.offsets(topic);
+        for (const [p, start] of startedAt.get(topic)!) if ((offsets.get(p) ?? -1) <= start) return false;
+      }
+      return true;
+    },
+    { timeoutMs: 60_000 },
+  );
   return [a, b];
 }
 
@@ -82,7 +104,10 @@ test('two instances split the partitions; one stops gracefully, the other takes 
     [a, b] = await startPair(scenario);
     assert.equal(await a.kill('SIGTERM'), 0, `A stops gracefully\n${tails([a])}`);
     t.diagnostic(`A stopped gracefully ${Date.now() - t0} ms into the test`);
-    assert.ok(scenario.topics.every((topic) => (ownership(a).get(topic)?.size ?? 0) === 0), 'A released everything on the way out');
+    assert.ok(
+      scenario.topics.every((topic) => (ownership(a).get(topic)?.size ?? 0) === 0),
+      'A released everything on the way out',
+    );
     await waitForAllPartitions(scenario, b, 60_000);
     t.diagnostic(`B owns everything ${Date.now() - t0} ms into the test`);
     // B writes A's former partitions too, while records keep coming.
@@ -90,10 +115,13 @@ test('two instances split the partitions; one stops gracefully, the other takes 
   } finally {
     await producing.stop();
   }
-  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([b!])}`); });
+  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${tails([b!])}`);
+  });
   assert.equal(await b!.kill('SIGTERM'), 0, tails([b!]));
   await assertExactlyOnce(scenario, 'after A left');
-  for (const sink of [a!, b!]) assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `${sink.name} logged an ERROR\n${tails([sink])}`);
+  for (const sink of [a!, b!])
+    assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `${sink.name} logged an ERROR\n${tails([sink])}`);
 });
 
 test('two instances split the partitions; one is SIGKILLed, the other takes over after the session timeout: exactly once', async () => {
@@ -114,16 +142,23 @@ test('two instances split the partitions; one is SIGKILLed, the other takes over
     await waitForAllPartitions(scenario, b, 60_000);
     for (const topic of scenario.topics) {
       for (const partition of ownedByA.get(topic)!) {
-        const takeover = linesWith(b, 'partitions assigned').filter((l) => l.topic === topic && (l.partitions as number[]).includes(partition)).at(-1);
-        assert.equal((takeover?.offsets as Record<string, number> | undefined)?.[String(partition)], leftAt[topic]![String(partition)],
-          `B took ${topic}/${partition} over at A's last committed offset`);
+        const takeover = linesWith(b, 'partitions assigned')
+          .filter((l) => l.topic === topic && (l.partitions as number[]).includes(partition))
+          .at(-1);
+        assert.equal(
+          (takeover?.offsets as Record<string, number> | undefined)?.[String(partition)],
+          leftAt[topic]![String(partition)],
+          `B took ${topic}/${partition} over at A's last committed offset`,
+        );
       }
     }
     await producing.burst(500);
   } finally {
     await producing.stop();
   }
-  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([b!])}`); });
+  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${tails([b!])}`);
+  });
   assert.equal(await b!.kill('SIGTERM'), 0, tails([b!]));
   await assertExactlyOnce(scenario, 'after A was killed');
   assert.ok(!b!.logs().some((l) => l.level === 'ERROR'), `B logged an ERROR\n${tails([b!])}`);
@@ -149,7 +184,13 @@ test('a partition revoked while paused by backpressure flows again when it is as
   const resolved = 'Backpressure has been resolved. Resuming message processing...';
   await scenario.produceSequenced(topic, 500);
   const producing = produceInBackground(scenario, 10, 50);
-  const locker = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: scenario.database });
+  const locker = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: 3306,
+    user: 'root',
+    password: '',
+    database: scenario.database,
+  });
   let a: SinkProcess, b: SinkProcess;
   try {
     a = scenario.startSink(settings, 'A');
@@ -159,17 +200,37 @@ test('a partition revoked while paused by backpressure flows again when it is as
     await locker.query('START TRANSACTION');
     await locker.query('SELECT * FROM kafka_offsets WHERE topic = ? FOR UPDATE', [topic]);
     const before = linesWith(a, activated).length;
-    await waitFor('A paused on every partition', () => new Set(linesWith(a, activated).slice(before).map((l) => l.partition)).size === 3, { timeoutMs: 30_000 });
+    await waitFor(
+      'A paused on every partition',
+      () =>
+        new Set(
+          linesWith(a, activated)
+            .slice(before)
+            .map((l) => l.partition),
+        ).size === 3,
+      { timeoutMs: 30_000 },
+    );
     b = scenario.startSink(settings, 'B');
     await b.waitForLog('B in the group', (l) => l.msg === 'partitions assigned', 30_000);
     await locker.query('ROLLBACK');
 
-    await waitFor('partitions split between A and B', () => isSplit(scenario, a, b), { timeoutMs: 60_000 })
-      .catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([a, b])}`); });
+    await waitFor('partitions split between A and B', () => isSplit(scenario, a, b), { timeoutMs: 60_000 }).catch(
+      (error: unknown) => {
+        throw new Error(`${String(error)}\n${tails([a, b])}`);
+      },
+    );
     // Each partition A gave up was paused when A let go of it.
     for (const partition of ownership(b).get(topic)!) {
       const revokedAt = lastTime(a, 'partitions revoked', topic, partition)!;
-      const last = a.logs().filter((l) => (l.msg === activated || l.msg === resolved) && l.partition === partition && Date.parse(String(l.time)) <= revokedAt).at(-1);
+      const last = a
+        .logs()
+        .filter(
+          (l) =>
+            (l.msg === activated || l.msg === resolved) &&
+            l.partition === partition &&
+            Date.parse(String(l.time)) <= revokedAt,
+        )
+        .at(-1);
       assert.equal(last?.msg, activated, `${topic}/${partition} was paused when A gave it up\n${tails([a])}`);
     }
 
@@ -179,7 +240,9 @@ test('a partition revoked while paused by backpressure flows again when it is as
     await locker.end();
     await producing.stop();
   }
-  await waitForAllProduced(scenario, 60_000).catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([a!])}`); });
+  await waitForAllProduced(scenario, 60_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${tails([a!])}`);
+  });
   assert.equal(await a!.kill('SIGTERM'), 0, tails([a!]));
   await assertExactlyOnce(scenario, 'after the paused partitions came back');
 });
@@ -205,12 +268,18 @@ test('an instance stopped while it joins, before it owns anything, leaves the gr
   try {
     await scenario.waitForOffsets(topic, () => 300);
     b = scenario.startSink(settings, 'B');
-    await a.waitForLog('A gives up a partition for B', (line) => line.msg === 'partitions revoked' && (line.partitions as number[]).length > 0);
+    await a.waitForLog(
+      'A gives up a partition for B',
+      (line) => line.msg === 'partitions revoked' && (line.partitions as number[]).length > 0,
+    );
     const ownedByB = ownership(b).get(topic)?.size ?? 0;
     assert.equal(await b.kill('SIGTERM'), 0, tails([b]));
     t.diagnostic(`B owned ${ownedByB} partition(s) when it was stopped`);
-    await waitFor('A owns all partitions again', () => (ownership(a).get(topic)?.size ?? 0) === scenario.partitions, { timeoutMs: 30_000 })
-      .catch((error: unknown) => { throw new Error(`${String(error)}\n${tails([a, b!])}`); });
+    await waitFor('A owns all partitions again', () => (ownership(a).get(topic)?.size ?? 0) === scenario.partitions, {
+      timeoutMs: 30_000,
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${tails([a, b!])}`);
+    });
     await scenario.produceSequenced(topic, 100);
     await scenario.waitForOffsets(topic, () => 400);
   } finally {

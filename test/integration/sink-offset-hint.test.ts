@@ -15,16 +15,21 @@ const PARTITIONS = [0, 1, 2];
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
-const kafkaOffsets = (topic: string): Promise<Map<number, number>> => groupCommittedOffsets(BOOTSTRAP, `group-${topic}`, topic, 3);
+const kafkaOffsets = (topic: string): Promise<Map<number, number>> =>
+  groupCommittedOffsets(BOOTSTRAP, `group-${topic}`, topic, 3);
 
 test('committed offsets follow kafka_offsets while running, never ahead of it', async () => {
   await scenario.produceSequenced(hinted, 200);
   const sink = scenario.startSink({ 'kafka.topics': hinted, 'kafka.offset.hint.interval.ms': 200 });
   await scenario.waitForOffsets(hinted, () => 200);
-  await waitFor('the hint reaches 200 on every partition', async () => {
-    const committed = await kafkaOffsets(hinted);
-    return PARTITIONS.every((p) => committed.get(p) === 200);
-  }, { timeoutMs: 20_000, intervalMs: 200 });
+  await waitFor(
+    'the hint reaches 200 on every partition',
+    async () => {
+      const committed = await kafkaOffsets(hinted);
+      return PARTITIONS.every((p) => committed.get(p) === 200);
+    },
+    { timeoutMs: 20_000, intervalMs: 200 },
+  );
 
   // While more records flow, every hint read is at most what MySQL already holds.
   const more = scenario.produceSequenced(hinted, 2_000);
@@ -32,7 +37,10 @@ test('committed offsets follow kafka_offsets while running, never ahead of it', 
     const committed = await kafkaOffsets(hinted);
     const stored = await scenario.offsets(hinted);
     for (const p of PARTITIONS) {
-      assert.ok((committed.get(p) ?? 0) <= stored.get(p)!, `partition ${p}: hint ${committed.get(p)} <= stored ${stored.get(p)}`);
+      assert.ok(
+        (committed.get(p) ?? 0) <= stored.get(p)!,
+        `partition ${p}: hint ${committed.get(p)} <= stored ${stored.get(p)}`,
+      );
     }
   }
   await more;
@@ -50,20 +58,37 @@ test('positions go to Kafka without waiting for a tick when partitions are revok
 
   const second = scenario.startSink(settings, 'second');
   await first.waitForLog('a partition revoked for the second instance', (line) => line.msg === 'partitions revoked');
-  const revoked = first.logs().filter((line) => line.msg === 'partitions revoked').flatMap((line) => line.partitions as number[]);
-  await waitFor('the revoked partitions carry their final position', async () => {
-    const committed = await kafkaOffsets(stopped);
-    return revoked.every((p) => committed.get(p) === 300);
-  }, { timeoutMs: 10_000, intervalMs: 200 });
+  const revoked = first
+    .logs()
+    .filter((line) => line.msg === 'partitions revoked')
+    .flatMap((line) => line.partitions as number[]);
+  await waitFor(
+    'the revoked partitions carry their final position',
+    async () => {
+      const committed = await kafkaOffsets(stopped);
+      return revoked.every((p) => committed.get(p) === 300);
+    },
+    { timeoutMs: 10_000, intervalMs: 200 },
+  );
 
   // A rolling stop: the second leaves, the first takes its partition back, then stops too. (Were both to
   // stop during one rebalance, the hint could be refused: it is best effort, kafka_offsets is the truth.)
-  await second.waitForLog('the second instance owns a partition', (line) => line.msg === 'partitions assigned' && (line.partitions as number[]).length > 0);
+  await second.waitForLog(
+    'the second instance owns a partition',
+    (line) => line.msg === 'partitions assigned' && (line.partitions as number[]).length > 0,
+  );
   assert.equal(await second.kill('SIGTERM'), 0);
-  await waitFor('the first instance owns all partitions again', async () => {
-    const assigned = first.logs().filter((line) => line.msg === 'partitions assigned').flatMap((line) => line.partitions as number[]);
-    return assigned.filter((p) => p === 0).length >= 2;
-  }, { timeoutMs: 20_000 });
+  await waitFor(
+    'the first instance owns all partitions again',
+    async () => {
+      const assigned = first
+        .logs()
+        .filter((line) => line.msg === 'partitions assigned')
+        .flatMap((line) => line.partitions as number[]);
+      return assigned.filter((p) => p === 0).length >= 2;
+    },
+    { timeoutMs: 20_000 },
+  );
   assert.equal(await first.kill('SIGTERM'), 0);
   assert.deepEqual(await kafkaOffsets(stopped), new Map(PARTITIONS.map((p) => [p, 300])));
 });

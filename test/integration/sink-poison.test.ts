@@ -17,7 +17,13 @@ const [POISONED, DB_REJECTS, STRICT] = scenario.topics as [string, string, strin
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
-interface Expected { offset: number; kind: string; key: Buffer | null; value: Buffer | null; message: RegExp }
+interface Expected {
+  offset: number;
+  kind: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  message: RegExp;
+}
 
 test('every kind of poison record is dead-lettered with its raw bytes; the partition goes on', async () => {
   const schemaId = await scenario.registry.register(`${POISONED}-value`, SEQUENCED_SCHEMA);
@@ -26,16 +32,34 @@ test('every kind of poison record is dead-lettered with its raw bytes; the parti
   const header = encodeWire(schemaId, Buffer.alloc(0));
   const full = sequenced(schemaId, 0, 999_999).value!;
   let garbled: Buffer;
-  do garbled = Buffer.concat([header, randomBytes(24)]); while (decodes(garbled.subarray(5)));
+  do garbled = Buffer.concat([header, randomBytes(24)]);
+  while (decodes(garbled.subarray(5)));
 
   const poison: { kind: string; key: Buffer | null; value: Buffer | null; message: RegExp }[] = [
-    { kind: 'WIRE_FORMAT', key: Buffer.from('poison-magic'), value: Buffer.concat([Buffer.from([1]), full.subarray(1)]), message: /magic byte 0x01/ },
-    { kind: 'SCHEMA_NOT_FOUND', key: Buffer.from([0x00, 0xff, 0x10, 0x80]), value: encodeWire(987654321, full.subarray(5)), message: /987654321/ },
-    { kind: 'DECODE_FAILED', key: null, value: full.subarray(0, 5 + Math.floor((full.length - 5) / 2)), message: /cannot decode .*schema id/ },
+    {
+      kind: 'WIRE_FORMAT',
+      key: Buffer.from('poison-magic'),
+      value: Buffer.concat([Buffer.from([1]), full.subarray(1)]),
+      message: /magic byte 0x01/,
+    },
+    {
+      kind: 'SCHEMA_NOT_FOUND',
+      key: Buffer.from([0x00, 0xff, 0x10, 0x80]),
+      value: encodeWire(987654321, full.subarray(5)),
+      message: /987654321/,
+    },
+    {
+      kind: 'DECODE_FAILED',
+      key: null,
+      value: full.subarray(0, 5 + Math.floor((full.length - 5) / 2)),
+      message: /cannot decode .*schema id/,
+    },
     { kind: 'DECODE_FAILED', key: Buffer.from('poison-garbled'), value: garbled, message: /cannot decode .*schema id/ },
     {
-      kind: 'VALUE_REJECTED', key: Buffer.from('poison-long'),
-      value: sequenced(schemaId, 0, -1, { note: 'n'.repeat(300) }).value, message: /field "note": 300 characters do not fit VARCHAR\(255\)/,
+      kind: 'VALUE_REJECTED',
+      key: Buffer.from('poison-long'),
+      value: sequenced(schemaId, 0, -1, { note: 'n'.repeat(300) }).value,
+      message: /field "note": 300 characters do not fit VARCHAR\(255\)/,
     },
     { kind: 'TOMBSTONE', key: Buffer.from('poison-tombstone'), value: null, message: /tombstone/ },
   ];
@@ -53,8 +77,11 @@ test('every kind of poison record is dead-lettered with its raw bytes; the parti
   await scenario.waitForOffsets(POISONED, (p) => ends[p]!, 60_000);
 
   const letters = await scenario.deadLetters(POISONED);
-  assert.deepEqual(letters.map((l) => [Number(l.partition), Number(l.offset), l.error_kind]),
-    expected.map((e) => [0, e.offset, e.kind]), 'one dead letter per poison record, at its offset, with its kind');
+  assert.deepEqual(
+    letters.map((l) => [Number(l.partition), Number(l.offset), l.error_kind]),
+    expected.map((e) => [0, e.offset, e.kind]),
+    'one dead letter per poison record, at its offset, with its kind',
+  );
   for (const [i, e] of expected.entries()) {
     const letter = letters[i]!;
     assert.deepEqual(letter.record_key, e.key, `${e.kind} @${e.offset}: raw key`);
@@ -67,8 +94,16 @@ test('every kind of poison record is dead-lettered with its raw bytes; the parti
   for (let p = 0; p < 3; p++) {
     const goodCount = seq.count(p);
     assert.equal(offsets.get(p), ends[p], `${POISONED}/${p}: stored offset is the end offset`);
-    assert.deepEqual(state.get(p), { rows: goodCount, distinct: goodCount, ordered: true, maxSeq: goodCount - 1 }, `${POISONED}/${p}: good records once, in order`);
-    assert.equal(goodCount + letters.filter((l) => Number(l.partition) === p).length, ends[p], `${POISONED}/${p}: rows + dead letters == end offset`);
+    assert.deepEqual(
+      state.get(p),
+      { rows: goodCount, distinct: goodCount, ordered: true, maxSeq: goodCount - 1 },
+      `${POISONED}/${p}: good records once, in order`,
+    );
+    assert.equal(
+      goodCount + letters.filter((l) => Number(l.partition) === p).length,
+      ends[p],
+      `${POISONED}/${p}: rows + dead letters == end offset`,
+    );
   }
   assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-2000));
 });
@@ -88,16 +123,29 @@ test('a row the database rejects inside a multi-row batch is isolated by splitti
   await scenario.produceRaw(DB_REJECTS, [...partition0, ...seq.next(1, 50), ...seq.next(2, 50)]);
 
   const port = await freePort();
-  const sink = scenario.startSink({ 'kafka.topics': DB_REJECTS, 'sink.batch.max.records': 50, 'sink.batch.linger.ms': 200, 'status.port': port });
+  const sink = scenario.startSink({
+    'kafka.topics': DB_REJECTS,
+    'sink.batch.max.records': 50,
+    'sink.batch.linger.ms': 200,
+    'status.port': port,
+  });
   const ends = [partition0.length, 50, 50];
   await scenario.waitForOffsets(DB_REJECTS, (p) => ends[p]!, 60_000);
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const batches = Number(new RegExp(`^kms_batches_committed_total\\{topic="${DB_REJECTS}",partition="0"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
-  assert.ok(batches >= 3 && batches <= 12, `partition 0 written in a few multi-row batches (${batches}), not row by row`);
+  const batches = Number(
+    new RegExp(`^kms_batches_committed_total\\{topic="${DB_REJECTS}",partition="0"\\} (\\d+)$`, 'm').exec(metrics)?.[1],
+  );
+  assert.ok(
+    batches >= 3 && batches <= 12,
+    `partition 0 written in a few multi-row batches (${batches}), not row by row`,
+  );
   assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-2000));
 
   const letters = await scenario.deadLetters(DB_REJECTS);
-  assert.deepEqual(letters.map((l) => [Number(l.partition), Number(l.offset), l.error_kind]), badOffsets.map((o) => [0, o, 'VALUE_REJECTED']));
+  assert.deepEqual(
+    letters.map((l) => [Number(l.partition), Number(l.offset), l.error_kind]),
+    badOffsets.map((o) => [0, o, 'VALUE_REJECTED']),
+  );
   for (const letter of letters) {
     assert.match(String(letter.error_message), /database rejected the row: .*CONSTRAINT `amount_not_negative` failed/);
     assert.deepEqual(letter.record_value, partition0[Number(letter.offset)]!.value, 'raw value');
@@ -107,7 +155,11 @@ test('a row the database rejects inside a multi-row batch is isolated by splitti
   for (let p = 0; p < 3; p++) {
     const goodCount = seq.count(p);
     assert.equal(offsets.get(p), ends[p]);
-    assert.deepEqual(state.get(p), { rows: goodCount, distinct: goodCount, ordered: true, maxSeq: goodCount - 1 }, `${DB_REJECTS}/${p}`);
+    assert.deepEqual(
+      state.get(p),
+      { rows: goodCount, distinct: goodCount, ordered: true, maxSeq: goodCount - 1 },
+      `${DB_REJECTS}/${p}`,
+    );
   }
   assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), 'no partition stopped');
 });
@@ -117,10 +169,21 @@ test('errors.tolerance=none stops only the poisoned partition, says where, and /
   const seq = new Sequencer(schemaId);
   const poisonOffset = 60;
   const bad: RawMessage = { partition: 1, key: Buffer.from('bad'), value: Buffer.from([1, 2, 3, 4, 5, 6]) };
-  await scenario.produceRaw(STRICT, [...seq.next(0, 100), ...seq.next(1, poisonOffset), bad, ...seq.next(1, 39), ...seq.next(2, 100)]);
+  await scenario.produceRaw(STRICT, [
+    ...seq.next(0, 100),
+    ...seq.next(1, poisonOffset),
+    bad,
+    ...seq.next(1, 39),
+    ...seq.next(2, 100),
+  ]);
 
   const port = await freePort();
-  const sink = scenario.startSink({ 'kafka.topics': STRICT, 'errors.tolerance': 'none', 'sink.batch.max.records': 50, 'status.port': port });
+  const sink = scenario.startSink({
+    'kafka.topics': STRICT,
+    'errors.tolerance': 'none',
+    'sink.batch.max.records': 50,
+    'status.port': port,
+  });
   await sink.waitForLog('partition 1 stopped', (l) => l.level === 'ERROR' && l.topic === STRICT && l.partition === 1);
   const stopped = sink.logs().find((l) => l.level === 'ERROR' && l.partition === 1)!;
   assert.match(String(stopped.msg), /partition stopped/);
@@ -130,10 +193,13 @@ test('errors.tolerance=none stops only the poisoned partition, says where, and /
   let health: { status: number; body: { status?: string; failed?: { partition: number }[] } } = { status: 0, body: {} };
   await waitFor('/healthz to report the failed partition', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-    health = { status: response.status, body: await response.json() as typeof health.body };
+    health = { status: response.status, body: (await response.json()) as typeof health.body };
     return response.status === 503;
   });
-  assert.deepEqual(health.body.failed?.map((f) => f.partition), [1]);
+  assert.deepEqual(
+    health.body.failed?.map((f) => f.partition),
+    [1],
+  );
 
   // The other partitions keep being written, including records produced after the failure.
   await scenario.waitForOffsets(STRICT, (p) => (p === 1 ? 0 : 100));
@@ -151,5 +217,10 @@ test('errors.tolerance=none stops only the poisoned partition, says where, and /
 });
 
 function decodes(payload: Buffer): boolean {
-  try { SEQUENCED_TYPE.fromBuffer(payload); return true; } catch { return false; }
+  try {
+    SEQUENCED_TYPE.fromBuffer(payload);
+    return true;
+  } catch {
+    return false;
+  }
 }

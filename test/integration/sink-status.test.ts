@@ -17,12 +17,23 @@ test('status page, /status.json, /healthz and Prometheus /metrics describe the r
   const base = `http://127.0.0.1:${port}`;
   await waitFor('status server', async () => (await fetch(`${base}/healthz`)).ok);
 
-  const health = await (await fetch(`${base}/healthz`)).json() as { status: string; partitions: number };
+  const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; partitions: number };
   assert.deepEqual({ status: health.status, partitions: health.partitions }, { status: 'ok', partitions: 3 });
 
-  const partitions = await (await fetch(`${base}/status.json`)).json() as { topic: string; partition: number; committedOffset: number; state: string }[];
-  assert.deepEqual(partitions.map((p) => [p.topic, p.partition, p.committedOffset, p.state]),
-    [[topic, 0, 300, 'running'], [topic, 1, 300, 'running'], [topic, 2, 300, 'running']]);
+  const partitions = (await (await fetch(`${base}/status.json`)).json()) as {
+    topic: string;
+    partition: number;
+    committedOffset: number;
+    state: string;
+  }[];
+  assert.deepEqual(
+    partitions.map((p) => [p.topic, p.partition, p.committedOffset, p.state]),
+    [
+      [topic, 0, 300, 'running'],
+      [topic, 1, 300, 'running'],
+      [topic, 2, 300, 'running'],
+    ],
+  );
 
   const metrics = await (await fetch(`${base}/metrics`)).text();
   for (let p = 0; p < 3; p++) {

@@ -14,8 +14,14 @@ import { waitFor } from './helpers/wait.ts';
 const KEYS_PER_PARTITION = 20;
 const keyed = new SinkScenario(1, 3, 'kms_upsert');
 const misconfigured = new SinkScenario(2, 1, 'kms_upsert');
-before(async () => { await keyed.setup(); await misconfigured.setup(); });
-after(async () => { await keyed.cleanup(); await misconfigured.cleanup(); });
+before(async () => {
+  await keyed.setup();
+  await misconfigured.setup();
+});
+after(async () => {
+  await keyed.cleanup();
+  await misconfigured.cleanup();
+});
 
 const UPSERT = { 'sink.insert.mode': 'upsert', 'sink.pk.fields': 'key_field' };
 
@@ -35,7 +41,11 @@ test('upsert on sink.pk.fields keeps the latest record per key, exactly once acr
   const topic = keyed.topics[0]!;
   await produceKeyed(keyed, topic, 0, 300);
   const first = keyed.startSink({ ...UPSERT, 'sink.batch.max.records': 50 }, 'first');
-  await waitFor('some batches committed', async () => [...(await keyed.offsets(topic)).values()].some((o) => o >= 100), { timeoutMs: 60_000 });
+  await waitFor(
+    'some batches committed',
+    async () => [...(await keyed.offsets(topic)).values()].some((o) => o >= 100),
+    { timeoutMs: 60_000 },
+  );
   assert.equal(await first.kill('SIGKILL'), null);
   await produceKeyed(keyed, topic, 300, 300);
   const second = keyed.startSink({ ...UPSERT, 'sink.batch.max.records': 50 }, 'second');
@@ -43,7 +53,8 @@ test('upsert on sink.pk.fields keeps the latest record per key, exactly once acr
   assert.equal(await second.kill('SIGTERM'), 0);
 
   const [rows] = await keyed.admin.query<RowDataPacket[]>(
-    `SELECT key_field, seq, _kafka_partition AS p, _kafka_offset AS o FROM \`${keyed.database}\`.\`${topic}\` ORDER BY _kafka_partition, key_field`);
+    `SELECT key_field, seq, _kafka_partition AS p, _kafka_offset AS o FROM \`${keyed.database}\`.\`${topic}\` ORDER BY _kafka_partition, key_field`,
+  );
   assert.equal(rows.length, keyed.partitions * KEYS_PER_PARTITION, 'one row per key');
   for (const row of rows) {
     const k = Number(/-k(\d+)$/.exec(String(row.key_field))![1]);
@@ -62,17 +73,27 @@ test('upsert on sink.pk.fields keeps the latest record per key, exactly once acr
   assert.equal(result.code, 0, describeRun(args, result));
   assert.match(result.stdout, /PASS: 3\/3 partitions match/);
   const strict = ['verify', ...keyed.settings()];
-  assert.equal((await runKms(strict, {}, { timeoutMs: 60_000 })).code, 1, 'verify of an append-only table would count the replaced rows as missing');
+  assert.equal(
+    (await runKms(strict, {}, { timeoutMs: 60_000 })).code,
+    1,
+    'verify of an append-only table would count the replaced rows as missing',
+  );
 });
 
 test('a key field the schema does not have stops the partition with a clear error; nothing is written', async () => {
   const topic = misconfigured.topics[0]!;
   await produceKeyed(misconfigured, topic, 0, 10);
-  const sink = misconfigured.startSink({ 'kafka.topics': topic, 'sink.insert.mode': 'upsert', 'sink.pk.fields': 'account_no' }, 'missing-key');
+  const sink = misconfigured.startSink(
+    { 'kafka.topics': topic, 'sink.insert.mode': 'upsert', 'sink.pk.fields': 'account_no' },
+    'missing-key',
+  );
   await sink.waitForLog('the partition stops', (line) => /partition stopped/.test(String(line.msg)));
   const stopped = sink.logs().find((line) => /partition stopped/.test(String(line.msg)))!;
   assert.equal(stopped.level, 'ERROR');
-  assert.match(String(stopped.err), /sink\.pk\.fields names "account_no", which the record schema of table `.+` does not have; fix sink\.pk\.fields/);
+  assert.match(
+    String(stopped.err),
+    /sink\.pk\.fields names "account_no", which the record schema of table `.+` does not have; fix sink\.pk\.fields/,
+  );
   assert.deepEqual(await misconfigured.offsets(topic), new Map([[0, 0]]), 'the offset did not move');
   await sink.kill('SIGTERM');
 });
@@ -87,7 +108,10 @@ test('an existing table keyed differently stops the partition instead of matchin
   const sink = misconfigured.startSink({ 'kafka.topics': topic, ...UPSERT }, 'rekeyed');
   await sink.waitForLog('the partition stops', (line) => /partition stopped/.test(String(line.msg)));
   const stopped = sink.logs().find((line) => /partition stopped/.test(String(line.msg)))!;
-  assert.match(String(stopped.err), /table `.+` has primary key \(_kafka_partition, _kafka_offset\), but sink\.pk\.fields is \(key_field\); alter the table or change sink\.pk\.fields/);
+  assert.match(
+    String(stopped.err),
+    /table `.+` has primary key \(_kafka_partition, _kafka_offset\), but sink\.pk\.fields is \(key_field\); alter the table or change sink\.pk\.fields/,
+  );
   assert.deepEqual(await misconfigured.offsets(topic), new Map([[0, 10]]), 'nothing written with the new key');
   await sink.kill('SIGTERM');
 });

@@ -24,8 +24,11 @@ function freshStack(): IsolatedStack {
 }
 
 /** Runs `stack up`, then checks the one-line error and that nothing started by the call survived it. */
-async function failingUp(stack: IsolatedStack, args: readonly string[], env: NodeJS.ProcessEnv = {}):
-  Promise<{ result: KmsResult; line: string; pids: Set<number> }> {
+async function failingUp(
+  stack: IsolatedStack,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ result: KmsResult; line: string; pids: Set<number> }> {
   const before = stack.pidFiles().filter((p) => isAlive(p.pid));
   const { result, pids } = await stack.kmsWatchingPids(args, env);
   const context = describeRun(args, result);
@@ -33,8 +36,13 @@ async function failingUp(stack: IsolatedStack, args: readonly string[], env: Nod
   assert.equal(result.signal, null, context);
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
   assert.equal(lines.length, 1, `exactly one stderr line\n${context}`);
-  assert.deepEqual(stack.pidFiles().filter((p) => isAlive(p.pid)), before, `no new live pid file\n${context}`);
-  for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} started during the call is still alive\n${context}`);
+  assert.deepEqual(
+    stack.pidFiles().filter((p) => isAlive(p.pid)),
+    before,
+    `no new live pid file\n${context}`,
+  );
+  for (const pid of pids)
+    assert.equal(isAlive(pid), false, `pid ${pid} started during the call is still alive\n${context}`);
   assert.deepEqual(stack.processes(), [], `no process of ${stack.dir} left\n${context}`);
   return { result, line: lines[0]!, pids };
 }
@@ -81,7 +89,10 @@ describe('stack up with bad input: one clear line, exit code != 0, no orphans', 
     assert.ok(pids.size >= 1, 'the Kafka pid was seen during the call');
   });
 
-  for (const [what, port] of [['client', KAFKA_PORT], ['controller', KAFKA_PORT + 10_000]] as const) {
+  for (const [what, port] of [
+    ['client', KAFKA_PORT],
+    ['controller', KAFKA_PORT + 10_000],
+  ] as const) {
     it(`Kafka ${what} port ${port} already taken: fails naming kafka before anything starts`, async () => {
       const stack = freshStack();
       const { result, line, pids } = await withPortTaken(port, () => failingUp(stack, UP));
@@ -130,7 +141,10 @@ describe('stack up with bad input: one clear line, exit code != 0, no orphans', 
     }
   });
 
-  for (const args of [['--brokers', '2'], ['--only', 'kafka,nosuch']]) {
+  for (const args of [
+    ['--brokers', '2'],
+    ['--only', 'kafka,nosuch'],
+  ]) {
     it(`usage error (${args.join(' ')}): exit code 2, one line, nothing started`, async () => {
       const stack = freshStack();
       const { result, line, pids } = await failingUp(stack, ['stack', 'up', ...args]);

@@ -35,7 +35,9 @@ describe('3-broker cluster survives the loss of one broker', { timeout: 600_000 
     stack = new IsolatedStack('cluster', { kafkaFirstPort: FIRST_PORT, registryPort: 28091 });
     writeFileSync(join(stack.dir, 'kafka-cluster-3.id'), clusterId);
   });
-  after(async () => { await stack.cleanUp(); });
+  after(async () => {
+    await stack.cleanUp();
+  });
 
   step('stack up --brokers 3 starts three brokers, each with its own pid file', async () => {
     const args = ['stack', 'up', '--brokers', '3', '--only', 'kafka'];
@@ -52,44 +54,69 @@ describe('3-broker cluster survives the loss of one broker', { timeout: 600_000 
 
     const status = await stack.kms(['stack', 'status']);
     assert.equal(status.code, 0, describeRun(['stack', 'status'], status));
-    assert.match(status.stdout, new RegExp(`^kafka +running +${BOOTSTRAP.replaceAll('.', '\\.')} +pid ${nodePids.join(',')}$`, 'm'));
+    assert.match(
+      status.stdout,
+      new RegExp(`^kafka +running +${BOOTSTRAP.replaceAll('.', '\\.')} +pid ${nodePids.join(',')}$`, 'm'),
+    );
   });
 
   step('creates a topic with replication factor 3 and min.insync.replicas 2, all replicas in sync', async () => {
     await createTopic(BOOTSTRAP, {
-      topic, num_partitions: PARTITIONS, replication_factor: 3, config: { 'min.insync.replicas': '2' },
+      topic,
+      num_partitions: PARTITIONS,
+      replication_factor: 3,
+      config: { 'min.insync.replicas': '2' },
     });
-    await waitFor(`all replicas of ${topic} in sync`, async () => {
-      const description = await describeTopic(BOOTSTRAP, topic);
-      return description.partitions.length === PARTITIONS &&
-        description.partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3 && p.leader !== null);
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(
+      `all replicas of ${topic} in sync`,
+      async () => {
+        const description = await describeTopic(BOOTSTRAP, topic);
+        return (
+          description.partitions.length === PARTITIONS &&
+          description.partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3 && p.leader !== null)
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
   });
 
   step('produces with acks=all', async () => {
     await produceAll(BOOTSTRAP, topic, records(0, 30), ACKS_ALL);
   });
 
-  step('after broker 2 is killed (SIGKILL by its pid file) every record is still read and acks=all writes still succeed', async () => {
-    const victim = stack.pid('kafka-3x-node2/kafka.pid');
-    process.kill(victim, 'SIGKILL');
-    await waitFor(`broker 2 (pid ${victim}) to exit`, () => !isAlive(victim), { timeoutMs: 10_000 });
+  step(
+    'after broker 2 is killed (SIGKILL by its pid file) every record is still read and acks=all writes still succeed',
+    async () => {
+      const victim = stack.pid('kafka-3x-node2/kafka.pid');
+      process.kill(victim, 'SIGKILL');
+      await waitFor(`broker 2 (pid ${victim}) to exit`, () => !isAlive(victim), { timeoutMs: 10_000 });
 
-    const first = await consumeAll(BOOTSTRAP, topic, PARTITIONS, 30, 90_000);
-    assert.deepEqual(first.map((r) => r.value).sort(), records(0, 30).map((r) => r.value).sort());
+      const first = await consumeAll(BOOTSTRAP, topic, PARTITIONS, 30, 90_000);
+      assert.deepEqual(
+        first.map((r) => r.value).sort(),
+        records(0, 30)
+          .map((r) => r.value)
+          .sort(),
+      );
 
-    // 2 replicas left = min.insync.replicas: acks=all must still be accepted.
-    await produceAll(BOOTSTRAP, topic, records(30, 30), ACKS_ALL, 90_000);
-    const all = await consumeAll(BOOTSTRAP, topic, PARTITIONS, 60, 60_000);
-    assert.equal(all.length, 60);
-    assert.deepEqual(all.map((r) => r.value).sort(), records(0, 60).map((r) => r.value).sort());
-    for (const record of all) assert.equal(record.value, `value-${record.key.slice(1)}`);
+      // 2 replicas left = min.insync.replicas: acks=all must still be accepted.
+      await produceAll(BOOTSTRAP, topic, records(30, 30), ACKS_ALL, 90_000);
+      const all = await consumeAll(BOOTSTRAP, topic, PARTITIONS, 60, 60_000);
+      assert.equal(all.length, 60);
+      assert.deepEqual(
+        all.map((r) => r.value).sort(),
+        records(0, 60)
+          .map((r) => r.value)
+          .sort(),
+      );
+      for (const record of all) assert.equal(record.value, `value-${record.key.slice(1)}`);
 
-    const description = await describeTopic(BOOTSTRAP, topic);
-    for (const partition of description.partitions) {
-      assert.notEqual(partition.leader?.id, 2, `partition ${partition.partition} is not led by the dead broker`);
-    }
-  });
+      const description = await describeTopic(BOOTSTRAP, topic);
+      for (const partition of description.partitions) {
+        assert.notEqual(partition.leader?.id, 2, `partition ${partition.partition} is not led by the dead broker`);
+      }
+    },
+  );
 
   step('stack down stops the remaining brokers; no pid from the pid files is alive', async () => {
     const result = await stack.kms(['stack', 'down'], {}, { timeoutMs: 180_000 });

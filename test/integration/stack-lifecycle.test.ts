@@ -22,14 +22,21 @@ describe('stack lifecycle (own stack folder and ports)', { timeout: 300_000 }, (
   let kafkaPid: number;
   let registryPid: number;
 
-  before(() => { stack = new IsolatedStack('lifecycle', { kafkaFirstPort: KAFKA_PORT, registryPort: REGISTRY_PORT }); });
-  after(async () => { await stack.cleanUp(); });
+  before(() => {
+    stack = new IsolatedStack('lifecycle', { kafkaFirstPort: KAFKA_PORT, registryPort: REGISTRY_PORT });
+  });
+  after(async () => {
+    await stack.cleanUp();
+  });
 
   step('stack up starts Kafka and the registry and prints where they listen', async () => {
     const result = await stack.kms(UP);
     assert.equal(result.code, 0, describeRun(UP, result));
     assert.match(result.stdout, new RegExp(`^kafka +ready +127\\.0\\.0\\.1:${KAFKA_PORT}$`, 'm'));
-    assert.match(result.stdout, new RegExp(`^registry +ready +http://127\\.0\\.0\\.1:${REGISTRY_PORT}/apis/ccompat/v7$`, 'm'));
+    assert.match(
+      result.stdout,
+      new RegExp(`^registry +ready +http://127\\.0\\.0\\.1:${REGISTRY_PORT}/apis/ccompat/v7$`, 'm'),
+    );
     assert.match(result.stdout, new RegExp(`^state, logs and pid files: ${stack.dir}$`, 'm'));
     kafkaPid = stack.pid('kafka/kafka.pid');
     registryPid = stack.pid('registry/registry.pid');
@@ -39,15 +46,31 @@ describe('stack lifecycle (own stack folder and ports)', { timeout: 300_000 }, (
   });
 
   step('a second stack up starts nothing new: same pid files, same processes', async () => {
-    const processesBefore = stack.processes().map((p) => p.pid).sort();
+    const processesBefore = stack
+      .processes()
+      .map((p) => p.pid)
+      .sort();
     const result = await stack.kms(UP);
     assert.equal(result.code, 0, describeRun(UP, result));
     assert.match(result.stdout, /^kafka +ready/m);
     assert.match(result.stdout, /^registry +ready/m);
-    assert.deepEqual(stack.pidFiles().map((p) => p.pid).sort(), [kafkaPid, registryPid].sort());
+    assert.deepEqual(
+      stack
+        .pidFiles()
+        .map((p) => p.pid)
+        .sort(),
+      [kafkaPid, registryPid].sort(),
+    );
     assert.equal(stack.pid('kafka/kafka.pid'), kafkaPid);
     assert.equal(stack.pid('registry/registry.pid'), registryPid);
-    assert.deepEqual(stack.processes().map((p) => p.pid).sort(), processesBefore, 'no process of this stack was added');
+    assert.deepEqual(
+      stack
+        .processes()
+        .map((p) => p.pid)
+        .sort(),
+      processesBefore,
+      'no process of this stack was added',
+    );
     assert.ok(isAlive(kafkaPid) && isAlive(registryPid));
   });
 
@@ -55,8 +78,13 @@ describe('stack lifecycle (own stack folder and ports)', { timeout: 300_000 }, (
     const result = await stack.kms(['stack', 'status']);
     assert.equal(result.code, 0, describeRun(['stack', 'status'], result));
     assert.match(result.stdout, new RegExp(`^kafka +running +127\\.0\\.0\\.1:${KAFKA_PORT} +pid ${kafkaPid}$`, 'm'));
-    assert.match(result.stdout,
-      new RegExp(`^registry +running +http://127\\.0\\.0\\.1:${REGISTRY_PORT}/apis/ccompat/v7 +pid ${registryPid}$`, 'm'));
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^registry +running +http://127\\.0\\.0\\.1:${REGISTRY_PORT}/apis/ccompat/v7 +pid ${registryPid}$`,
+        'm',
+      ),
+    );
     assert.match(result.stdout, /^mariadb +external +/m);
   });
 

@@ -24,7 +24,9 @@ export const REGISTRY = process.env.KMS_REGISTRY_URL ?? 'http://127.0.0.1:8081/a
 const ROOT = join(import.meta.dirname, '..', '..');
 
 export const SEED_LIKE = (name: string): object => ({
-  type: 'record', name, namespace: 'test.tools',
+  type: 'record',
+  name,
+  namespace: 'test.tools',
   fields: [
     { name: 'key_field', type: 'string' },
     { name: 'timestamp_field', type: 'long' },
@@ -84,8 +86,12 @@ export class ToolsWorld {
       const child = spawn(join(ROOT, 'kms'), args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       child.on('error', reject);
       child.on('close', (code) => {
@@ -96,7 +102,13 @@ export class ToolsWorld {
   }
 
   async root(): Promise<mysql.Connection> {
-    return mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', multipleStatements: false });
+    return mysql.createConnection({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      password: '',
+      multipleStatements: false,
+    });
   }
 
   async query<T = mysql.RowDataPacket[]>(sql: string, parameters: unknown[] = []): Promise<T> {
@@ -113,7 +125,8 @@ export class ToolsWorld {
   async cleanup(): Promise<void> {
     const connection = await this.root();
     try {
-      for (const db of [this.database, ...this.extraDatabases]) await connection.query(`DROP DATABASE IF EXISTS \`${db}\``);
+      for (const db of [this.database, ...this.extraDatabases])
+        await connection.query(`DROP DATABASE IF EXISTS \`${db}\``);
     } finally {
       await connection.end();
     }
@@ -153,19 +166,35 @@ export async function consumeAll(config: SinkConfig, topic: string): Promise<Con
   for (const p of partitions) ends.set(p, await session.endOffset(topic, p));
   await session.close();
   const wanted = [...ends.values()].reduce((a, b) => a + b, 0);
-  const consumer = new Kafka.KafkaConsumer({
-    'bootstrap.servers': BOOTSTRAP, 'group.id': `kms-test-reader-${Date.now()}`, 'enable.auto.commit': false, 'log_level': 0,
-  }, { 'auto.offset.reset': 'earliest' });
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())));
+  const consumer = new Kafka.KafkaConsumer(
+    {
+      'bootstrap.servers': BOOTSTRAP,
+      'group.id': `kms-test-reader-${Date.now()}`,
+      'enable.auto.commit': false,
+      log_level: 0,
+    },
+    { 'auto.offset.reset': 'earliest' },
+  );
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  );
   consumer.assign(partitions.map((partition) => ({ topic, partition, offset: 0 })));
   const out: ConsumedRecord[] = [];
   const deadline = Date.now() + 30_000;
   try {
     while (out.length < wanted) {
       if (Date.now() > deadline) throw new Error(`consumed ${out.length} of ${wanted} records of ${topic}`);
-      const batch = await new Promise<Kafka.Message[]>((resolve, reject) => consumer.consume(1000, (error, messages) => (error ? reject(error) : resolve(messages))));
+      const batch = await new Promise<Kafka.Message[]>((resolve, reject) =>
+        consumer.consume(1000, (error, messages) => (error ? reject(error) : resolve(messages))),
+      );
       for (const m of batch) {
-        out.push({ partition: m.partition, offset: Number(m.offset), timestamp: m.timestamp, key: (m.key as Buffer | undefined) ?? null, value: m.value });
+        out.push({
+          partition: m.partition,
+          offset: Number(m.offset),
+          timestamp: m.timestamp,
+          key: (m.key as Buffer | undefined) ?? null,
+          value: m.value,
+        });
       }
     }
   } finally {
@@ -178,7 +207,12 @@ export async function consumeAll(config: SinkConfig, topic: string): Promise<Con
  * What the sink does for these records, without its pipeline: decode, one row per record with the
  * provenance coordinates, and the partition's offset row at last offset + 1.
  */
-export async function simulateSink(world: ToolsWorld, config: SinkConfig, topic: string, records: readonly ConsumedRecord[]): Promise<void> {
+export async function simulateSink(
+  world: ToolsWorld,
+  config: SinkConfig,
+  topic: string,
+  records: readonly ConsumedRecord[],
+): Promise<void> {
   const registry = new RegistryClient({ url: REGISTRY });
   const decoder = new RecordDecoder(registry.lookup);
   const table = tableNameFor(config, topic);
@@ -190,7 +224,13 @@ export async function simulateSink(world: ToolsWorld, config: SinkConfig, topic:
     const decoded = await decoder.decode(record.value);
     const model = buildColumnModel(decoded.type, { stringType: config.sink.stringType, provenance: true });
     columns = model.columns.map((c) => c.name);
-    rows.push(model.toRow(decoded.value, { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null }));
+    rows.push(
+      model.toRow(decoded.value, {
+        partition: record.partition,
+        offset: record.offset,
+        timestamp: record.timestamp ?? null,
+      }),
+    );
     next.set(record.partition, Math.max(next.get(record.partition) ?? 0, record.offset + 1));
   }
   for (let i = 0; i < rows.length; i += 500) {
@@ -207,7 +247,10 @@ export async function simulateSink(world: ToolsWorld, config: SinkConfig, topic:
 
 /** The one-line error contract: exactly one `kms: ...` line, no stack trace, nothing secret. */
 export function oneLineError(run: KmsRun): string {
-  const lines = run.stderr.trim().split('\n').filter((line) => line.trim() !== '');
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   if (lines.length !== 1 || !lines[0]!.startsWith('kms: ')) {
     throw new Error(`expected one "kms: ..." line on stderr, got:\n${run.stderr}\nstdout:\n${run.stdout}`);
   }

@@ -50,7 +50,13 @@ describe('kms produce', () => {
       const key = await decoder.decode(record.key);
       const value = await decoder.decode(record.value);
       assert.equal(value.schemaId, valueId);
-      const row = value.value as { key_field: string; timestamp_field: number; string_field: string; amount: string; day: string };
+      const row = value.value as {
+        key_field: string;
+        timestamp_field: number;
+        string_field: string;
+        amount: string;
+        day: string;
+      };
       assert.equal(key.value, row.key_field, 'key = first field');
       assert.match(row.key_field, new RegExp(`^${world.topics[0]}-[a-z0-9]+-\\d+$`));
       keys.add(row.key_field);
@@ -71,7 +77,12 @@ describe('kms produce', () => {
 
   it('produce() honours --topics, --rate and --concurrency and returns per-topic counts', async () => {
     const before = await endTotals();
-    const result = await produce(world.config(), { records: 300, topics: world.topics.slice(0, 2), rate: 600, concurrency: 2 });
+    const result = await produce(world.config(), {
+      records: 300,
+      topics: world.topics.slice(0, 2),
+      rate: 600,
+      concurrency: 2,
+    });
     assert.deepEqual(result.perTopic, { [world.topics[0]!]: 300, [world.topics[1]!]: 300 });
     assert.equal(result.records, 600);
     assert.equal(result.failed, 0);
@@ -83,7 +94,16 @@ describe('kms produce', () => {
   });
 
   it('prints periodic plain progress lines when stdout is not a terminal', async () => {
-    const run = await world.kms(['produce', '--records', '9000', '--rate', '3000', '--topics', world.topics[2]!, ...world.sets()]);
+    const run = await world.kms([
+      'produce',
+      '--records',
+      '9000',
+      '--rate',
+      '3000',
+      '--topics',
+      world.topics[2]!,
+      ...world.sets(),
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^produce: \d+\/9000 records \(\d+%\), \d+ records\/s, ETA \d+s$/m);
     assert.match(run.stdout, /^produced 9000 records \(1 topic\)/m);
@@ -103,7 +123,11 @@ describe('kms produce: bad input and unreachable services get one clear line', (
   after(() => bad.cleanup());
 
   it('missing --records or a bad value → exit 2', async () => {
-    for (const args of [['produce'], ['produce', '--records', '-5'], ['produce', '--records', '10', '--rate', 'fast']]) {
+    for (const args of [
+      ['produce'],
+      ['produce', '--records', '-5'],
+      ['produce', '--records', '10', '--rate', 'fast'],
+    ]) {
       const run = await bad.kms(args);
       assert.equal(run.code, 2, args.join(' '));
       oneLineError(run);
@@ -123,7 +147,12 @@ describe('kms produce: bad input and unreachable services get one clear line', (
   });
 
   it('unreachable Kafka → exit 1 within 15 s', async () => {
-    const run = await bad.kms(['produce', '--records', '10', ...bad.sets({ 'kafka.bootstrap.servers': '127.0.0.1:1' })]);
+    const run = await bad.kms([
+      'produce',
+      '--records',
+      '10',
+      ...bad.sets({ 'kafka.bootstrap.servers': '127.0.0.1:1' }),
+    ]);
     assert.equal(run.code, 1);
     assert.ok(run.ms < 15_000, `took ${run.ms} ms`);
     assert.match(oneLineError(run), /Kafka at 127\.0\.0\.1:1 did not answer/);
@@ -131,7 +160,12 @@ describe('kms produce: bad input and unreachable services get one clear line', (
 
   it('unreachable registry → exit 1', async () => {
     await provision(bad.config(), { schemas: bad.schemaFile });
-    const run = await bad.kms(['produce', '--records', '10', ...bad.sets({ 'kafka.schema.registry.url': 'http://127.0.0.1:59998/apis/ccompat/v7' })]);
+    const run = await bad.kms([
+      'produce',
+      '--records',
+      '10',
+      ...bad.sets({ 'kafka.schema.registry.url': 'http://127.0.0.1:59998/apis/ccompat/v7' }),
+    ]);
     assert.equal(run.code, 1);
     assert.match(oneLineError(run), /schema registry unreachable/);
   });

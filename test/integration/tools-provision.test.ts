@@ -54,7 +54,10 @@ describe('kms provision', () => {
     const pool = createPool(config);
     try {
       const manager = new TableManager(pool, { autoCreate: true, autoEvolve: true, provenance: true });
-      const model = buildColumnModel(parseAvroSchema(SEED_LIKE('r0')), { stringType: config.sink.stringType, provenance: true });
+      const model = buildColumnModel(parseAvroSchema(SEED_LIKE('r0')), {
+        stringType: config.sink.stringType,
+        provenance: true,
+      });
       await manager.ensure('sink_made', model);
     } finally {
       await pool.end();
@@ -67,7 +70,8 @@ describe('kms provision', () => {
     const run = await world.kms(['provision', '--schemas', world.schemaFile, ...world.sets()]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /database kms_test_\w+: exists/);
-    for (const topic of world.topics) assert.match(run.stdout, new RegExp(`topic ${topic}: exists \\(3 partitions\\).*table ${topic}: exists`));
+    for (const topic of world.topics)
+      assert.match(run.stdout, new RegExp(`topic ${topic}: exists \\(3 partitions\\).*table ${topic}: exists`));
   });
 
   it('refuses to shrink: more partitions than an existing topic has is a clear error', async () => {
@@ -81,11 +85,17 @@ describe('kms provision', () => {
     const config = world.config();
     await produce(config, { records: 50, schemas: world.schemaFile });
     const [first] = world.topics;
-    await world.query('INSERT INTO kafka_offsets (topic, `partition`, consumer_group, `offset`) VALUES (?, 0, ?, 10), (?, 0, ?, 5)',
-      [first, `group-${first}`, 'other-topic', 'group-other']);
-    await world.query('INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, 0, 1, ?, ?, ?)',
-      [first, `group-${first}`, 'TEST', 'test']);
-    await world.query(`INSERT INTO \`${first}\` (key_field, timestamp_field, string_field, amount, day, note, _kafka_partition, _kafka_offset) VALUES ('k', 1, 's', 1.5, '2024-01-01', NULL, 0, 0)`);
+    await world.query(
+      'INSERT INTO kafka_offsets (topic, `partition`, consumer_group, `offset`) VALUES (?, 0, ?, 10), (?, 0, ?, 5)',
+      [first, `group-${first}`, 'other-topic', 'group-other'],
+    );
+    await world.query(
+      'INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, 0, 1, ?, ?, ?)',
+      [first, `group-${first}`, 'TEST', 'test'],
+    );
+    await world.query(
+      `INSERT INTO \`${first}\` (key_field, timestamp_field, string_field, amount, day, note, _kafka_partition, _kafka_offset) VALUES ('k', 1, 's', 1.5, '2024-01-01', NULL, 0, 0)`,
+    );
 
     const run = await world.kms(['provision', '--schemas', world.schemaFile, '--reset', ...world.sets()]);
     assert.equal(run.code, 0, run.stderr);
@@ -99,7 +109,10 @@ describe('kms provision', () => {
       await session.close();
     }
     const offsets = await world.query<RowDataPacket[]>('SELECT topic FROM kafka_offsets');
-    assert.deepEqual(offsets.map((row) => row.topic), ['other-topic']);
+    assert.deepEqual(
+      offsets.map((row) => row.topic),
+      ['other-topic'],
+    );
     assert.equal((await world.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM kafka_dead_letters'))[0]!.n, 0);
     assert.equal((await world.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${first}\``))[0]!.n, 0);
   });
@@ -107,22 +120,36 @@ describe('kms provision', () => {
   it('provision() as a function returns what it did (for demo)', async () => {
     const result = await provision(world.config(), { schemas: world.schemaFile });
     assert.equal(result.database, world.database);
-    assert.deepEqual(result.topics.map((t) => [t.topic, t.outcome, t.partitions, t.tableCreated]),
-      world.topics.map((t) => [t, 'exists', 3, false]));
+    assert.deepEqual(
+      result.topics.map((t) => [t.topic, t.outcome, t.partitions, t.tableCreated]),
+      world.topics.map((t) => [t, 'exists', 3, false]),
+    );
     assert.ok(result.topics.every((t) => t.valueSchemaId > 0 && t.keySchemaId > 0));
   });
 
   it('creates a database the sink user may not create through the admin account, and grants it', async () => {
     const database = `kmsx_${world.id}`;
     world.extraDatabases.push(database);
-    const run = await world.kms(['provision', '--schemas', world.schemaFile, ...world.sets({ 'mysql.url': `jdbc:mysql://127.0.0.1:3306/${database}` })]);
+    const run = await world.kms([
+      'provision',
+      '--schemas',
+      world.schemaFile,
+      ...world.sets({ 'mysql.url': `jdbc:mysql://127.0.0.1:3306/${database}` }),
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`database ${database}: created \\(via the admin account`));
     const connection = await world.root();
     try {
-      const [rows] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [database]);
+      const [rows] = await connection.query<RowDataPacket[]>(
+        'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
+        [database],
+      );
       assert.equal(rows[0]!.n, 4);
-      await connection.query(`REVOKE ALL PRIVILEGES ON \`${database.replace(/_/g, '\\_')}\`.* FROM 'consumer'@'%', 'consumer'@'localhost', 'consumer'@'127.0.0.1'`).catch(() => {});
+      await connection
+        .query(
+          `REVOKE ALL PRIVILEGES ON \`${database.replace(/_/g, '\\_')}\`.* FROM 'consumer'@'%', 'consumer'@'localhost', 'consumer'@'127.0.0.1'`,
+        )
+        .catch(() => {});
     } finally {
       await connection.end();
     }
@@ -132,7 +159,19 @@ describe('kms provision', () => {
 describe('kms provision: bad input and unreachable services get one clear line', () => {
   const bad = new ToolsWorld(1);
   before(() => {
-    bad.writeSchemas({ [bad.topics[0]!]: { type: 'record', name: 'r', fields: [{ name: 'id', type: 'string' }, { name: 'amount', type: 'dubble' }] } }, 'invalid.json');
+    bad.writeSchemas(
+      {
+        [bad.topics[0]!]: {
+          type: 'record',
+          name: 'r',
+          fields: [
+            { name: 'id', type: 'string' },
+            { name: 'amount', type: 'dubble' },
+          ],
+        },
+      },
+      'invalid.json',
+    );
   });
   after(() => bad.cleanup());
 
@@ -146,11 +185,19 @@ describe('kms provision: bad input and unreachable services get one clear line',
     const run = await bad.kms(['provision', '--schemas', `${bad.dir}/invalid.json`, ...bad.sets()]);
     assert.equal(run.code, 2);
     const line = oneLineError(run);
-    assert.ok(line.includes(`topic "${bad.topics[0]}"`) && line.includes('field "amount"') && line.includes('dubble'), line);
+    assert.ok(
+      line.includes(`topic "${bad.topics[0]}"`) && line.includes('field "amount"') && line.includes('dubble'),
+      line,
+    );
   });
 
   it('a topic the schema file lacks → exit 2', async () => {
-    const run = await bad.kms(['provision', '--schemas', bad.schemaFile, ...bad.sets({ 'kafka.topics': 'not_in_file' })]);
+    const run = await bad.kms([
+      'provision',
+      '--schemas',
+      bad.schemaFile,
+      ...bad.sets({ 'kafka.topics': 'not_in_file' }),
+    ]);
     assert.equal(run.code, 2);
     assert.match(oneLineError(run), /has no schema for topic "not_in_file"/);
   });
@@ -162,14 +209,24 @@ describe('kms provision: bad input and unreachable services get one clear line',
   });
 
   it('unreachable Kafka → exit 1 within 15 s', async () => {
-    const run = await bad.kms(['provision', '--schemas', bad.schemaFile, ...bad.sets({ 'kafka.bootstrap.servers': '127.0.0.1:1' })]);
+    const run = await bad.kms([
+      'provision',
+      '--schemas',
+      bad.schemaFile,
+      ...bad.sets({ 'kafka.bootstrap.servers': '127.0.0.1:1' }),
+    ]);
     assert.equal(run.code, 1);
     assert.ok(run.ms < 15_000, `took ${run.ms} ms`);
     assert.match(oneLineError(run), /Kafka at 127\.0\.0\.1:1 did not answer/);
   });
 
   it('unreachable registry → exit 1', async () => {
-    const run = await bad.kms(['provision', '--schemas', bad.schemaFile, ...bad.sets({ 'kafka.schema.registry.url': 'http://127.0.0.1:59998/apis/ccompat/v7' })]);
+    const run = await bad.kms([
+      'provision',
+      '--schemas',
+      bad.schemaFile,
+      ...bad.sets({ 'kafka.schema.registry.url': 'http://127.0.0.1:59998/apis/ccompat/v7' }),
+    ]);
     assert.equal(run.code, 1);
     assert.match(oneLineError(run), /schema registry unreachable.*ECONNREFUSED/);
   });
@@ -178,12 +235,20 @@ describe('kms provision: bad input and unreachable services get one clear line',
     const secret = 'Wr0ng-S3cret-pw';
     const run = await bad.kms(['provision', '--schemas', bad.schemaFile, ...bad.sets({ 'mysql.password': secret })]);
     assert.equal(run.code, 2);
-    assert.match(oneLineError(run), /refused user "consumer" \(access denied\): check mysql.username .* and mysql.password/);
+    assert.match(
+      oneLineError(run),
+      /refused user "consumer" \(access denied\): check mysql.username .* and mysql.password/,
+    );
     assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));
   });
 
   it('unreachable database → exit 1', async () => {
-    const run = await bad.kms(['provision', '--schemas', bad.schemaFile, ...bad.sets({ 'mysql.url': 'jdbc:mysql://127.0.0.1:1/kms_x' })]);
+    const run = await bad.kms([
+      'provision',
+      '--schemas',
+      bad.schemaFile,
+      ...bad.sets({ 'mysql.url': 'jdbc:mysql://127.0.0.1:1/kms_x' }),
+    ]);
     assert.equal(run.code, 1);
     assert.match(oneLineError(run), /database 127\.0\.0\.1:1 could not be reached \(ECONNREFUSED\)/);
   });

@@ -56,8 +56,10 @@ describe('kms verify', () => {
     assert.match(run.stdout, new RegExp(`^${first}\\s+${victim.partition}\\s.*FAIL: 1 missing$`, 'm'));
     assert.match(run.stdout.trim().split('\n').at(-1)!, /^FAIL: 1 check failed \(5\/6 partitions match\)$/);
 
-    await world.query('INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, ?, 3, ?, ?, ?)',
-      [first, victim.partition, `group-${first}`, 'DECODE_FAILED', 'simulated poison record']);
+    await world.query(
+      'INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, ?, 3, ?, ?, ?)',
+      [first, victim.partition, `group-${first}`, 'DECODE_FAILED', 'simulated poison record'],
+    );
     const after = await verify(world.config());
     assert.equal(after.ok, true);
     assert.equal(after.partitions.find((p) => p.topic === first && p.partition === victim.partition)!.dead, 1);
@@ -65,18 +67,25 @@ describe('kms verify', () => {
 
   it('a record both written and dead-lettered counts as a duplicate', async () => {
     const record = consumed.find((r) => r.offset === 5)!;
-    await world.query('INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, ?, 5, ?, ?, ?)',
-      [first, record.partition, `group-${first}`, 'TEST', 'double']);
+    await world.query(
+      'INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, ?, 5, ?, ?, ?)',
+      [first, record.partition, `group-${first}`, 'TEST', 'double'],
+    );
     const result = await verify(world.config());
     const verdict = result.partitions.find((p) => p.topic === first && p.partition === record.partition)!;
     assert.equal(result.ok, false);
     assert.deepEqual(verdict.problems, ['1 extra', '1 duplicated']);
-    await world.query('DELETE FROM kafka_dead_letters WHERE topic = ? AND `partition` = ? AND `offset` = 5', [first, record.partition]);
+    await world.query('DELETE FROM kafka_dead_letters WHERE topic = ? AND `partition` = ? AND `offset` = 5', [
+      first,
+      record.partition,
+    ]);
   });
 
   it('the same offset written twice (a table without the unique key) → FAIL dup', async () => {
     await world.query(`ALTER TABLE \`${second}\` DROP PRIMARY KEY`);
-    await world.query(`INSERT INTO \`${second}\` SELECT * FROM \`${second}\` WHERE _kafka_partition = 0 AND _kafka_offset = 0`);
+    await world.query(
+      `INSERT INTO \`${second}\` SELECT * FROM \`${second}\` WHERE _kafka_partition = 0 AND _kafka_offset = 0`,
+    );
     const run = await world.kms(['verify', ...world.sets()]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, new RegExp(`^${second}\\s+0\\s.*\\s1\\s+FAIL: 1 extra, 1 duplicated$`, 'm'));
@@ -88,7 +97,9 @@ describe('kms verify', () => {
     await world.query('UPDATE kafka_offsets SET `offset` = `offset` - 2 WHERE topic = ? AND `partition` = 1', [second]);
     const result = await verify(world.config());
     assert.equal(result.ok, false);
-    assert.deepEqual(result.partitions.find((p) => p.topic === second && p.partition === 1)!.problems, ['offset 2 behind']);
+    assert.deepEqual(result.partitions.find((p) => p.topic === second && p.partition === 1)!.problems, [
+      'offset 2 behind',
+    ]);
   });
 
   it('status shows committed offset, end, lag and dead letters', async () => {
@@ -96,11 +107,17 @@ describe('kms verify', () => {
     const behind = result.partitions.find((p) => p.topic === second && p.partition === 1)!;
     assert.equal(behind.lag, 2);
     assert.equal(behind.committed, behind.end - 2);
-    assert.equal(result.partitions.filter((p) => p.topic === first).reduce((sum, p) => sum + p.dead, 0), 1);
+    assert.equal(
+      result.partitions.filter((p) => p.topic === first).reduce((sum, p) => sum + p.dead, 0),
+      1,
+    );
     const run = await world.kms(['status', ...world.sets()]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^topic\s+partition\s+group\s+committed\s+end\s+lag\s+dead$/m);
-    assert.match(run.stdout, new RegExp(`^${second}\\s+1\\s+group-${second}\\s+${behind.end - 2}\\s+${behind.end}\\s+2\\s+0$`, 'm'));
+    assert.match(
+      run.stdout,
+      new RegExp(`^${second}\\s+1\\s+group-${second}\\s+${behind.end - 2}\\s+${behind.end}\\s+2\\s+0$`, 'm'),
+    );
     assert.match(run.stdout, /^total: lag 2 of 300 records, 1 dead letters/m);
   });
 
@@ -126,7 +143,13 @@ describe('kms verify', () => {
   it('checks only the total per topic when provenance columns are off', async () => {
     const result = await verify(world.config({ 'sink.provenance.columns': 'false' }));
     const totals = result.partitions.filter((p) => p.partition === 'all');
-    assert.deepEqual(totals.map((p) => [p.topic, p.rows! + p.dead, p.end, p.ok]), [[first, RECORDS, RECORDS, true], [second, RECORDS, RECORDS, true]]);
+    assert.deepEqual(
+      totals.map((p) => [p.topic, p.rows! + p.dead, p.end, p.ok]),
+      [
+        [first, RECORDS, RECORDS, true],
+        [second, RECORDS, RECORDS, true],
+      ],
+    );
   });
 });
 
@@ -137,7 +160,10 @@ describe('kms verify / status: unreachable services and bad input get one clear 
   it('wrong database password → exit 2, password never printed', async () => {
     const secret = 'N0t-The-Pa55word';
     for (const command of ['verify', 'status']) {
-      const run = await bad.kms([command, ...bad.sets({ 'mysql.password': secret, 'mysql.url': 'jdbc:mysql://127.0.0.1:3306/bank' })]);
+      const run = await bad.kms([
+        command,
+        ...bad.sets({ 'mysql.password': secret, 'mysql.url': 'jdbc:mysql://127.0.0.1:3306/bank' }),
+      ]);
       assert.equal(run.code, 2, command);
       assert.match(oneLineError(run), /access denied/);
       assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret));

@@ -5,7 +5,6 @@ import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { buildColumnModel, schemaFingerprint, type ColumnModelOptions } from '../../src/avro/column-model.ts';
 import { SEED_SCHEMAS } from './seed-schemas.ts';
 
-
 function record(fields: unknown[]): object {
   return { type: 'record', name: 'r', namespace: 'test', fields };
 }
@@ -15,7 +14,11 @@ function field(name: string, type: unknown, extra: object = {}): object {
 }
 
 /** Column model of a one-field record plus the row of `value` after an Avro encode / decode. */
-function single(type: unknown, value: unknown, options?: ColumnModelOptions): { sqlType: string; nullable: boolean; row: unknown } {
+function single(
+  type: unknown,
+  value: unknown,
+  options?: ColumnModelOptions,
+): { sqlType: string; nullable: boolean; row: unknown } {
   const avroType = parseAvroSchema(record([field('f', type)]));
   const model = buildColumnModel(avroType, options);
   const decoded = avroType.fromBuffer(avroType.toBuffer({ f: value }));
@@ -54,7 +57,12 @@ describe('column model: seed datasets (S11)', () => {
 
   it('converts a decoded seed record to parameters in column order', () => {
     const type = parseAvroSchema(SEED_SCHEMAS['dataset1']!);
-    const value = { key_field1: 'k-1', timestamp_field1: 1_700_000_000_123, string_field1: 'héllo', double_field1: 0.25 };
+    const value = {
+      key_field1: 'k-1',
+      timestamp_field1: 1_700_000_000_123,
+      string_field1: 'héllo',
+      double_field1: 0.25,
+    };
     const row = buildColumnModel(type).toRow(type.fromBuffer(type.toBuffer(value)));
     assert.deepEqual(row, ['k-1', 1_700_000_000_123, 'héllo', 0.25]);
   });
@@ -68,11 +76,21 @@ describe('column model: primitive types', () => {
     assert.deepEqual(single('float', 1.5), { sqlType: 'FLOAT', nullable: false, row: 1.5 });
     assert.deepEqual(single('double', -2.25), { sqlType: 'DOUBLE', nullable: false, row: -2.25 });
     assert.deepEqual(single('string', 'x'), { sqlType: 'VARCHAR(255)', nullable: false, row: 'x' });
-    assert.deepEqual(single('bytes', Buffer.from([0, 255])), { sqlType: 'LONGBLOB', nullable: false, row: Buffer.from([0, 255]) });
-    assert.deepEqual(single({ type: 'fixed', name: 'F4', size: 4 }, Buffer.from('abcd')), {
-      sqlType: 'VARBINARY(4)', nullable: false, row: Buffer.from('abcd'),
+    assert.deepEqual(single('bytes', Buffer.from([0, 255])), {
+      sqlType: 'LONGBLOB',
+      nullable: false,
+      row: Buffer.from([0, 255]),
     });
-    assert.deepEqual(single({ type: 'enum', name: 'E', symbols: ['A', 'B'] }, 'B'), { sqlType: 'VARCHAR(255)', nullable: false, row: 'B' });
+    assert.deepEqual(single({ type: 'fixed', name: 'F4', size: 4 }, Buffer.from('abcd')), {
+      sqlType: 'VARBINARY(4)',
+      nullable: false,
+      row: Buffer.from('abcd'),
+    });
+    assert.deepEqual(single({ type: 'enum', name: 'E', symbols: ['A', 'B'] }, 'B'), {
+      sqlType: 'VARCHAR(255)',
+      nullable: false,
+      row: 'B',
+    });
   });
 
   it('keeps longs beyond 2^53 exact (bigint), and safe longs plain numbers', () => {
@@ -90,11 +108,17 @@ describe('column model: primitive types', () => {
     assert.equal(single('string', 'x', { stringType: 'text' }).sqlType, 'TEXT');
     assert.equal(single('string', 'x', { stringType: 'varchar( 40 )' }).sqlType, 'VARCHAR(40)');
     rejects(() => buildColumnModel(record([field('f', 'string')]), { stringType: 'INT' }), 'CONFIG_INVALID', 'INT');
-    rejects(() => buildColumnModel(record([field('f', 'string')]), { stringType: 'VARCHAR(x); DROP' }), 'CONFIG_INVALID');
+    rejects(
+      () => buildColumnModel(record([field('f', 'string')]), { stringType: 'VARCHAR(x); DROP' }),
+      'CONFIG_INVALID',
+    );
   });
 
   it('widens enums whose symbols are longer than 255', () => {
-    assert.equal(single({ type: 'enum', name: 'E', symbols: ['A'.repeat(300)] }, 'A'.repeat(300)).sqlType, 'VARCHAR(300)');
+    assert.equal(
+      single({ type: 'enum', name: 'E', symbols: ['A'.repeat(300)] }, 'A'.repeat(300)).sqlType,
+      'VARCHAR(300)',
+    );
   });
 });
 
@@ -108,7 +132,11 @@ describe('column model: logical types', () => {
     const fixed = { type: 'fixed', name: 'D16', size: 16, logicalType: 'decimal', precision: 38, scale: 9 };
     const big = '-12345678901234567890123456789.123456789';
     assert.deepEqual(single(fixed, big), { sqlType: 'DECIMAL(38,9)', nullable: false, row: big });
-    assert.deepEqual(single({ type: 'bytes', logicalType: 'decimal', precision: 5 }, '-42'), { sqlType: 'DECIMAL(5,0)', nullable: false, row: '-42' });
+    assert.deepEqual(single({ type: 'bytes', logicalType: 'decimal', precision: 5 }, '-42'), {
+      sqlType: 'DECIMAL(5,0)',
+      nullable: false,
+      row: '-42',
+    });
   });
 
   it('decimal beyond MySQL limits keeps exact text in a VARCHAR', () => {
@@ -118,32 +146,71 @@ describe('column model: logical types', () => {
   });
 
   it('an invalid decimal falls back to its underlying type (Avro spec)', () => {
-    assert.equal(single({ type: 'bytes', logicalType: 'decimal', precision: 2, scale: 3 }, Buffer.from([1])).sqlType, 'LONGBLOB');
+    assert.equal(
+      single({ type: 'bytes', logicalType: 'decimal', precision: 2, scale: 3 }, Buffer.from([1])).sqlType,
+      'LONGBLOB',
+    );
   });
 
   it('date, time and timestamps → DATE / TIME(n) / DATETIME(n) as UTC text', () => {
-    assert.deepEqual(single({ type: 'int', logicalType: 'date' }, '2024-02-29'), { sqlType: 'DATE', nullable: false, row: '2024-02-29' });
+    assert.deepEqual(single({ type: 'int', logicalType: 'date' }, '2024-02-29'), {
+      sqlType: 'DATE',
+      nullable: false,
+      row: '2024-02-29',
+    });
     assert.equal(single({ type: 'int', logicalType: 'date' }, -1).row, '1969-12-31');
-    assert.deepEqual(single({ type: 'int', logicalType: 'time-millis' }, 49_510_123), { sqlType: 'TIME(3)', nullable: false, row: '13:45:10.123' });
-    assert.deepEqual(single({ type: 'long', logicalType: 'time-micros' }, 86_399_999_999), { sqlType: 'TIME(6)', nullable: false, row: '23:59:59.999999' });
+    assert.deepEqual(single({ type: 'int', logicalType: 'time-millis' }, 49_510_123), {
+      sqlType: 'TIME(3)',
+      nullable: false,
+      row: '13:45:10.123',
+    });
+    assert.deepEqual(single({ type: 'long', logicalType: 'time-micros' }, 86_399_999_999), {
+      sqlType: 'TIME(6)',
+      nullable: false,
+      row: '23:59:59.999999',
+    });
     const ms = Date.UTC(2024, 0, 31, 13, 45, 10, 123);
-    assert.deepEqual(single({ type: 'long', logicalType: 'timestamp-millis' }, ms), { sqlType: 'DATETIME(3)', nullable: false, row: '2024-01-31 13:45:10.123' });
+    assert.deepEqual(single({ type: 'long', logicalType: 'timestamp-millis' }, ms), {
+      sqlType: 'DATETIME(3)',
+      nullable: false,
+      row: '2024-01-31 13:45:10.123',
+    });
     assert.deepEqual(single({ type: 'long', logicalType: 'timestamp-micros' }, ms * 1000 + 456), {
-      sqlType: 'DATETIME(6)', nullable: false, row: '2024-01-31 13:45:10.123456',
+      sqlType: 'DATETIME(6)',
+      nullable: false,
+      row: '2024-01-31 13:45:10.123456',
     });
     assert.equal(single({ type: 'long', logicalType: 'timestamp-millis' }, -1).row, '1969-12-31 23:59:59.999');
-    assert.equal(single({ type: 'long', logicalType: 'timestamp-micros' }, '9999-12-31 23:59:59.999999').row, '9999-12-31 23:59:59.999999');
-    assert.equal(single({ type: 'long', logicalType: 'timestamp-millis' }, new Date(ms)).row, '2024-01-31 13:45:10.123');
+    assert.equal(
+      single({ type: 'long', logicalType: 'timestamp-micros' }, '9999-12-31 23:59:59.999999').row,
+      '9999-12-31 23:59:59.999999',
+    );
+    assert.equal(
+      single({ type: 'long', logicalType: 'timestamp-millis' }, new Date(ms)).row,
+      '2024-01-31 13:45:10.123',
+    );
   });
 
   it('uuid on string and on fixed(16) → CHAR(36)', () => {
     const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
-    assert.deepEqual(single({ type: 'string', logicalType: 'uuid' }, id), { sqlType: 'CHAR(36)', nullable: false, row: id });
-    assert.deepEqual(single({ type: 'fixed', name: 'U', size: 16, logicalType: 'uuid' }, id), { sqlType: 'CHAR(36)', nullable: false, row: id });
+    assert.deepEqual(single({ type: 'string', logicalType: 'uuid' }, id), {
+      sqlType: 'CHAR(36)',
+      nullable: false,
+      row: id,
+    });
+    assert.deepEqual(single({ type: 'fixed', name: 'U', size: 16, logicalType: 'uuid' }, id), {
+      sqlType: 'CHAR(36)',
+      nullable: false,
+      row: id,
+    });
   });
 
   it('unknown logical types map to their underlying type', () => {
-    assert.deepEqual(single({ type: 'long', logicalType: 'local-timestamp-millis' }, 2n ** 60n), { sqlType: 'BIGINT', nullable: false, row: 2n ** 60n });
+    assert.deepEqual(single({ type: 'long', logicalType: 'local-timestamp-millis' }, 2n ** 60n), {
+      sqlType: 'BIGINT',
+      nullable: false,
+      row: 2n ** 60n,
+    });
   });
 });
 
@@ -152,22 +219,42 @@ describe('column model: unions and nested data', () => {
     assert.deepEqual(single(['null', 'string'], null), { sqlType: 'VARCHAR(255)', nullable: true, row: null });
     assert.deepEqual(single(['string', 'null'], 'a'), { sqlType: 'VARCHAR(255)', nullable: true, row: 'a' });
     assert.deepEqual(single(['null', { type: 'long', logicalType: 'timestamp-millis' }], 0), {
-      sqlType: 'DATETIME(3)', nullable: true, row: '1970-01-01 00:00:00.000',
+      sqlType: 'DATETIME(3)',
+      nullable: true,
+      row: '1970-01-01 00:00:00.000',
     });
     assert.deepEqual(single(['null', { type: 'bytes', logicalType: 'decimal', precision: 4, scale: 1 }], null), {
-      sqlType: 'DECIMAL(4,1)', nullable: true, row: null,
+      sqlType: 'DECIMAL(4,1)',
+      nullable: true,
+      row: null,
     });
   });
 
   it('records, arrays and maps → JSON text (bigint-safe, bytes as base64)', () => {
-    const inner = { type: 'record', name: 'Inner', fields: [field('id', 'long'), field('raw', 'bytes'), field('tags', { type: 'array', items: 'string' })] };
+    const inner = {
+      type: 'record',
+      name: 'Inner',
+      fields: [field('id', 'long'), field('raw', 'bytes'), field('tags', { type: 'array', items: 'string' })],
+    };
     const r = single(inner, { id: 2n ** 62n + 3n, raw: Buffer.from('hi'), tags: ['a', 'b'] });
     assert.equal(r.sqlType, 'JSON');
     assert.equal(r.nullable, false);
     assert.equal(r.row, '{"id":4611686018427387907,"raw":"aGk=","tags":["a","b"]}');
-    assert.deepEqual(single({ type: 'array', items: 'int' }, [1, 2, 3]), { sqlType: 'JSON', nullable: false, row: '[1,2,3]' });
-    assert.deepEqual(single({ type: 'map', values: 'double' }, { a: 1.5 }), { sqlType: 'JSON', nullable: false, row: '{"a":1.5}' });
-    assert.deepEqual(single(['null', { type: 'map', values: 'string' }], { k: 'v' }), { sqlType: 'JSON', nullable: true, row: '{"k":"v"}' });
+    assert.deepEqual(single({ type: 'array', items: 'int' }, [1, 2, 3]), {
+      sqlType: 'JSON',
+      nullable: false,
+      row: '[1,2,3]',
+    });
+    assert.deepEqual(single({ type: 'map', values: 'double' }, { a: 1.5 }), {
+      sqlType: 'JSON',
+      nullable: false,
+      row: '{"a":1.5}',
+    });
+    assert.deepEqual(single(['null', { type: 'map', values: 'string' }], { k: 'v' }), {
+      sqlType: 'JSON',
+      nullable: true,
+      row: '{"k":"v"}',
+    });
     const nestedLogical = { type: 'array', items: { type: 'int', logicalType: 'date' } };
     assert.equal(single(nestedLogical, ['2020-01-01']).row, '["2020-01-01"]');
   });
@@ -177,7 +264,11 @@ describe('column model: unions and nested data', () => {
     assert.deepEqual(single(['null', 'string', 'int'], null), { sqlType: 'JSON', nullable: true, row: null });
     assert.deepEqual(single(['string', 'int'], 'x'), { sqlType: 'JSON', nullable: false, row: '"x"' });
     // Ambiguous unions are wrapped by avsc: the branch name stays in the JSON (Avro JSON encoding).
-    assert.deepEqual(single(['int', 'double'], { double: 5.5 }), { sqlType: 'JSON', nullable: false, row: '{"double":5.5}' });
+    assert.deepEqual(single(['int', 'double'], { double: 5.5 }), {
+      sqlType: 'JSON',
+      nullable: false,
+      row: '{"double":5.5}',
+    });
     // The exact long is a custom avsc type, so [int, long] stays unwrapped: decoding gives the plain value.
     const intOrLong = parseAvroSchema(record([field('f', ['int', 'long'])]));
     const decoded = intOrLong.fromBuffer(Buffer.from([0x02, 0x0a]));
@@ -189,31 +280,59 @@ describe('column model: include, exclude, provenance', () => {
   const schema = record([field('a', 'int'), field('b', 'string'), field('c', 'double')]);
 
   it('include keeps schema order; exclude drops', () => {
-    assert.deepEqual(buildColumnModel(schema, { include: ['c', 'a', 'zz'] }).columns.map((c) => c.name), ['a', 'c']);
-    assert.deepEqual(buildColumnModel(schema, { exclude: ['b'] }).columns.map((c) => c.name), ['a', 'c']);
-    assert.deepEqual(buildColumnModel(schema, { include: ['a', 'b'], exclude: ['a'] }).columns.map((c) => c.name), ['b']);
+    assert.deepEqual(
+      buildColumnModel(schema, { include: ['c', 'a', 'zz'] }).columns.map((c) => c.name),
+      ['a', 'c'],
+    );
+    assert.deepEqual(
+      buildColumnModel(schema, { exclude: ['b'] }).columns.map((c) => c.name),
+      ['a', 'c'],
+    );
+    assert.deepEqual(
+      buildColumnModel(schema, { include: ['a', 'b'], exclude: ['a'] }).columns.map((c) => c.name),
+      ['b'],
+    );
     assert.deepEqual(buildColumnModel(schema, { exclude: ['b'] }).toRow({ a: 1, b: 'x', c: 2 }), [1, 2]);
     rejects(() => buildColumnModel(schema, { include: [] }), 'SCHEMA_UNSUPPORTED', 'no column');
   });
 
   it('provenance columns come last and take the coordinates', () => {
     const model = buildColumnModel(schema, { provenance: true, exclude: ['b'] });
-    assert.deepEqual(model.columns.map((c) => [c.name, c.sqlType, c.nullable]), [
-      ['a', 'INT', false],
-      ['c', 'DOUBLE', false],
-      ['_kafka_partition', 'INT', false],
-      ['_kafka_offset', 'BIGINT', false],
-      ['_kafka_timestamp', 'DATETIME(3)', true],
-    ]);
+    assert.deepEqual(
+      model.columns.map((c) => [c.name, c.sqlType, c.nullable]),
+      [
+        ['a', 'INT', false],
+        ['c', 'DOUBLE', false],
+        ['_kafka_partition', 'INT', false],
+        ['_kafka_offset', 'BIGINT', false],
+        ['_kafka_timestamp', 'DATETIME(3)', true],
+      ],
+    );
     const value = { a: 1, b: 'x', c: 2 };
-    assert.deepEqual(model.toRow(value, { partition: 2, offset: 41, timestamp: Date.UTC(2024, 4, 1, 0, 0, 0, 7) }), [1, 2, 2, 41, '2024-05-01 00:00:00.007']);
-    assert.deepEqual(model.toRow(value, { partition: 0, offset: '9007199254740993', timestamp: -1 }), [1, 2, 0, 9007199254740993n, null]);
+    assert.deepEqual(model.toRow(value, { partition: 2, offset: 41, timestamp: Date.UTC(2024, 4, 1, 0, 0, 0, 7) }), [
+      1,
+      2,
+      2,
+      41,
+      '2024-05-01 00:00:00.007',
+    ]);
+    assert.deepEqual(model.toRow(value, { partition: 0, offset: '9007199254740993', timestamp: -1 }), [
+      1,
+      2,
+      0,
+      9007199254740993n,
+      null,
+    ]);
     assert.deepEqual(model.toRow(value, { partition: 0, offset: 3n }), [1, 2, 0, 3n, null]);
     assert.throws(() => model.toRow(value), TypeError);
   });
 
   it('a field colliding with a provenance column is IDENTIFIER_INVALID', () => {
-    rejects(() => buildColumnModel(record([field('_KAFKA_offset', 'long')]), { provenance: true }), 'IDENTIFIER_INVALID', '_kafka_offset');
+    rejects(
+      () => buildColumnModel(record([field('_KAFKA_offset', 'long')]), { provenance: true }),
+      'IDENTIFIER_INVALID',
+      '_kafka_offset',
+    );
     assert.equal(buildColumnModel(record([field('_kafka_offset', 'long')])).columns.length, 1);
   });
 });
@@ -226,7 +345,12 @@ describe('column model: identifiers', () => {
   });
 
   it('field names equal but for case collide (MySQL column names are case-insensitive)', () => {
-    rejects(() => buildColumnModel(record([field('Id', 'int'), field('id', 'int')])), 'IDENTIFIER_INVALID', '"id"', '"Id"');
+    rejects(
+      () => buildColumnModel(record([field('Id', 'int'), field('id', 'int')])),
+      'IDENTIFIER_INVALID',
+      '"id"',
+      '"Id"',
+    );
   });
 
   it('a non-record schema is SCHEMA_UNSUPPORTED; invalid JSON is SCHEMA_INVALID', () => {
@@ -277,11 +401,20 @@ describe('column model: values the column cannot hold are VALUE_REJECTED naming 
     const ts = { type: 'long', logicalType: 'timestamp-micros' };
     rejects(() => single(ts, 2n ** 62n), 'VALUE_REJECTED', '"f"', 'DATETIME(6)');
     rejects(() => single(ts, -(2n ** 62n)), 'VALUE_REJECTED', '"f"', 'DATETIME(6)');
-    rejects(() => single({ type: 'long', logicalType: 'timestamp-millis' }, -30_610_224_000_001), 'VALUE_REJECTED', '0999-12-31 23:59:59.999');
+    rejects(
+      () => single({ type: 'long', logicalType: 'timestamp-millis' }, -30_610_224_000_001),
+      'VALUE_REJECTED',
+      '0999-12-31 23:59:59.999',
+    );
   });
 
   it('times that are not a time of day', () => {
-    rejects(() => single({ type: 'int', logicalType: 'time-millis' }, 86_400_000), 'VALUE_REJECTED', '24:00:00.000', 'TIME(3)');
+    rejects(
+      () => single({ type: 'int', logicalType: 'time-millis' }, 86_400_000),
+      'VALUE_REJECTED',
+      '24:00:00.000',
+      'TIME(3)',
+    );
     rejects(() => single({ type: 'int', logicalType: 'time-millis' }, -1), 'VALUE_REJECTED', '-00:00:00.001');
     rejects(() => single({ type: 'long', logicalType: 'time-micros' }, 2n ** 60n), 'VALUE_REJECTED', 'TIME(6)');
   });
@@ -293,17 +426,23 @@ describe('column model: values the column cannot hold are VALUE_REJECTED naming 
 
 describe('column model: defaults and fingerprints', () => {
   it('exposes field defaults in column value form', () => {
-    const model = buildColumnModel(record([
-      field('a', 'int', { default: 3 }),
-      field('b', ['null', 'string'], { default: null }),
-      field('c', { type: 'bytes', logicalType: 'decimal', precision: 4, scale: 2 }, { default: '\u0001' }),
-      field('d', 'string'),
-    ]));
-    assert.deepEqual(model.columns.map((c) => c.defaultValue), [{ value: 3 }, { value: null }, { value: '0.01' }, undefined]);
+    const model = buildColumnModel(
+      record([
+        field('a', 'int', { default: 3 }),
+        field('b', ['null', 'string'], { default: null }),
+        field('c', { type: 'bytes', logicalType: 'decimal', precision: 4, scale: 2 }, { default: '\u0001' }),
+        field('d', 'string'),
+      ]),
+    );
+    assert.deepEqual(
+      model.columns.map((c) => c.defaultValue),
+      [{ value: 3 }, { value: null }, { value: '0.01' }, undefined],
+    );
   });
 
   it('fingerprints include logical types and ignore how the schema was given', () => {
-    const dec = (scale: number): object => record([field('x', { type: 'bytes', logicalType: 'decimal', precision: 10, scale })]);
+    const dec = (scale: number): object =>
+      record([field('x', { type: 'bytes', logicalType: 'decimal', precision: 10, scale })]);
     const a = schemaFingerprint(dec(2));
     assert.equal(a, schemaFingerprint(parseAvroSchema(dec(2))));
     assert.equal(a, schemaFingerprint(JSON.stringify(dec(2))));

@@ -57,7 +57,10 @@ describe('RecordDecoder', () => {
     assert.equal(decoder.decodeIfKnown(msg), undefined);
     await decoder.decode(msg);
     assert.equal((decoder.decodeIfKnown(msg)!.value as { key_field1: string }).key_field1, 'k1');
-    assert.throws(() => decoder.decodeIfKnown(Buffer.from('x')), (e: unknown) => isSinkError(e, 'WIRE_FORMAT'));
+    assert.throws(
+      () => decoder.decodeIfKnown(Buffer.from('x')),
+      (e: unknown) => isSinkError(e, 'WIRE_FORMAT'),
+    );
   });
 
   it('decodes keys; a null key is null', async () => {
@@ -91,7 +94,12 @@ describe('RecordDecoder', () => {
     const decoder = new RecordDecoder(mapLookup({ 7: valueType }));
     const full = valueType.toBuffer(value);
     for (let cut = 0; cut < full.length; cut++) {
-      await rejectsWith(decoder.decode(encodeWire(7, full.subarray(0, cut))), 'DECODE_FAILED', 'schema id 7', `${cut}-byte`);
+      await rejectsWith(
+        decoder.decode(encodeWire(7, full.subarray(0, cut))),
+        'DECODE_FAILED',
+        'schema id 7',
+        `${cut}-byte`,
+      );
     }
   });
 

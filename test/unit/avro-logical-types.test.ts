@@ -1,10 +1,22 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { decimalBytesToText, decimalToUnscaled, maxPrecisionForFixed, unscaledToBytes } from '../../src/avro/decimal.ts';
+import {
+  decimalBytesToText,
+  decimalToUnscaled,
+  maxPrecisionForFixed,
+  unscaledToBytes,
+} from '../../src/avro/decimal.ts';
 import { LONG_TYPE } from '../../src/avro/long-type.ts';
 import {
-  daysFromCivil, formatDate, formatTime, formatTimestampMicros, formatTimestampMillis, parseDate, parseTimeMicros, parseTimestampMicros,
+  daysFromCivil,
+  formatDate,
+  formatTime,
+  formatTimestampMicros,
+  formatTimestampMillis,
+  parseDate,
+  parseTimeMicros,
+  parseTimestampMicros,
 } from '../../src/avro/temporal.ts';
 import { isSinkError } from '../../src/errors.ts';
 
@@ -16,8 +28,15 @@ function roundTrip(schema: unknown, value: unknown): unknown {
 describe('exact long', () => {
   it('decodes safe values as numbers and the rest as bigint', () => {
     const cases: [bigint, 'number' | 'bigint'][] = [
-      [0n, 'number'], [-1n, 'number'], [2n ** 31n, 'number'], [2n ** 53n - 1n, 'number'], [-(2n ** 53n) + 1n, 'number'],
-      [2n ** 53n, 'bigint'], [-(2n ** 53n), 'bigint'], [2n ** 63n - 1n, 'bigint'], [-(2n ** 63n), 'bigint'],
+      [0n, 'number'],
+      [-1n, 'number'],
+      [2n ** 31n, 'number'],
+      [2n ** 53n - 1n, 'number'],
+      [-(2n ** 53n) + 1n, 'number'],
+      [2n ** 53n, 'bigint'],
+      [-(2n ** 53n), 'bigint'],
+      [2n ** 63n - 1n, 'bigint'],
+      [-(2n ** 63n), 'bigint'],
     ];
     for (const [value, kind] of cases) {
       const decoded = roundTrip('long', value);
@@ -29,7 +48,10 @@ describe('exact long', () => {
   it('agrees with avsc’s own long on the wire for safe values', () => {
     const plain = parseAvroSchema('"int"');
     assert.deepEqual(LONG_TYPE.toBuffer(-3), plain.toBuffer(-3));
-    assert.equal(LONG_TYPE.fromBuffer(Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])), 2n ** 63n - 1n);
+    assert.equal(
+      LONG_TYPE.fromBuffer(Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])),
+      2n ** 63n - 1n,
+    );
   });
 
   it('refuses values outside int64 and fractions', () => {
@@ -40,7 +62,9 @@ describe('exact long', () => {
 
   it('is used for long everywhere: named, nested, in unions, under logical types', () => {
     const schema = {
-      type: 'record', name: 'r', fields: [
+      type: 'record',
+      name: 'r',
+      fields: [
         { name: 'a', type: { type: 'long' } },
         { name: 'b', type: { type: 'array', items: 'long' } },
         { name: 'c', type: { type: 'map', values: ['null', 'long'] } },
@@ -65,7 +89,8 @@ describe('temporal text', () => {
       const iso = new Date(ms).toISOString();
       if (iso.length !== 24) continue; // expanded years: not comparable as text
       assert.equal(formatTimestampMillis(ms), `${iso.slice(0, 10)} ${iso.slice(11, 23)}`, String(ms));
-      if (Number.isSafeInteger(ms * 1000 + 7)) assert.equal(formatTimestampMicros(ms * 1000 + 7), `${iso.slice(0, 10)} ${iso.slice(11, 23)}007`);
+      if (Number.isSafeInteger(ms * 1000 + 7))
+        assert.equal(formatTimestampMicros(ms * 1000 + 7), `${iso.slice(0, 10)} ${iso.slice(11, 23)}007`);
       assert.equal(formatTimestampMicros(BigInt(ms) * 1000n + 7n), `${iso.slice(0, 10)} ${iso.slice(11, 23)}007`);
       assert.equal(formatTimestampMillis(BigInt(ms)), formatTimestampMillis(ms));
     }
@@ -93,7 +118,10 @@ describe('temporal text', () => {
     assert.equal(parseDate('24-01-01'), undefined);
     assert.equal(parseTimeMicros('13:45:10.5'), 49_510_500_000);
     assert.equal(parseTimeMicros('24:00:00'), undefined);
-    assert.equal(parseTimestampMicros('2024-01-31T13:45:10.123456Z'), BigInt(Date.UTC(2024, 0, 31, 13, 45, 10, 123)) * 1000n + 456n);
+    assert.equal(
+      parseTimestampMicros('2024-01-31T13:45:10.123456Z'),
+      BigInt(Date.UTC(2024, 0, 31, 13, 45, 10, 123)) * 1000n + 456n,
+    );
     assert.equal(parseTimestampMicros('2024-01-31 13:45:10'), BigInt(Date.UTC(2024, 0, 31, 13, 45, 10)) * 1000n);
     assert.equal(parseTimestampMicros('2024-01-31 13:45'), undefined);
   });
@@ -119,7 +147,12 @@ describe('decimal bytes', () => {
 
   it('round-trips through bytes at every length boundary', () => {
     for (let bits = 1; bits < 130; bits++) {
-      for (const n of [2n ** BigInt(bits) - 1n, -(2n ** BigInt(bits)), 2n ** BigInt(bits), -(2n ** BigInt(bits)) + 1n]) {
+      for (const n of [
+        2n ** BigInt(bits) - 1n,
+        -(2n ** BigInt(bits)),
+        2n ** BigInt(bits),
+        -(2n ** BigInt(bits)) + 1n,
+      ]) {
         const bytes = unscaledToBytes(n);
         assert.equal(decimalBytesToText(bytes, 0), n.toString());
         assert.equal(decimalBytesToText(unscaledToBytes(n, bytes.length + 3), 0), n.toString());
@@ -145,7 +178,11 @@ describe('decimal bytes', () => {
     assert.equal(maxPrecisionForFixed(16), 38);
     assert.throws(() => roundTrip({ type: 'bytes', logicalType: 'decimal', precision: 3, scale: 1 }, '100.0'));
     // precision 19 does not fit fixed(8): the logical type is ignored, the field is plain fixed.
-    assert.ok(Buffer.isBuffer(roundTrip({ type: 'fixed', name: 'F', size: 8, logicalType: 'decimal', precision: 19 }, Buffer.alloc(8))));
+    assert.ok(
+      Buffer.isBuffer(
+        roundTrip({ type: 'fixed', name: 'F', size: 8, logicalType: 'decimal', precision: 19 }, Buffer.alloc(8)),
+      ),
+    );
   });
 });
 
@@ -157,8 +194,17 @@ describe('parseAvroSchema', () => {
   });
 
   it('rejects invalid schemas with SCHEMA_INVALID', () => {
-    for (const bad of ['{"type":"record","name":"r"}', '{"type":"nope"}', 'not a schema', '{"type":"record","name":"r","fields":[{"name":"a-b","type":"int"}]}']) {
-      assert.throws(() => parseAvroSchema(bad), (e: unknown) => isSinkError(e, 'SCHEMA_INVALID'), bad);
+    for (const bad of [
+      '{"type":"record","name":"r"}',
+      '{"type":"nope"}',
+      'not a schema',
+      '{"type":"record","name":"r","fields":[{"name":"a-b","type":"int"}]}',
+    ]) {
+      assert.throws(
+        () => parseAvroSchema(bad),
+        (e: unknown) => isSinkError(e, 'SCHEMA_INVALID'),
+        bad,
+      );
     }
   });
 

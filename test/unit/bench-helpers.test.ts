@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bucketRates, commitTime, formatInt, formatRatio, median, percentile, summarizeLatencies } from '../../bench/lib/stats.ts';
+import {
+  bucketRates,
+  commitTime,
+  formatInt,
+  formatRatio,
+  median,
+  percentile,
+  summarizeLatencies,
+} from '../../bench/lib/stats.ts';
 import { escapeXml, lineChart, niceStep, ticks } from '../../bench/lib/svg-chart.ts';
 import { CATEGORY, categorize, summarizeProfile, type CpuProfile } from '../../bench/lib/cpu-profile.ts';
 import { replaceBlock } from '../../bench/lib/report.ts';
@@ -29,7 +37,12 @@ test('summarizeLatencies sorts numerically, not as text', () => {
 });
 
 test('bucketRates turns a sampled counter into per-bucket rates', () => {
-  const samples = [{ t: 0.1, value: 0 }, { t: 0.45, value: 100 }, { t: 0.9, value: 300 }, { t: 1.4, value: 300 }];
+  const samples = [
+    { t: 0.1, value: 0 },
+    { t: 0.45, value: 100 },
+    { t: 0.9, value: 300 },
+    { t: 1.4, value: 300 },
+  ];
   assert.deepEqual(bucketRates(samples, 0.5), [
     { t: 0, rate: 0 },
     { t: 0.5, rate: 200 },
@@ -40,7 +53,11 @@ test('bucketRates turns a sampled counter into per-bucket rates', () => {
 });
 
 test('commitTime finds the first observation beyond the offset', () => {
-  const history = [{ t: 10, offset: 5 }, { t: 20, offset: 12 }, { t: 30, offset: 40 }];
+  const history = [
+    { t: 10, offset: 5 },
+    { t: 20, offset: 12 },
+    { t: 30, offset: 40 },
+  ];
   assert.equal(commitTime(history, 0), 10);
   assert.equal(commitTime(history, 4), 10);
   assert.equal(commitTime(history, 5), 20, 'stored offset 5 means offset 5 is not committed yet');
@@ -65,8 +82,20 @@ test('nice ticks cover the maximum with 1/2/5 steps', () => {
 
 test('lineChart draws axes, one polyline per series, reference lines and escaped labels', () => {
   const svg = lineChart({
-    title: 'drain <1M> & more', xLabel: 'seconds', yLabel: 'records/s',
-    series: [{ name: 'sink', color: '#00f', points: [[0, 0], [0.5, 1000], [1, 2000]] }],
+    title: 'drain <1M> & more',
+    xLabel: 'seconds',
+    yLabel: 'records/s',
+    series: [
+      {
+        name: 'sink',
+        color: '#00f',
+        points: [
+          [0, 0],
+          [0.5, 1000],
+          [1, 2000],
+        ],
+      },
+    ],
     references: [{ y: 3000, label: 'ceiling', color: '#f00' }],
   });
   assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
@@ -75,7 +104,10 @@ test('lineChart draws axes, one polyline per series, reference lines and escaped
   assert.ok(svg.includes('stroke-dasharray'), 'reference line is dashed');
   assert.ok(svg.includes('drain &lt;1M&gt; &amp; more'));
   assert.ok(svg.includes('>3k<'), 'y axis reaches the reference line');
-  const points = /points="([^"]+)"/.exec(svg)![1]!.split(' ').map((p) => p.split(',').map(Number));
+  const points = /points="([^"]+)"/
+    .exec(svg)![1]!
+    .split(' ')
+    .map((p) => p.split(',').map(Number));
   assert.equal(points.length, 3);
   assert.ok(points[0]![1]! > points[2]![1]!, 'larger values are drawn higher');
   assert.equal(escapeXml(`a"b'c`), 'a&quot;b&apos;c');
@@ -91,10 +123,15 @@ test('profile frames are categorised by script, native frames by their caller', 
   assert.equal(categorize('node:net', 'write'), undefined);
 
   const profile: CpuProfile = {
-    startTime: 0, endTime: 4000,
+    startTime: 0,
+    endTime: 4000,
     nodes: [
       { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 4] },
-      { id: 2, callFrame: { functionName: 'query', url: 'file:///x/node_modules/mysql2/lib/connection.js', lineNumber: 9 }, children: [3] },
+      {
+        id: 2,
+        callFrame: { functionName: 'query', url: 'file:///x/node_modules/mysql2/lib/connection.js', lineNumber: 9 },
+        children: [3],
+      },
       { id: 3, callFrame: { functionName: 'writeBuffer', url: '', lineNumber: -1 } },
       { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
     ],
@@ -103,16 +140,34 @@ test('profile frames are categorised by script, native frames by their caller', 
   };
   const all = summarizeProfile(profile);
   assert.equal(all.totalMs, 4);
-  assert.deepEqual(all.categories.map((c) => [c.name, c.ms]), [[CATEGORY.mysqlProtocol, 3], [CATEGORY.idle, 1]]);
+  assert.deepEqual(
+    all.categories.map((c) => [c.name, c.ms]),
+    [
+      [CATEGORY.mysqlProtocol, 3],
+      [CATEGORY.idle, 1],
+    ],
+  );
   assert.equal(all.top[0]!.name, 'writeBuffer');
   // Samples at t = 0, 1000, … 4000 µs, each standing for the time until the next one.
   const windowed = summarizeProfile(profile, [500, 4000]);
   assert.ok(windowed.windowed);
-  assert.deepEqual(windowed.categories.map((c) => [c.name, c.ms]), [[CATEGORY.mysqlProtocol, 2], [CATEGORY.idle, 1]]);
+  assert.deepEqual(
+    windowed.categories.map((c) => [c.name, c.ms]),
+    [
+      [CATEGORY.mysqlProtocol, 2],
+      [CATEGORY.idle, 1],
+    ],
+  );
 });
 
 test('replaceBlock swaps only the marked section, or appends it', () => {
   const doc = 'intro\n<!-- bench:results:begin -->\nold\n<!-- bench:results:end -->\noutro\n';
-  assert.equal(replaceBlock(doc, 'results', 'new'), 'intro\n<!-- bench:results:begin -->\nnew\n<!-- bench:results:end -->\noutro\n');
-  assert.equal(replaceBlock('# B\n', 'profile', 'p'), '# B\n\n<!-- bench:profile:begin -->\np\n<!-- bench:profile:end -->\n');
+  assert.equal(
+    replaceBlock(doc, 'results', 'new'),
+    'intro\n<!-- bench:results:begin -->\nnew\n<!-- bench:results:end -->\noutro\n',
+  );
+  assert.equal(
+    replaceBlock('# B\n', 'profile', 'p'),
+    '# B\n\n<!-- bench:profile:begin -->\np\n<!-- bench:profile:end -->\n',
+  );
 });

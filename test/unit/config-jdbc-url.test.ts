@@ -26,7 +26,12 @@ function urlError(url: string, pattern: RegExp, secret?: string): string {
 
 describe('parseJdbcUrl: accepted forms', () => {
   it('parses the seed JDBC URL', () => {
-    assert.deepEqual(parseJdbcUrl('jdbc:mysql://localhost:3306/bank'), { host: 'localhost', port: 3306, database: 'bank', params: {} });
+    assert.deepEqual(parseJdbcUrl('jdbc:mysql://localhost:3306/bank'), {
+      host: 'localhost',
+      port: 3306,
+      database: 'bank',
+      params: {},
+    });
   });
 
   it('parses jdbc:mariadb with parameters', () => {
@@ -40,9 +45,20 @@ describe('parseJdbcUrl: accepted forms', () => {
 
   it('parses mysql:// and mariadb:// with credentials', () => {
     assert.deepEqual(parseJdbcUrl('mysql://consumer:consumer1!@127.0.0.1:3306/bank'), {
-      host: '127.0.0.1', port: 3306, database: 'bank', user: 'consumer', password: 'consumer1!', params: {},
+      host: '127.0.0.1',
+      port: 3306,
+      database: 'bank',
+      user: 'consumer',
+      password: 'consumer1!',
+      params: {},
     });
-    assert.deepEqual(parseJdbcUrl('mariadb://root@db/bank'), { host: 'db', port: 3306, database: 'bank', user: 'root', params: {} });
+    assert.deepEqual(parseJdbcUrl('mariadb://root@db/bank'), {
+      host: 'db',
+      port: 3306,
+      database: 'bank',
+      user: 'root',
+      params: {},
+    });
   });
 
   it('defaults the port to 3306', () => {
@@ -118,7 +134,10 @@ describe('parseJdbcUrl: bad URLs', () => {
   });
 
   it('rejects failover / load-balancing sub-protocols', () => {
-    urlError('jdbc:mysql:loadbalance://a,b/bank', /uses a failover\/load-balancing sub-protocol, which is not supported; give a single server and use a URL like/);
+    urlError(
+      'jdbc:mysql:loadbalance://a,b/bank',
+      /uses a failover\/load-balancing sub-protocol, which is not supported; give a single server and use a URL like/,
+    );
     urlError('jdbc:mariadb:replication://a/bank', /failover\/load-balancing sub-protocol/);
   });
 
@@ -177,7 +196,11 @@ describe('parseJdbcUrl: the password never appears in an error', () => {
     ['mysql://app:Tr0ub4dor@db:99999/bank', 'Tr0ub4dor', /= "mysql:\/\/app:\*\*\*@db:99999\/bank"/],
     ['mysql://app:Tr0ub4dor@db', 'Tr0ub4dor', /names no database/],
     ['mysql://app:pa%zzss@db/bank', 'pa%zzss', /malformed %-escape in the password/],
-    ['mysql://app:se/cret@db/bank', 'se/cret', /percent-encode special characters in the user and password \(@ as %40, \/ as %2F/],
+    [
+      'mysql://app:se/cret@db/bank',
+      'se/cret',
+      /percent-encode special characters in the user and password \(@ as %40, \/ as %2F/,
+    ],
     ['mysql://app:se/cret@db/bank', 'cret', /has an invalid|names|port|host/],
     ['mysql://app:a:b:c@db:x/bank', 'a:b:c', /has an invalid port/],
     ['jdbc:mysql://db:x/bank?user=app&password=Tr0ub4dor', 'Tr0ub4dor', /password=\*\*\*/],

@@ -45,7 +45,14 @@ describe('parseProperties: seed file', () => {
 
 describe('parseProperties: separators and whitespace', () => {
   it('accepts =, : and whitespace as separators', () => {
-    assert.deepEqual(props('a=1\nb: 2\nc 3\nd = 4\ne\t:\t5\nf   6'), { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' });
+    assert.deepEqual(props('a=1\nb: 2\nc 3\nd = 4\ne\t:\t5\nf   6'), {
+      a: '1',
+      b: '2',
+      c: '3',
+      d: '4',
+      e: '5',
+      f: '6',
+    });
   });
 
   it('takes only the first separator; the rest belongs to the value', () => {
@@ -81,7 +88,10 @@ describe('parseProperties: comments', () => {
   });
 
   it('keeps # and ! inside a value', () => {
-    assert.deepEqual(props('a=b # not a comment\npassword=consumer1!'), { a: 'b # not a comment', password: 'consumer1!' });
+    assert.deepEqual(props('a=b # not a comment\npassword=consumer1!'), {
+      a: 'b # not a comment',
+      password: 'consumer1!',
+    });
   });
 
   it('does not continue a comment line that ends with a backslash', () => {
@@ -120,7 +130,7 @@ describe('parseProperties: continuation lines', () => {
 
 describe('parseProperties: escapes', () => {
   it('decodes \\uXXXX, in keys and values, either case of hex', () => {
-    assert.deepEqual(props('caf\\u00e9=\\u00C9t\\u00e9 \\uD83D\\uDE00'), { 'café': 'Été 😀' });
+    assert.deepEqual(props('caf\\u00e9=\\u00C9t\\u00e9 \\uD83D\\uDE00'), { café: 'Été 😀' });
   });
 
   it('decodes \\t \\n \\r \\f', () => {

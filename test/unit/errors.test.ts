@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SinkError, describeError } from '../../src/errors.ts';
 
 describe('describeError', () => {
-  it('gives an Error\'s message, SinkError included', () => {
+  it("gives an Error's message, SinkError included", () => {
     assert.equal(describeError(new Error('boom')), 'boom');
     assert.equal(describeError(new SinkError('CONFIG_INVALID', 'bad key')), 'bad key');
   });

@@ -4,8 +4,16 @@ import { consumerConfig, type TopicConsumerOptions } from '../../src/kafka/consu
 
 function options(overrides: Partial<TopicConsumerOptions> = {}): TopicConsumerOptions {
   return {
-    topic: 'dataset1', group: 'group-dataset1', bootstrapServers: '127.0.0.1:9092', clientId: 'kms-1',
-    sessionTimeoutMs: 10_000, fetchMaxBytes: 1_048_576, maxPollRecords: 500, pollIntervalMs: 100, offsetHintIntervalMs: 5000, extra: {},
+    topic: 'dataset1',
+    group: 'group-dataset1',
+    bootstrapServers: '127.0.0.1:9092',
+    clientId: 'kms-1',
+    sessionTimeoutMs: 10_000,
+    fetchMaxBytes: 1_048_576,
+    maxPollRecords: 500,
+    pollIntervalMs: 100,
+    offsetHintIntervalMs: 5000,
+    extra: {},
     ...overrides,
   };
 }
@@ -37,9 +45,11 @@ describe('consumerConfig', () => {
   });
 
   it('lets kafka.consumer.* override the tuned defaults and add other properties', () => {
-    const config = consumerConfig(options({
-      extra: { 'heartbeat.interval.ms': '3000', 'queued.min.messages': '100000', 'security.protocol': 'ssl' },
-    }));
+    const config = consumerConfig(
+      options({
+        extra: { 'heartbeat.interval.ms': '3000', 'queued.min.messages': '100000', 'security.protocol': 'ssl' },
+      }),
+    );
     assert.equal(config['heartbeat.interval.ms'], '3000');
     assert.equal(config['queued.min.messages'], '100000');
     assert.equal(config['security.protocol'], 'ssl');
@@ -48,9 +58,11 @@ describe('consumerConfig', () => {
 
   it('never lets a pass-through property replace what the offset protocol depends on', () => {
     // Config loading already refuses these keys; this is the second line of defence.
-    const config = consumerConfig(options({
-      extra: { 'enable.auto.commit': 'true', 'group.id': 'other', 'partition.assignment.strategy': 'range' },
-    }));
+    const config = consumerConfig(
+      options({
+        extra: { 'enable.auto.commit': 'true', 'group.id': 'other', 'partition.assignment.strategy': 'range' },
+      }),
+    );
     assert.equal(config['enable.auto.commit'], false);
     assert.equal(config['group.id'], 'group-dataset1');
     assert.equal(config['partition.assignment.strategy'], 'cooperative-sticky');

@@ -4,7 +4,14 @@ import { PartitionQueue } from '../../src/pipeline/partition-queue.ts';
 import type { KafkaRecord } from '../../src/pipeline/kafka-record.ts';
 
 const records = (from: number, to: number): KafkaRecord[] =>
-  Array.from({ length: to - from }, (_, i) => ({ topic: 't', partition: 0, offset: from + i, timestamp: undefined, key: null, value: null }));
+  Array.from({ length: to - from }, (_, i) => ({
+    topic: 't',
+    partition: 0,
+    offset: from + i,
+    timestamp: undefined,
+    key: null,
+    value: null,
+  }));
 const offsets = (list: KafkaRecord[]): number[] => list.map((r) => r.offset);
 
 test('take returns records in order across pushed chunks, at most max', () => {

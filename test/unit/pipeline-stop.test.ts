@@ -9,11 +9,23 @@ import type { BatchWriter, CommitResult } from '../../src/sink/batch-writer.ts';
 import { SinkMetrics } from '../../src/status/metrics.ts';
 
 const records = (from: number, to: number): KafkaRecord[] =>
-  Array.from({ length: to - from }, (_, i) => ({ topic: 't', partition: 0, offset: from + i, timestamp: undefined, key: null, value: null }));
+  Array.from({ length: to - from }, (_, i) => ({
+    topic: 't',
+    partition: 0,
+    offset: from + i,
+    timestamp: undefined,
+    key: null,
+    value: null,
+  }));
 
 /** A pipeline whose writer holds every commit until `release()`; it records the batches it was given. */
 function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult): {
-  pipeline: PartitionPipeline; commits: PreparedBatch[]; release: () => void; committing: () => boolean; seeks: number[]; pauses: () => number;
+  pipeline: PartitionPipeline;
+  commits: PreparedBatch[];
+  release: () => void;
+  committing: () => boolean;
+  seeks: number[];
+  pauses: () => number;
 } {
   const commits: PreparedBatch[] = [];
   const seeks: number[] = [];
@@ -21,23 +33,50 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
   let releaseCommit: (() => void) | undefined;
   const preparer = {
     prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
-      tables: [], deadLetters: [], count: batch.length, firstOffset: batch[0]!.offset, lastOffset: batch.at(-1)!.offset,
+      tables: [],
+      deadLetters: [],
+      count: batch.length,
+      firstOffset: batch[0]!.offset,
+      lastOffset: batch.at(-1)!.offset,
     }),
   } as unknown as RecordPreparer;
   const writer = {
     commit: async (_ref: unknown, _expected: number, batch: PreparedBatch): Promise<CommitResult> => {
       commits.push(batch);
-      await new Promise<void>((resolve) => { releaseCommit = resolve; });
+      await new Promise<void>((resolve) => {
+        releaseCommit = resolve;
+      });
       releaseCommit = undefined;
-      return result?.(batch) ?? { kind: 'committed', nextOffset: batch.lastOffset + 1, rows: batch.count, deadLetters: 0 };
+      return (
+        result?.(batch) ?? { kind: 'committed', nextOffset: batch.lastOffset + 1, rows: batch.count, deadLetters: 0 }
+      );
     },
   } as unknown as BatchWriter;
   const pipeline = new PartitionPipeline({ topic: 't', partition: 0, group: 'g' }, 0, {
     options: { queueSize: 100, resumeAt: 50, batchMaxRecords: 10, lingerMs: 0, retry: { initialMs: 1, budgetMs: 0 } },
-    preparer, writer, log: pino({ level: 'silent' }), metrics: new SinkMetrics(false),
-    control: { pause: () => { pauses++; }, resume: () => {}, seek: async (offset) => { seeks.push(offset); }, committed: () => {} },
+    preparer,
+    writer,
+    log: pino({ level: 'silent' }),
+    metrics: new SinkMetrics(false),
+    control: {
+      pause: () => {
+        pauses++;
+      },
+      resume: () => {},
+      seek: async (offset) => {
+        seeks.push(offset);
+      },
+      committed: () => {},
+    },
   });
-  return { pipeline, commits, release: () => releaseCommit?.(), committing: () => releaseCommit !== undefined, seeks, pauses: () => pauses };
+  return {
+    pipeline,
+    commits,
+    release: () => releaseCommit?.(),
+    committing: () => releaseCommit !== undefined,
+    seeks,
+    pauses: () => pauses,
+  };
 }
 
 async function waitUntil(probe: () => boolean): Promise<void> {
@@ -73,7 +112,13 @@ test('a graceful stop during an in-flight batch writes what is queued, then ends
   await waitUntil(() => commits.length === 2 && committing());
   release();
   assert.equal(await settle(stopping), 'stopped');
-  assert.deepEqual(commits.map((b) => [b.firstOffset, b.lastOffset]), [[0, 9], [10, 12]]);
+  assert.deepEqual(
+    commits.map((b) => [b.firstOffset, b.lastOffset]),
+    [
+      [0, 9],
+      [10, 12],
+    ],
+  );
   assert.equal(pipeline.expectedOffset, 13);
 });
 
@@ -89,7 +134,10 @@ test('a lost assignment (abandon) during an in-flight batch ends the loop once t
 });
 
 test('a lost pipeline whose in-flight batch is fenced far ahead neither seeks nor reports the partition as failed', async () => {
-  const { pipeline, release, committing, seeks, pauses } = pipelineWithHeldWriter(() => ({ kind: 'fenced', stored: 1_000 }));
+  const { pipeline, release, committing, seeks, pauses } = pipelineWithHeldWriter(() => ({
+    kind: 'fenced',
+    stored: 1_000,
+  }));
   pipeline.start();
   pipeline.accept(records(0, 15));
   await waitUntil(committing);
@@ -105,7 +153,10 @@ test('a lost pipeline whose in-flight batch is fenced far ahead neither seeks no
 test('an owned pipeline fenced far ahead of what it fetched seeks to the stored offset and goes on', async () => {
   let first = true;
   const { pipeline, commits, release, committing, seeks } = pipelineWithHeldWriter((batch) => {
-    if (first) { first = false; return { kind: 'fenced', stored: 1_000 }; }
+    if (first) {
+      first = false;
+      return { kind: 'fenced', stored: 1_000 };
+    }
     return { kind: 'committed', nextOffset: batch.lastOffset + 1, rows: batch.count, deadLetters: 0 };
   });
   pipeline.start();

@@ -4,7 +4,6 @@ import { addColumn, createDatabase, createTable, modifyColumnType, normalizeSqlT
 import { assertFrozen, rejects } from './sql-assertions.ts';
 import type { TableSpec } from '../../src/sql/types.ts';
 
-
 describe('createTable', () => {
   it('renders the seed dataset1 table in the one layout', () => {
     const query = createTable({
@@ -41,7 +40,7 @@ describe('createTable', () => {
         { name: '계좌', sqlType: 'decimal( 10 , 2 )', nullable: true },
       ],
       primaryKey: ['id`'],
-      uniqueKeys: { 'uq_kafka_position': ['__kafka_partition', '__kafka_offset'], 'k`2': ['계좌'] },
+      uniqueKeys: { uq_kafka_position: ['__kafka_partition', '__kafka_offset'], 'k`2': ['계좌'] },
     });
     assert.equal(
       query.sql,
@@ -59,19 +58,39 @@ describe('createTable', () => {
 
   it('omits the key clause for an empty primary key', () => {
     const query = createTable({ name: 't', columns: [{ name: 'c', sqlType: 'JSON', nullable: true }], primaryKey: [] });
-    assert.equal(query.sql, 'CREATE TABLE IF NOT EXISTS `t` (\n  `c` JSON NULL\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin');
+    assert.equal(
+      query.sql,
+      'CREATE TABLE IF NOT EXISTS `t` (\n  `c` JSON NULL\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
+    );
   });
 
-  const base: TableSpec = { name: 't', columns: [{ name: 'id', sqlType: 'BIGINT', nullable: false }, { name: 'body', sqlType: 'TEXT', nullable: true }] };
+  const base: TableSpec = {
+    name: 't',
+    columns: [
+      { name: 'id', sqlType: 'BIGINT', nullable: false },
+      { name: 'body', sqlType: 'TEXT', nullable: true },
+    ],
+  };
 
   it('rejects structural mistakes with SCHEMA_INVALID', () => {
     rejects(() => createTable({ name: 't', columns: [] }), 'SCHEMA_INVALID', 'has no columns');
     rejects(
-      () => createTable({ name: 't', columns: [{ name: 'Id', sqlType: 'INT', nullable: false }, { name: 'id', sqlType: 'INT', nullable: false }] }),
+      () =>
+        createTable({
+          name: 't',
+          columns: [
+            { name: 'Id', sqlType: 'INT', nullable: false },
+            { name: 'id', sqlType: 'INT', nullable: false },
+          ],
+        }),
       'SCHEMA_INVALID',
       'has column "id" twice',
     );
-    rejects(() => createTable({ ...base, primaryKey: ['nope'] }), 'SCHEMA_INVALID', 'primary key names column "nope", which the table does not have');
+    rejects(
+      () => createTable({ ...base, primaryKey: ['nope'] }),
+      'SCHEMA_INVALID',
+      'primary key names column "nope", which the table does not have',
+    );
     rejects(() => createTable({ ...base, primaryKey: ['id', 'id'] }), 'SCHEMA_INVALID', 'names column "id" twice');
     rejects(
       () => createTable({ name: 't', columns: [{ name: 'id', sqlType: 'INT', nullable: true }], primaryKey: ['id'] }),
@@ -79,12 +98,17 @@ describe('createTable', () => {
       'primary key column "id" is nullable',
     );
     rejects(() => createTable({ ...base, uniqueKeys: { k: [] } }), 'SCHEMA_INVALID', 'unique key "k" has no columns');
-    rejects(() => createTable({ ...base, uniqueKeys: { primary: ['id'] } }), 'SCHEMA_INVALID', 'cannot be named primary');
+    rejects(
+      () => createTable({ ...base, uniqueKeys: { primary: ['id'] } }),
+      'SCHEMA_INVALID',
+      'cannot be named primary',
+    );
   });
 
   it('rejects key columns that InnoDB cannot index without a prefix', () => {
     rejects(
-      () => createTable({ name: 't', columns: [{ name: 'body', sqlType: 'TEXT', nullable: false }], primaryKey: ['body'] }),
+      () =>
+        createTable({ name: 't', columns: [{ name: 'body', sqlType: 'TEXT', nullable: false }], primaryKey: ['body'] }),
       'SCHEMA_UNSUPPORTED',
       'cannot be indexed without a prefix length',
     );
@@ -93,7 +117,11 @@ describe('createTable', () => {
 
   it('rejects invalid identifiers anywhere in the spec', () => {
     rejects(() => createTable({ ...base, name: 'x'.repeat(65) }), 'IDENTIFIER_INVALID', 'at most 64');
-    rejects(() => createTable({ name: 't', columns: [{ name: 'emoji😀', sqlType: 'INT', nullable: true }] }), 'IDENTIFIER_INVALID', 'Basic Multilingual Plane');
+    rejects(
+      () => createTable({ name: 't', columns: [{ name: 'emoji😀', sqlType: 'INT', nullable: true }] }),
+      'IDENTIFIER_INVALID',
+      'Basic Multilingual Plane',
+    );
     rejects(() => createTable({ ...base, uniqueKeys: { 'k ': ['id'] } }), 'IDENTIFIER_INVALID', 'ends with a space');
   });
 
@@ -108,35 +136,94 @@ describe('createTable', () => {
 
 describe('normalizeSqlType', () => {
   const accepted: [string, string][] = [
-    ['BOOLEAN', 'BOOLEAN'], ['tinyint', 'TINYINT'], ['SMALLINT', 'SMALLINT'], ['int', 'INT'], ['BIGINT', 'BIGINT'],
-    ['FLOAT', 'FLOAT'], ['DOUBLE', 'DOUBLE'],
-    ['DECIMAL(1,0)', 'DECIMAL(1,0)'], ['DECIMAL(65,30)', 'DECIMAL(65,30)'], ['decimal( 10 , 2 )', 'DECIMAL(10,2)'], ['DECIMAL(5,5)', 'DECIMAL(5,5)'],
-    ['VARCHAR(1)', 'VARCHAR(1)'], ['VARCHAR(255)', 'VARCHAR(255)'], ['varchar(16383)', 'VARCHAR(16383)'], ['VARCHAR(0255)', 'VARCHAR(255)'],
-    ['CHAR(36)', 'CHAR(36)'], ['CHAR(255)', 'CHAR(255)'],
-    ['TEXT', 'TEXT'], ['MEDIUMTEXT', 'MEDIUMTEXT'], ['LONGTEXT', 'LONGTEXT'],
-    ['VARBINARY(16)', 'VARBINARY(16)'], ['VARBINARY(65532)', 'VARBINARY(65532)'], ['BLOB', 'BLOB'], ['LONGBLOB', 'LONGBLOB'],
-    ['JSON', 'JSON'], ['DATE', 'DATE'],
-    ['TIME', 'TIME'], ['TIME(0)', 'TIME(0)'], ['TIME(3)', 'TIME(3)'],
-    ['DATETIME', 'DATETIME'], ['datetime(6)', 'DATETIME(6)'], ['TIMESTAMP(3)', 'TIMESTAMP(3)'], ['  BIGINT  ', 'BIGINT'],
+    ['BOOLEAN', 'BOOLEAN'],
+    ['tinyint', 'TINYINT'],
+    ['SMALLINT', 'SMALLINT'],
+    ['int', 'INT'],
+    ['BIGINT', 'BIGINT'],
+    ['FLOAT', 'FLOAT'],
+    ['DOUBLE', 'DOUBLE'],
+    ['DECIMAL(1,0)', 'DECIMAL(1,0)'],
+    ['DECIMAL(65,30)', 'DECIMAL(65,30)'],
+    ['decimal( 10 , 2 )', 'DECIMAL(10,2)'],
+    ['DECIMAL(5,5)', 'DECIMAL(5,5)'],
+    ['VARCHAR(1)', 'VARCHAR(1)'],
+    ['VARCHAR(255)', 'VARCHAR(255)'],
+    ['varchar(16383)', 'VARCHAR(16383)'],
+    ['VARCHAR(0255)', 'VARCHAR(255)'],
+    ['CHAR(36)', 'CHAR(36)'],
+    ['CHAR(255)', 'CHAR(255)'],
+    ['TEXT', 'TEXT'],
+    ['MEDIUMTEXT', 'MEDIUMTEXT'],
+    ['LONGTEXT', 'LONGTEXT'],
+    ['VARBINARY(16)', 'VARBINARY(16)'],
+    ['VARBINARY(65532)', 'VARBINARY(65532)'],
+    ['BLOB', 'BLOB'],
+    ['LONGBLOB', 'LONGBLOB'],
+    ['JSON', 'JSON'],
+    ['DATE', 'DATE'],
+    ['TIME', 'TIME'],
+    ['TIME(0)', 'TIME(0)'],
+    ['TIME(3)', 'TIME(3)'],
+    ['DATETIME', 'DATETIME'],
+    ['datetime(6)', 'DATETIME(6)'],
+    ['TIMESTAMP(3)', 'TIMESTAMP(3)'],
+    ['  BIGINT  ', 'BIGINT'],
   ];
   for (const [input, expected] of accepted) {
     it(`accepts ${JSON.stringify(input)} as ${expected}`, () => assert.equal(normalizeSqlType(input), expected));
   }
 
   const refused = [
-    '', 'INTEGER', 'INT(11)', 'BIGINT UNSIGNED', 'BIG INT', 'VARCHAR', 'VARCHAR(0)', 'VARCHAR(16384)', 'VARCHAR(10,2)',
-    'CHAR(256)', 'VARBINARY(65533)', 'DECIMAL', 'DECIMAL(10)', 'DECIMAL(0,0)', 'DECIMAL(66,2)', 'DECIMAL(40,31)', 'DECIMAL(5,6)',
-    'DATETIME(7)', 'TIME(1,2)', 'TIMESTAMP()', 'JSON(1)', 'TEXT(100)', 'ENUM(1)', 'VARCHAR(255) CHARACTER SET latin1',
-    'INT DEFAULT 1', 'INT NOT NULL', "VARCHAR(10) DEFAULT 'x'", 'VARCHAR(99999999)', 'INT; DROP TABLE t', 'INT -- ',
-    'GEOMETRY', 'VARCHAR(-1)',
+    '',
+    'INTEGER',
+    'INT(11)',
+    'BIGINT UNSIGNED',
+    'BIG INT',
+    'VARCHAR',
+    'VARCHAR(0)',
+    'VARCHAR(16384)',
+    'VARCHAR(10,2)',
+    'CHAR(256)',
+    'VARBINARY(65533)',
+    'DECIMAL',
+    'DECIMAL(10)',
+    'DECIMAL(0,0)',
+    'DECIMAL(66,2)',
+    'DECIMAL(40,31)',
+    'DECIMAL(5,6)',
+    'DATETIME(7)',
+    'TIME(1,2)',
+    'TIMESTAMP()',
+    'JSON(1)',
+    'TEXT(100)',
+    'ENUM(1)',
+    'VARCHAR(255) CHARACTER SET latin1',
+    'INT DEFAULT 1',
+    'INT NOT NULL',
+    "VARCHAR(10) DEFAULT 'x'",
+    'VARCHAR(99999999)',
+    'INT; DROP TABLE t',
+    'INT -- ',
+    'GEOMETRY',
+    'VARCHAR(-1)',
   ];
   for (const input of refused) {
-    it(`refuses ${JSON.stringify(input)}`, () => rejects(() => normalizeSqlType(input), 'SCHEMA_UNSUPPORTED', 'is not supported'));
+    it(`refuses ${JSON.stringify(input)}`, () =>
+      rejects(() => normalizeSqlType(input), 'SCHEMA_UNSUPPORTED', 'is not supported'));
   }
 
   it('says why a bounded type was refused', () => {
-    rejects(() => normalizeSqlType('VARCHAR(16384)'), 'SCHEMA_UNSUPPORTED', 'VARCHAR needs one length between 1 and 16383');
-    rejects(() => normalizeSqlType('DATETIME(7)'), 'SCHEMA_UNSUPPORTED', 'DATETIME takes a fractional-seconds precision between 0 and 6');
+    rejects(
+      () => normalizeSqlType('VARCHAR(16384)'),
+      'SCHEMA_UNSUPPORTED',
+      'VARCHAR needs one length between 1 and 16383',
+    );
+    rejects(
+      () => normalizeSqlType('DATETIME(7)'),
+      'SCHEMA_UNSUPPORTED',
+      'DATETIME takes a fractional-seconds precision between 0 and 6',
+    );
     rejects(() => normalizeSqlType('DECIMAL(5,6)'), 'SCHEMA_UNSUPPORTED', 'scale <= precision');
   });
 });
@@ -167,8 +254,16 @@ describe('addColumn / modifyColumnType', () => {
   });
 
   it('rejects bad types and names', () => {
-    rejects(() => addColumn('t', { name: 'c', sqlType: 'INT, DROP COLUMN id', nullable: true }), 'SCHEMA_UNSUPPORTED', 'is not supported');
-    rejects(() => modifyColumnType('', { name: 'c', sqlType: 'INT', nullable: true }), 'IDENTIFIER_INVALID', 'it is empty');
+    rejects(
+      () => addColumn('t', { name: 'c', sqlType: 'INT, DROP COLUMN id', nullable: true }),
+      'SCHEMA_UNSUPPORTED',
+      'is not supported',
+    );
+    rejects(
+      () => modifyColumnType('', { name: 'c', sqlType: 'INT', nullable: true }),
+      'IDENTIFIER_INVALID',
+      'it is empty',
+    );
     rejects(() => addColumn('t', { name: 'c\u0000', sqlType: 'INT', nullable: true }), 'IDENTIFIER_INVALID', 'NUL');
   });
 });

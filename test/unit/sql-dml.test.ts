@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { deleteByKey, insertRows } from '../../src/sql/dml.ts';
 import { assertFrozen, rejects } from './sql-assertions.ts';
 
-
 const columns = ['key_field1', 'timestamp_field1', 'double_field1'] as const;
 
 describe('insertRows', () => {
@@ -43,7 +42,16 @@ describe('insertRows', () => {
   });
 
   it('upsert updates the non-key columns from VALUES()', () => {
-    const query = insertRows('dataset1', columns, [['k1', 1, 2.5], ['k2', 3, 4.5]], 'upsert', { keyColumns: ['key_field1'] });
+    const query = insertRows(
+      'dataset1',
+      columns,
+      [
+        ['k1', 1, 2.5],
+        ['k2', 3, 4.5],
+      ],
+      'upsert',
+      { keyColumns: ['key_field1'] },
+    );
     assert.equal(
       query.sql,
       'INSERT INTO `dataset1` (`key_field1`, `timestamp_field1`, `double_field1`) VALUES (?, ?, ?), (?, ?, ?) ' +
@@ -55,7 +63,10 @@ describe('insertRows', () => {
 
   it('upsert without key columns updates every column', () => {
     const query = insertRows('t', ['a', 'b'], [[1, 2]], 'upsert');
-    assert.equal(query.sql, 'INSERT INTO `t` (`a`, `b`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `a` = VALUES(`a`), `b` = VALUES(`b`)');
+    assert.equal(
+      query.sql,
+      'INSERT INTO `t` (`a`, `b`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `a` = VALUES(`a`), `b` = VALUES(`b`)',
+    );
   });
 
   it('upsert whose columns are all key columns only skips the duplicate', () => {
@@ -64,7 +75,15 @@ describe('insertRows', () => {
   });
 
   it('ignore skips duplicates with a no-op assignment, not INSERT IGNORE', () => {
-    const query = insertRows('t', ['a`', 'b'], [[1, 2], [3, 4]], 'ignore');
+    const query = insertRows(
+      't',
+      ['a`', 'b'],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'ignore',
+    );
     assert.equal(query.sql, 'INSERT INTO `t` (`a```, `b`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `a``` = `a```');
     assert.deepEqual(query.parameters, [1, 2, 3, 4]);
   });
@@ -75,7 +94,10 @@ describe('insertRows', () => {
     assert.equal(insertRows('u', ['a', 'b'], [row]).sql, 'INSERT INTO `u` (`a`, `b`) VALUES (?, ?)');
     assert.equal(insertRows('t', ['b', 'a'], [row]).sql, 'INSERT INTO `t` (`b`, `a`) VALUES (?, ?)');
     assert.equal(insertRows('t', ['a', 'b'], [row, row]).sql, 'INSERT INTO `t` (`a`, `b`) VALUES (?, ?), (?, ?)');
-    assert.equal(insertRows('t', ['a', 'b'], [row], 'ignore').sql, 'INSERT INTO `t` (`a`, `b`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `a` = `a`');
+    assert.equal(
+      insertRows('t', ['a', 'b'], [row], 'ignore').sql,
+      'INSERT INTO `t` (`a`, `b`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `a` = `a`',
+    );
     assert.equal(
       insertRows('t', ['a', 'b'], [row], 'upsert', { keyColumns: ['a'] }).sql,
       'INSERT INTO `t` (`a`, `b`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `b` = VALUES(`b`)',
@@ -85,7 +107,10 @@ describe('insertRows', () => {
       'INSERT INTO `t` (`a`, `b`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `a` = VALUES(`a`)',
     );
     // Key columns do not matter for a plain insert, and a repeat call gives the same text.
-    assert.equal(insertRows('t', ['a', 'b'], [row], 'insert', { keyColumns: ['a'] }).sql, 'INSERT INTO `t` (`a`, `b`) VALUES (?, ?)');
+    assert.equal(
+      insertRows('t', ['a', 'b'], [row], 'insert', { keyColumns: ['a'] }).sql,
+      'INSERT INTO `t` (`a`, `b`) VALUES (?, ?)',
+    );
     assert.equal(insertRows('t', ['a', 'b'], [[5, 6]]).sql, 'INSERT INTO `t` (`a`, `b`) VALUES (?, ?)');
   });
 
@@ -109,7 +134,11 @@ describe('insertRows', () => {
     rejects(() => insertRows('t', ['a', 'b'], [[1, 2], [3]]), 'SCHEMA_INVALID', 'row 1 has 1 values for 2 columns');
     rejects(() => insertRows('t', ['a', 'b'], [[1, 2, 3]]), 'SCHEMA_INVALID', 'row 0 has 3 values for 2 columns');
     rejects(() => insertRows('t', ['a', 'A'], [[1, 2]]), 'SCHEMA_INVALID', 'names column "A" twice');
-    rejects(() => insertRows('t', ['a'], [[1]], 'upsert', { keyColumns: ['id'] }), 'SCHEMA_INVALID', 'key column "id" is not among the inserted columns');
+    rejects(
+      () => insertRows('t', ['a'], [[1]], 'upsert', { keyColumns: ['id'] }),
+      'SCHEMA_INVALID',
+      'key column "id" is not among the inserted columns',
+    );
   });
 
   it('rejects invalid identifiers', () => {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSinkError } from '../../src/errors.ts';
-import { MAX_IDENTIFIER_LENGTH, quoteIdentifier, quoteQualified, sanitizeTableName } from '../../src/sql/identifiers.ts';
+import {
+  MAX_IDENTIFIER_LENGTH,
+  quoteIdentifier,
+  quoteQualified,
+  sanitizeTableName,
+} from '../../src/sql/identifiers.ts';
 
 function rejects(fn: () => unknown, messagePart: string | RegExp): void {
   assert.throws(fn, (error: unknown) => {
@@ -59,12 +64,18 @@ describe('quoteIdentifier', () => {
   });
 
   it('rejects NUL anywhere', () => {
-    rejects(() => quoteIdentifier('a\u0000b'), 'Identifier "a\\u0000b" is not a valid MySQL/MariaDB identifier: it contains the NUL character');
+    rejects(
+      () => quoteIdentifier('a\u0000b'),
+      'Identifier "a\\u0000b" is not a valid MySQL/MariaDB identifier: it contains the NUL character',
+    );
     rejects(() => quoteIdentifier('\u0000'), 'NUL');
   });
 
   it('rejects a trailing space but not an inner one', () => {
-    rejects(() => quoteIdentifier('name '), 'Identifier "name " is not a valid MySQL/MariaDB identifier: it ends with a space');
+    rejects(
+      () => quoteIdentifier('name '),
+      'Identifier "name " is not a valid MySQL/MariaDB identifier: it ends with a space',
+    );
     rejects(() => quoteIdentifier(' '), 'ends with a space');
     assert.equal(quoteIdentifier('a b'), '`a b`');
   });
@@ -82,12 +93,15 @@ describe('quoteIdentifier', () => {
   });
 
   it('keeps error messages short for huge names', () => {
-    assert.throws(() => quoteIdentifier('x'.repeat(10_000)), (error: unknown) => {
-      assert.ok(isSinkError(error, 'IDENTIFIER_INVALID'));
-      assert.ok(error.message.length < 300, error.message);
-      assert.ok(error.message.includes('10000 characters long'));
-      return true;
-    });
+    assert.throws(
+      () => quoteIdentifier('x'.repeat(10_000)),
+      (error: unknown) => {
+        assert.ok(isSinkError(error, 'IDENTIFIER_INVALID'));
+        assert.ok(error.message.length < 300, error.message);
+        assert.ok(error.message.includes('10000 characters long'));
+        return true;
+      },
+    );
   });
 });
 
@@ -113,7 +127,10 @@ describe('sanitizeTableName', () => {
   });
 
   it('rejects with a message naming the table', () => {
-    rejects(() => sanitizeTableName('t'.repeat(65)), /^Table name "t{65}" is not a valid MySQL\/MariaDB identifier: it is 65 characters long/);
+    rejects(
+      () => sanitizeTableName('t'.repeat(65)),
+      /^Table name "t{65}" is not a valid MySQL\/MariaDB identifier: it is 65 characters long/,
+    );
     rejects(() => sanitizeTableName(''), 'Table name "" ');
     rejects(() => sanitizeTableName('topic '), 'ends with a space');
     rejects(() => sanitizeTableName('🔥'), 'Basic Multilingual Plane');

@@ -16,7 +16,6 @@ import {
 } from '../../src/sql/offset-sql.ts';
 import { assertFrozen, rejects } from './sql-assertions.ts';
 
-
 const WHERE = 'WHERE `topic` = ? AND `partition` = ? AND `consumer_group` = ?';
 
 describe('bookkeeping tables', () => {
@@ -130,7 +129,10 @@ describe('offset statements', () => {
   it('uses a configured table in every statement, and binds hostile values', () => {
     const table = 'ops`offsets';
     const hostile = "g'; DELETE FROM kafka_offsets; --";
-    assert.equal(selectOffsetForUpdate('t', 0, hostile, table).sql, `SELECT \`offset\` FROM \`ops\`\`offsets\` ${WHERE} FOR UPDATE`);
+    assert.equal(
+      selectOffsetForUpdate('t', 0, hostile, table).sql,
+      `SELECT \`offset\` FROM \`ops\`\`offsets\` ${WHERE} FOR UPDATE`,
+    );
     assert.deepEqual(selectOffsetForUpdate('t', 0, hostile, table).parameters, ['t', 0, hostile]);
     assert.equal(updateOffset('t', 0, 'g', 5, table).sql, `UPDATE \`ops\`\`offsets\` SET \`offset\` = ? ${WHERE}`);
     assert.equal(selectOffset('t', 0, 'g', table).sql, `SELECT \`offset\` FROM \`ops\`\`offsets\` ${WHERE}`);
@@ -142,13 +144,21 @@ describe('offset statements', () => {
   });
 
   it("refuses librdkafka's logical offsets and non-integer positions", () => {
-    rejects(() => insertOffsetIfAbsent('t', 0, 'g', -2), 'VALUE_REJECTED', 'Kafka offset must be a non-negative integer, got -2');
+    rejects(
+      () => insertOffsetIfAbsent('t', 0, 'g', -2),
+      'VALUE_REJECTED',
+      'Kafka offset must be a non-negative integer, got -2',
+    );
     rejects(() => updateOffset('t', 0, 'g', -1001), 'VALUE_REJECTED', 'got -1001');
     rejects(() => updateOffset('t', 0, 'g', -1n), 'VALUE_REJECTED', 'got -1');
     rejects(() => updateOffset('t', 0, 'g', Number.NaN), 'VALUE_REJECTED', 'got NaN');
     rejects(() => updateOffset('t', 0, 'g', 1.5), 'VALUE_REJECTED', 'got 1.5');
     rejects(() => updateOffset('t', 0, 'g', 2 ** 53), 'VALUE_REJECTED', 'non-negative integer');
-    rejects(() => selectOffsetForUpdate('t', -1, 'g'), 'VALUE_REJECTED', 'Kafka partition must be a non-negative integer, got -1');
+    rejects(
+      () => selectOffsetForUpdate('t', -1, 'g'),
+      'VALUE_REJECTED',
+      'Kafka partition must be a non-negative integer, got -1',
+    );
     rejects(() => selectOffset('t', 0.5, 'g'), 'VALUE_REJECTED', 'partition');
   });
 });
@@ -172,12 +182,36 @@ describe('insertDeadLetters', () => {
   const tuple = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
   it('inserts many dead letters in one statement, row-major', () => {
-    const second: DeadLetterRow = { ...row, offset: 42, key: null, value: null, timestamp: null, errorKind: 'WIRE_FORMAT', errorMessage: 'bad magic byte 7' };
+    const second: DeadLetterRow = {
+      ...row,
+      offset: 42,
+      key: null,
+      value: null,
+      timestamp: null,
+      errorKind: 'WIRE_FORMAT',
+      errorMessage: 'bad magic byte 7',
+    };
     const query = insertDeadLetters([row, second]);
     assert.equal(query.sql, `${head}${tuple}, ${tuple}`);
     assert.deepEqual(query.parameters, [
-      'dataset1', 2, 41, 'group-dataset1', Buffer.from('k1'), Buffer.from([0, 0, 0, 0, 9]), at, 'SCHEMA_NOT_FOUND', 'schema id 9 is not registered',
-      'dataset1', 2, 42, 'group-dataset1', null, null, null, 'WIRE_FORMAT', 'bad magic byte 7',
+      'dataset1',
+      2,
+      41,
+      'group-dataset1',
+      Buffer.from('k1'),
+      Buffer.from([0, 0, 0, 0, 9]),
+      at,
+      'SCHEMA_NOT_FOUND',
+      'schema id 9 is not registered',
+      'dataset1',
+      2,
+      42,
+      'group-dataset1',
+      null,
+      null,
+      null,
+      'WIRE_FORMAT',
+      'bad magic byte 7',
     ]);
     assertFrozen(query);
   });

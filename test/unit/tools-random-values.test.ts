@@ -15,10 +15,17 @@ function record(fields: unknown[]): object {
  * Draws many values of `type` as field `f`: each must be valid for the sink's Type, survive an Avro
  * round trip, and convert to a row without the column model rejecting it (no accidental dead letters).
  */
-function drawMany(type: unknown, count = 300, options: { stringType?: string; maxStringChars?: number } = {}): unknown[] {
+function drawMany(
+  type: unknown,
+  count = 300,
+  options: { stringType?: string; maxStringChars?: number } = {},
+): unknown[] {
   const avroType = parseAvroSchema(record([{ name: 'f', type }]));
   const model = buildColumnModel(avroType, options.stringType === undefined ? {} : { stringType: options.stringType });
-  const random = new RandomValues({ random: seededRandom(7), ...(options.maxStringChars === undefined ? {} : { maxStringChars: options.maxStringChars }) });
+  const random = new RandomValues({
+    random: seededRandom(7),
+    ...(options.maxStringChars === undefined ? {} : { maxStringChars: options.maxStringChars }),
+  });
   const out: unknown[] = [];
   for (let i = 0; i < count; i++) {
     const value = { f: random.value((avroType as unknown as { fields: { type: never }[] }).fields[0]!.type, 1) };
@@ -32,7 +39,8 @@ function drawMany(type: unknown, count = 300, options: { stringType?: string; ma
 
 describe('random values per Avro type', () => {
   it('primitives stay inside their Avro and column ranges', () => {
-    for (const v of drawMany('int')) assert.ok(Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31);
+    for (const v of drawMany('int'))
+      assert.ok(Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31);
     for (const v of drawMany('long')) assert.ok(Number.isSafeInteger(v));
     for (const v of drawMany('float')) assert.ok(Number.isFinite(v));
     for (const v of drawMany('double')) assert.ok(Number.isFinite(v));
@@ -54,7 +62,14 @@ describe('random values per Avro type', () => {
     const symbols = new Set(drawMany({ type: 'enum', name: 'E', symbols: ['A', 'B', 'C'] }));
     assert.deepEqual([...symbols].sort(), ['A', 'B', 'C']);
     for (const v of drawMany({ type: 'fixed', name: 'F', size: 7 })) assert.equal((v as Buffer).length, 7);
-    for (const v of drawMany({ type: 'record', name: 'Inner', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: 'string' }] })) {
+    for (const v of drawMany({
+      type: 'record',
+      name: 'Inner',
+      fields: [
+        { name: 'a', type: 'int' },
+        { name: 'b', type: 'string' },
+      ],
+    })) {
       assert.equal(typeof (v as { a: unknown }).a, 'number');
       assert.equal(typeof (v as { b: unknown }).b, 'string');
     }
@@ -63,7 +78,14 @@ describe('random values per Avro type', () => {
   it('arrays and maps: short, and empty past the depth limit of recursive types', () => {
     for (const v of drawMany({ type: 'array', items: 'long' })) assert.ok(Array.isArray(v) && v.length <= 3);
     for (const v of drawMany({ type: 'map', values: 'string' })) assert.ok(Object.keys(v as object).length <= 3);
-    const list = { type: 'record', name: 'Node', fields: [{ name: 'value', type: 'int' }, { name: 'next', type: ['null', 'Node'] }] };
+    const list = {
+      type: 'record',
+      name: 'Node',
+      fields: [
+        { name: 'value', type: 'int' },
+        { name: 'next', type: ['null', 'Node'] },
+      ],
+    };
     const depth = (node: unknown): number => (node === null ? 0 : 1 + depth((node as { next: unknown }).next));
     for (const v of drawMany(list, 100)) assert.ok(depth(v) <= 4);
   });
@@ -86,12 +108,17 @@ describe('random values per Avro type', () => {
     for (const v of drawMany({ type: 'int', logicalType: 'date' })) {
       assert.match(v as string, /^(19[7-9]\d|20[0-4]\d)-\d\d-\d\d$/);
     }
-    for (const v of drawMany({ type: 'int', logicalType: 'time-millis' })) assert.match(v as string, /^\d\d:\d\d:\d\d\.\d{3}$/);
-    for (const v of drawMany({ type: 'long', logicalType: 'time-micros' })) assert.match(v as string, /^\d\d:\d\d:\d\d\.\d{6}$/);
-    for (const v of drawMany({ type: 'long', logicalType: 'timestamp-millis' })) assert.match(v as string, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
-    for (const v of drawMany({ type: 'long', logicalType: 'timestamp-micros' })) assert.match(v as string, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    for (const v of drawMany({ type: 'int', logicalType: 'time-millis' }))
+      assert.match(v as string, /^\d\d:\d\d:\d\d\.\d{3}$/);
+    for (const v of drawMany({ type: 'long', logicalType: 'time-micros' }))
+      assert.match(v as string, /^\d\d:\d\d:\d\d\.\d{6}$/);
+    for (const v of drawMany({ type: 'long', logicalType: 'timestamp-millis' }))
+      assert.match(v as string, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+    for (const v of drawMany({ type: 'long', logicalType: 'timestamp-micros' }))
+      assert.match(v as string, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
     const uuids = drawMany({ type: 'string', logicalType: 'uuid' });
-    for (const v of uuids) assert.match(v as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const v of uuids)
+      assert.match(v as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(new Set(uuids).size, uuids.length);
     drawMany({ type: 'fixed', name: 'U', size: 16, logicalType: 'uuid' });
   });
@@ -107,7 +134,12 @@ describe('random values per Avro type', () => {
   });
 
   it('is reproducible with a seeded source', () => {
-    const type = parseAvroSchema(record([{ name: 'a', type: 'string' }, { name: 'b', type: 'double' }]));
+    const type = parseAvroSchema(
+      record([
+        { name: 'a', type: 'string' },
+        { name: 'b', type: 'double' },
+      ]),
+    );
     const a = new RandomValues({ random: seededRandom(42), now: () => 0 }).value(type);
     const b = new RandomValues({ random: seededRandom(42), now: () => 0 }).value(type);
     assert.deepEqual(a, b);
@@ -119,7 +151,16 @@ describe('record factory', () => {
   const keyType = parseAvroSchema('"string"');
 
   function factory(extra: { maxStringChars?: number } = {}): RecordFactory {
-    return new RecordFactory({ topic: 'orders', type, valueSchemaId: 77, keySchemaId: 5, runId: 'run1', random: seededRandom(1), now: () => 1_700_000_000_000, ...extra });
+    return new RecordFactory({
+      topic: 'orders',
+      type,
+      valueSchemaId: 77,
+      keySchemaId: 5,
+      runId: 'run1',
+      random: seededRandom(1),
+      now: () => 1_700_000_000_000,
+      ...extra,
+    });
   }
 
   it('encodes key and value in Confluent wire format with the registered ids', () => {
@@ -142,22 +183,53 @@ describe('record factory', () => {
   });
 
   it('encodes multi-byte keys with the UTF-8 byte length', () => {
-    const f = new RecordFactory({ topic: 'zäh', type, valueSchemaId: 1, keySchemaId: 2, runId: 'ü', random: seededRandom(1) });
+    const f = new RecordFactory({
+      topic: 'zäh',
+      type,
+      valueSchemaId: 1,
+      keySchemaId: 2,
+      runId: 'ü',
+      random: seededRandom(1),
+    });
     const { key } = f.next(1);
     assert.equal(keyType.fromBuffer(decodeWireHeader(Buffer.from(key)).payload), 'zäh-ü-1');
   });
 
   it('grows its buffer for a record larger than the scratch space', () => {
-    const big = parseAvroSchema(record([{ name: 'k', type: 'string' }, { name: 'blob', type: { type: 'fixed', name: 'Big', size: 100_000 } }]));
-    const f = new RecordFactory({ topic: 't', type: big, valueSchemaId: 1, keySchemaId: 2, runId: 'r', random: seededRandom(1) });
+    const big = parseAvroSchema(
+      record([
+        { name: 'k', type: 'string' },
+        { name: 'blob', type: { type: 'fixed', name: 'Big', size: 100_000 } },
+      ]),
+    );
+    const f = new RecordFactory({
+      topic: 't',
+      type: big,
+      valueSchemaId: 1,
+      keySchemaId: 2,
+      runId: 'r',
+      random: seededRandom(1),
+    });
     const { value } = f.next(0);
     const decoded = big.fromBuffer(decodeWireHeader(Buffer.from(value)).payload) as { blob: Buffer };
     assert.equal(decoded.blob.length, 100_000);
   });
 
   it('uses the sequence number as key for an int or long first field', () => {
-    const numeric = parseAvroSchema(record([{ name: 'id', type: 'long' }, { name: 'note', type: 'string' }]));
-    const f = new RecordFactory({ topic: 't', type: numeric, valueSchemaId: 1, keySchemaId: 2, runId: 'r', random: seededRandom(1) });
+    const numeric = parseAvroSchema(
+      record([
+        { name: 'id', type: 'long' },
+        { name: 'note', type: 'string' },
+      ]),
+    );
+    const f = new RecordFactory({
+      topic: 't',
+      type: numeric,
+      valueSchemaId: 1,
+      keySchemaId: 2,
+      runId: 'r',
+      random: seededRandom(1),
+    });
     const { key, value } = f.next(41);
     assert.equal(keyType.fromBuffer(decodeWireHeader(Buffer.from(key)).payload), '41');
     assert.equal((numeric.fromBuffer(decodeWireHeader(Buffer.from(value)).payload) as { id: number }).id, 41);

@@ -7,24 +7,43 @@ import { cell, formatTable } from '../../src/tools/text-table.ts';
 import { formatVerify, judge, verifySummary, waitLine } from '../../src/tools/verify.ts';
 
 function partition(p: number, extra: Partial<PartitionState> = {}): PartitionState {
-  return { topic: 't', partition: p, group: 'group-t', end: 100, stored: 100, dead: 0, rows: 100, duplicates: 0, maxOffset: 99, ...extra };
+  return {
+    topic: 't',
+    partition: p,
+    group: 'group-t',
+    end: 100,
+    stored: 100,
+    dead: 0,
+    rows: 100,
+    duplicates: 0,
+    maxOffset: 99,
+    ...extra,
+  };
 }
 
 function topic(partitions: PartitionState[], extra: Partial<TopicState> = {}): TopicState {
-  return { topic: 't', group: 'group-t', table: 't', inKafka: true, tableExists: true, totalRows: null, partitions, ...extra };
+  return {
+    topic: 't',
+    group: 'group-t',
+    table: 't',
+    inKafka: true,
+    tableExists: true,
+    totalRows: null,
+    partitions,
+    ...extra,
+  };
 }
 
 describe('text table', () => {
   it('aligns columns, numbers right, and trims trailing blanks', () => {
-    const lines = formatTable([{ header: 'name' }, { header: 'n', align: 'right' }, { header: 'note' }], [
-      ['a', '1', ''],
-      ['longer', '1000', 'x'],
-    ]);
-    assert.deepEqual(lines, [
-      'name       n  note',
-      'a          1',
-      'longer  1000  x',
-    ]);
+    const lines = formatTable(
+      [{ header: 'name' }, { header: 'n', align: 'right' }, { header: 'note' }],
+      [
+        ['a', '1', ''],
+        ['longer', '1000', 'x'],
+      ],
+    );
+    assert.deepEqual(lines, ['name       n  note', 'a          1', 'longer  1000  x']);
   });
 
   it('shows unknown counts as -', () => {
@@ -36,7 +55,13 @@ describe('text table', () => {
 
 describe('verify verdicts', () => {
   it('passes when offsets, rows and dead letters all add up', () => {
-    const result = judge([topic([partition(0), partition(1, { rows: 97, dead: 3, maxOffset: 99 }), partition(2, { end: 0, stored: null, rows: 0, maxOffset: null })])]);
+    const result = judge([
+      topic([
+        partition(0),
+        partition(1, { rows: 97, dead: 3, maxOffset: 99 }),
+        partition(2, { end: 0, stored: null, rows: 0, maxOffset: null }),
+      ]),
+    ]);
     assert.equal(result.ok, true);
     assert.match(verifySummary(result), /^PASS: 3\/3 partitions match, 200 records exactly once$/);
   });
@@ -75,7 +100,10 @@ describe('verify verdicts', () => {
   });
 
   it('checks the topic total when provenance columns are off', () => {
-    const parts = [partition(0, { rows: null, duplicates: null, maxOffset: null }), partition(1, { rows: null, duplicates: null, maxOffset: null, dead: 2 })];
+    const parts = [
+      partition(0, { rows: null, duplicates: null, maxOffset: null }),
+      partition(1, { rows: null, duplicates: null, maxOffset: null, dead: 2 }),
+    ];
     const ok = judge([topic(parts, { totalRows: 198 })]);
     assert.equal(ok.ok, true);
     assert.equal(ok.partitions.at(-1)!.partition, 'all');
@@ -95,14 +123,23 @@ describe('verify verdicts', () => {
 
   it('reports progress while waiting', () => {
     const result = judge([topic([partition(0), partition(1, { stored: 40, rows: 40, maxOffset: 39 })])]);
-    assert.equal(waitLine(result, 12.4, 120), 'verify: waiting for the sink: 1/2 partitions match, lag 60 (12s of 120s)');
+    assert.equal(
+      waitLine(result, 12.4, 120),
+      'verify: waiting for the sink: 1/2 partitions match, lag 60 (12s of 120s)',
+    );
   });
 });
 
 describe('status', () => {
   it('shows committed offset, end, lag and dead letters with a total line', () => {
     const at = new Date('2024-01-02T03:04:05.000Z');
-    const result = statusFrom([topic([partition(0, { stored: 60, dead: 2 }), partition(1, { stored: null, end: 5 })]), topic([], { topic: 'nope', inKafka: false })], at);
+    const result = statusFrom(
+      [
+        topic([partition(0, { stored: 60, dead: 2 }), partition(1, { stored: null, end: 5 })]),
+        topic([], { topic: 'nope', inKafka: false }),
+      ],
+      at,
+    );
     assert.deepEqual(result.missingTopics, ['nope']);
     assert.deepEqual(formatStatus(result), [
       'topic  partition  group    committed  end  lag  dead',

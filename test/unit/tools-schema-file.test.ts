@@ -29,7 +29,9 @@ function usageError(fn: () => unknown, ...parts: string[]): void {
 const record = (fields: unknown[]): object => ({ type: 'record', name: 'r', fields });
 
 describe('schema file', () => {
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'kms-schemas-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kms-schemas-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads the shipped seed file', () => {
@@ -44,14 +46,20 @@ describe('schema file', () => {
     usageError(() => readSchemaFile(join(dir, 'nope.json')), 'nope.json', 'does not exist', '--schemas');
     usageError(() => readSchemaFile(file('bad.json', '{ not json')), 'bad.json', 'is not JSON');
     usageError(() => readSchemaFile(file('empty.json', { topics: {} })), 'has no "topics" object');
-    usageError(() => readSchemaFile(file('list.json', { topics: { t: [] } })), 'topic "t" is not an Avro record schema object');
+    usageError(
+      () => readSchemaFile(file('list.json', { topics: { t: [] } })),
+      'topic "t" is not an Avro record schema object',
+    );
   });
 
   it('names the topic and the field of an invalid schema', () => {
     const path = file('invalid.json', {
       topics: {
         good: record([{ name: 'a', type: 'string' }]),
-        orders: record([{ name: 'id', type: 'string' }, { name: 'amount', type: 'dobule' }]),
+        orders: record([
+          { name: 'id', type: 'string' },
+          { name: 'amount', type: 'dobule' },
+        ]),
         untyped: record([{ name: 'id', type: 'string' }, { name: 'note' }]),
         notrecord: { type: 'enum', name: 'E', symbols: ['A'] },
         defaults: record([{ name: 'n', type: 'int', default: 'x' }]),
@@ -66,7 +74,12 @@ describe('schema file', () => {
 
   it('lists what the file has when a configured topic is missing', () => {
     const parsed = readSchemaFile(file('one.json', { topics: { only: record([{ name: 'a', type: 'string' }]) } }));
-    usageError(() => schemasFor(parsed, ['only', 'other']), 'no schema for topic "other"', '(it has "only")', 'kafka.topics');
+    usageError(
+      () => schemasFor(parsed, ['only', 'other']),
+      'no schema for topic "other"',
+      '(it has "only")',
+      'kafka.topics',
+    );
   });
 });
 

@@ -28,14 +28,23 @@ export class IsolatedStack {
     };
   }
 
-  kms(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}, options: { timeoutMs?: number } = {}): Promise<KmsResult> {
+  kms(
+    args: readonly string[],
+    extraEnv: NodeJS.ProcessEnv = {},
+    options: { timeoutMs?: number } = {},
+  ): Promise<KmsResult> {
     return runKms(args, { ...this.env, ...extraEnv }, options);
   }
 
   /** Like `kms`, but also samples the pid files while the command runs: pids that come and go are caught too. */
-  async kmsWatchingPids(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ result: KmsResult; pids: Set<number> }> {
+  async kmsWatchingPids(
+    args: readonly string[],
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): Promise<{ result: KmsResult; pids: Set<number> }> {
     const pids = new Set<number>();
-    const sample = (): void => { for (const { pid } of this.pidFiles()) pids.add(pid); };
+    const sample = (): void => {
+      for (const { pid } of this.pidFiles()) pids.add(pid);
+    };
     const timer = setInterval(sample, 50);
     try {
       const result = await this.kms(args, extraEnv);
@@ -51,7 +60,11 @@ export class IsolatedStack {
     const found: PidFile[] = [];
     const walk = (dir: string): void => {
       let entries: Dirent[];
-      try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
       for (const entry of entries) {
         const path = join(dir, entry.name);
         if (entry.isDirectory() && entry.name !== 'dist' && entry.name !== 'data') walk(path);
@@ -84,7 +97,11 @@ export class IsolatedStack {
       const pid = Number(name);
       if (!Number.isInteger(pid) || pid === process.pid) continue;
       let command: string;
-      try { command = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim(); } catch { continue; }
+      try {
+        command = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      } catch {
+        continue;
+      }
       if (command.includes(needle)) found.push({ pid, command: command.slice(0, 200) });
     }
     return found;
@@ -99,10 +116,19 @@ export class IsolatedStack {
     if (existsSync(this.dir)) await this.kms(['stack', 'down'], {}, { timeoutMs: 120_000 }).catch(() => undefined);
     for (const pid of this.#seen) {
       if (!isAlive(pid)) continue;
-      try { process.kill(-pid, 'SIGKILL'); } catch { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
     }
-    await waitFor('stack processes to exit', () => [...this.#seen].every((pid) => !isAlive(pid)), { timeoutMs: 10_000 })
-      .catch(() => undefined);
+    await waitFor('stack processes to exit', () => [...this.#seen].every((pid) => !isAlive(pid)), {
+      timeoutMs: 10_000,
+    }).catch(() => undefined);
     const leftovers = [...this.#seen].filter(isAlive);
     if (leftovers.length > 0) throw new Error(`processes of ${this.dir} still alive: ${leftovers.join(', ')}`);
     rmSync(this.dir, { recursive: true, force: true });

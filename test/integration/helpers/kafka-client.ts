@@ -17,7 +17,11 @@ export interface ConsumedRecord {
 }
 
 export async function createTopic(bootstrapServers: string, topic: Kafka.NewTopic, timeoutMs = 30_000): Promise<void> {
-  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': bootstrapServers, 'client.id': 'kms-test-admin', 'log_level': 0 });
+  const admin = Kafka.AdminClient.create({
+    'bootstrap.servers': bootstrapServers,
+    'client.id': 'kms-test-admin',
+    log_level: 0,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       admin.createTopic(topic, timeoutMs, (error) => (error ? reject(error) : resolve()));
@@ -28,7 +32,11 @@ export async function createTopic(bootstrapServers: string, topic: Kafka.NewTopi
 }
 
 export async function deleteTopic(bootstrapServers: string, topic: string, timeoutMs = 30_000): Promise<void> {
-  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': bootstrapServers, 'client.id': 'kms-test-admin', 'log_level': 0 });
+  const admin = Kafka.AdminClient.create({
+    'bootstrap.servers': bootstrapServers,
+    'client.id': 'kms-test-admin',
+    log_level: 0,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       admin.deleteTopic(topic, timeoutMs, (error) => (error ? reject(error) : resolve()));
@@ -38,11 +46,21 @@ export async function deleteTopic(bootstrapServers: string, topic: string, timeo
   }
 }
 
-export async function describeTopic(bootstrapServers: string, topic: string, timeoutMs = 10_000): Promise<Kafka.TopicDescription> {
-  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': bootstrapServers, 'client.id': 'kms-test-admin', 'log_level': 0 });
+export async function describeTopic(
+  bootstrapServers: string,
+  topic: string,
+  timeoutMs = 10_000,
+): Promise<Kafka.TopicDescription> {
+  const admin = Kafka.AdminClient.create({
+    'bootstrap.servers': bootstrapServers,
+    'client.id': 'kms-test-admin',
+    log_level: 0,
+  });
   try {
     const [description] = await new Promise<Kafka.TopicDescription[]>((resolve, reject) => {
-      admin.describeTopics([topic], { timeout: timeoutMs }, (error, result) => (error ? reject(error) : resolve(result)));
+      admin.describeTopics([topic], { timeout: timeoutMs }, (error, result) =>
+        error ? reject(error) : resolve(result),
+      );
     });
     if (description === undefined) throw new Error(`no description for topic ${topic}`);
     if (description.error) throw description.error;
@@ -53,23 +71,40 @@ export async function describeTopic(bootstrapServers: string, topic: string, tim
 }
 
 /** Produces every record and resolves once each one has a successful delivery report. */
-export async function produceAll(bootstrapServers: string, topic: string, records: readonly TestRecord[],
-  config: Partial<Kafka.ProducerGlobalConfig> = {}, timeoutMs = 60_000): Promise<void> {
+export async function produceAll(
+  bootstrapServers: string,
+  topic: string,
+  records: readonly TestRecord[],
+  config: Partial<Kafka.ProducerGlobalConfig> = {},
+  timeoutMs = 60_000,
+): Promise<void> {
   const producer = new Kafka.Producer({
     'bootstrap.servers': bootstrapServers,
     'client.id': 'kms-test-producer',
-    'dr_cb': true,
-    'log_level': 0,
+    dr_cb: true,
+    log_level: 0,
     ...config,
   });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())),
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       let delivered = 0;
-      const timer = setTimeout(() => reject(new Error(`only ${delivered} of ${records.length} records delivered to ${topic}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${delivered} of ${records.length} records delivered to ${topic}`)),
+        timeoutMs,
+      );
       producer.on('delivery-report', (error) => {
-        if (error) { clearTimeout(timer); reject(error); return; }
-        if (++delivered === records.length) { clearTimeout(timer); resolve(); }
+        if (error) {
+          clearTimeout(timer);
+          reject(error);
+          return;
+        }
+        if (++delivered === records.length) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
       producer.setPollInterval(50);
       for (const record of records) producer.produce(topic, null, Buffer.from(record.value), record.key);
@@ -83,23 +118,34 @@ export async function produceAll(bootstrapServers: string, topic: string, record
  * Reads partitions 0..partitions-1 of `topic` from the beginning with a fresh consumer (manual assignment,
  * no commits) until `expected` records arrived. Rejects with what it got so far when the time is up.
  */
-export async function consumeAll(bootstrapServers: string, topic: string, partitions: number, expected: number,
-  timeoutMs = 60_000): Promise<ConsumedRecord[]> {
-  const consumer = new Kafka.KafkaConsumer({
-    'bootstrap.servers': bootstrapServers,
-    'group.id': `kms-test-${topic}`,
-    'client.id': 'kms-test-consumer',
-    'enable.auto.commit': false,
-    'log_level': 0,
-  }, { 'auto.offset.reset': 'earliest' });
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())));
+export async function consumeAll(
+  bootstrapServers: string,
+  topic: string,
+  partitions: number,
+  expected: number,
+  timeoutMs = 60_000,
+): Promise<ConsumedRecord[]> {
+  const consumer = new Kafka.KafkaConsumer(
+    {
+      'bootstrap.servers': bootstrapServers,
+      'group.id': `kms-test-${topic}`,
+      'client.id': 'kms-test-consumer',
+      'enable.auto.commit': false,
+      log_level: 0,
+    },
+    { 'auto.offset.reset': 'earliest' },
+  );
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())),
+  );
   try {
     consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })));
     consumer.setDefaultConsumeTimeout(500);
     const received: ConsumedRecord[] = [];
     const deadline = Date.now() + timeoutMs;
     while (received.length < expected) {
-      if (Date.now() > deadline) throw new Error(`consumed ${received.length} of ${expected} records from ${topic} in ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`consumed ${received.length} of ${expected} records from ${topic} in ${timeoutMs} ms`);
       const batch = await new Promise<Kafka.Message[]>((resolve, reject) => {
         consumer.consume(100, (error, messages) => (error ? reject(error) : resolve(messages)));
       });
@@ -121,17 +167,29 @@ export async function consumeAll(bootstrapServers: string, topic: string, partit
 }
 
 function disconnect(client: Kafka.Producer | Kafka.KafkaConsumer): Promise<void> {
-  return new Promise((resolve) => { client.disconnect(() => resolve()); });
+  return new Promise((resolve) => {
+    client.disconnect(() => resolve());
+  });
 }
 
 /**
  * The group's committed offset per partition, as lag tools read it (OffsetFetch); partitions without one
  * are left out. Reads only: this client never joins the group.
  */
-export async function groupCommittedOffsets(bootstrapServers: string, group: string, topic: string, partitions: number,
-  timeoutMs = 10_000): Promise<Map<number, number>> {
-  const reader = new Kafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': group, 'client.id': 'kms-test-offsets', 'log_level': 0 }, {});
-  await new Promise<void>((resolve, reject) => reader.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())));
+export async function groupCommittedOffsets(
+  bootstrapServers: string,
+  group: string,
+  topic: string,
+  partitions: number,
+  timeoutMs = 10_000,
+): Promise<Map<number, number>> {
+  const reader = new Kafka.KafkaConsumer(
+    { 'bootstrap.servers': bootstrapServers, 'group.id': group, 'client.id': 'kms-test-offsets', log_level: 0 },
+    {},
+  );
+  await new Promise<void>((resolve, reject) =>
+    reader.connect({ timeout: timeoutMs }, (error) => (error ? reject(error) : resolve())),
+  );
   try {
     const toppars = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
     const committed = await new Promise<Kafka.TopicPartitionOffsetAndMetadata[]>((resolve, reject) => {

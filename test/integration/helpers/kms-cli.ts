@@ -13,26 +13,48 @@ export interface KmsResult {
 }
 
 /** Settings that point `./kms stack` somewhere else; a child must only ever see the ones the test chose. */
-const STACK_ENV = ['KMS_STACK_DIR', 'KMS_STACK_BROKERS', 'KMS_KAFKA_FIRST_PORT', 'KMS_KAFKA_VERSION', 'KMS_REGISTRY_PORT',
-  'KMS_REGISTRY_VERSION', 'KMS_STACK_READY_TIMEOUT_MS'];
+const STACK_ENV = [
+  'KMS_STACK_DIR',
+  'KMS_STACK_BROKERS',
+  'KMS_KAFKA_FIRST_PORT',
+  'KMS_KAFKA_VERSION',
+  'KMS_REGISTRY_PORT',
+  'KMS_REGISTRY_VERSION',
+  'KMS_STACK_READY_TIMEOUT_MS',
+];
 
 /**
  * Runs `./kms <args>` as a real child process and captures its output. The child is killed (by its own pid)
  * only if it outlives `timeoutMs`, so a hung command fails the test instead of hanging the suite.
  */
-export function runKms(args: readonly string[], env: NodeJS.ProcessEnv, { timeoutMs = 180_000 } = {}): Promise<KmsResult> {
+export function runKms(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  { timeoutMs = 180_000 } = {},
+): Promise<KmsResult> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const name of STACK_ENV) delete childEnv[name];
   Object.assign(childEnv, env);
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(join(PROJECT_ROOT, 'kms'), args, { cwd: PROJECT_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(PROJECT_ROOT, 'kms'), args, {
+      cwd: PROJECT_ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (error) => { clearTimeout(timer); reject(error); });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr, durationMs: Date.now() - started });
@@ -42,6 +64,8 @@ export function runKms(args: readonly string[], env: NodeJS.ProcessEnv, { timeou
 
 /** For assertion messages: everything the command said. */
 export function describeRun(args: readonly string[], result: KmsResult): string {
-  return `kms ${args.join(' ')} → exit ${result.code}${result.signal ? ` (${result.signal})` : ''} in ${result.durationMs} ms\n` +
-    `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  return (
+    `kms ${args.join(' ')} → exit ${result.code}${result.signal ? ` (${result.signal})` : ''} in ${result.durationMs} ms\n` +
+    `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`
+  );
 }

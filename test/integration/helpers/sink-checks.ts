@@ -19,7 +19,8 @@ export function ownership(sink: SinkProcess): Map<string, Set<number>> {
     owned.set(line.topic, set);
     const partitions = line.partitions as number[];
     if (line.msg === 'partitions assigned') for (const p of partitions) set.add(p);
-    else if (line.msg === 'partitions revoked' || line.msg === 'partitions lost') for (const p of partitions) set.delete(p);
+    else if (line.msg === 'partitions revoked' || line.msg === 'partitions lost')
+      for (const p of partitions) set.delete(p);
   }
   return owned;
 }
@@ -49,9 +50,16 @@ export async function storedOffsets(scenario: SinkScenario): Promise<Record<stri
 }
 
 /** Waits until `sink` owns every partition of every topic of the scenario. */
-export async function waitForAllPartitions(scenario: SinkScenario, sink: SinkProcess, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`${sink.name} owning all ${scenario.topics.length}×${scenario.partitions} partitions`,
-    () => sink.running && scenario.topics.every((topic) => ownedCount(sink, topic) === scenario.partitions), { timeoutMs, intervalMs: 100 });
+export async function waitForAllPartitions(
+  scenario: SinkScenario,
+  sink: SinkProcess,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await waitFor(
+    `${sink.name} owning all ${scenario.topics.length}×${scenario.partitions} partitions`,
+    () => sink.running && scenario.topics.every((topic) => ownedCount(sink, topic) === scenario.partitions),
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 /** Sends a signal without waiting for an exit (SIGSTOP / SIGCONT). */
@@ -70,14 +78,22 @@ export function linesWith(sink: SinkProcess, msg: string): Record<string, unknow
  * `burst(n)` slips one round of `n` per partition in between. Rounds never overlap: per-partition
  * sequence numbers stay in offset order.
  */
-export function produceInBackground(scenario: SinkScenario, perRound: number, pauseMs: number): {
-  stop(): Promise<number>; burst(perPartition: number): Promise<void>; rounds(): number;
+export function produceInBackground(
+  scenario: SinkScenario,
+  perRound: number,
+  pauseMs: number,
+): {
+  stop(): Promise<number>;
+  burst(perPartition: number): Promise<void>;
+  rounds(): number;
 } {
   let stopping = false;
   let rounds = 0;
   let chain: Promise<void> = Promise.resolve();
   const round = (n: number): Promise<void> => {
-    const next = chain.then(async () => { for (const topic of scenario.topics) await scenario.produceSequenced(topic, n); });
+    const next = chain.then(async () => {
+      for (const topic of scenario.topics) await scenario.produceSequenced(topic, n);
+    });
     chain = next.catch(() => {});
     return next;
   };
@@ -90,7 +106,11 @@ export function produceInBackground(scenario: SinkScenario, perRound: number, pa
     await chain;
   })();
   return {
-    async stop() { stopping = true; await loop; return rounds; },
+    async stop() {
+      stopping = true;
+      await loop;
+      return rounds;
+    },
     burst: (n) => round(n),
     rounds: () => rounds,
   };
@@ -110,7 +130,10 @@ export async function waitForAllProduced(scenario: SinkScenario, timeoutMs = 90_
       await scenario.waitForOffsets(topic, (p) => scenario.produced(topic, p), timeoutMs);
     } catch (error) {
       const offsets = await scenario.offsets(topic);
-      const where = Array.from({ length: scenario.partitions }, (_, p) => `${p}: stored ${offsets.get(p)} of ${scenario.produced(topic, p)}`);
+      const where = Array.from(
+        { length: scenario.partitions },
+        (_, p) => `${p}: stored ${offsets.get(p)} of ${scenario.produced(topic, p)}`,
+      );
       throw new Error(`${(error as Error).message} (${where.join(', ')})`);
     }
   }
@@ -128,7 +151,11 @@ export async function assertExactlyOnce(scenario: SinkScenario, context = ''): P
       const n = scenario.produced(topic, p);
       assert.ok(n > 0, `${topic}/${p}: nothing produced`);
       assert.equal(offsets.get(p), n, `${topic}/${p} stored offset ${context}`);
-      assert.deepEqual(state.get(p), { rows: n, distinct: n, ordered: true, maxSeq: n - 1 }, `${topic}/${p} rows ${context}`);
+      assert.deepEqual(
+        state.get(p),
+        { rows: n, distinct: n, ordered: true, maxSeq: n - 1 },
+        `${topic}/${p} rows ${context}`,
+      );
     }
     assert.equal((await scenario.deadLetters(topic)).length, 0, `${topic}: dead letters ${context}`);
   }
@@ -149,6 +176,8 @@ export async function openTransactions(scenario: SinkScenario): Promise<{ rowsMo
   await sleep(150);
   const [rows] = await scenario.admin.query<RowDataPacket[]>(
     `SELECT t.trx_rows_modified AS modified FROM information_schema.innodb_trx t
-       JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = ?`, [scenario.database]);
+       JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = ?`,
+    [scenario.database],
+  );
   return rows.map((r) => ({ rowsModified: Number(r.modified) }));
 }

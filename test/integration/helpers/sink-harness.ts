@@ -17,7 +17,9 @@ export const REGISTRY = process.env.KMS_REGISTRY_URL ?? 'http://127.0.0.1:8081/a
 
 /** Records carry their own per-partition sequence, so order and completeness can be checked in the table. */
 export const SEQUENCED_SCHEMA = {
-  type: 'record', name: 'sequenced', namespace: 'kms.test',
+  type: 'record',
+  name: 'sequenced',
+  namespace: 'kms.test',
   fields: [
     { name: 'key_field', type: 'string' },
     { name: 'seq', type: 'long' },
@@ -44,7 +46,13 @@ export class SinkScenario {
   }
 
   async setup(): Promise<void> {
-    this.#admin = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', multipleStatements: false });
+    this.#admin = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      password: '',
+      multipleStatements: false,
+    });
     await this.#admin.query(`CREATE DATABASE \`${this.database}\``);
     for (const topic of this.topics) {
       await createTopic(BOOTSTRAP, { topic, num_partitions: this.partitions, replication_factor: 1 });
@@ -71,8 +79,16 @@ export class SinkScenario {
 
   async producer(): Promise<Kafka.Producer> {
     if (this.#producer) return this.#producer;
-    const producer = new Kafka.Producer({ 'bootstrap.servers': BOOTSTRAP, 'linger.ms': 5, 'dr_cb': true, 'log_level': 0, 'enable.idempotence': true });
-    await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())));
+    const producer = new Kafka.Producer({
+      'bootstrap.servers': BOOTSTRAP,
+      'linger.ms': 5,
+      dr_cb: true,
+      log_level: 0,
+      'enable.idempotence': true,
+    });
+    await new Promise<void>((resolve, reject) =>
+      producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+    );
     producer.setPollInterval(20);
     this.#producer = producer;
     return producer;
@@ -88,7 +104,14 @@ export class SinkScenario {
       const first = this.#sequence.get(name) ?? 0;
       for (let seq = first; seq < first + perPartition; seq++) {
         const key = `p${partition}-${seq}`;
-        messages.push({ partition, key: Buffer.from(key), value: encodeWire(schemaId, type.toBuffer({ key_field: key, seq, produced_at: Date.now(), note: `seq=${seq}`, amount: seq / 7 })) });
+        messages.push({
+          partition,
+          key: Buffer.from(key),
+          value: encodeWire(
+            schemaId,
+            type.toBuffer({ key_field: key, seq, produced_at: Date.now(), note: `seq=${seq}`, amount: seq / 7 }),
+          ),
+        });
       }
       this.#sequence.set(name, first + perPartition);
     }
@@ -96,20 +119,31 @@ export class SinkScenario {
   }
 
   /** Produces raw bytes (poison records included) to exact partitions; resolves when all are delivered. */
-  async produceRaw(topic: string, messages: readonly { partition: number; key: Buffer | null; value: Buffer | null }[]): Promise<void> {
+  async produceRaw(
+    topic: string,
+    messages: readonly { partition: number; key: Buffer | null; value: Buffer | null }[],
+  ): Promise<void> {
     const producer = await this.producer();
     let pending = messages.length;
     let failure: Error | undefined;
     const delivered = new Promise<void>((resolve) => {
       const onReport = (error: Kafka.LibrdKafkaError | null): void => {
         if (error) failure = new Error(error.message);
-        if (--pending === 0) { producer.off('delivery-report', onReport); resolve(); }
+        if (--pending === 0) {
+          producer.off('delivery-report', onReport);
+          resolve();
+        }
       };
       producer.on('delivery-report', onReport);
     });
     for (const m of messages) {
       for (;;) {
-        try { producer.produce(topic, m.partition, m.value, m.key); break; } catch { await new Promise((r) => setTimeout(r, 5)); }
+        try {
+          producer.produce(topic, m.partition, m.value, m.key);
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 5));
+        }
       }
     }
     if (messages.length > 0) await delivered;
@@ -128,14 +162,19 @@ export class SinkScenario {
 
   async offsets(topic: string): Promise<Map<number, number>> {
     const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
-      `SELECT \`partition\`, \`offset\` FROM \`${this.database}\`.kafka_offsets WHERE topic = ?`, [topic]);
+      `SELECT \`partition\`, \`offset\` FROM \`${this.database}\`.kafka_offsets WHERE topic = ?`,
+      [topic],
+    );
     return new Map(rows.map((r) => [Number(r.partition), Number(r.offset)]));
   }
 
   /** Per partition: rows, distinct offsets, and whether seq follows offset order with no hole. */
-  async tableState(topic: string): Promise<Map<number, { rows: number; distinct: number; ordered: boolean; maxSeq: number }>> {
+  async tableState(
+    topic: string,
+  ): Promise<Map<number, { rows: number; distinct: number; ordered: boolean; maxSeq: number }>> {
     const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
-      `SELECT _kafka_partition AS p, _kafka_offset AS o, seq FROM \`${this.database}\`.\`${topic}\` ORDER BY _kafka_partition, _kafka_offset`);
+      `SELECT _kafka_partition AS p, _kafka_offset AS o, seq FROM \`${this.database}\`.\`${topic}\` ORDER BY _kafka_partition, _kafka_offset`,
+    );
     const state = new Map<number, { rows: number; distinct: number; ordered: boolean; maxSeq: number }>();
     const lastSeq = new Map<number, number>();
     const seen = new Map<number, Set<number>>();
@@ -158,17 +197,23 @@ export class SinkScenario {
 
   async deadLetters(topic: string): Promise<mysql.RowDataPacket[]> {
     const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
-      `SELECT \`partition\`, \`offset\`, error_kind, error_message, record_key, record_value FROM \`${this.database}\`.kafka_dead_letters WHERE topic = ? ORDER BY \`partition\`, \`offset\``, [topic]);
+      `SELECT \`partition\`, \`offset\`, error_kind, error_message, record_key, record_value FROM \`${this.database}\`.kafka_dead_letters WHERE topic = ? ORDER BY \`partition\`, \`offset\``,
+      [topic],
+    );
     return rows;
   }
 
   /** Waits until every partition's stored offset reached `expected(partition)`. */
   async waitForOffsets(topic: string, expected: (partition: number) => number, timeoutMs = 60_000): Promise<void> {
-    await waitFor(`offsets of ${topic}`, async () => {
-      const offsets = await this.offsets(topic).catch(() => new Map<number, number>());
-      for (let p = 0; p < this.partitions; p++) if ((offsets.get(p) ?? -1) < expected(p)) return false;
-      return true;
-    }, { timeoutMs, intervalMs: 250 });
+    await waitFor(
+      `offsets of ${topic}`,
+      async () => {
+        const offsets = await this.offsets(topic).catch(() => new Map<number, number>());
+        for (let p = 0; p < this.partitions; p++) if ((offsets.get(p) ?? -1) < expected(p)) return false;
+        return true;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
   }
 
   async cleanup(): Promise<void> {
@@ -191,23 +236,55 @@ export class SinkProcess {
 
   constructor(settings: string[], name: string) {
     this.name = name;
-    this.child = spawn(process.execPath, [...SINK_NODE_FLAGS, join(PROJECT_ROOT, 'src', 'main.ts'), 'run', ...settings], {
-      cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env },
+    this.child = spawn(
+      process.execPath,
+      [...SINK_NODE_FLAGS, join(PROJECT_ROOT, 'src', 'main.ts'), 'run', ...settings],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env },
+      },
+    );
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
     });
-    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { this.output += chunk; });
-    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { this.output += chunk; });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => { this.exitCode = code; resolve(code); }));
+    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code) => {
+        this.exitCode = code;
+        resolve(code);
+      }),
+    );
   }
 
-  get pid(): number { return this.child.pid!; }
-  get running(): boolean { return this.exitCode === undefined && isAlive(this.pid); }
+  get pid(): number {
+    return this.child.pid!;
+  }
+  get running(): boolean {
+    return this.exitCode === undefined && isAlive(this.pid);
+  }
 
   /** Parsed JSON log lines. */
   logs(): Record<string, unknown>[] {
-    return this.output.split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l); } catch { return {}; } });
+    return this.output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        try {
+          return JSON.parse(l);
+        } catch {
+          return {};
+        }
+      });
   }
 
-  async waitForLog(what: string, predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 30_000): Promise<void> {
+  async waitForLog(
+    what: string,
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<void> {
     await waitFor(`${this.name}: ${what}`, () => this.logs().some(predicate), { timeoutMs });
   }
 
@@ -221,6 +298,8 @@ export class SinkProcess {
     try {
       const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    } catch { return 0; }
+    } catch {
+      return 0;
+    }
   }
 }

@@ -10,18 +10,37 @@ import { SEQUENCED_SCHEMA } from './sink-harness.ts';
  */
 export const SEQUENCED_TYPE: Type = parseAvroSchema(SEQUENCED_SCHEMA);
 
-export interface RawMessage { partition: number; key: Buffer | null; value: Buffer | null }
+export interface RawMessage {
+  partition: number;
+  key: Buffer | null;
+  value: Buffer | null;
+}
 
-export interface SequencedFields { key_field: string; seq: number; produced_at: number; note: string; amount: number }
+export interface SequencedFields {
+  key_field: string;
+  seq: number;
+  produced_at: number;
+  note: string;
+  amount: number;
+}
 
 /** A good record in the harness's shape, so SinkScenario.tableState can check order and completeness. */
 export function sequencedFields(partition: number, seq: number): SequencedFields {
   return { key_field: `p${partition}-${seq}`, seq, produced_at: Date.now(), note: `seq=${seq}`, amount: seq / 7 };
 }
 
-export function sequenced(schemaId: number, partition: number, seq: number, change: Partial<SequencedFields> = {}): RawMessage {
+export function sequenced(
+  schemaId: number,
+  partition: number,
+  seq: number,
+  change: Partial<SequencedFields> = {},
+): RawMessage {
   const fields = { ...sequencedFields(partition, seq), ...change };
-  return { partition, key: Buffer.from(fields.key_field), value: encodeWire(schemaId, SEQUENCED_TYPE.toBuffer(fields)) };
+  return {
+    partition,
+    key: Buffer.from(fields.key_field),
+    value: encodeWire(schemaId, SEQUENCED_TYPE.toBuffer(fields)),
+  };
 }
 
 /** Per-partition sequence counters: `next(p, n)` gives n good records continuing partition p's sequence. */
@@ -29,7 +48,9 @@ export class Sequencer {
   readonly schemaId: number;
   readonly #next = new Map<number, number>();
 
-  constructor(schemaId: number) { this.schemaId = schemaId; }
+  constructor(schemaId: number) {
+    this.schemaId = schemaId;
+  }
 
   next(partition: number, count: number): RawMessage[] {
     const first = this.#next.get(partition) ?? 0;
@@ -37,7 +58,9 @@ export class Sequencer {
     return Array.from({ length: count }, (_, i) => sequenced(this.schemaId, partition, first + i));
   }
 
-  count(partition: number): number { return this.#next.get(partition) ?? 0; }
+  count(partition: number): number {
+    return this.#next.get(partition) ?? 0;
+  }
 }
 
 /** A port nothing listens on right now (for status.port). */
@@ -47,7 +70,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -18,7 +18,9 @@ export class TcpProxy {
     this.#target = { host: targetHost, port: targetPort };
   }
 
-  get port(): number { return this.#port; }
+  get port(): number {
+    return this.#port;
+  }
 
   async start(port = 0): Promise<void> {
     const server = createServer((client) => {
@@ -28,7 +30,10 @@ export class TcpProxy {
       for (const socket of [client, upstream]) {
         this.#sockets.add(socket);
         socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => { client.destroy(); upstream.destroy(); });
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
       }
       client.pipe(upstream);
       upstream.pipe(client);
@@ -57,7 +62,8 @@ export class TcpProxy {
   async #cut(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed =
+      server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
     await closed;
   }
