@@ -4,7 +4,7 @@
  */
 import avro from 'avsc';
 import type { Type } from 'avsc';
-import { SinkError, describeError } from '../errors.ts';
+import { SinkError, describeError } from '../core/errors.ts';
 import { LONG_TYPE } from './long-type.ts';
 import { LOGICAL_TYPES, isUnderlyingOfLogical } from './logical-types.ts';
 

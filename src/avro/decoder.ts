@@ -7,7 +7,7 @@
  * SCHEMA_NOT_FOUND and DECODE_FAILED are properties of the record: dead-letter it.
  */
 import type { Type } from 'avsc';
-import { SinkError, describeError } from '../errors.ts';
+import { SinkError, describeError } from '../core/errors.ts';
 import { HEADER_LENGTH, MAGIC_BYTE, decodeWireHeader } from './wire-format.ts';
 
 export type SchemaLookup = (schemaId: number) => Promise<Type>;

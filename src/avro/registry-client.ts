@@ -12,7 +12,7 @@
  * - 409/422 on register, unparsable schema text → SCHEMA_INVALID; non-Avro schema → SCHEMA_UNSUPPORTED.
  */
 import type { Type } from 'avsc';
-import { SinkError, describeError } from '../errors.ts';
+import { SinkError, describeError } from '../core/errors.ts';
 import { parseAvroSchema } from './avro-schema.ts';
 import { DEFAULT_REGISTRY_TIMEOUT_MS, type RegistryOptions } from './registry-options.ts';
 

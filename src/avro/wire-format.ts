@@ -3,7 +3,7 @@
  * the Avro binary payload. Everything that is not that shape is a poison record, reported as WIRE_FORMAT
  * so the caller can dead-letter it with the raw bytes.
  */
-import { SinkError } from '../errors.ts';
+import { SinkError } from '../core/errors.ts';
 
 export const MAGIC_BYTE = 0;
 export const HEADER_LENGTH = 5;

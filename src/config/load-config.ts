@@ -5,7 +5,7 @@
  * carries the first one, as one line, and how many more there are.
  */
 import { readFileSync } from 'node:fs';
-import { SinkError, isSinkError } from '../errors.ts';
+import { SinkError, isSinkError } from '../core/errors.ts';
 import type { MysqlEndpoint } from './jdbc-url.ts';
 import { formatProblem, oneLine, redactUrl } from './messages.ts';
 import { parsePropertyEntries } from './properties.ts';

@@ -2,7 +2,7 @@
  * One-line config error messages. Every config problem reads the same way so an operator can grep for
  * it: what key, what value (never a secret), where it came from, what is wrong, how to fix it.
  */
-import { SinkError } from '../errors.ts';
+import { SinkError } from '../core/errors.ts';
 
 export interface ConfigProblem {
   /** Config key, e.g. `mysql.url`. */

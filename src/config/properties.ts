@@ -4,7 +4,7 @@
  * ISO-8859-1) and a malformed `\u` escape is reported with its line number instead of an exception
  * without one.
  */
-import { SinkError } from '../errors.ts';
+import { SinkError } from '../core/errors.ts';
 
 export interface PropertyEntry {
   readonly key: string;

@@ -2,7 +2,7 @@
  * `${topic}` name templates (consumer group per topic, table per topic). Only `${topic}` exists: any other
  * placeholder is a typo that would otherwise end up verbatim in a group id or a table name.
  */
-import { SinkError } from '../errors.ts';
+import { SinkError } from '../core/errors.ts';
 import type { SinkConfig } from './schema.ts';
 
 export const TOPIC_PLACEHOLDER = '${topic}';

@@ -1,7 +1,7 @@
 import Kafka from '@confluentinc/kafka-javascript';
-import type { Logger } from '../log.ts';
-import { SinkError, describeError } from '../errors.ts';
-import type { KafkaRecord } from '../pipeline/kafka-record.ts';
+import type { Logger } from '../core/log.ts';
+import { SinkError, describeError } from '../core/errors.ts';
+import type { KafkaRecord } from '../core/records.ts';
 import { consumerConfig, type TopicConsumerOptions } from './consumer-config.ts';
 
 const ERR_ASSIGN_PARTITIONS = -175;

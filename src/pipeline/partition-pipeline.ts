@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../log.ts';
-import { isSinkError, describeError } from '../errors.ts';
+import type { Logger } from '../core/log.ts';
+import { isSinkError, describeError } from '../core/errors.ts';
 import type { BatchWriter } from '../sink/batch-writer.ts';
-import { isTransientDbError } from '../sink/db-errors.ts';
-import type { PartitionRef } from '../sink/offset-store.ts';
-import type { KafkaRecord, PreparedBatch } from './kafka-record.ts';
+import { isTransientDbError } from '../mysql/errno.ts';
+import type { KafkaRecord, PartitionRef, PreparedBatch } from '../core/records.ts';
 import { PartitionQueue } from './partition-queue.ts';
 import type { RecordPreparer } from './record-preparer.ts';
-import { type RetryPolicy, withRetry } from './retry.ts';
-import type { SinkMetrics } from '../status/metrics.ts';
+import { type RetryPolicy, withRetry } from '../core/retry.ts';
+import type { SinkMetrics } from './sink-metrics.ts';
 
 /** What a pipeline may ask of the consumer that feeds it. */
 export interface PartitionControl {

@@ -1,4 +1,4 @@
-import type { KafkaRecord } from './kafka-record.ts';
+import type { KafkaRecord } from '../core/records.ts';
 
 /**
  * The bounded hand-off between fetching and writing for one partition (the seed's blocking queue).

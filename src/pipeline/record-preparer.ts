@@ -1,8 +1,8 @@
 import type { Type } from 'avsc';
-import { SinkError, isSinkError, describeError } from '../errors.ts';
+import { SinkError, isSinkError, describeError } from '../core/errors.ts';
 import { RecordDecoder, type SchemaLookup } from '../avro/decoder.ts';
-import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../avro/column-model.ts';
-import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from './kafka-record.ts';
+import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../mysql/column-model.ts';
+import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from '../core/records.ts';
 
 /** Error codes that are properties of one record: it can never be written, so it is dead-lettered. */
 const POISON_CODES = new Set([
@@ -56,8 +56,8 @@ export class RecordPreparer {
           offset: record.offset,
           timestamp: record.timestamp ?? null,
         });
-        if (current === undefined || current.model !== model) {
-          current = { table: this.#options.table, model, records: [], rows: [] };
+        if (current === undefined || current.columns !== model.columnNames) {
+          current = { table: this.#options.table, columns: model.columnNames, records: [], rows: [] };
           tables.push(current);
         }
         current.records.push(record);

@@ -1,18 +1,19 @@
 import type { SinkConfig } from '../config/index.ts';
 import { groupIdFor, tableNameFor } from '../config/index.ts';
-import { SinkError, describeError, isSinkError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import { SinkError, describeError, isSinkError } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
 import { RegistryClient } from '../avro/registry-client.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
-import { isAccessDenied, isTransientDbError } from '../sink/db-errors.ts';
-import { OffsetStore, type PartitionRef } from '../sink/offset-store.ts';
-import { createPool, MARIADB_SESSION_SETUP, SESSION_SETUP, type Pool } from '../sink/pool.ts';
+import { isAccessDenied, isTransientDbError } from '../mysql/errno.ts';
+import type { PartitionRef } from '../core/records.ts';
+import { OffsetStore } from '../sink/offset-store.ts';
+import { createPool, MARIADB_SESSION_SETUP, SESSION_SETUP, type Pool } from '../mysql/pool.ts';
 import { TableManager } from '../sink/table-manager.ts';
-import { SinkMetrics } from '../status/metrics.ts';
+import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
 import { RecordPreparer } from './record-preparer.ts';
-import { withRetry } from './retry.ts';
+import { withRetry } from '../core/retry.ts';
 
 /** Start-up waits this long at most between attempts to reach a service that is not up yet. */
 const STARTUP_RETRY = { initialMs: 500, budgetMs: Number.POSITIVE_INFINITY, maxDelayMs: 10_000 };

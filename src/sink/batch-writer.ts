@@ -1,10 +1,10 @@
-import { SinkError, describeError } from '../errors.ts';
-import { insertRows, type InsertMode } from '../sql/dml.ts';
-import type { DeadLetterRow } from '../sql/offset-sql.ts';
-import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from '../pipeline/kafka-record.ts';
-import { isDataError, isTransientDbError } from './db-errors.ts';
-import type { OffsetStore, PartitionRef } from './offset-store.ts';
-import { queryArgs, type Pool, type PoolConnection } from './pool.ts';
+import { SinkError, describeError } from '../core/errors.ts';
+import { insertRows, type InsertMode } from '../mysql/dml.ts';
+import type { DeadLetterRow } from '../mysql/offset-sql.ts';
+import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch, TableRows } from '../core/records.ts';
+import { isDataError, isTransientDbError } from '../mysql/errno.ts';
+import type { OffsetStore } from './offset-store.ts';
+import { queryArgs, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
 export type CommitResult =
   | { readonly kind: 'committed'; readonly nextOffset: number; readonly rows: number; readonly deadLetters: number }
@@ -92,7 +92,7 @@ export class BatchWriter {
           ...queryArgs(
             insertRows(
               group.table,
-              group.model.columns.map((c) => c.name),
+              group.columns,
               group.rows.slice(start, end),
               this.#mode,
               { keyColumns: this.#keyColumns },
@@ -131,7 +131,7 @@ function* chunks(group: TableRows, from: number, to: number): Generator<[number,
   let start = from;
   let bytes = 0;
   for (let i = from; i < to; i++) {
-    const size = 2 * (group.records[i]!.value?.length ?? 0) + 16 * group.model.columns.length;
+    const size = 2 * (group.records[i]!.value?.length ?? 0) + 16 * group.columns.length;
     if (i > start && bytes + size > MAX_STATEMENT_BYTES) {
       yield [start, i];
       start = i;

@@ -1,13 +1,8 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import * as offsetSql from '../sql/offset-sql.ts';
-import type { CompiledQuery } from '../sql/types.ts';
-import { queryArgs, type Pool, type PoolConnection } from './pool.ts';
-
-export interface PartitionRef {
-  readonly topic: string;
-  readonly partition: number;
-  readonly group: string;
-}
+import type { PartitionRef } from '../core/records.ts';
+import * as offsetSql from '../mysql/offset-sql.ts';
+import type { CompiledQuery } from '../mysql/compiled-query.ts';
+import { queryArgs, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
 /**
  * `kafka_offsets` is the only record of progress (design/exactly-once.md): offset = next offset to read.

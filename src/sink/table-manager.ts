@@ -1,9 +1,9 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { SinkError, describeError } from '../errors.ts';
-import { addColumn, createTable, modifyColumnType } from '../sql/ddl.ts';
-import type { ColumnSpec, TableSpec } from '../sql/types.ts';
-import type { ColumnModel } from '../avro/column-model.ts';
-import { queryArgs, type Pool } from './pool.ts';
+import { SinkError, describeError } from '../core/errors.ts';
+import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
+import type { ColumnSpec, TableSpec } from '../mysql/compiled-query.ts';
+import type { ColumnModel } from '../mysql/column-model.ts';
+import { queryArgs, type Pool } from '../mysql/pool.ts';
 
 export interface TableManagerOptions {
   readonly autoCreate: boolean;

@@ -6,11 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { isSinkError, type ErrorCode } from '../../src/errors.ts';
+import { isSinkError, type ErrorCode } from '../../src/core/errors.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { RecordDecoder } from '../../src/avro/decoder.ts';
 import { encodeWire } from '../../src/avro/wire-format.ts';
-import { buildColumnModel } from '../../src/avro/column-model.ts';
+import { buildColumnModel } from '../../src/mysql/column-model.ts';
 
 const REGISTRY_URL = process.env['KMS_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 

@@ -4,11 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { encodeWire } from '../../src/avro/wire-format.ts';
 import { groupIdFor, loadConfig } from '../../src/config/index.ts';
-import type { KafkaRecord, PreparedBatch } from '../../src/pipeline/kafka-record.ts';
+import type { KafkaRecord, PreparedBatch } from '../../src/core/records.ts';
 import { RecordPreparer } from '../../src/pipeline/record-preparer.ts';
 import { BatchWriter } from '../../src/sink/batch-writer.ts';
-import { OffsetStore, type PartitionRef } from '../../src/sink/offset-store.ts';
-import { createPool, SESSION_SETUP, type Pool } from '../../src/sink/pool.ts';
+import type { PartitionRef } from '../../src/core/records.ts';
+import { OffsetStore } from '../../src/sink/offset-store.ts';
+import { createPool, SESSION_SETUP, type Pool } from '../../src/mysql/pool.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
 import { SEQUENCED_SCHEMA, SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import {

@@ -5,8 +5,8 @@ import mysql from 'mysql2/promise';
 import { PROJECT_ROOT } from './helpers/kms-cli.ts';
 import { consumeAll, createTopic, deleteTopic, produceAll } from './helpers/kafka-client.ts';
 import { uniqueName } from './helpers/unique.ts';
-import { SINK_DATABASE, SINK_PASSWORD, SINK_USER } from '../../src/stack/mariadb-service.ts';
-import { bootstrapServers, registryUrl, stackOptions } from '../../src/stack/stack-options.ts';
+import { SINK_DATABASE, SINK_PASSWORD, SINK_USER } from '../../kit/stack/mariadb-service.ts';
+import { bootstrapServers, registryUrl, stackOptions } from '../../kit/stack/stack-options.ts';
 
 /**
  * The default stack (`./kms test` starts it and passes its addresses) is real: the broker stores and serves

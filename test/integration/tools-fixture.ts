@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import Kafka from '@confluentinc/kafka-javascript';
 import mysql from 'mysql2/promise';
 import { RecordDecoder } from '../../src/avro/decoder.ts';
-import { buildColumnModel } from '../../src/avro/column-model.ts';
+import { buildColumnModel } from '../../src/mysql/column-model.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { groupIdFor, loadConfig, tableNameFor, type SinkConfig } from '../../src/config/index.ts';
-import { insertRows } from '../../src/sql/dml.ts';
-import { insertOffsetIfAbsent, updateOffset } from '../../src/sql/offset-sql.ts';
-import { KafkaSession } from '../../src/tools/kafka-session.ts';
-import { TopicAdmin } from '../../src/tools/kafka-topics.ts';
+import { insertRows } from '../../src/mysql/dml.ts';
+import { insertOffsetIfAbsent, updateOffset } from '../../src/mysql/offset-sql.ts';
+import { KafkaSession } from '../../kit/tools/kafka-session.ts';
+import { TopicAdmin } from '../../kit/tools/kafka-topics.ts';
 
 export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
 export const REGISTRY = process.env.KMS_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';

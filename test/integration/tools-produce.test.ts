@@ -2,9 +2,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordDecoder } from '../../src/avro/decoder.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
-import { KafkaSession } from '../../src/tools/kafka-session.ts';
-import { produce } from '../../src/tools/produce.ts';
-import { provision } from '../../src/tools/provision.ts';
+import { KafkaSession } from '../../kit/tools/kafka-session.ts';
+import { produce } from '../../kit/tools/produce.ts';
+import { provision } from '../../kit/tools/provision.ts';
 import { REGISTRY, ToolsWorld, consumeAll, oneLineError } from './tools-fixture.ts';
 
 const world = new ToolsWorld(3);

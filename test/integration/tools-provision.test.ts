@@ -2,13 +2,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RowDataPacket } from 'mysql2/promise';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
-import { buildColumnModel } from '../../src/avro/column-model.ts';
+import { buildColumnModel } from '../../src/mysql/column-model.ts';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { createPool } from '../../src/sink/pool.ts';
+import { createPool } from '../../src/mysql/pool.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
-import { KafkaSession } from '../../src/tools/kafka-session.ts';
-import { provision } from '../../src/tools/provision.ts';
-import { produce } from '../../src/tools/produce.ts';
+import { KafkaSession } from '../../kit/tools/kafka-session.ts';
+import { provision } from '../../kit/tools/provision.ts';
+import { produce } from '../../kit/tools/produce.ts';
 import { REGISTRY, SEED_LIKE, ToolsWorld, oneLineError } from './tools-fixture.ts';
 
 const world = new ToolsWorld(2);

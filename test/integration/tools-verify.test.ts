@@ -5,10 +5,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RowDataPacket } from 'mysql2/promise';
-import { produce } from '../../src/tools/produce.ts';
-import { provision } from '../../src/tools/provision.ts';
-import { status } from '../../src/tools/status.ts';
-import { verify } from '../../src/tools/verify.ts';
+import { produce } from '../../kit/tools/produce.ts';
+import { provision } from '../../kit/tools/provision.ts';
+import { status } from '../../kit/tools/status.ts';
+import { verify } from '../../kit/tools/verify.ts';
 import { ToolsWorld, consumeAll, oneLineError, simulateSink, type ConsumedRecord } from './tools-fixture.ts';
 
 const world = new ToolsWorld(2);

@@ -1,12 +1,11 @@
 import Kafka from '@confluentinc/kafka-javascript';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../../src/avro/registry-client.ts';
 import { encodeWire } from '../../../src/avro/wire-format.ts';
-import { SINK_NODE_FLAGS } from '../../../src/cli/sink-node-flags.ts';
+import { spawnSink } from '../../../src/app/sink-process.ts';
 import { createTopic } from './kafka-client.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';
 import { uniqueName } from './unique.ts';
@@ -236,15 +235,7 @@ export class SinkProcess {
 
   constructor(settings: string[], name: string) {
     this.name = name;
-    this.child = spawn(
-      process.execPath,
-      [...SINK_NODE_FLAGS, join(PROJECT_ROOT, 'src', 'main.ts'), 'run', ...settings],
-      {
-        cwd: PROJECT_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env },
-      },
-    );
+    this.child = spawnSink(settings, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       this.output += chunk;
     });

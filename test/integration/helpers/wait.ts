@@ -20,4 +20,4 @@ export async function waitFor(
 }
 
 /** True while the pid exists (EPERM still means it exists): the stack's own check. */
-export { isAlive } from '../../../src/stack/process-control.ts';
+export { isAlive } from '../../../src/app/pid-file.ts';

@@ -1,0 +1,180 @@
+/**
+ * The database without Kafka: the same rows the sink writes (seed schemas, provenance columns, tables
+ * from the sink's own tableSpec and column model, values from the same record generator and decoder),
+ * written by one plain loop per partition (9 writers, like the sink's 9 pipelines) on the sink's pool.
+ *
+ * Transaction shapes:
+ * - 'fenced': START TRANSACTION, SELECT offset FOR UPDATE, multi-row INSERT, UPDATE offset, COMMIT
+ *   (the sink's shape, minus everything that is not SQL);
+ * - 'plain': START TRANSACTION, multi-row INSERT, COMMIT.
+ * With batch size 1 and 'fenced' this is the seed's design: one transaction per record.
+ */
+import type { Type } from 'avsc';
+import type { RowDataPacket } from 'mysql2/promise';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SinkConfig } from '../../src/config/index.ts';
+import type { ColumnModel } from '../../src/mysql/column-model.ts';
+import { HEADER_LENGTH } from '../../src/avro/wire-format.ts';
+import { createPool, queryArgs, SESSION_SETUP, type PoolConnection } from '../../src/mysql/pool.ts';
+import { tableSpec } from '../../src/sink/table-manager.ts';
+import { createTable } from '../../src/mysql/ddl.ts';
+import { insertRows } from '../../src/mysql/dml.ts';
+import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
+import {
+  createOffsetsTable,
+  insertOffsetIfAbsent,
+  selectOffsetForUpdate,
+  updateOffset,
+} from '../../src/mysql/offset-sql.ts';
+import { stringLimit } from '../tools/produce.ts';
+import { RecordFactory } from '../tools/record-factory.ts';
+import { columnModelFor, defaultSchemaFile, parseTopicSchema, readSchemaFile } from '../tools/schema-file.ts';
+import { DATASETS, PARTITIONS } from './bench-env.ts';
+
+/** Rows of one dataset, by partition, in offset order. */
+export interface DatasetRows {
+  readonly dataset: string;
+  readonly model: ColumnModel;
+  readonly partitions: readonly (readonly unknown[][])[];
+}
+
+/**
+ * `perPartition` rows for each of the 3 datasets × 3 partitions: encoded with the generator `produce`
+ * uses, decoded with the same Avro type, converted by the sink's column model with provenance coordinates.
+ */
+export function generateRows(config: SinkConfig, perPartition: number): DatasetRows[] {
+  const file = readSchemaFile(defaultSchemaFile());
+  const runId = Date.now().toString(36);
+  const now = Date.now();
+  return DATASETS.map((dataset) => {
+    const type: Type = parseTopicSchema(file, dataset, file.topics.get(dataset)!);
+    const model = columnModelFor(config, type, dataset);
+    const factory = new RecordFactory({
+      topic: dataset,
+      type,
+      valueSchemaId: 1,
+      keySchemaId: 2,
+      runId,
+      maxStringChars: stringLimit(config.sink.stringType),
+    });
+    const partitions: unknown[][][] = Array.from({ length: PARTITIONS }, () => []);
+    for (let seq = 0; seq < perPartition * PARTITIONS; seq++) {
+      const record = factory.next(seq);
+      const partition = seq % PARTITIONS;
+      const value = type.fromBuffer(record.value.subarray(HEADER_LENGTH));
+      const rows = partitions[partition]!;
+      rows.push(model.toRow(value, { partition, offset: rows.length, timestamp: now + seq }));
+    }
+    return { dataset, model, partitions };
+  });
+}
+
+export interface WriterRunOptions {
+  readonly label: string;
+  readonly shape: 'fenced' | 'plain';
+  readonly batch: number;
+  /** Rows per partition to write (a prefix of the generated ones). */
+  readonly perPartition: number;
+  /** Stop starting new transactions after this long (the seed's design is slow); default unlimited. */
+  readonly maxSeconds?: number;
+}
+
+export interface WriterRunResult {
+  readonly label: string;
+  readonly shape: 'fenced' | 'plain';
+  readonly batch: number;
+  readonly writers: number;
+  readonly poolSize: number;
+  readonly records: number;
+  readonly transactions: number;
+  readonly seconds: number;
+  readonly recordsPerSecond: number;
+}
+
+/**
+ * Writes into fresh tables `<label>_<dataset>` and offsets table `<label>_offsets`, dropped afterwards so
+ * the next measurement starts from the same empty state.
+ */
+export async function runWriters(
+  config: SinkConfig,
+  data: readonly DatasetRows[],
+  options: WriterRunOptions,
+): Promise<WriterRunResult> {
+  const pool = createPool(config);
+  pool.pool.on('connection', (connection) => {
+    connection.query(SESSION_SETUP);
+  });
+  const offsetsTable = `${options.label}_offsets`;
+  const tables = data.map((d) => `${options.label}_${d.dataset}`);
+  try {
+    await pool.query(createOffsetsTable(offsetsTable).sql);
+    for (const [i, d] of data.entries()) {
+      await pool.query(createTable(tableSpec(tables[i]!, d.model, config.sink.provenanceColumns)).sql);
+      for (let p = 0; p < PARTITIONS; p++) {
+        const q = insertOffsetIfAbsent(tables[i]!, p, 'bench', 0, offsetsTable);
+        await pool.query(...queryArgs(q));
+      }
+    }
+    // Settle: the DDL above and the previous run's DROPs leave background work in InnoDB.
+    await sleep(500);
+    const deadline =
+      options.maxSeconds === undefined ? Number.POSITIVE_INFINITY : performance.now() + options.maxSeconds * 1000;
+    let records = 0;
+    let transactions = 0;
+    const started = performance.now();
+    await Promise.all(
+      data.flatMap((d, i) =>
+        d.partitions.map(async (rows, partition) => {
+          const table = tables[i]!;
+          const columns = d.model.columns.map((c) => c.name);
+          const limit = Math.min(options.perPartition, rows.length);
+          for (let start = 0; start < limit && performance.now() < deadline; start += options.batch) {
+            const end = Math.min(limit, start + options.batch);
+            const connection: PoolConnection = await pool.getConnection();
+            try {
+              await connection.query('START TRANSACTION');
+              if (options.shape === 'fenced') {
+                const lock = selectOffsetForUpdate(table, partition, 'bench', offsetsTable);
+                await connection.query(...queryArgs(lock));
+              }
+              const insert = insertRows(table, columns, rows.slice(start, end), config.sink.insertMode);
+              await connection.query(...queryArgs(insert));
+              if (options.shape === 'fenced') {
+                const update = updateOffset(table, partition, 'bench', end, offsetsTable);
+                await connection.query(...queryArgs(update));
+              }
+              await connection.query('COMMIT');
+            } finally {
+              connection.release();
+            }
+            records += end - start;
+            transactions++;
+          }
+        }),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    // Proof the rows are really there (outside the timing).
+    let stored = 0;
+    for (const table of tables) {
+      const [count] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteIdentifier(table)}`);
+      stored += Number(count[0]?.n ?? 0);
+    }
+    if (stored !== records) throw new Error(`${options.label}: wrote ${records} rows but the tables hold ${stored}`);
+    return {
+      label: options.label,
+      shape: options.shape,
+      batch: options.batch,
+      writers: data.length * PARTITIONS,
+      poolSize: config.mysql.poolSize,
+      records,
+      transactions,
+      seconds,
+      recordsPerSecond: records / seconds,
+    };
+  } finally {
+    for (const table of [...tables, offsetsTable])
+      await pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`).catch(() => {});
+    await pool.end().catch(() => {});
+  }
+}

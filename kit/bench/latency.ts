@@ -1,0 +1,216 @@
+/**
+ * Produce → commit latency at a steady offered rate. Every record's send time is kept by index (the
+ * librdkafka opaque); its delivery report gives its partition and offset. `kafka_offsets` is polled every
+ * ~10 ms on its own connection; a record is committed at the first poll whose stored offset is beyond it
+ * (the time the poll's answer arrived: an upper bound, at most one poll interval late).
+ */
+import Kafka from '@confluentinc/kafka-javascript';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RegistryClient } from '../../src/avro/registry-client.ts';
+import { stringLimit } from '../tools/produce.ts';
+import { KEY_SCHEMA } from '../tools/provision.ts';
+import { RecordFactory } from '../tools/record-factory.ts';
+import type { BenchEnv } from './bench-env.ts';
+import { OffsetWatch } from './offset-watch.ts';
+import { commitTime, summarizeLatencies, type LatencySummary } from './stats.ts';
+import { cpuReading, cpuShare, type CpuShare } from './e2e.ts';
+import { findServices } from './proc.ts';
+
+export interface LatencyResult extends LatencySummary {
+  readonly offeredRate: number;
+  /** Records delivered per second over the sending window. */
+  readonly achievedRate: number;
+  readonly seconds: number;
+  readonly delivered: number;
+  /** Records never seen committed before the wait gave up. */
+  readonly uncommitted: number;
+  readonly meanPollMs: number;
+  /** CPU of the sink, MariaDB, the broker, this process (the producer) and the rest while sending. */
+  readonly cpu: CpuShare;
+  /** Per second of sending: records sent then, their p50 and p99 (shows a backlog building up). */
+  readonly timeline: readonly {
+    readonly second: number;
+    readonly count: number;
+    readonly p50: number;
+    readonly p99: number;
+  }[];
+}
+
+const PRODUCER_LINGER_MS = 5;
+
+export async function measureLatency(
+  env: BenchEnv,
+  topics: readonly string[],
+  sinkPid: number,
+  rate: number,
+  seconds: number,
+): Promise<LatencyResult> {
+  const config = env.config(topics);
+  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
+  const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+  const runId = `lat${Date.now().toString(36)}`;
+  const factories: RecordFactory[] = [];
+  for (const topic of topics) {
+    const latest = await registry.getLatest(`${topic}-value`);
+    const keySchemaId = await registry.register(`${topic}-key`, JSON.stringify(KEY_SCHEMA));
+    factories.push(
+      new RecordFactory({
+        topic,
+        type: latest.type,
+        valueSchemaId: latest.id,
+        keySchemaId,
+        runId,
+        maxStringChars: stringLimit(config.sink.stringType),
+      }),
+    );
+  }
+  const producer = new Kafka.Producer({
+    'bootstrap.servers': config.kafka.bootstrapServers.join(','),
+    'client.id': `${config.kafka.clientId}-bench-latency`,
+    'linger.ms': PRODUCER_LINGER_MS,
+    'compression.codec': 'lz4',
+    acks: -1,
+    'enable.idempotence': true,
+    partitioner: 'murmur2_random',
+    dr_cb: true,
+    log_level: 0,
+  });
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 10_000 }, (error) => (error ? reject(error) : resolve())),
+  );
+  producer.setPollInterval(5);
+
+  const capacity = Math.ceil(rate * seconds * 1.2) + 1000;
+  const sentAt = new Float64Array(capacity);
+  // Delivered records: partition key index and offset, by send index.
+  const deliveredKey = new Int32Array(capacity).fill(-1);
+  const deliveredOffset = new Float64Array(capacity);
+  const keys = new Map<string, number>();
+  const keyNames: string[] = [];
+  const keyOf = (topic: string, partition: number): number => {
+    const name = `${topic}/${partition}`;
+    let index = keys.get(name);
+    if (index === undefined) {
+      index = keyNames.length;
+      keys.set(name, index);
+      keyNames.push(name);
+    }
+    return index;
+  };
+  let delivered = 0;
+  let failed = 0;
+  producer.on('delivery-report', (error, report) => {
+    const index = report.opaque as number;
+    if (error) {
+      failed++;
+      return;
+    }
+    deliveredKey[index] = keyOf(report.topic, report.partition);
+    deliveredOffset[index] = Number(report.offset);
+    delivered++;
+  });
+
+  // Commit history per partition, from polling.
+  const history = new Map<string, { t: number; offset: number }[]>();
+  const watch = await OffsetWatch.open(env, topics);
+  watch.setOrigin(0);
+  let polls = 0;
+  const pollStarted = performance.now();
+  let stopPolling = false;
+  const poller = (async () => {
+    for (;;) {
+      const snapshot = await watch.read();
+      polls++;
+      for (const [name, offset] of snapshot.offsets) {
+        const list = history.get(name) ?? [];
+        if (list.length === 0 || list[list.length - 1]!.offset < offset) list.push({ t: snapshot.t * 1000, offset });
+        history.set(name, list);
+      }
+      if (stopPolling) return;
+      const wait = 10 - (performance.now() - snapshot.t * 1000);
+      if (wait > 0) await sleep(wait);
+    }
+  })();
+
+  let sent = 0;
+  const started = performance.now();
+  const cpuBefore = cpuReading(sinkPid, services, started / 1000);
+  const endAt = started + seconds * 1000;
+  let next = 0;
+  while (performance.now() < endAt) {
+    const due = Math.min(capacity, Math.floor((rate * (performance.now() - started)) / 1000));
+    while (sent < due) {
+      const factory = factories[next]!;
+      next = (next + 1) % factories.length;
+      const record = factory.next(sent);
+      sentAt[sent] = performance.now();
+      try {
+        producer.produce(factory.topic, null, record.value, record.key, null, sent);
+      } catch {
+        // Local queue full: the broker is behind; this record is simply not offered.
+        break;
+      }
+      sent++;
+    }
+    await sleep(2);
+  }
+  const sendSeconds = (performance.now() - started) / 1000;
+  const cpu = cpuShare(cpuBefore, cpuReading(sinkPid, services, performance.now() / 1000));
+  await new Promise<void>((resolve) => producer.flush(30_000, () => resolve()));
+  await sleep(50);
+
+  // Wait until every delivered record is committed (or give up after 60 s).
+  const needed = new Map<string, number>();
+  for (let i = 0; i < sent; i++) {
+    if (deliveredKey[i]! < 0) continue;
+    const name = keyNames[deliveredKey[i]!]!;
+    needed.set(name, Math.max(needed.get(name) ?? 0, deliveredOffset[i]! + 1));
+  }
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const behind = [...needed].some(([name, offset]) => (history.get(name)?.at(-1)?.offset ?? 0) < offset);
+    if (!behind) break;
+    await sleep(20);
+  }
+  stopPolling = true;
+  await poller;
+  const pollMs = (performance.now() - pollStarted) / Math.max(1, polls);
+  await watch.close();
+  await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+
+  const latencies: number[] = [];
+  const perSecond: number[][] = [];
+  let uncommitted = 0;
+  for (let i = 0; i < sent; i++) {
+    if (deliveredKey[i]! < 0) continue;
+    const committed = commitTime(history.get(keyNames[deliveredKey[i]!]!) ?? [], deliveredOffset[i]!);
+    if (committed === undefined) {
+      uncommitted++;
+      continue;
+    }
+    const latency = committed - sentAt[i]!;
+    latencies.push(latency);
+    const second = Math.floor((sentAt[i]! - started) / 1000);
+    const list = perSecond[second] ?? [];
+    perSecond[second] = list;
+    list.push(latency);
+  }
+  const timeline = [...perSecond.entries()]
+    .filter(([, list]) => list !== undefined)
+    .map(([second, list]) => {
+      const summary = summarizeLatencies(list);
+      return { second, count: summary.count, p50: summary.p50, p99: summary.p99 };
+    });
+  if (failed > 0) env.log(`  latency: ${failed} records not acknowledged by the broker`);
+  return {
+    ...summarizeLatencies(latencies),
+    offeredRate: rate,
+    achievedRate: delivered / sendSeconds,
+    seconds: sendSeconds,
+    delivered,
+    uncommitted,
+    meanPollMs: pollMs,
+    timeline,
+    cpu,
+  };
+}

@@ -1,0 +1,358 @@
+/**
+ * The benchmark suite (docs/benchmarks.md says what it measures and why). One run, one machine, every
+ * figure next to the database ceiling and the seed's design measured in the same run:
+ *   ceiling → seed design → end-to-end drain (+ memory) → latency → restart → scale-out.
+ * `--profile` instead runs only the end-to-end drain with the sink under `node --cpu-prof`.
+ *
+ *   ./kms bench [--quick] [--records N] [--profile] [--only e2e,latency] [--docs] [--set key=value]
+ */
+import Kafka from '@confluentinc/kafka-javascript';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import mysql from 'mysql2/promise';
+import { projectRoot } from '../../src/app/project-root.ts';
+import { describeError } from '../../src/core/errors.ts';
+import { BenchEnv, tuningDifferences, tuningOf } from './bench-env.ts';
+import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
+import { generateRows, runWriters } from './db-writers.ts';
+import { runEndToEnd } from './e2e.ts';
+import { measureLatency } from './latency.ts';
+import { findServices, machineFacts } from './proc.ts';
+import {
+  profileMarkdown,
+  replaceBlock,
+  resultsMarkdown,
+  tableRows,
+  throughputChart,
+  type BenchReport,
+} from './report.ts';
+import { measureRestarts } from './restart.ts';
+import { measureScaleOut } from './scale.ts';
+import { formatInt } from './stats.ts';
+import { formatTable } from '../tools/text-table.ts';
+
+import type { Phase } from './phases.ts';
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  /** End-to-end records (all topics together); default 1,000,000, quick 100,000. */
+  readonly records?: number;
+  readonly profile: boolean;
+  readonly only?: readonly Phase[];
+  /** Write docs/benchmarks.md and the chart (default: full runs only). */
+  readonly docs?: boolean;
+  readonly file?: string;
+  readonly sets: readonly string[];
+  /** Extra node/V8 flags for every sink process (e.g. --max-semi-space-size=16). */
+  readonly sinkNodeFlags?: readonly string[];
+  readonly log?: (line: string) => void;
+}
+
+interface Sizes {
+  readonly records: number;
+  readonly seedRecords: number;
+  readonly seedMaxSeconds: number;
+  readonly latencySeconds: number;
+  readonly restartRuns: number;
+  readonly restartBacklog: number;
+  readonly scaleRecords: number;
+  readonly drainTimeoutMs: number;
+}
+
+export function sizesFor(quick: boolean, records?: number): Sizes {
+  const n = records ?? (quick ? 100_000 : 1_000_000);
+  return quick
+    ? {
+        records: n,
+        seedRecords: 6_000,
+        seedMaxSeconds: 12,
+        latencySeconds: 10,
+        restartRuns: 3,
+        restartBacklog: 30_000,
+        scaleRecords: Math.min(n, 100_000),
+        drainTimeoutMs: 180_000,
+      }
+    : {
+        records: n,
+        seedRecords: 20_000,
+        seedMaxSeconds: 90,
+        latencySeconds: 25,
+        restartRuns: 3,
+        restartBacklog: 150_000,
+        scaleRecords: Math.min(n, 500_000),
+        drainTimeoutMs: 900_000,
+      };
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const t0 = performance.now();
+  const write = options.log ?? ((line: string) => console.log(line));
+  const log = (line: string): void =>
+    write(line === '' ? '' : `[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+  const sizes = sizesFor(options.quick, options.records);
+  const wanted = (phase: Phase): boolean =>
+    !options.profile && (options.only === undefined || options.only.includes(phase));
+  const root = projectRoot();
+  const env = new BenchEnv({
+    ...(options.file === undefined ? {} : { file: options.file }),
+    sets: options.sets,
+    nodeFlags: options.sinkNodeFlags ?? [],
+    outDir: join(root, 'kit', 'bench', 'out'),
+    log,
+  });
+  const started = performance.now();
+  const topics = env.topicsOf('');
+  const config = env.config(topics);
+  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
+  const report: BenchReport = {
+    mode: options.quick ? 'quick' : 'full',
+    profileMode: options.profile,
+    runId: env.runId,
+    startedAt: new Date().toISOString(),
+    seconds: 0,
+    machine: {
+      ...machineFacts(),
+      mariadb: await mariadbVersion(env),
+      kafka: services.kafkaVersion ?? 'unknown (not a local process)',
+      librdkafka: Kafka.librdkafkaVersion,
+    },
+    settings: tuningOf(config),
+    nonDefault: [...tuningDifferences(config), ...(options.sinkNodeFlags ?? []).map((flag) => `node ${flag}`)],
+    records: sizes.records,
+    notes: [],
+  };
+  log(
+    `bench ${env.runId}: ${report.mode}${options.profile ? ' profile' : ''} mode, database ${env.database}, topics ${topics.join(', ')}; output in ${relative(root, env.outDir)}`,
+  );
+
+  // Ctrl-C: stop the children and clean up before leaving.
+  const children = new Set<{ kill(): void }>();
+  const onSignal = (): void => {
+    log('interrupted: cleaning up');
+    for (const child of children) child.kill();
+    void env.cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await env.createTopicSet('');
+    log('topics, schemas and tables provisioned');
+    if (wanted('ceiling') || wanted('seed')) await databasePhases(env, sizes, report, wanted);
+    if (options.profile) await profilePhase(env, topics, sizes, report, children);
+    else if (wanted('e2e') || wanted('latency') || wanted('restart'))
+      await sinkPhases(env, topics, sizes, report, wanted, children);
+    if (wanted('scale')) {
+      report.scale = [];
+      for (const instances of [1, 2]) {
+        log(`scale-out: ${instances} instance(s) draining ${formatInt(sizes.scaleRecords)} records`);
+        report.scale = [
+          ...report.scale,
+          await measureScaleOut(env, instances, sizes.scaleRecords, sizes.drainTimeoutMs),
+        ];
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    for (const child of children) child.kill();
+    log('cleaning up: dropping the database, deleting the topics');
+    await env.cleanup();
+    log('cleaned up');
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  report.loadAfter = machineFacts().loadAverage;
+  writeOutputs(env, report, options, log, write);
+  return report;
+}
+
+type Wanted = (phase: Phase) => boolean;
+
+async function databasePhases(env: BenchEnv, sizes: Sizes, report: BenchReport, wanted: Wanted): Promise<void> {
+  const config = env.config(env.topicsOf(''));
+  const perPartition = Math.ceil(sizes.records / 9);
+  env.log(`database ceiling: generating ${formatInt(perPartition * 9)} rows (3 tables × 3 partitions)`);
+  const rows = generateRows(config, perPartition);
+  if (wanted('ceiling')) {
+    // Two alternating rounds, the faster of each kept: a ceiling is the best the database did, and
+    // alternating spreads InnoDB's background work (purge, flushing after the DROPs) over both shapes.
+    const batch = config.sink.batchMaxRecords;
+    for (let round = 1; round <= 2; round++) {
+      const fenced = await runWriters(config, rows, { label: 'ceiling', shape: 'fenced', batch, perPartition });
+      const plain = await runWriters(config, rows, { label: 'plain', shape: 'plain', batch, perPartition });
+      env.log(
+        `  round ${round}: lock + insert + offset update ${formatInt(fenced.recordsPerSecond)} rec/s (${fenced.seconds.toFixed(1)} s), insert + commit ${formatInt(plain.recordsPerSecond)} rec/s (${plain.seconds.toFixed(1)} s)`,
+      );
+      if (report.ceiling === undefined || fenced.recordsPerSecond > report.ceiling.recordsPerSecond)
+        report.ceiling = fenced;
+      if (report.ceilingPlain === undefined || plain.recordsPerSecond > report.ceilingPlain.recordsPerSecond)
+        report.ceilingPlain = plain;
+    }
+  }
+  if (wanted('seed')) {
+    env.log(
+      `seed design: one transaction per record, up to ${formatInt(sizes.seedRecords)} records or ${sizes.seedMaxSeconds} s`,
+    );
+    report.seed = await runWriters(config, rows, {
+      label: 'seed',
+      shape: 'fenced',
+      batch: 1,
+      perPartition: Math.ceil(sizes.seedRecords / 9),
+      maxSeconds: sizes.seedMaxSeconds,
+    });
+    env.log(
+      `  ${formatInt(report.seed.recordsPerSecond)} rec/s (${formatInt(report.seed.records)} records in ${report.seed.seconds.toFixed(1)} s)`,
+    );
+  }
+}
+
+async function sinkPhases(
+  env: BenchEnv,
+  topics: string[],
+  sizes: Sizes,
+  report: BenchReport,
+  wanted: Wanted,
+  children: Set<{ kill(): void }>,
+): Promise<void> {
+  env.log(`end-to-end: producing ${formatInt(sizes.records)} records, then a cold sink drains them`);
+  const { result, sink } = await runEndToEnd(env, topics, {
+    records: sizes.records,
+    name: 'e2e',
+    timeoutMs: sizes.drainTimeoutMs,
+  });
+  children.add(sink);
+  const { rssSeries: _rss, ...e2e } = result;
+  report.e2e = e2e;
+  writeFileSync(
+    join(env.outDir, 'e2e-series.json'),
+    JSON.stringify({ throughput: result.series, rss: result.rssSeries }),
+  );
+  env.log(
+    `  ${formatInt(result.records)} records committed ${result.done.toFixed(2)} s after spawn: ${formatInt(result.coldRate)} rec/s cold, ${formatInt(result.steadyRate)} rec/s steady; ` +
+      `peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MB; ${result.verifyText}`,
+  );
+  try {
+    if (wanted('latency')) {
+      const rate = Math.max(100, Math.round(result.steadyRate / 2));
+      env.log(`latency: ${formatInt(rate)} rec/s offered for ${sizes.latencySeconds} s`);
+      report.latency = await measureLatency(env, topics, sink.pid, rate, sizes.latencySeconds);
+      env.log(
+        `  p50 ${report.latency.p50.toFixed(1)} ms, p95 ${report.latency.p95.toFixed(1)} ms, p99 ${report.latency.p99.toFixed(1)} ms over ${formatInt(report.latency.count)} records`,
+      );
+    }
+  } finally {
+    const code = await sink.stop();
+    children.delete(sink);
+    if (code !== 0)
+      report.notes.push(`the end-to-end sink exited with code ${code} on SIGTERM (log kit/bench/out/${env.runId}/e2e.log)`);
+  }
+  if (wanted('restart')) {
+    env.log(
+      `restart: ${sizes.restartRuns} graceful restarts with a backlog of at least ${formatInt(sizes.restartBacklog)} records`,
+    );
+    report.restarts = await measureRestarts(env, topics, sizes.restartRuns, sizes.restartBacklog);
+  }
+}
+
+async function profilePhase(
+  env: BenchEnv,
+  topics: string[],
+  sizes: Sizes,
+  report: BenchReport,
+  children: Set<{ kill(): void }>,
+): Promise<void> {
+  const dir = join(env.outDir, 'profile');
+  mkdirSync(dir, { recursive: true });
+  env.log(`profile: producing ${formatInt(sizes.records)} records, then a cold sink under --cpu-prof drains them`);
+  const { result, sink } = await runEndToEnd(env, topics, {
+    records: sizes.records,
+    name: 'profile',
+    timeoutMs: sizes.drainTimeoutMs,
+    nodeFlags: [...env.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
+  children.add(sink);
+  const code = await sink.stop();
+  children.delete(sink);
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`the profiled sink (exit code ${code}) wrote no .cpuprofile into ${dir}`);
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  const summary = summarizeProfile(profile, result.windowUs);
+  report.profile = {
+    summary,
+    cpu: result.cpu,
+    records: result.records,
+    rate: result.steadyRate,
+    file: relative(projectRoot(), join(dir, file)),
+  };
+  env.log(
+    `  ${formatInt(result.records)} records at ${formatInt(result.steadyRate)} rec/s (profiled); main thread by category:`,
+  );
+  for (const category of summary.categories)
+    env.log(`    ${(category.share * 100).toFixed(1).padStart(5)} %  ${category.name}`);
+}
+
+async function mariadbVersion(env: BenchEnv): Promise<string> {
+  const config = env.config(env.topicsOf(''));
+  try {
+    const connection = await mysql.createConnection({
+      host: config.mysql.host,
+      port: config.mysql.port,
+      user: config.mysql.user,
+      password: config.mysql.password,
+    });
+    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v');
+    await connection.end();
+    return String(rows[0]?.v ?? 'unknown');
+  } catch (error) {
+    return `unknown (${describeError(error)})`;
+  }
+}
+
+const DOC = 'docs/benchmarks.md';
+const CHART = 'docs/benchmarks-throughput.svg';
+
+function writeOutputs(
+  env: BenchEnv,
+  report: BenchReport,
+  options: BenchOptions,
+  log: (line: string) => void,
+  print: (line: string) => void,
+): void {
+  const root = projectRoot();
+  writeFileSync(join(env.outDir, 'report.json'), JSON.stringify(report, null, 2));
+  if (!report.profileMode) {
+    const rows = tableRows(report);
+    print('');
+    for (const line of formatTable(
+      [
+        { header: 'measure' },
+        { header: 'value', align: 'right' },
+        { header: 'ratio / detail' },
+        { header: 'target' },
+        { header: 'met' },
+      ],
+      rows.map((r) => [r.measure, r.value, r.comparison, r.target, r.met]),
+    ))
+      print(line);
+    print('');
+  }
+  const toDocs = options.docs ?? (!options.quick && options.only === undefined && options.records === undefined);
+  const docPath = toDocs ? join(root, DOC) : join(env.outDir, 'benchmarks.md');
+  const chartPath = toDocs ? join(root, CHART) : join(env.outDir, 'benchmarks-throughput.svg');
+  const base = existsSync(docPath)
+    ? readFileSync(docPath, 'utf8')
+    : existsSync(join(root, DOC))
+      ? readFileSync(join(root, DOC), 'utf8')
+      : '# Benchmarks\n';
+  let document = base;
+  if (report.profileMode) {
+    document = replaceBlock(document, 'profile', profileMarkdown(report));
+  } else {
+    const chart = throughputChart(report);
+    if (chart !== undefined) writeFileSync(chartPath, chart);
+    document = replaceBlock(document, 'results', resultsMarkdown(report, 'benchmarks-throughput.svg'));
+  }
+  writeFileSync(docPath, document);
+  log(
+    `wrote ${relative(root, docPath)}${report.profileMode ? '' : ` and ${relative(root, chartPath)}`}; raw results ${relative(root, join(env.outDir, 'report.json'))}`,
+  );
+}

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { stackDown, stackStatus, stackUp } from '../stack/stack.ts';
+import { stackOptions, bootstrapServers, registryUrl } from '../stack/stack-options.ts';
+import { projectRoot } from '../../src/app/project-root.ts';
+
+/**
+ * The whole suite: strict type check, then unit and integration tests against the real local stack.
+ * A stack this command had to start is stopped again at the end; one already running is left as found.
+ */
+export function registerTestCommand(program: Command): void {
+  program
+    .command('test')
+    .description('type check, start the local stack if needed, run unit and integration tests')
+    .option('--unit', 'unit tests only (no services needed)')
+    .argument('[files...]', 'test files to run instead of the whole suite')
+    .action(async (files: string[], flags: { unit?: boolean }) => {
+      const root = projectRoot();
+      run(
+        process.execPath,
+        [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root],
+        root,
+        'type check',
+      );
+      const wanted =
+        files.length > 0
+          ? files
+          : [
+              ...testFiles(join(root, 'test', 'unit')),
+              ...(flags.unit ? [] : testFiles(join(root, 'test', 'integration'))),
+            ];
+      const needsStack = wanted.some((file) => file.includes('integration'));
+      const options = stackOptions(root);
+      const wasRunning = (await stackStatus(options)).filter((s) => s.state === 'running').length;
+      if (needsStack) await stackUp(options, (line) => console.log(line));
+      const env = {
+        ...process.env,
+        KMS_BOOTSTRAP_SERVERS: bootstrapServers(options),
+        KMS_REGISTRY_URL: registryUrl(options),
+      };
+      const result = spawnSync(
+        process.execPath,
+        ['--test', '--test-concurrency=1', '--test-reporter=spec', ...wanted],
+        { cwd: root, stdio: 'inherit', env },
+      );
+      if (needsStack && wasRunning === 0) await stackDown(options);
+      process.exitCode = result.status ?? 1;
+    });
+}
+
+function testFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function run(command: string, args: string[], cwd: string, what: string): void {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`kms: ${what} failed`);
+    process.exit(result.status ?? 1);
+  }
+}

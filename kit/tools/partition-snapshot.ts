@@ -1,0 +1,191 @@
+/**
+ * What Kafka and the database say about every partition of the configured topics, read side by side:
+ * the broker's end offset, the sink's `kafka_offsets` row, dead letters and (for verify) the rows in the
+ * topic's table. `verify` judges these; `status` shows them. A probe keeps its Kafka handle and pool
+ * open, so `--wait` / `--watch` poll cheaply.
+ */
+import type { RowDataPacket } from 'mysql2/promise';
+import { groupIdFor, tableNameFor, type SinkConfig } from '../../src/config/index.ts';
+import type { Pool } from '../../src/mysql/pool.ts';
+import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
+import { databaseError, openPool } from './database.ts';
+import { KafkaSession } from './kafka-session.ts';
+
+const NO_SUCH_TABLE = 1146;
+
+export interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  readonly group: string;
+  /** Kafka high watermark: offset of the next record to be produced. */
+  readonly end: number;
+  /** `kafka_offsets.offset` (next offset the sink reads); null when the sink has no row yet. */
+  readonly stored: number | null;
+  readonly dead: number;
+  /** Rows of this partition in the table; null when not counted (status, or provenance columns off). */
+  readonly rows: number | null;
+  /** Rows sharing an offset, plus rows whose offset is also a dead letter; null when not counted. */
+  readonly duplicates: number | null;
+  /** Highest `_kafka_offset` in the table; null when none or not counted. */
+  readonly maxOffset: number | null;
+}
+
+export interface TopicState {
+  readonly topic: string;
+  readonly group: string;
+  readonly table: string;
+  readonly inKafka: boolean;
+  readonly tableExists: boolean;
+  /** All rows of the table: the only count possible without provenance columns; null when not counted. */
+  readonly totalRows: number | null;
+  readonly partitions: readonly PartitionState[];
+}
+
+export interface SnapshotOptions {
+  /** Count table rows (verify); status leaves them out to stay cheap on big tables. */
+  readonly rows: boolean;
+}
+
+type Counts = Map<number, number>;
+
+export class PartitionProbe {
+  readonly #config: SinkConfig;
+  readonly #kafka: KafkaSession;
+  readonly #pool: Pool;
+
+  private constructor(config: SinkConfig, kafka: KafkaSession, pool: Pool) {
+    this.#config = config;
+    this.#kafka = kafka;
+    this.#pool = pool;
+  }
+
+  static async open(config: SinkConfig): Promise<PartitionProbe> {
+    const kafka = await KafkaSession.open(config);
+    try {
+      return new PartitionProbe(config, kafka, await openPool(config));
+    } catch (error) {
+      await kafka.close();
+      throw error;
+    }
+  }
+
+  async snapshot(options: SnapshotOptions): Promise<TopicState[]> {
+    const cluster = await this.#kafka.cluster();
+    const out: TopicState[] = [];
+    for (const topic of this.#config.kafka.topics) {
+      const partitions = cluster.topics.get(topic)?.partitions ?? [];
+      out.push(await this.#topic(topic, partitions, cluster.topics.has(topic), options));
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.#kafka.close();
+    await this.#pool.end().catch(() => {});
+  }
+
+  async #topic(
+    topic: string,
+    partitions: readonly number[],
+    inKafka: boolean,
+    options: SnapshotOptions,
+  ): Promise<TopicState> {
+    const config = this.#config;
+    const group = groupIdFor(config, topic);
+    const table = tableNameFor(config, topic);
+    const ends = await Promise.all(partitions.map((p) => this.#kafka.endOffset(topic, p)));
+    const offsets = quoteIdentifier(config.sink.offsetsTable);
+    const dead = quoteIdentifier(config.sink.deadLetterTable);
+    const data = quoteIdentifier(table);
+    const where = '`topic` = ? AND `consumer_group` = ?';
+    const stored = await this.#counts(`SELECT \`partition\` AS p, \`offset\` AS n FROM ${offsets} WHERE ${where}`, [
+      topic,
+      group,
+    ]);
+    const deadCounts = await this.#counts(
+      `SELECT \`partition\` AS p, COUNT(*) AS n FROM ${dead} WHERE ${where} GROUP BY \`partition\``,
+      [topic, group],
+    );
+
+    let rows: Counts | undefined;
+    let distinct: Counts | undefined;
+    let maxOffsets: Counts | undefined;
+    let overlap: Counts | undefined;
+    let totalRows: number | null = null;
+    const tableExists = await this.#tableExists(table);
+    if (options.rows && config.sink.provenanceColumns) {
+      rows = new Map();
+      distinct = new Map();
+      maxOffsets = new Map();
+      overlap = new Map();
+      if (tableExists) {
+        const [result] = await this.#query(
+          `SELECT \`_kafka_partition\` AS p, COUNT(*) AS n, COUNT(DISTINCT \`_kafka_offset\`) AS d, MAX(\`_kafka_offset\`) AS m FROM ${data} GROUP BY \`_kafka_partition\``,
+        );
+        for (const row of result) {
+          rows.set(Number(row.p), Number(row.n));
+          distinct.set(Number(row.p), Number(row.d));
+          maxOffsets.set(Number(row.p), Number(row.m));
+        }
+        // A record both written and dead-lettered is a double delivery too, just in two tables.
+        overlap = await this.#counts(
+          `SELECT t.\`_kafka_partition\` AS p, COUNT(*) AS n FROM ${data} t JOIN ${dead} d ON d.\`topic\` = ? AND d.\`consumer_group\` = ? ` +
+            'AND d.`partition` = t.`_kafka_partition` AND d.`offset` = t.`_kafka_offset` GROUP BY t.`_kafka_partition`',
+          [topic, group],
+        );
+      }
+    } else if (options.rows) {
+      totalRows = 0;
+      if (tableExists) {
+        const [result] = await this.#query(`SELECT COUNT(*) AS n FROM ${data}`);
+        totalRows = Number(result[0]?.n ?? 0);
+      }
+    }
+
+    const states = partitions.map(
+      (partition, i): PartitionState => ({
+        topic,
+        partition,
+        group,
+        end: ends[i] as number,
+        stored: stored.get(partition) ?? null,
+        dead: deadCounts.get(partition) ?? 0,
+        rows: rows === undefined ? null : (rows.get(partition) ?? 0),
+        duplicates:
+          rows === undefined
+            ? null
+            : (rows.get(partition) ?? 0) - (distinct?.get(partition) ?? 0) + (overlap?.get(partition) ?? 0),
+        maxOffset: maxOffsets?.get(partition) ?? null,
+      }),
+    );
+    return { topic, group, table, inKafka, tableExists, totalRows, partitions: states };
+  }
+
+  async #tableExists(table: string): Promise<boolean> {
+    const [rows] = await this.#query(
+      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+      [table],
+    );
+    return rows.length > 0;
+  }
+
+  /** `p` → `n` from a two-column query; a bookkeeping table that does not exist yet counts as empty. */
+  async #counts(sql: string, parameters: unknown[] = []): Promise<Counts> {
+    try {
+      const [rows] = await this.#pool.query<RowDataPacket[]>(sql, parameters);
+      return new Map(rows.map((row) => [Number(row.p), Number(row.n)]));
+    } catch (error) {
+      if ((error as { errno?: number }).errno === NO_SUCH_TABLE) return new Map();
+      throw databaseError(this.#config, error, 'failed a read');
+    }
+  }
+
+  async #query(sql: string, parameters: unknown[] = []): Promise<[RowDataPacket[]]> {
+    try {
+      const [rows] = await this.#pool.query<RowDataPacket[]>(sql, parameters);
+      return [rows];
+    } catch (error) {
+      throw databaseError(this.#config, error, 'failed a read');
+    }
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * DDL for data tables. Types come from a closed allow-list and names from `quoteIdentifier`, so no
+ * free text from a schema or a config file ever reaches a CREATE or ALTER statement.
+ */
+import { SinkError } from '../core/errors.ts';
+import { quoteIdentifier } from './identifiers.ts';
+import { compiled, type ColumnSpec, type CompiledQuery, type TableSpec } from './compiled-query.ts';
+
+/**
+ * Binary collation: Kafka keys and topic names are case- and accent-sensitive, and the servers' default
+ * `_ci` collations would make `Orders`/`orders` or `é`/`e` collide in primary keys. utf8mb4_bin exists on
+ * both MariaDB and MySQL 8 (it is PAD SPACE: keys differing only in trailing spaces still collide).
+ */
+export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
+
+const BARE_TYPES = new Set([
+  'BOOLEAN',
+  'TINYINT',
+  'SMALLINT',
+  'INT',
+  'BIGINT',
+  'FLOAT',
+  'DOUBLE',
+  'TEXT',
+  'MEDIUMTEXT',
+  'LONGTEXT',
+  'BLOB',
+  'LONGBLOB',
+  'JSON',
+  'DATE',
+]);
+
+/** Bounds are the servers' own: VARCHAR(16383) is 65532 bytes of utf8mb4, VARBINARY's cap is 65532. */
+const LENGTH_TYPES: ReadonlyMap<string, readonly [min: number, max: number]> = new Map([
+  ['VARCHAR', [1, 16383]],
+  ['CHAR', [1, 255]],
+  ['VARBINARY', [1, 65532]],
+]);
+
+const FRACTIONAL_SECONDS_TYPES = new Set(['TIME', 'DATETIME', 'TIMESTAMP']);
+
+/** Without a prefix length InnoDB cannot index these (error 1170), so they cannot be key columns. */
+const UNKEYABLE_TYPES = new Set(['TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'BLOB', 'LONGBLOB', 'JSON']);
+
+const TYPE_SHAPE = /^([A-Z]+)(?:\((\d{1,5})(?:,(\d{1,5}))?\))?$/;
+
+function unsupported(sqlType: string, why: string): SinkError {
+  return new SinkError('SCHEMA_UNSUPPORTED', `Column type ${JSON.stringify(sqlType)} is not supported: ${why}`);
+}
+
+/**
+ * Canonical spelling of an allowed column type (upper case, no blanks: `decimal( 10, 2 )` → `DECIMAL(10,2)`),
+ * so callers can compare types; anything outside the allow-list throws SCHEMA_UNSUPPORTED.
+ */
+export function normalizeSqlType(sqlType: string): string {
+  const text = sqlType
+    .trim()
+    .toUpperCase()
+    .replace(/\s*([(),])\s*/g, '$1');
+  const match = TYPE_SHAPE.exec(text);
+  if (match === null) throw unsupported(sqlType, 'not one of the allowed MySQL types');
+  const base = match[1] as string;
+  const first = match[2] === undefined ? undefined : Number(match[2]);
+  const second = match[3] === undefined ? undefined : Number(match[3]);
+
+  if (BARE_TYPES.has(base)) {
+    if (first !== undefined) throw unsupported(sqlType, `${base} takes no length or precision`);
+    return base;
+  }
+  const lengthRange = LENGTH_TYPES.get(base);
+  if (lengthRange !== undefined) {
+    const [min, max] = lengthRange;
+    if (first === undefined || second !== undefined || first < min || first > max) {
+      throw unsupported(sqlType, `${base} needs one length between ${min} and ${max}`);
+    }
+    return `${base}(${first})`;
+  }
+  if (FRACTIONAL_SECONDS_TYPES.has(base)) {
+    if (first === undefined && second === undefined) return base;
+    if (first === undefined || second !== undefined || first > 6) {
+      throw unsupported(sqlType, `${base} takes a fractional-seconds precision between 0 and 6`);
+    }
+    return `${base}(${first})`;
+  }
+  if (base === 'DECIMAL') {
+    if (first === undefined || second === undefined || first < 1 || first > 65 || second > 30 || second > first) {
+      throw unsupported(
+        sqlType,
+        'DECIMAL needs (precision,scale) with 1 <= precision <= 65, 0 <= scale <= 30, scale <= precision',
+      );
+    }
+    return `DECIMAL(${first},${second})`;
+  }
+  throw unsupported(sqlType, 'not one of the allowed MySQL types');
+}
+
+/** Explicit NULL for nullable columns: under explicit_defaults_for_timestamp=OFF a bare TIMESTAMP is NOT NULL. */
+function columnDefinition(column: ColumnSpec): string {
+  return `${quoteIdentifier(column.name)} ${normalizeSqlType(column.sqlType)} ${column.nullable ? 'NULL' : 'NOT NULL'}`;
+}
+
+function invalid(message: string): SinkError {
+  return new SinkError('SCHEMA_INVALID', message);
+}
+
+/** Column names are case-insensitive in MySQL/MariaDB, so `Id` and `id` are one column (error 1060). */
+function columnKey(name: string): string {
+  return name.toLowerCase();
+}
+
+function keyColumnList(
+  table: TableSpec,
+  keyName: string,
+  names: readonly string[],
+  byName: ReadonlyMap<string, ColumnSpec>,
+  primary: boolean,
+): string {
+  if (names.length === 0) throw invalid(`Table ${JSON.stringify(table.name)}: ${keyName} has no columns`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    const column = byName.get(columnKey(name));
+    if (column === undefined) {
+      throw invalid(
+        `Table ${JSON.stringify(table.name)}: ${keyName} names column ${JSON.stringify(name)}, which the table does not have`,
+      );
+    }
+    if (seen.has(columnKey(name))) {
+      throw invalid(`Table ${JSON.stringify(table.name)}: ${keyName} names column ${JSON.stringify(name)} twice`);
+    }
+    seen.add(columnKey(name));
+    // The server would silently make it NOT NULL; a record with a null key would then fail far from here.
+    if (primary && column.nullable) {
+      throw invalid(`Table ${JSON.stringify(table.name)}: primary key column ${JSON.stringify(name)} is nullable`);
+    }
+    if (UNKEYABLE_TYPES.has(normalizeSqlType(column.sqlType))) {
+      throw new SinkError(
+        'SCHEMA_UNSUPPORTED',
+        `Table ${JSON.stringify(table.name)}: ${keyName} column ${JSON.stringify(name)} has type ${column.sqlType}, which cannot be indexed without a prefix length`,
+      );
+    }
+  }
+  return names.map(quoteIdentifier).join(', ');
+}
+
+/**
+ * The one CREATE TABLE layout of the product (also used for the bookkeeping tables):
+ * one definition per line, two-space indent, table options on the closing line.
+ */
+export function createTableText(quotedTable: string, definitions: readonly string[]): string {
+  return `CREATE TABLE IF NOT EXISTS ${quotedTable} (\n  ${definitions.join(',\n  ')}\n) ${TABLE_OPTIONS}`;
+}
+
+export function createTable(spec: TableSpec): CompiledQuery {
+  const table = quoteIdentifier(spec.name);
+  if (spec.columns.length === 0) throw invalid(`Table ${JSON.stringify(spec.name)} has no columns`);
+  const byName = new Map<string, ColumnSpec>();
+  const definitions: string[] = [];
+  for (const column of spec.columns) {
+    if (byName.has(columnKey(column.name))) {
+      throw invalid(
+        `Table ${JSON.stringify(spec.name)} has column ${JSON.stringify(column.name)} twice (names are case-insensitive)`,
+      );
+    }
+    byName.set(columnKey(column.name), column);
+    definitions.push(columnDefinition(column));
+  }
+  if (spec.primaryKey !== undefined && spec.primaryKey.length > 0) {
+    definitions.push(`PRIMARY KEY (${keyColumnList(spec, 'primary key', spec.primaryKey, byName, true)})`);
+  }
+  for (const [keyName, names] of Object.entries(spec.uniqueKeys ?? {})) {
+    // PRIMARY is reserved for the primary key (error 1280), whatever its case.
+    if (keyName.toUpperCase() === 'PRIMARY')
+      throw invalid(`Table ${JSON.stringify(spec.name)}: a unique key cannot be named ${keyName}`);
+    const keyText = quoteIdentifier(keyName);
+    definitions.push(
+      `UNIQUE KEY ${keyText} (${keyColumnList(spec, `unique key ${JSON.stringify(keyName)}`, names, byName, false)})`,
+    );
+  }
+  return compiled(createTableText(table, definitions));
+}
+
+/**
+ * Without a DEFAULT: existing rows get NULL, or the type's implicit zero value when NOT NULL. Defaults are
+ * literals that cannot be bound, so backfilling an Avro default is the caller's job (an UPDATE with `?`).
+ * Not `ADD COLUMN IF NOT EXISTS`: MySQL 8 lacks it; a racing instance shows up as error 1060.
+ */
+export function addColumn(table: string, column: ColumnSpec): CompiledQuery {
+  return compiled(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${columnDefinition(column)}`);
+}
+
+/** MODIFY restates the whole definition: the nullability passed here replaces the column's current one. */
+export function modifyColumnType(table: string, column: ColumnSpec): CompiledQuery {
+  return compiled(`ALTER TABLE ${quoteIdentifier(table)} MODIFY COLUMN ${columnDefinition(column)}`);
+}
+
+export function createDatabase(name: string): CompiledQuery {
+  return compiled(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(name)} CHARACTER SET utf8mb4`);
+}

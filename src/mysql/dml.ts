@@ -1,0 +1,136 @@
+/**
+ * Row statements for data tables: multi-row INSERT (plain, upsert, ignore-duplicates) and DELETE for
+ * tombstones. Values are always bound; only quoted identifiers and placeholders are in the text.
+ */
+import { SinkError } from '../core/errors.ts';
+import { quoteIdentifier } from './identifiers.ts';
+import { compiled, type CompiledQuery } from './compiled-query.ts';
+
+export type InsertMode = 'insert' | 'upsert' | 'ignore';
+
+export interface InsertOptions {
+  /** Columns of the key the duplicate is detected on; upsert leaves them out of the UPDATE list. */
+  readonly keyColumns?: readonly string[];
+}
+
+function invalid(message: string): SinkError {
+  return new SinkError('SCHEMA_INVALID', message);
+}
+
+/**
+ * The hot path builds the same statement shape thousands of times a second; batch sizes vary, so
+ * entries are bounded (oldest dropped first) to keep a few hundred large strings at most.
+ */
+const INSERT_TEXT_CACHE_LIMIT = 256;
+const insertTextCache = new Map<string, string>();
+
+function buildInsertText(
+  table: string,
+  columns: readonly string[],
+  rowCount: number,
+  mode: InsertMode,
+  keyColumns: readonly string[],
+): string {
+  if (columns.length === 0) throw invalid(`INSERT into ${JSON.stringify(table)} has no columns`);
+  const seen = new Set<string>();
+  for (const column of columns) {
+    // Case-insensitive like the server (error 1110 "Column specified twice").
+    const key = column.toLowerCase();
+    if (seen.has(key))
+      throw invalid(`INSERT into ${JSON.stringify(table)} names column ${JSON.stringify(column)} twice`);
+    seen.add(key);
+  }
+  for (const key of keyColumns) {
+    if (!columns.includes(key)) {
+      throw invalid(
+        `INSERT into ${JSON.stringify(table)}: key column ${JSON.stringify(key)} is not among the inserted columns`,
+      );
+    }
+  }
+  const quoted = columns.map(quoteIdentifier);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const values = new Array<string>(rowCount).fill(tuple).join(', ');
+  const head = `INSERT INTO ${quoteIdentifier(table)} (${quoted.join(', ')}) VALUES ${values}`;
+  if (mode === 'insert') return head;
+
+  // Not INSERT IGNORE: IGNORE also turns out-of-range, truncation and NOT NULL errors into warnings and
+  // writes mangled data. A self-assignment skips only the duplicate; every other error still raises.
+  const noOp = `${quoted[0]} = ${quoted[0]}`;
+  if (mode === 'ignore') return `${head} ON DUPLICATE KEY UPDATE ${noOp}`;
+  const updates = quoted.filter((_, index) => !keyColumns.includes(columns[index] as string));
+  // VALUES() rather than MySQL 8.0.19's row alias: MariaDB has no row alias (MySQL only warns on VALUES()).
+  const assignments = updates.length === 0 ? noOp : updates.map((column) => `${column} = VALUES(${column})`).join(', ');
+  return `${head} ON DUPLICATE KEY UPDATE ${assignments}`;
+}
+
+function insertText(
+  table: string,
+  columns: readonly string[],
+  rowCount: number,
+  mode: InsertMode,
+  keyColumns: readonly string[],
+): string {
+  // JSON keeps the key unambiguous even for names that fail validation (they are never stored anyway).
+  const cacheKey = JSON.stringify([table, columns, rowCount, mode, mode === 'upsert' ? keyColumns : []]);
+  let text = insertTextCache.get(cacheKey);
+  if (text === undefined) {
+    text = buildInsertText(table, columns, rowCount, mode, keyColumns);
+    if (insertTextCache.size >= INSERT_TEXT_CACHE_LIMIT) {
+      const oldest = insertTextCache.keys().next();
+      if (oldest.done !== true) insertTextCache.delete(oldest.value);
+    }
+    insertTextCache.set(cacheKey, text);
+  }
+  return text;
+}
+
+/**
+ * One multi-row INSERT; parameters flattened row-major. Values are bound as given: JS `null` is SQL NULL,
+ * and `undefined` is refused by the driver.
+ */
+export function insertRows(
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  mode: InsertMode = 'insert',
+  options: InsertOptions = {},
+): CompiledQuery {
+  if (rows.length === 0) throw invalid(`INSERT into ${JSON.stringify(table)} has no rows`);
+  const sql = insertText(table, columns, rows.length, mode, options.keyColumns ?? []);
+  const width = columns.length;
+  const parameters = new Array<unknown>(rows.length * width);
+  let next = 0;
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as readonly unknown[];
+    if (row.length !== width) {
+      throw invalid(`INSERT into ${JSON.stringify(table)}: row ${index} has ${row.length} values for ${width} columns`);
+    }
+    for (const value of row) parameters[next++] = value;
+  }
+  // The array is ours and already a copy, so freeze it in place instead of copying it again in compiled().
+  return Object.freeze({ sql, parameters: Object.freeze(parameters) });
+}
+
+/** A tombstone's DELETE. A null key value is refused: `= NULL` matches nothing and would drop the delete silently. */
+export function deleteByKey(
+  table: string,
+  keyColumns: readonly string[],
+  keyValues: readonly unknown[],
+): CompiledQuery {
+  if (keyColumns.length === 0) throw invalid(`DELETE from ${JSON.stringify(table)} has no key columns`);
+  if (keyValues.length !== keyColumns.length) {
+    throw invalid(
+      `DELETE from ${JSON.stringify(table)}: ${keyValues.length} key values for ${keyColumns.length} key columns`,
+    );
+  }
+  keyValues.forEach((value, index) => {
+    if (value === null || value === undefined) {
+      throw new SinkError(
+        'VALUE_REJECTED',
+        `DELETE from ${JSON.stringify(table)}: key column ${JSON.stringify(keyColumns[index])} is null`,
+      );
+    }
+  });
+  const conditions = keyColumns.map((column) => `${quoteIdentifier(column)} = ?`).join(' AND ');
+  return compiled(`DELETE FROM ${quoteIdentifier(table)} WHERE ${conditions}`, keyValues);
+}

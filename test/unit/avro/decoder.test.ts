@@ -1,0 +1,144 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Type } from 'avsc';
+import { SinkError, isSinkError, type ErrorCode } from '../../../src/core/errors.ts';
+import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
+import { RecordDecoder, type SchemaLookup } from '../../../src/avro/decoder.ts';
+import { encodeWire } from '../../../src/avro/wire-format.ts';
+import { SEED_SCHEMAS } from '../../fixtures/seed-schemas.ts';
+
+const valueType = parseAvroSchema(SEED_SCHEMAS['dataset1']!);
+const keyType = parseAvroSchema('"string"');
+const unionType = parseAvroSchema({ type: 'record', name: 'u', fields: [{ name: 'x', type: ['null', 'string'] }] });
+const value = { key_field1: 'k1', timestamp_field1: 1_700_000_000_000, string_field1: 'hello', double_field1: 1.5 };
+
+/** A lookup over a fixed map, counting calls; unknown ids are SCHEMA_NOT_FOUND like the registry's. */
+function mapLookup(types: Record<number, Type>): SchemaLookup & { calls: number[] } {
+  const calls: number[] = [];
+  const lookup = async (id: number): Promise<Type> => {
+    calls.push(id);
+    const type = types[id];
+    if (type === undefined) throw new SinkError('SCHEMA_NOT_FOUND', `schema id ${id} not found`);
+    return type;
+  };
+  return Object.assign(lookup, { calls });
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, ...parts: string[]): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(isSinkError(error, code), `expected ${code}, got ${String(error)}`);
+    for (const part of parts) assert.ok(error.message.includes(part), `"${part}" not in: ${error.message}`);
+    return true;
+  });
+}
+
+describe('RecordDecoder', () => {
+  it('decodes a value with the writer schema named in the header', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 7: valueType }));
+    const decoded = await decoder.decode(encodeWire(7, valueType.toBuffer(value)));
+    assert.equal(decoded.schemaId, 7);
+    assert.equal(decoded.type, valueType);
+    assert.deepEqual({ ...(decoded.value as object) }, value);
+  });
+
+  it('looks each schema id up once, also under concurrency', async () => {
+    const lookup = mapLookup({ 7: valueType, 8: keyType });
+    const decoder = new RecordDecoder(lookup);
+    const msg = encodeWire(7, valueType.toBuffer(value));
+    await Promise.all([decoder.decode(msg), decoder.decode(msg), decoder.decode(msg)]);
+    await decoder.decode(msg);
+    await decoder.decodeKey(encodeWire(8, keyType.toBuffer('k')));
+    assert.deepEqual(lookup.calls, [7, 8]);
+  });
+
+  it('decodeIfKnown is synchronous once the schema is known', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 7: valueType }));
+    const msg = encodeWire(7, valueType.toBuffer(value));
+    assert.equal(decoder.decodeIfKnown(msg), undefined);
+    await decoder.decode(msg);
+    assert.equal((decoder.decodeIfKnown(msg)!.value as { key_field1: string }).key_field1, 'k1');
+    assert.throws(
+      () => decoder.decodeIfKnown(Buffer.from('x')),
+      (e: unknown) => isSinkError(e, 'WIRE_FORMAT'),
+    );
+  });
+
+  it('decodes keys; a null key is null', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 8: keyType }));
+    assert.equal(await decoder.decodeKey(null), null);
+    assert.equal(await decoder.decodeKey(undefined), null);
+    const key = await decoder.decodeKey(encodeWire(8, keyType.toBuffer('key-1')));
+    assert.deepEqual(key, { schemaId: 8, type: keyType, value: 'key-1' });
+    await rejectsWith(decoder.decodeKey(Buffer.from('key-1')), 'WIRE_FORMAT', 'magic byte 0x6b');
+  });
+
+  it('bad magic byte, null and short values are WIRE_FORMAT, with no lookup', async () => {
+    const lookup = mapLookup({ 7: valueType });
+    const decoder = new RecordDecoder(lookup);
+    await rejectsWith(decoder.decode(Buffer.from('{"a":1}')), 'WIRE_FORMAT', 'magic byte 0x7b, expected 0x00');
+    await rejectsWith(decoder.decode(null), 'WIRE_FORMAT');
+    await rejectsWith(decoder.decode(Buffer.from([0, 0, 0])), 'WIRE_FORMAT', '3 bytes');
+    assert.deepEqual(lookup.calls, []);
+  });
+
+  it('an unknown schema id is the lookup’s SCHEMA_NOT_FOUND, and is asked again next time', async () => {
+    const lookup = mapLookup({});
+    const decoder = new RecordDecoder(lookup);
+    const msg = encodeWire(99, valueType.toBuffer(value));
+    await rejectsWith(decoder.decode(msg), 'SCHEMA_NOT_FOUND', '99');
+    await rejectsWith(decoder.decode(msg), 'SCHEMA_NOT_FOUND', '99');
+    assert.deepEqual(lookup.calls, [99, 99]);
+  });
+
+  it('a truncated payload is DECODE_FAILED naming schema id and byte length', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 7: valueType }));
+    const full = valueType.toBuffer(value);
+    for (let cut = 0; cut < full.length; cut++) {
+      await rejectsWith(
+        decoder.decode(encodeWire(7, full.subarray(0, cut))),
+        'DECODE_FAILED',
+        'schema id 7',
+        `${cut}-byte`,
+      );
+    }
+  });
+
+  it('trailing bytes are DECODE_FAILED', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 7: valueType }));
+    const payload = Buffer.concat([valueType.toBuffer(value), Buffer.from([0])]);
+    await rejectsWith(decoder.decode(encodeWire(7, payload)), 'DECODE_FAILED', 'schema id 7', `${payload.length}-byte`);
+  });
+
+  it('a payload written with another schema is DECODE_FAILED', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 7: valueType }));
+    await rejectsWith(decoder.decode(encodeWire(7, keyType.toBuffer('just a string'))), 'DECODE_FAILED', 'schema id 7');
+  });
+
+  it('a bad union index is DECODE_FAILED', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 3: unionType }));
+    await rejectsWith(decoder.decode(encodeWire(3, Buffer.from([0x08]))), 'DECODE_FAILED', 'union');
+  });
+
+  it('garbled payloads either decode or fail with DECODE_FAILED, never anything else', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 7: valueType, 3: unionType }));
+    let seed = 12345;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    const good = valueType.toBuffer(value);
+    for (let i = 0; i < 2000; i++) {
+      const payload = Buffer.from(good);
+      // Flip a few random bytes, sometimes also change the length.
+      for (let k = 0; k < 1 + (random() % 4); k++) payload[random() % payload.length] = random() & 0xff;
+      const id = i % 2 === 0 ? 7 : 3;
+      const bytes = i % 3 === 0 ? payload.subarray(0, random() % payload.length) : payload;
+      try {
+        await decoder.decode(encodeWire(id, bytes));
+      } catch (error) {
+        assert.ok(isSinkError(error, 'DECODE_FAILED'), `payload ${bytes.toString('hex')}: ${String(error)}`);
+        assert.equal(error.retriable, false);
+      }
+    }
+  });
+});

@@ -1,0 +1,215 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
+import {
+  decimalBytesToText,
+  decimalToUnscaled,
+  maxPrecisionForFixed,
+  unscaledToBytes,
+} from '../../../src/avro/decimal.ts';
+import { LONG_TYPE } from '../../../src/avro/long-type.ts';
+import {
+  daysFromCivil,
+  formatDate,
+  formatTime,
+  formatTimestampMicros,
+  formatTimestampMillis,
+  parseDate,
+  parseTimeMicros,
+  parseTimestampMicros,
+} from '../../../src/avro/temporal.ts';
+import { isSinkError } from '../../../src/core/errors.ts';
+
+function roundTrip(schema: unknown, value: unknown): unknown {
+  const type = parseAvroSchema(schema as object);
+  return type.fromBuffer(type.toBuffer(value));
+}
+
+describe('exact long', () => {
+  it('decodes safe values as numbers and the rest as bigint', () => {
+    const cases: [bigint, 'number' | 'bigint'][] = [
+      [0n, 'number'],
+      [-1n, 'number'],
+      [2n ** 31n, 'number'],
+      [2n ** 53n - 1n, 'number'],
+      [-(2n ** 53n) + 1n, 'number'],
+      [2n ** 53n, 'bigint'],
+      [-(2n ** 53n), 'bigint'],
+      [2n ** 63n - 1n, 'bigint'],
+      [-(2n ** 63n), 'bigint'],
+    ];
+    for (const [value, kind] of cases) {
+      const decoded = roundTrip('long', value);
+      assert.equal(typeof decoded, kind, String(value));
+      assert.equal(BigInt(decoded as number | bigint), value);
+    }
+  });
+
+  it('agrees with avsc’s own long on the wire for safe values', () => {
+    const plain = parseAvroSchema('"int"');
+    assert.deepEqual(LONG_TYPE.toBuffer(-3), plain.toBuffer(-3));
+    assert.equal(
+      LONG_TYPE.fromBuffer(Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])),
+      2n ** 63n - 1n,
+    );
+  });
+
+  it('refuses values outside int64 and fractions', () => {
+    assert.throws(() => roundTrip('long', 2n ** 63n));
+    assert.throws(() => roundTrip('long', 1.5));
+    assert.throws(() => roundTrip('long', 2 ** 53));
+  });
+
+  it('is used for long everywhere: named, nested, in unions, under logical types', () => {
+    const schema = {
+      type: 'record',
+      name: 'r',
+      fields: [
+        { name: 'a', type: { type: 'long' } },
+        { name: 'b', type: { type: 'array', items: 'long' } },
+        { name: 'c', type: { type: 'map', values: ['null', 'long'] } },
+        { name: 'd', type: { type: 'long', logicalType: 'timestamp-micros' } },
+      ],
+    };
+    const big = 2n ** 60n + 1n;
+    const out = roundTrip(schema, { a: big, b: [big], c: { k: big }, d: big }) as Record<string, unknown>;
+    assert.equal(out['a'], big);
+    assert.deepEqual(out['b'], [big]);
+    assert.deepEqual({ ...(out['c'] as object) }, { k: big });
+    assert.equal(out['d'], '+038504-08-17 21:30:06.846977');
+  });
+});
+
+describe('temporal text', () => {
+  it('matches Date for timestamps across the supported range', () => {
+    let seed = 7;
+    for (let i = 0; i < 5000; i++) {
+      seed = (seed * 48271) % 2147483647;
+      const ms = Math.round(((seed / 2147483647) * 2 - 1) * 253402300799999); // ±9999-12-31
+      const iso = new Date(ms).toISOString();
+      if (iso.length !== 24) continue; // expanded years: not comparable as text
+      assert.equal(formatTimestampMillis(ms), `${iso.slice(0, 10)} ${iso.slice(11, 23)}`, String(ms));
+      if (Number.isSafeInteger(ms * 1000 + 7))
+        assert.equal(formatTimestampMicros(ms * 1000 + 7), `${iso.slice(0, 10)} ${iso.slice(11, 23)}007`);
+      assert.equal(formatTimestampMicros(BigInt(ms) * 1000n + 7n), `${iso.slice(0, 10)} ${iso.slice(11, 23)}007`);
+      assert.equal(formatTimestampMillis(BigInt(ms)), formatTimestampMillis(ms));
+    }
+  });
+
+  it('formats edges', () => {
+    assert.equal(formatDate(0), '1970-01-01');
+    assert.equal(formatDate(-719528), '0000-01-01');
+    assert.equal(formatDate(-719529), '-000001-12-31');
+    assert.equal(formatDate(2932896), '9999-12-31');
+    assert.equal(formatDate(2932897), '+010000-01-01');
+    assert.equal(formatTime(0, 'ms'), '00:00:00.000');
+    assert.equal(formatTime(86_399_999, 'ms'), '23:59:59.999');
+    assert.equal(formatTime(86_399_999_999, 'us'), '23:59:59.999999');
+    assert.equal(formatTime(90_000_000, 'ms'), '25:00:00.000');
+    assert.equal(formatTimestampMillis(-1), '1969-12-31 23:59:59.999');
+    assert.equal(formatTimestampMicros(-1n), '1969-12-31 23:59:59.999999');
+  });
+
+  it('parses what it formats, and refuses non-days', () => {
+    for (const days of [-800000, -1, 0, 1, 19782, 2932896]) assert.equal(parseDate(formatDate(days)), days);
+    assert.equal(daysFromCivil(2024, 2, 29), 19782);
+    assert.equal(parseDate('2023-02-29'), undefined);
+    assert.equal(parseDate('2024-13-01'), undefined);
+    assert.equal(parseDate('24-01-01'), undefined);
+    assert.equal(parseTimeMicros('13:45:10.5'), 49_510_500_000);
+    assert.equal(parseTimeMicros('24:00:00'), undefined);
+    assert.equal(
+      parseTimestampMicros('2024-01-31T13:45:10.123456Z'),
+      BigInt(Date.UTC(2024, 0, 31, 13, 45, 10, 123)) * 1000n + 456n,
+    );
+    assert.equal(parseTimestampMicros('2024-01-31 13:45:10'), BigInt(Date.UTC(2024, 0, 31, 13, 45, 10)) * 1000n);
+    assert.equal(parseTimestampMicros('2024-01-31 13:45'), undefined);
+  });
+
+  it('encoding refuses malformed text instead of guessing', () => {
+    assert.throws(() => roundTrip({ type: 'int', logicalType: 'date' }, '2024-02-30'));
+    assert.throws(() => roundTrip({ type: 'long', logicalType: 'timestamp-millis' }, '2024-01-01 00:00:00.0001'));
+    assert.throws(() => roundTrip({ type: 'int', logicalType: 'time-millis' }, 'noon'));
+  });
+});
+
+describe('decimal bytes', () => {
+  it('decodes two’s complement of any length', () => {
+    assert.equal(decimalBytesToText(Buffer.from([0x30, 0x39]), 2), '123.45');
+    assert.equal(decimalBytesToText(Buffer.from([0xcf, 0xc7]), 2), '-123.45');
+    assert.equal(decimalBytesToText(Buffer.from([0xff]), 3), '-0.001');
+    assert.equal(decimalBytesToText(Buffer.from([0x80]), 0), '-128');
+    assert.equal(decimalBytesToText(Buffer.alloc(0), 2), '0.00');
+    assert.equal(decimalBytesToText(Buffer.from([0, 0, 0, 0, 0, 0, 0, 5]), 1), '0.5');
+    assert.equal(decimalBytesToText(Buffer.from([0x80, 0, 0, 0, 0, 0]), 0), String(-(2n ** 47n)));
+    assert.equal(decimalBytesToText(Buffer.from([0x80, 0, 0, 0, 0, 0, 0]), 0), String(-(2n ** 55n)));
+  });
+
+  it('round-trips through bytes at every length boundary', () => {
+    for (let bits = 1; bits < 130; bits++) {
+      for (const n of [
+        2n ** BigInt(bits) - 1n,
+        -(2n ** BigInt(bits)),
+        2n ** BigInt(bits),
+        -(2n ** BigInt(bits)) + 1n,
+      ]) {
+        const bytes = unscaledToBytes(n);
+        assert.equal(decimalBytesToText(bytes, 0), n.toString());
+        assert.equal(decimalBytesToText(unscaledToBytes(n, bytes.length + 3), 0), n.toString());
+      }
+    }
+  });
+
+  it('parses decimal text exactly and refuses rounding', () => {
+    assert.equal(decimalToUnscaled('123.45', 2), 12345n);
+    assert.equal(decimalToUnscaled('-.5', 2), -50n);
+    assert.equal(decimalToUnscaled('7', 3), 7000n);
+    assert.equal(decimalToUnscaled('1.2300', 2), 123n);
+    assert.equal(decimalToUnscaled(0.1, 1), 1n);
+    assert.equal(decimalToUnscaled(1e-7, 7), 1n);
+    assert.throws(() => decimalToUnscaled('1.234', 2), RangeError);
+    assert.throws(() => decimalToUnscaled('abc', 2), RangeError);
+    assert.throws(() => decimalToUnscaled(Number.NaN, 2), RangeError);
+  });
+
+  it('knows how many digits a fixed holds and refuses too many when encoding', () => {
+    assert.equal(maxPrecisionForFixed(1), 2);
+    assert.equal(maxPrecisionForFixed(8), 18);
+    assert.equal(maxPrecisionForFixed(16), 38);
+    assert.throws(() => roundTrip({ type: 'bytes', logicalType: 'decimal', precision: 3, scale: 1 }, '100.0'));
+    // precision 19 does not fit fixed(8): the logical type is ignored, the field is plain fixed.
+    assert.ok(
+      Buffer.isBuffer(
+        roundTrip({ type: 'fixed', name: 'F', size: 8, logicalType: 'decimal', precision: 19 }, Buffer.alloc(8)),
+      ),
+    );
+  });
+});
+
+describe('parseAvroSchema', () => {
+  it('accepts JSON text, objects and bare primitive names', () => {
+    assert.equal(parseAvroSchema('"string"').typeName, 'string');
+    assert.equal(parseAvroSchema('string').typeName, 'string');
+    assert.equal(parseAvroSchema({ type: 'int' }).typeName, 'int');
+  });
+
+  it('rejects invalid schemas with SCHEMA_INVALID', () => {
+    for (const bad of [
+      '{"type":"record","name":"r"}',
+      '{"type":"nope"}',
+      'not a schema',
+      '{"type":"record","name":"r","fields":[{"name":"a-b","type":"int"}]}',
+    ]) {
+      assert.throws(
+        () => parseAvroSchema(bad),
+        (e: unknown) => isSinkError(e, 'SCHEMA_INVALID'),
+        bad,
+      );
+    }
+  });
+
+  it('keeps logical type parameters when exporting the schema', () => {
+    const schema = { type: 'bytes', logicalType: 'decimal', precision: 9, scale: 3 };
+    assert.deepEqual(parseAvroSchema(schema).schema({ exportAttrs: true }), schema);
+  });
+});

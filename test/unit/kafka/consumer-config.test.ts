@@ -1,0 +1,74 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { consumerConfig, type TopicConsumerOptions } from '../../../src/kafka/consumer-config.ts';
+
+function options(overrides: Partial<TopicConsumerOptions> = {}): TopicConsumerOptions {
+  return {
+    topic: 'dataset1',
+    group: 'group-dataset1',
+    bootstrapServers: '127.0.0.1:9092',
+    clientId: 'kms-1',
+    sessionTimeoutMs: 10_000,
+    fetchMaxBytes: 1_048_576,
+    maxPollRecords: 500,
+    pollIntervalMs: 100,
+    offsetHintIntervalMs: 5000,
+    extra: {},
+    ...overrides,
+  };
+}
+
+describe('consumerConfig', () => {
+  it('gives the exact librdkafka settings for the defaults', () => {
+    assert.deepEqual(consumerConfig(options()), {
+      'queued.max.messages.kbytes': 1024,
+      'queued.min.messages': 1000,
+      'max.partition.fetch.bytes': 262_144,
+      'fetch.queue.backoff.ms': 20,
+      'heartbeat.interval.ms': 500,
+      'bootstrap.servers': '127.0.0.1:9092',
+      'group.id': 'group-dataset1',
+      'client.id': 'kms-1',
+      'session.timeout.ms': 10_000,
+      'fetch.max.bytes': 1_048_576,
+      'enable.auto.commit': false,
+      'enable.auto.offset.store': false,
+      'partition.assignment.strategy': 'cooperative-sticky',
+      'socket.keepalive.enable': true,
+      'log.connection.close': false,
+    });
+  });
+
+  it('keeps the heartbeat under a third of a short session timeout', () => {
+    assert.equal(consumerConfig(options({ sessionTimeoutMs: 1_200 }))['heartbeat.interval.ms'], 400);
+    assert.equal(consumerConfig(options({ sessionTimeoutMs: 1_000 }))['heartbeat.interval.ms'], 333);
+  });
+
+  it('lets kafka.consumer.* override the tuned defaults and add other properties', () => {
+    const config = consumerConfig(
+      options({
+        extra: { 'heartbeat.interval.ms': '3000', 'queued.min.messages': '100000', 'security.protocol': 'ssl' },
+      }),
+    );
+    assert.equal(config['heartbeat.interval.ms'], '3000');
+    assert.equal(config['queued.min.messages'], '100000');
+    assert.equal(config['security.protocol'], 'ssl');
+    assert.equal(config['fetch.queue.backoff.ms'], 20);
+  });
+
+  it('never lets a pass-through property replace what the offset protocol depends on', () => {
+    // Config loading already refuses these keys; this is the second line of defence.
+    const config = consumerConfig(
+      options({
+        extra: { 'enable.auto.commit': 'true', 'group.id': 'other', 'partition.assignment.strategy': 'range' },
+      }),
+    );
+    assert.equal(config['enable.auto.commit'], false);
+    assert.equal(config['group.id'], 'group-dataset1');
+    assert.equal(config['partition.assignment.strategy'], 'cooperative-sticky');
+  });
+
+  it('is frozen', () => {
+    assert.ok(Object.isFrozen(consumerConfig(options())));
+  });
+});

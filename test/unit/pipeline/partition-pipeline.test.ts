@@ -1,0 +1,176 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { PartitionPipeline } from '../../../src/pipeline/partition-pipeline.ts';
+import type { KafkaRecord, PreparedBatch } from '../../../src/core/records.ts';
+import type { RecordPreparer } from '../../../src/pipeline/record-preparer.ts';
+import type { BatchWriter, CommitResult } from '../../../src/sink/batch-writer.ts';
+import { SinkMetrics } from '../../../src/pipeline/sink-metrics.ts';
+
+const records = (from: number, to: number): KafkaRecord[] =>
+  Array.from({ length: to - from }, (_, i) => ({
+    topic: 't',
+    partition: 0,
+    offset: from + i,
+    timestamp: undefined,
+    key: null,
+    value: null,
+  }));
+
+/** A pipeline whose writer holds every commit until `release()`; it records the batches it was given. */
+function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult): {
+  pipeline: PartitionPipeline;
+  commits: PreparedBatch[];
+  release: () => void;
+  committing: () => boolean;
+  seeks: number[];
+  pauses: () => number;
+} {
+  const commits: PreparedBatch[] = [];
+  const seeks: number[] = [];
+  let pauses = 0;
+  let releaseCommit: (() => void) | undefined;
+  const preparer = {
+    prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
+      tables: [],
+      deadLetters: [],
+      count: batch.length,
+      firstOffset: batch[0]!.offset,
+      lastOffset: batch.at(-1)!.offset,
+    }),
+  } as unknown as RecordPreparer;
+  const writer = {
+    commit: async (_ref: unknown, _expected: number, batch: PreparedBatch): Promise<CommitResult> => {
+      commits.push(batch);
+      await new Promise<void>((resolve) => {
+        releaseCommit = resolve;
+      });
+      releaseCommit = undefined;
+      return (
+        result?.(batch) ?? { kind: 'committed', nextOffset: batch.lastOffset + 1, rows: batch.count, deadLetters: 0 }
+      );
+    },
+  } as unknown as BatchWriter;
+  const pipeline = new PartitionPipeline({ topic: 't', partition: 0, group: 'g' }, 0, {
+    options: { queueSize: 100, resumeAt: 50, batchMaxRecords: 10, lingerMs: 0, retry: { initialMs: 1, budgetMs: 0 } },
+    preparer,
+    writer,
+    log: pino({ level: 'silent' }),
+    metrics: new SinkMetrics(false),
+    control: {
+      pause: () => {
+        pauses++;
+      },
+      resume: () => {},
+      seek: async (offset) => {
+        seeks.push(offset);
+      },
+      committed: () => {},
+    },
+  });
+  return {
+    pipeline,
+    commits,
+    release: () => releaseCommit?.(),
+    committing: () => releaseCommit !== undefined,
+    seeks,
+    pauses: () => pauses,
+  };
+}
+
+async function waitUntil(probe: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !probe(); i++) await sleep(5);
+  assert.ok(probe(), 'condition never became true');
+}
+
+/** Resolves to 'stopped', or to 'hung' when stop() did not resolve within a second. */
+const settle = (stopping: Promise<void>): Promise<string> =>
+  Promise.race([stopping.then(() => 'stopped'), sleep(1_000).then(() => 'hung')]);
+
+test('a revoke (stop without drain) during an in-flight batch ends once that batch is done, queue empty or not', async () => {
+  const { pipeline, commits, release, committing } = pipelineWithHeldWriter();
+  pipeline.start();
+  pipeline.accept(records(0, 5));
+  await waitUntil(committing);
+  const stopping = pipeline.stop({ drain: false });
+  release();
+  assert.equal(await settle(stopping), 'stopped');
+  assert.equal(pipeline.state, 'stopped');
+  assert.equal(commits.length, 1);
+  assert.equal(pipeline.expectedOffset, 5);
+});
+
+test('a graceful stop during an in-flight batch writes what is queued, then ends', async () => {
+  const { pipeline, commits, release, committing } = pipelineWithHeldWriter();
+  pipeline.start();
+  pipeline.accept(records(0, 10));
+  await waitUntil(committing);
+  pipeline.accept(records(10, 13));
+  const stopping = pipeline.stop({ drain: true });
+  release();
+  await waitUntil(() => commits.length === 2 && committing());
+  release();
+  assert.equal(await settle(stopping), 'stopped');
+  assert.deepEqual(
+    commits.map((b) => [b.firstOffset, b.lastOffset]),
+    [
+      [0, 9],
+      [10, 12],
+    ],
+  );
+  assert.equal(pipeline.expectedOffset, 13);
+});
+
+test('a lost assignment (abandon) during an in-flight batch ends the loop once that batch is done', async () => {
+  const { pipeline, commits, release, committing } = pipelineWithHeldWriter();
+  pipeline.start();
+  pipeline.accept(records(0, 15));
+  await waitUntil(committing);
+  pipeline.abandon();
+  release();
+  assert.equal(await settle(pipeline.stop({ drain: false })), 'stopped');
+  assert.equal(commits.length, 1, 'nothing queued is written after the loss');
+});
+
+test('a lost pipeline whose in-flight batch is fenced far ahead neither seeks nor reports the partition as failed', async () => {
+  const { pipeline, release, committing, seeks, pauses } = pipelineWithHeldWriter(() => ({
+    kind: 'fenced',
+    stored: 1_000,
+  }));
+  pipeline.start();
+  pipeline.accept(records(0, 15));
+  await waitUntil(committing);
+  pipeline.abandon();
+  release();
+  assert.equal(await settle(pipeline.stop({ drain: false })), 'stopped');
+  assert.deepEqual(seeks, [], 'the partition is no longer assigned: no seek');
+  assert.equal(pauses(), 0);
+  assert.equal(pipeline.failure, undefined);
+  assert.equal(pipeline.state, 'stopped');
+});
+
+test('an owned pipeline fenced far ahead of what it fetched seeks to the stored offset and goes on', async () => {
+  let first = true;
+  const { pipeline, commits, release, committing, seeks } = pipelineWithHeldWriter((batch) => {
+    if (first) {
+      first = false;
+      return { kind: 'fenced', stored: 1_000 };
+    }
+    return { kind: 'committed', nextOffset: batch.lastOffset + 1, rows: batch.count, deadLetters: 0 };
+  });
+  pipeline.start();
+  pipeline.accept(records(0, 15));
+  await waitUntil(committing);
+  release();
+  await waitUntil(() => seeks.length === 1);
+  assert.deepEqual(seeks, [1_000]);
+  assert.equal(pipeline.expectedOffset, 1_000);
+  pipeline.accept(records(5, 15)); // fetched before the seek landed: dropped
+  pipeline.accept(records(1_000, 1_003));
+  await waitUntil(() => commits.length === 2 && committing());
+  assert.deepEqual([commits[1]!.firstOffset, commits[1]!.lastOffset], [1_000, 1_002]);
+  release();
+  assert.equal(await settle(pipeline.stop({ drain: false })), 'stopped');
+  assert.equal(pipeline.expectedOffset, 1_003);
+});
