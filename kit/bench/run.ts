@@ -243,7 +243,9 @@ async function sinkPhases(
     const code = await sink.stop();
     children.delete(sink);
     if (code !== 0)
-      report.notes.push(`the end-to-end sink exited with code ${code} on SIGTERM (log kit/bench/out/${env.runId}/e2e.log)`);
+      report.notes.push(
+        `the end-to-end sink exited with code ${code} on SIGTERM (log kit/bench/out/${env.runId}/e2e.log)`,
+      );
   }
   if (wanted('restart')) {
     env.log(

@@ -13,17 +13,14 @@ import { projectRoot } from '../../src/app/project-root.ts';
 export function registerTestCommand(program: Command): void {
   program
     .command('test')
-    .description('type check, start the local stack if needed, run unit and integration tests')
+    .description(
+      'type check, format/lint and import rules, then unit and integration tests (starts the local stack if needed)',
+    )
     .option('--unit', 'unit tests only (no services needed)')
     .argument('[files...]', 'test files to run instead of the whole suite')
     .action(async (files: string[], flags: { unit?: boolean }) => {
       const root = projectRoot();
-      run(
-        process.execPath,
-        [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root],
-        root,
-        'type check',
-      );
+      for (const check of staticChecks(root)) run(process.execPath, check.args, root, check.name);
       const wanted =
         files.length > 0
           ? files
@@ -48,6 +45,35 @@ export function registerTestCommand(program: Command): void {
       if (needsStack && wasRunning === 0) await stackDown(options);
       process.exitCode = result.status ?? 1;
     });
+}
+
+/** Before any test: types, format + lint, and the import rules (.dependency-cruiser.cjs). */
+function staticChecks(root: string): { name: string; args: string[] }[] {
+  const bin = (...path: string[]): string => join(root, 'node_modules', ...path);
+  return [
+    { name: 'type check', args: [bin('typescript', 'bin', 'tsc'), '--noEmit', '-p', root] },
+    {
+      name: 'format and lint (biome)',
+      args: [
+        bin('@biomejs', 'biome', 'bin', 'biome'),
+        'ci',
+        '--error-on-warnings',
+        ...(process.stdout.isTTY ? [] : ['--colors=off']),
+        root,
+      ],
+    },
+    {
+      name: 'import rules (dependency-cruiser)',
+      args: [
+        bin('dependency-cruiser', 'bin', 'dependency-cruiser.mjs'),
+        '--config',
+        join(root, '.dependency-cruiser.cjs'),
+        'src',
+        'kit',
+        'test',
+      ],
+    },
+  ];
 }
 
 function testFiles(dir: string): string[] {

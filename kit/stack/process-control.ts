@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { openSync, closeSync, writeFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, readPid } from '../../src/app/pid-file.ts';
-
 
 /** A background process the stack owns: known only by the pid file it wrote. */
 export interface ManagedProcess {

@@ -4,6 +4,19 @@ import type { CompiledQuery } from './compiled-query.ts';
 
 export type Pool = mysql.Pool;
 export type PoolConnection = mysql.PoolConnection;
+/** One row of a SELECT, by column name. */
+export type ResultRow = mysql.RowDataPacket;
+
+/** Runs a SELECT and returns its rows. */
+export async function selectRows(runner: Pool | PoolConnection, query: CompiledQuery): Promise<ResultRow[]> {
+  const [rows] = await runner.query<ResultRow[]>(query.sql, query.parameters as unknown[]);
+  return rows;
+}
+
+/** Runs a statement that returns no rows. */
+export async function execute(runner: Pool | PoolConnection, query: CompiledQuery): Promise<void> {
+  await runner.query(query.sql, query.parameters as unknown[]);
+}
 
 /**
  * UTC session time so DATETIME values mean the same on every server; strict mode so a bad value fails

@@ -90,13 +90,9 @@ export class BatchWriter {
       try {
         await connection.query(
           ...queryArgs(
-            insertRows(
-              group.table,
-              group.columns,
-              group.rows.slice(start, end),
-              this.#mode,
-              { keyColumns: this.#keyColumns },
-            ),
+            insertRows(group.table, group.columns, group.rows.slice(start, end), this.#mode, {
+              keyColumns: this.#keyColumns,
+            }),
           ),
         );
         written += end - start;

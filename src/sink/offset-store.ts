@@ -1,8 +1,7 @@
-import type { RowDataPacket } from 'mysql2/promise';
 import type { PartitionRef } from '../core/records.ts';
 import * as offsetSql from '../mysql/offset-sql.ts';
 import type { CompiledQuery } from '../mysql/compiled-query.ts';
-import { queryArgs, type Pool, type PoolConnection } from '../mysql/pool.ts';
+import { queryArgs, selectRows, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
 /**
  * `kafka_offsets` is the only record of progress (design/exactly-once.md): offset = next offset to read.
@@ -41,16 +40,18 @@ export class OffsetStore {
   }
 
   async read(ref: PartitionRef, connection: Pool | PoolConnection = this.#pool): Promise<number | undefined> {
-    const [rows] = await connection.query<RowDataPacket[]>(
-      ...queryArgs(offsetSql.selectOffset(ref.topic, ref.partition, ref.group, this.#offsetsTable)),
+    const rows = await selectRows(
+      connection,
+      offsetSql.selectOffset(ref.topic, ref.partition, ref.group, this.#offsetsTable),
     );
     return rows[0] === undefined ? undefined : Number(rows[0].offset);
   }
 
   /** Step 1 of a batch: lock the partition's row for the rest of the transaction and read it. */
   async lockAndRead(connection: PoolConnection, ref: PartitionRef): Promise<number | undefined> {
-    const [rows] = await connection.query<RowDataPacket[]>(
-      ...queryArgs(offsetSql.selectOffsetForUpdate(ref.topic, ref.partition, ref.group, this.#offsetsTable)),
+    const rows = await selectRows(
+      connection,
+      offsetSql.selectOffsetForUpdate(ref.topic, ref.partition, ref.group, this.#offsetsTable),
     );
     return rows[0] === undefined ? undefined : Number(rows[0].offset);
   }

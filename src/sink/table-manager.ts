@@ -1,9 +1,9 @@
-import type { RowDataPacket } from 'mysql2/promise';
 import { SinkError, describeError } from '../core/errors.ts';
 import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
 import type { ColumnSpec, TableSpec } from '../mysql/compiled-query.ts';
 import type { ColumnModel } from '../mysql/column-model.ts';
-import { queryArgs, type Pool } from '../mysql/pool.ts';
+import { selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
+import { queryArgs, selectRows, type Pool } from '../mysql/pool.ts';
 
 export interface TableManagerOptions {
   readonly autoCreate: boolean;
@@ -83,10 +83,7 @@ export class TableManager {
 
   /** An upsert on a table keyed differently would match rows on the wrong columns: refuse it. */
   async #checkPrimaryKey(table: string, pkFields: readonly string[]): Promise<void> {
-    const [rows] = await this.#pool.query<RowDataPacket[]>(
-      "SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
-      [table],
-    );
+    const rows = await selectRows(this.#pool, selectPrimaryKey(table));
     const existing = rows.map((row) => String(row.name));
     if (existing.map((c) => c.toLowerCase()).join('\u0000') !== pkFields.map((c) => c.toLowerCase()).join('\u0000')) {
       throw new SinkError(
@@ -114,10 +111,7 @@ export class TableManager {
   }
 
   async #columns(table: string): Promise<Map<string, ExistingColumn>> {
-    const [rows] = await this.#pool.query<RowDataPacket[]>(
-      'SELECT COLUMN_NAME AS name, DATA_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-      [table],
-    );
+    const rows = await selectRows(this.#pool, selectColumns(table));
     return new Map(
       rows.map((row) => [
         String(row.name).toLowerCase(),
