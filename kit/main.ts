@@ -1,6 +1,7 @@
 /** `./kms`: the product's commands plus the operator kit (local stack, provisioning, tools, demo, bench, tests). */
 import { productProgram, runProgram } from '../src/app/cli-program.ts';
 import { registerBenchCommand } from './cli/bench-command.ts';
+import { registerConfigCommand } from './cli/config-command.ts';
 import { registerDemoCommand } from './cli/demo-command.ts';
 import { registerProduceCommand } from './cli/produce-command.ts';
 import { registerProvisionCommand } from './cli/provision-command.ts';
@@ -18,5 +19,6 @@ registerProduceCommand(program);
 registerVerifyCommand(program);
 registerStatusCommand(program);
 registerBenchCommand(program);
+registerConfigCommand(program);
 
 await runProgram(program, process.argv);

@@ -1,18 +1,10 @@
 /** Public surface of the config module. */
-export { loadConfig, type LoadConfigOptions } from './load-config.ts';
 export { parseProperties, parsePropertyEntries, type PropertyEntry } from './properties.ts';
 export { parseJdbcUrl, DEFAULT_MYSQL_PORT, type MysqlEndpoint, type UrlContext } from './jdbc-url.ts';
 export { groupIdFor, tableNameFor, renderTemplate, templateProblem } from './templates.ts';
-export { redactConfig, isSecretName, REDACTED } from './redact.ts';
-export { redactUrl } from './messages.ts';
-export {
-  CONFIG_KEYS,
-  KEY_SPECS,
-  CONSUMER_PASSTHROUGH_PREFIX,
-  envVarFor,
-  type KeySpec,
-  type SinkConfig,
-  type InsertMode,
-  type ErrorTolerance,
-  type LogLevel,
-} from './schema.ts';
+export { loadConfig, redactConfig, type LoadConfigOptions } from './load-config.ts';
+export { isSecretName, redactUrl, REDACTED } from './secrets.ts';
+export { CONFIG_KEYS, type KeyInfo } from './key-table.ts';
+export { exampleProperties } from './example-file.ts';
+export { envVarFor } from './env-names.ts';
+export type { SinkConfig, InsertMode, ErrorTolerance, LogLevel } from './sink-config.ts';

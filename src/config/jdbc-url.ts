@@ -3,7 +3,8 @@
  * most Node drivers use (`mysql://user:pass@host:port/db`). Errors never contain the password: the URL
  * is shown only after `redactUrl`, and no part of the authority is echoed on its own.
  */
-import { configError, redactUrl } from './messages.ts';
+import { configError, InvalidValue, reject } from './messages.ts';
+import { redactUrl } from './secrets.ts';
 
 export interface MysqlEndpoint {
   readonly host: string;
@@ -33,21 +34,31 @@ const SUBPROTOCOL_RE = /^(?:jdbc:)?(?:mysql|mariadb):[a-z+:-]+:?\/\//i;
 const HOSTNAME_RE = /^[A-Za-z0-9._-]+$/;
 const IPV6_RE = /^\[[0-9A-Fa-f:.]+(?:%[A-Za-z0-9._-]+)?\]$/;
 
+/** `readMysqlUrl` for callers outside the loader: the error names the key, the redacted URL and its source. */
 export function parseJdbcUrl(url: string, context: UrlContext = {}): MysqlEndpoint {
-  const key = context.key ?? 'mysql.url';
+  try {
+    return readMysqlUrl(url);
+  } catch (error) {
+    if (!(error instanceof InvalidValue)) throw error;
+    throw configError({
+      key: context.key ?? 'mysql.url',
+      value: redactUrl(url.trim()),
+      ...(context.source === undefined ? {} : { source: context.source }),
+      problem: error.problem,
+      fix: error.fix,
+    });
+  }
+}
+
+/** Parses a database URL or throws an InvalidValue that never quotes the password. */
+export function readMysqlUrl(url: string): MysqlEndpoint {
   const text = url.trim();
   const hasCredentials = text.includes('@');
   const fail = (problem: string, extraFix = ''): never => {
     const encodeHint = hasCredentials
       ? '; percent-encode special characters in the user and password (@ as %40, / as %2F, : as %3A, # as %23)'
       : '';
-    throw configError({
-      key,
-      value: redactUrl(text),
-      ...(context.source === undefined ? {} : { source: context.source }),
-      problem,
-      fix: `${extraFix}use a URL like ${MYSQL_URL_EXAMPLE}${encodeHint}`,
-    });
+    return reject(problem, `${extraFix}use a URL like ${MYSQL_URL_EXAMPLE}${encodeHint}`);
   };
 
   if (text === '') fail('is empty');
@@ -57,9 +68,9 @@ export function parseJdbcUrl(url: string, context: UrlContext = {}): MysqlEndpoi
       fail('uses a failover/load-balancing sub-protocol, which is not supported', 'give a single server and ');
     if (/^mysqlx:/i.test(text))
       fail('uses the X protocol (mysqlx), which is not supported', 'use the classic protocol on port 3306 and ');
-    fail('is not a MySQL/MariaDB URL (expected jdbc:mysql://, jdbc:mariadb://, mysql:// or mariadb://)');
+    return fail('is not a MySQL/MariaDB URL (expected jdbc:mysql://, jdbc:mariadb://, mysql:// or mariadb://)');
   }
-  const rest = (match as RegExpExecArray)[1] as string;
+  const rest = match[1] ?? '';
 
   if (rest.includes('#')) fail('contains "#" (URL fragments are not allowed)');
   const authorityEnd = firstIndexOf(rest, ['/', '?']);

@@ -7,7 +7,7 @@ import { SinkError } from '../core/errors.ts';
 export interface ConfigProblem {
   /** Config key, e.g. `mysql.url`. */
   readonly key: string;
-  /** The offending value; omitted when the problem is not about one value. */
+  /** The offending value, as it may be shown (URLs already redacted); omitted when not about one value. */
   readonly value?: string;
   /** True for values that must never be shown (passwords). */
   readonly secret?: boolean;
@@ -15,11 +15,30 @@ export interface ConfigProblem {
   readonly source?: string;
   /** What is wrong, phrased to follow the value: "is not a whole number". */
   readonly problem: string;
-  /** How to fix it, imperative: "set a whole number from 1 to 1000". */
+  /** How to fix it, imperative: "set a whole number from 1 to 1000". Omitted when `problem` ends with it. */
+  readonly fix?: string;
+}
+
+/** What is wrong with one value and how to fix it; whoever knows the key, value and source adds them. */
+export class InvalidValue extends Error {
+  readonly problem: string;
   readonly fix: string;
+
+  constructor(problem: string, fix: string) {
+    super(`${problem}; ${fix}`);
+    this.name = 'InvalidValue';
+    this.problem = problem;
+    this.fix = fix;
+  }
+}
+
+/** Throws an InvalidValue: the value parsers' way to fail. */
+export function reject(problem: string, fix: string): never {
+  throw new InvalidValue(problem, fix);
 }
 
 const MAX_SHOWN = 120;
+const HIDDEN = '<hidden>';
 
 /** Quotes a value for a one-line message: JSON escapes keep newlines out, long values are cut. */
 export function quoteValue(value: string): string {
@@ -27,27 +46,12 @@ export function quoteValue(value: string): string {
   return JSON.stringify(cut);
 }
 
-/**
- * Hides credentials in a URL-like string for display: everything between the first `:` after `//` and the
- * last `@`, and `password=` style query parameters. Errs on hiding too much, since the input may be
- * malformed (an unencoded `@` or `/` inside a password).
- */
-export function redactUrl(url: string): string {
-  let out = url;
-  const slashes = out.indexOf('//');
-  if (slashes >= 0) {
-    const at = out.lastIndexOf('@');
-    const colon = out.indexOf(':', slashes + 2);
-    if (at > slashes && colon >= 0 && colon < at) out = `${out.slice(0, colon + 1)}***${out.slice(at)}`;
-  }
-  return out.replace(/([?&;](?:password|passwd|pwd)=)[^&;#]*/gi, '$1***');
-}
-
 export function formatProblem(p: ConfigProblem): string {
   let text = `config key ${p.key}`;
-  if (p.value !== undefined) text += ` = ${p.secret ? '<hidden>' : quoteValue(p.value)}`;
+  if (p.value !== undefined) text += ` = ${p.secret ? HIDDEN : quoteValue(p.value)}`;
   if (p.source !== undefined) text += ` (from ${p.source})`;
-  text += ` ${p.problem}; ${p.fix}`;
+  text += ` ${p.problem}`;
+  if (p.fix !== undefined) text += `; ${p.fix}`;
   return oneLine(text);
 }
 

@@ -146,3 +146,23 @@ export function parseProperties(text: string, sourceName = 'properties'): Map<st
   for (const [key, entry] of parsePropertyEntries(text, sourceName)) result.set(key, entry.value);
   return result;
 }
+
+const WRITE_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\f': '\\f',
+};
+
+/**
+ * One `key=value` line that parses back to exactly this key and value: backslashes and control characters
+ * are escaped, and so are the separators and comment marks in a key and a value's leading blanks.
+ */
+export function formatProperty(key: string, value: string): string {
+  const escapedKey = key.replace(/[\\\t\n\r\f =:#!]/g, (ch) => WRITE_ESCAPES[ch] ?? `\\${ch}`);
+  const escapedValue = value
+    .replace(/[\\\t\n\r\f]/g, (ch) => WRITE_ESCAPES[ch] ?? ch)
+    .replace(/^ +/, (blanks) => blanks.replace(/ /g, '\\ '));
+  return `${escapedKey}=${escapedValue}`;
+}

@@ -3,7 +3,6 @@
  * placeholder is a typo that would otherwise end up verbatim in a group id or a table name.
  */
 import { SinkError } from '../core/errors.ts';
-import type { SinkConfig } from './schema.ts';
 
 export const TOPIC_PLACEHOLDER = '${topic}';
 const MAX_TABLE_NAME = 64;
@@ -48,14 +47,16 @@ export function groupIdProblem(group: string): string | undefined {
   return undefined;
 }
 
-export function groupIdFor(config: SinkConfig, topic: string): string {
+export function groupIdFor(config: { readonly kafka: { readonly groupIdTemplate: string } }, topic: string): string {
   return renderTemplate(config.kafka.groupIdTemplate, topic);
 }
 
 /**
  * Table for a topic. Topics listed in the config were checked at load; any other topic is checked here.
+ * This and groupIdFor take only the part of the config they read: the value kinds import this file, and
+ * the config type is inferred from them.
  */
-export function tableNameFor(config: SinkConfig, topic: string): string {
+export function tableNameFor(config: { readonly sink: { readonly tableTemplate: string } }, topic: string): string {
   const name = renderTemplate(config.sink.tableTemplate, topic);
   const problem = tableNameProblem(name);
   if (problem !== undefined) {

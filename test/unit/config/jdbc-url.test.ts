@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSinkError } from '../../../src/core/errors.ts';
 import { parseJdbcUrl } from '../../../src/config/jdbc-url.ts';
-import { redactUrl } from '../../../src/config/messages.ts';
+import { redactUrl } from '../../../src/config/secrets.ts';
 
 const EXAMPLE = /use a URL like jdbc:mysql:\/\/127\.0\.0\.1:3306\/bank/;
 

@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { isSinkError } from '../../../src/core/errors.ts';
 import { loadConfig, type LoadConfigOptions } from '../../../src/config/load-config.ts';
-import { redactConfig } from '../../../src/config/redact.ts';
-import { CONFIG_KEYS, envVarFor } from '../../../src/config/schema.ts';
+import { redactConfig } from '../../../src/config/load-config.ts';
+import { envVarFor } from '../../../src/config/env-names.ts';
+import { CONFIG_KEYS } from '../../../src/config/key-table.ts';
 import { groupIdFor, tableNameFor } from '../../../src/config/templates.ts';
 import { parseProperties } from '../../../src/config/properties.ts';
 

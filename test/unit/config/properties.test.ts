@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSinkError } from '../../../src/core/errors.ts';
-import { parseProperties, parsePropertyEntries } from '../../../src/config/properties.ts';
+import { formatProperty, parseProperties, parsePropertyEntries } from '../../../src/config/properties.ts';
 
 import { SEED_PROPERTIES } from '../../fixtures/seed-properties.ts';
 
@@ -177,5 +177,29 @@ describe('parseProperties: bad input', () => {
   it('never echoes the value, which may be a password', () => {
     const message = assertConfigError(() => parseProperties('mysql.password=hunter2\\u12'), /mysql\.password/);
     assert.ok(!message.includes('hunter2'));
+  });
+});
+
+describe('formatProperty', () => {
+  it('writes plain keys and values as they are', () => {
+    assert.equal(formatProperty('kafka.group.id.template', 'group-${topic}'), 'kafka.group.id.template=group-${topic}');
+    assert.equal(formatProperty('sink.fields.include', ''), 'sink.fields.include=');
+    assert.equal(formatProperty('mysql.password', 'consumer1!'), 'mysql.password=consumer1!');
+  });
+
+  it('writes lines that parse back to the same key and value', () => {
+    const cases: readonly [string, string][] = [
+      ['a b=c:d#e!f', 'x'],
+      ['k', '  leading and trailing  '],
+      ['k', 'back\\slash \\u0041 and = : # !'],
+      ['k', 'tab\tnew\nline\rcr\fff'],
+      ['#k', '데이터 😀'],
+      ['k', '\\'],
+    ];
+    for (const [key, value] of cases) {
+      const line = formatProperty(key, value);
+      assert.doesNotMatch(line, /[\r\n]/);
+      assert.deepEqual(Object.fromEntries(parseProperties(line)), { [key]: value }, line);
+    }
   });
 });

@@ -1,0 +1,95 @@
+/**
+ * Checks that involve more than one key, on values that each passed their own checks. They name every key
+ * involved with where its value came from.
+ */
+import type * as z from 'zod';
+import type { KeyLookup } from './config-loader.ts';
+import { declarationOf } from './declare-keys.ts';
+import { oneLine } from './messages.ts';
+import { SINK_KEYS, type KeyValues } from './sink-keys.ts';
+import { groupIdProblem, renderTemplate, tableNameProblem } from './templates.ts';
+
+const { kafka, sink } = SINK_KEYS.shape;
+const name = (schema: z.ZodType): string => declarationOf(schema).name;
+
+export function crossCheck(values: KeyValues, { at, problem }: KeyLookup): string[] {
+  const problems: string[] = [];
+  const keys = sink.shape;
+  const { fieldsInclude: include, fieldsExclude: exclude, pkFields: pk } = values.sink;
+
+  if (include.length > 0 && exclude.length > 0) {
+    problems.push(
+      `config keys ${at(keys.fieldsInclude)} and ${at(keys.fieldsExclude)} are both set; set only one of them`,
+    );
+  }
+  const dropped = pk.filter((field) => (include.length > 0 ? !include.includes(field) : exclude.includes(field)));
+  if (dropped.length > 0) {
+    const narrowing = include.length > 0 ? keys.fieldsInclude : keys.fieldsExclude;
+    problems.push(
+      `config key ${at(keys.pkFields)} names ${dropped.map((f) => JSON.stringify(f)).join(', ')}, which ${at(narrowing)} leaves out of the table; keep key fields in the table`,
+    );
+  }
+  const mode = values.sink.insertMode;
+  if (mode !== 'insert' && pk.length === 0 && !values.sink.provenanceColumns) {
+    problems.push(
+      `config key ${at(keys.insertMode)} = ${mode} needs a key to match rows on, and there is none; set ${name(keys.pkFields)} or ${name(keys.provenanceColumns)}=true`,
+    );
+  }
+  const { retryMaxMs, retryInitialMs } = values.sink;
+  if (retryMaxMs > 0 && retryInitialMs > retryMaxMs) {
+    const max = name(keys.retryMaxMs);
+    problems.push(problem(keys.retryInitialMs, `is larger than ${max} (${retryMaxMs})`, `set it at most ${max}`));
+  }
+  problems.push(...tableAndGroupProblems(values, { at, problem }));
+  return problems;
+}
+
+/** Every topic needs a usable group id and its own table, distinct from the sink's own tables. */
+function tableAndGroupProblems(values: KeyValues, { at, problem }: KeyLookup): string[] {
+  const problems: string[] = [];
+  const keys = sink.shape;
+  const groupKey = kafka.shape.groupIdTemplate;
+  // Table names compare case-insensitively: on case-insensitive file systems MySQL folds them.
+  const owners = new Map<string, { owner: string; topic: boolean }>();
+  const reserve = (table: string, owner: string, topic: boolean): void => {
+    const previous = owners.get(table.toLowerCase());
+    if (previous === undefined) {
+      owners.set(table.toLowerCase(), { owner, topic });
+      return;
+    }
+    const fix = !topic
+      ? 'give them different names'
+      : previous.topic
+        ? `include \${topic} in ${name(keys.tableTemplate)} so each topic gets its own table`
+        : `rename that table or change ${name(keys.tableTemplate)}`;
+    problems.push(oneLine(`config: ${owner} and ${previous.owner} both use table ${JSON.stringify(table)}; ${fix}`));
+  };
+  reserve(values.sink.offsetsTable, at(keys.offsetsTable), false);
+  reserve(values.sink.deadLetterTable, at(keys.deadLetterTable), false);
+  for (const topic of values.kafka.topics) {
+    const groupProblem = groupIdProblem(renderTemplate(values.kafka.groupIdTemplate, topic));
+    if (groupProblem !== undefined) {
+      problems.push(
+        problem(
+          groupKey,
+          `${groupProblem} for topic ${JSON.stringify(topic)}`,
+          `set a shorter template, e.g. ${declarationOf(groupKey).default}`,
+        ),
+      );
+    }
+    const table = renderTemplate(values.sink.tableTemplate, topic);
+    const tableProblem = tableNameProblem(table);
+    if (tableProblem !== undefined) {
+      problems.push(
+        problem(
+          keys.tableTemplate,
+          `${tableProblem} for topic ${JSON.stringify(topic)}`,
+          'set a template giving 1 to 64 characters, e.g. ${topic}',
+        ),
+      );
+      continue;
+    }
+    reserve(table, `topic ${JSON.stringify(topic)} via ${at(keys.tableTemplate)}`, true);
+  }
+  return problems;
+}

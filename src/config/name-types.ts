@@ -1,0 +1,88 @@
+/**
+ * Value kinds that name things: topics, record fields, tables and the string column type. Anything that
+ * ends up in DDL is checked against a closed set of spellings here, so no free SQL gets through.
+ */
+import { reject } from './messages.ts';
+import { templateProblem } from './templates.ts';
+import { parsedBy, splitList, type ValueType } from './value-types.ts';
+
+const TOPIC_RE = /^[A-Za-z0-9._-]{1,249}$/;
+const FIELD_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TABLE_RE = /^[A-Za-z0-9_$]{1,64}$/;
+
+/** One or more Kafka topic names, comma-separated, each once. */
+export const topicList: ValueType<readonly string[]> = {
+  schema: () =>
+    parsedBy((value) => {
+      const topics = splitList(value);
+      if (topics.length === 0)
+        reject('lists no topics', 'set one or more comma-separated topic names, e.g. dataset1,dataset2');
+      const seen = new Set<string>();
+      for (const topic of topics) {
+        if (!TOPIC_RE.test(topic) || topic === '.' || topic === '..') {
+          reject(
+            `has an invalid topic name ${JSON.stringify(topic)}`,
+            'use 1 to 249 characters from a-z A-Z 0-9 . _ - (Kafka topic rules), comma-separated',
+          );
+        }
+        if (seen.has(topic)) reject(`lists topic ${JSON.stringify(topic)} twice`, 'list each topic once');
+        seen.add(topic);
+      }
+      return topics;
+    }),
+};
+
+/** Top-level Avro field names, comma-separated; kept in order, once each. Empty is allowed. */
+export const fieldList: ValueType<readonly string[]> = {
+  schema: () =>
+    parsedBy((value) => {
+      const fields = splitList(value);
+      for (const field of fields) {
+        if (!FIELD_RE.test(field)) {
+          reject(
+            `has an invalid field name ${JSON.stringify(field)}`,
+            'list top-level Avro field names ([A-Za-z_][A-Za-z0-9_]*), comma-separated',
+          );
+        }
+      }
+      return [...new Set(fields)];
+    }),
+};
+
+/** A name with `${topic}` in it, rendered per topic (see templates.ts). */
+export const topicTemplate: ValueType<string> = {
+  schema: (example) =>
+    parsedBy((value) => {
+      const problem = templateProblem(value);
+      if (problem !== undefined) reject(problem, `use \${topic} for the topic name, e.g. ${example}`);
+      return value;
+    }),
+};
+
+/** A plain table name, usable unquoted in any statement. */
+export const tableName: ValueType<string> = {
+  schema: () =>
+    parsedBy((value) => {
+      if (!TABLE_RE.test(value)) reject('is not a plain table name', 'use 1 to 64 characters from a-z A-Z 0-9 _ $');
+      return value;
+    }),
+};
+
+/**
+ * Column type for strings, normalised to upper case without spaces (`VARCHAR(255)`). VARCHAR is capped at
+ * 16383, the most utf8mb4 characters that fit MySQL's 65535-byte row limit.
+ */
+export const stringColumnType: ValueType<string> = {
+  schema: () =>
+    parsedBy((value) => {
+      const fix = 'set VARCHAR(n) with n from 1 to 16383, CHAR(n) with n from 1 to 255, TEXT, MEDIUMTEXT or LONGTEXT';
+      const normal = value.toUpperCase().replace(/\s+/g, '');
+      if (/^(?:TINY|MEDIUM|LONG)?TEXT$/.test(normal)) return normal;
+      const m = /^(VARCHAR|CHAR)\((\d{1,5})\)$/.exec(normal);
+      if (m === null) return reject('is not a supported string column type', fix);
+      const length = Number(m[2]);
+      const max = m[1] === 'CHAR' ? 255 : 16383;
+      if (length < 1 || length > max) reject('has a length out of range', fix);
+      return `${m[1]}(${length})`;
+    }),
+};

@@ -1,0 +1,262 @@
+/**
+ * Every config key the sink accepts, declared once: name, kind of value (and so its checks and its type),
+ * default, one-line doc, section of config/sink.properties, and whether it is a secret. The groups have the
+ * loaded config's shape (`config.kafka.topics`, ...); sink-config.ts adds the values derived from them.
+ * How to add a key: docs/architecture.md, "Config keys".
+ */
+import * as z from 'zod';
+import { httpUrl, brokerList, hostName, mysqlUrl } from './address-types.ts';
+import { key, ownSection, prefixed, seedSection, type Section } from './declare-keys.ts';
+import { fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
+import { isSecretName } from './secrets.ts';
+import { anyText, flag, fraction, oneOf, text, wholeNumber } from './value-types.ts';
+
+const SEED_KAFKA = seedSection('Kafka');
+const SEED_BACK_PRESSURE = seedSection('Back Pressure');
+const SEED_MYSQL = seedSection('MySQL');
+const KAFKA_CONSUMER = ownSection('Kafka consumer');
+const BATCHING = ownSection('Backpressure and batching');
+const TABLES = ownSection('Tables');
+const ERRORS = ownSection('Errors and retries');
+const STATUS = ownSection('Status server and logging');
+
+/** The sections of config/sink.properties in file order; within one, keys follow the declaration below. */
+export const SECTIONS: readonly Section[] = [
+  SEED_KAFKA,
+  SEED_BACK_PRESSURE,
+  SEED_MYSQL,
+  KAFKA_CONSUMER,
+  BATCHING,
+  TABLES,
+  ERRORS,
+  STATUS,
+];
+
+/** librdkafka properties the sink sets itself; overriding them would break it or duplicate a key. */
+const MANAGED_CONSUMER_PROPERTIES: Readonly<Record<string, string>> = {
+  'bootstrap.servers': 'set kafka.bootstrap.servers instead',
+  'group.id': 'set kafka.group.id.template instead',
+  'client.id': 'set kafka.client.id instead',
+  'session.timeout.ms': 'set kafka.session.timeout.ms instead',
+  'fetch.max.bytes': 'set kafka.fetch.max.bytes instead',
+  'enable.auto.commit': 'remove it: offsets are committed to MySQL with the rows, Kafka auto-commit must stay off',
+  'enable.auto.offset.store':
+    'remove it: offsets are committed to MySQL with the rows, Kafka auto-commit must stay off',
+  'partition.assignment.strategy': 'remove it: the sink relies on cooperative-sticky incremental assignment',
+};
+
+const kafka = z.object({
+  bootstrapServers: key('kafka.bootstrap.servers', brokerList, {
+    section: SEED_KAFKA,
+    default: '127.0.0.1:9092',
+    doc: 'Kafka brokers, comma-separated host:port',
+  }),
+  topics: key('kafka.topics', topicList, {
+    section: SEED_KAFKA,
+    default: 'dataset1,dataset2,dataset3',
+    doc: 'topics to sink, comma-separated; one table and one consumer group per topic',
+  }),
+  schemaRegistryUrl: key('kafka.schema.registry.url', httpUrl, {
+    section: SEED_KAFKA,
+    default: 'http://127.0.0.1:8081/apis/ccompat/v7',
+    doc: 'Confluent-compatible schema registry base URL',
+  }),
+  groupIdTemplate: key('kafka.group.id.template', topicTemplate, {
+    section: KAFKA_CONSUMER,
+    default: 'group-${topic}',
+    doc: 'consumer group per topic; ${topic} is replaced by the topic name',
+  }),
+  clientId: key('kafka.client.id', text, {
+    section: KAFKA_CONSUMER,
+    default: 'kafka-mysql-sink',
+    doc: 'Kafka client id, shown in broker logs and metrics',
+  }),
+  sessionTimeoutMs: key('kafka.session.timeout.ms', wholeNumber(1000, 3_600_000), {
+    section: KAFKA_CONSUMER,
+    default: '10000',
+    doc: 'consumer group session timeout in ms (brokers accept 6000..1800000 by default)',
+  }),
+  fetchMaxBytes: key('kafka.fetch.max.bytes', wholeNumber(1, 2_147_483_135), {
+    section: KAFKA_CONSUMER,
+    default: '1048576',
+    doc: 'most bytes one fetch returns (small: prefetched data is native memory outside the queues)',
+  }),
+  /** 0 = no committed-offset hint. */
+  offsetHintIntervalMs: key('kafka.offset.hint.interval.ms', wholeNumber(0, 3_600_000), {
+    section: KAFKA_CONSUMER,
+    default: '5000',
+    doc: "also commit the sink's positions to Kafka this often, for lag tools (never read back); 0 turns it off",
+  }),
+  /** librdkafka consumer properties from `kafka.consumer.<property>` keys, names without the prefix. */
+  consumerProperties: prefixed('kafka.consumer.', anyText, {
+    section: KAFKA_CONSUMER,
+    doc: 'any other librdkafka consumer property passes through as kafka.consumer.<property>, e.g.',
+    example: { name: 'auto.offset.reset', value: 'earliest' },
+    names: { pattern: /^[a-z0-9]+(?:\.[a-z0-9]+)*$/, what: 'a librdkafka property', placeholder: 'property' },
+    reserved: MANAGED_CONSUMER_PROPERTIES,
+    secretNames: isSecretName,
+  }),
+});
+
+const backpressure = z.object({
+  maxPollRecords: key('max.poll.records', wholeNumber(1, 100_000), {
+    section: SEED_BACK_PRESSURE,
+    default: '500',
+    doc: 'most records taken from Kafka per poll',
+  }),
+  pollIntervalMs: key('poll.interval.ms', wholeNumber(0, 600_000), {
+    section: SEED_BACK_PRESSURE,
+    default: '100',
+    doc: 'how long one poll waits for records, in ms',
+  }),
+  /** Per-partition queue bound: at this size consuming pauses. */
+  queueSize: key('blocking.queue.size', wholeNumber(1, 10_000_000), {
+    section: SEED_BACK_PRESSURE,
+    default: '10000',
+    doc: 'records queued per partition before consuming pauses (backpressure)',
+  }),
+  lowWatermark: key('sink.queue.low.watermark', fraction(0, 1), {
+    section: BATCHING,
+    default: '0.5',
+    doc: 'resume consuming when the queue holds <= blocking.queue.size x this fraction',
+  }),
+});
+
+const mysql = z.object({
+  url: key('mysql.url', mysqlUrl, {
+    section: SEED_MYSQL,
+    default: 'jdbc:mysql://127.0.0.1:3306/bank',
+    doc: 'database URL: jdbc:mysql://host:port/db, jdbc:mariadb://..., or mysql://user:pass@host:port/db',
+  }),
+  user: key('mysql.username', text, {
+    section: SEED_MYSQL,
+    default: 'consumer',
+    doc: 'database user (wins over a user in mysql.url unless left at its default)',
+  }),
+  password: key('mysql.password', anyText, {
+    section: SEED_MYSQL,
+    default: 'consumer1!',
+    doc: 'database password; never logged (prefer the env var KMS_MYSQL_PASSWORD)',
+    secret: true,
+  }),
+  poolSize: key('mysql.maxPoolSize', wholeNumber(1, 1000), {
+    section: SEED_MYSQL,
+    default: '10',
+    doc: 'most database connections',
+  }),
+});
+
+// Before `sink` so that errors.tolerance heads its section of the example file.
+const errors = z.object({
+  tolerance: key('errors.tolerance', oneOf(['all', 'none']), {
+    section: ERRORS,
+    default: 'all',
+    doc: 'all: a record that can never be written goes to the dead-letter table; none: stop',
+  }),
+});
+
+const sink = z.object({
+  tableTemplate: key('sink.table.template', topicTemplate, {
+    section: TABLES,
+    default: '${topic}',
+    doc: 'table per topic; ${topic} is replaced by the topic name',
+  }),
+  batchMaxRecords: key('sink.batch.max.records', wholeNumber(1, 100_000), {
+    section: BATCHING,
+    default: '2000',
+    doc: 'most records written in one transaction',
+  }),
+  batchLingerMs: key('sink.batch.linger.ms', wholeNumber(0, 60_000), {
+    section: BATCHING,
+    default: '10',
+    doc: 'how long a partial batch waits for more records, in ms',
+  }),
+  insertMode: key('sink.insert.mode', oneOf(['insert', 'upsert', 'ignore']), {
+    section: TABLES,
+    default: 'insert',
+    doc: 'insert | upsert (replace rows with the same key) | ignore (keep existing rows)',
+  }),
+  provenanceColumns: key('sink.provenance.columns', flag, {
+    section: TABLES,
+    default: 'true',
+    doc: 'add _kafka_partition, _kafka_offset, _kafka_timestamp columns with a unique key',
+  }),
+  /** Normalised upper-case SQL type text, e.g. `VARCHAR(255)`, `LONGTEXT`. */
+  stringType: key('sink.string.type', stringColumnType, {
+    section: TABLES,
+    default: 'VARCHAR(255)',
+    doc: 'column type for Avro strings: VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT or LONGTEXT',
+  }),
+  autoCreate: key('sink.auto.create', flag, {
+    section: TABLES,
+    default: 'true',
+    doc: 'create a missing table from the record schema',
+  }),
+  autoEvolve: key('sink.auto.evolve', flag, {
+    section: TABLES,
+    default: 'true',
+    doc: 'add columns / widen types when the record schema evolves',
+  }),
+  fieldsInclude: key('sink.fields.include', fieldList, {
+    section: TABLES,
+    default: '',
+    doc: 'only these record fields become columns, comma-separated (empty: all)',
+  }),
+  fieldsExclude: key('sink.fields.exclude', fieldList, {
+    section: TABLES,
+    default: '',
+    doc: 'these record fields are dropped, comma-separated (not together with include)',
+  }),
+  /** The primary key's record fields; empty = the Kafka coordinates (provenance columns). */
+  pkFields: key('sink.pk.fields', fieldList, {
+    section: TABLES,
+    default: '',
+    doc: "record fields forming the table's primary key, comma-separated (empty: the Kafka coordinates); with sink.insert.mode=upsert a table keeps the latest record per key",
+  }),
+  offsetsTable: key('sink.offsets.table', tableName, {
+    section: TABLES,
+    default: 'kafka_offsets',
+    doc: 'table holding the committed offset of every partition',
+  }),
+  deadLetterTable: key('sink.deadletter.table', tableName, {
+    section: TABLES,
+    default: 'kafka_dead_letters',
+    doc: 'table holding records that could not be written, with the reason',
+  }),
+  retryMaxMs: key('sink.retry.max.ms', wholeNumber(0, 86_400_000), {
+    section: ERRORS,
+    default: '300000',
+    doc: 'total backoff budget for transient failures, in ms (0: no retry)',
+  }),
+  retryInitialMs: key('sink.retry.initial.ms', wholeNumber(1, 3_600_000), {
+    section: ERRORS,
+    default: '100',
+    doc: 'first backoff delay in ms; later delays grow exponentially',
+  }),
+});
+
+const status = z.object({
+  port: key('status.port', wholeNumber(0, 65_535), {
+    section: STATUS,
+    default: '9464',
+    doc: 'port of /metrics, /healthz and the status page (0: disabled)',
+  }),
+  host: key('status.host', hostName, {
+    section: STATUS,
+    default: '127.0.0.1',
+    doc: 'address the status server listens on',
+  }),
+});
+
+const log = z.object({
+  level: key('log.level', oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), {
+    section: STATUS,
+    default: 'info',
+    doc: 'trace | debug | info | warn | error | fatal | silent',
+  }),
+});
+
+export const SINK_KEYS = z.object({ kafka, backpressure, mysql, errors, sink, status, log });
+
+/** The declared values, as zod parses them; sink-config.ts derives the loaded config from these. */
+export type KeyValues = z.output<typeof SINK_KEYS>;
