@@ -209,18 +209,17 @@ async function dropUnreachableRootAccounts(options: StackOptions): Promise<void>
   }
 }
 
-/** The server's own reason for failing: its last [ERROR] line written since `offset`. */
+/** The server's own reason for failing: the fatal one of the [ERROR] lines written since `offset`. */
 function lastError(logFile: string, offset: number): string | undefined {
   if (!existsSync(logFile)) return undefined;
-  const text = readFileSync(logFile).subarray(offset).toString('utf8');
-  const line = text
+  const errors = readFileSync(logFile)
+    .subarray(offset)
+    .toString('utf8')
     .split('\n')
-    .filter((l) => l.includes('[ERROR]'))
-    .pop();
-  return line
-    ?.replace(/^.*\[ERROR\]\s*/, '')
-    .trim()
-    .slice(0, 200);
+    .filter((line) => line.includes('[ERROR]'))
+    .map((line) => line.replace(/^.*\[ERROR\]\s*/, '').trim())
+    .filter((line) => line !== '' && line !== 'Aborting');
+  return (errors.findLast((line) => /fatal/i.test(line)) ?? errors.pop())?.slice(0, 200);
 }
 
 /**
