@@ -77,7 +77,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = Object.freeze([
   seed(
     'mysql.url',
     'mysql-url',
-    'jdbc:mysql://127.0.0.1:3306/bank',
+    'jdbc:mysql://127.0.0.1:3307/bank',
     'database URL: jdbc:mysql://host:port/db, jdbc:mariadb://..., or mysql://user:pass@host:port/db',
   ),
   seed(
