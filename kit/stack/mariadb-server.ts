@@ -26,6 +26,11 @@ const INITIALISED_MARKER = '.kms-initialised';
 /** A unix socket path must fit in sockaddr_un.sun_path (108 bytes with the terminating NUL). */
 const SOCKET_PATH_MAX = 107;
 const STOP_GRACE_MS = 30_000;
+/**
+ * A server still starting up may not act on SIGTERM at all (seen: a SIGTERM in its first moments is
+ * lost, and it runs on). It has served nothing yet, so it gets SIGKILL soon.
+ */
+const NOT_READY_GRACE_MS = 3_000;
 
 /** Everything of one server lives in one folder of the stack: a second stack folder is a second server. */
 export interface MariaDbPaths {
@@ -130,7 +135,7 @@ export async function startMariaDbServer(options: StackOptions): Promise<void> {
     await waitReady(options, proc, pid, logOffset);
     if (firstStart) await dropUnreachableRootAccounts(options);
   } catch (error) {
-    await stopProcess(proc, STOP_GRACE_MS);
+    await stopProcess(proc, NOT_READY_GRACE_MS);
     throw error;
   }
 }
