@@ -109,7 +109,8 @@ export async function watchDrain(
   timeoutMs: number,
 ): Promise<DrainResult> {
   const first = sinks[0]!;
-  const services = findServices(Number(env.config(topics).kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
+  const config = env.config(topics);
+  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092), config.mysql.port);
   const watch = await OffsetWatch.open(env, topics);
   watch.setOrigin(first.spawnedAt);
   const samples: CounterSample[] = [];

@@ -46,7 +46,7 @@ export async function measureLatency(
   seconds: number,
 ): Promise<LatencyResult> {
   const config = env.config(topics);
-  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
+  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092), config.mysql.port);
   const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
   const runId = `lat${Date.now().toString(36)}`;
   const factories: RecordFactory[] = [];

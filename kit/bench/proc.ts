@@ -56,6 +56,7 @@ function pids(): number[] {
 }
 
 export interface ServiceProcesses {
+  /** The server answering on the sink's MySQL port when that can be told, else every MariaDB server. */
   readonly mariadb: number[];
   /** The broker answering on the bootstrap port when that can be told, else every broker. */
   readonly kafka: number[];
@@ -63,14 +64,14 @@ export interface ServiceProcesses {
 }
 
 /** Finds mariadbd/mysqld and the Kafka broker(s) on this machine (none when they run elsewhere). */
-export function findServices(bootstrapPort: number): ServiceProcesses {
-  const mariadb: number[] = [];
+export function findServices(bootstrapPort: number, mysqlPort: number): ServiceProcesses {
+  const servers: { pid: number; port: number | undefined }[] = [];
   const brokers: { pid: number; listensHere: boolean; version: string | undefined }[] = [];
   for (const pid of pids()) {
     const args = commandLine(pid);
     if (args.length === 0) continue;
     const exe = args[0]!.split('/').pop() ?? '';
-    if (exe === 'mariadbd' || exe === 'mysqld') mariadb.push(pid);
+    if (exe === 'mariadbd' || exe === 'mysqld') servers.push({ pid, port: serverPort(args) });
     if (args.includes('kafka.Kafka')) {
       const text = args.join(' ');
       const version = /kafka[-_](?:\d+\.\d+-)?(\d+\.\d+\.\d+)/.exec(text)?.[1];
@@ -81,7 +82,21 @@ export function findServices(bootstrapPort: number): ServiceProcesses {
   }
   const own = brokers.filter((b) => b.listensHere);
   const chosen = own.length > 0 ? own : brokers;
-  return { mariadb, kafka: chosen.map((b) => b.pid), kafkaVersion: chosen.find((b) => b.version)?.version };
+  // Several servers may run (the machine's, the stack's, other checkouts'): count the sink's one only.
+  const database = servers.filter((server) => server.port === mysqlPort);
+  return {
+    mariadb: (database.length > 0 ? database : servers).map((server) => server.pid),
+    kafka: chosen.map((b) => b.pid),
+    kafkaVersion: chosen.find((b) => b.version)?.version,
+  };
+}
+
+/** A server's port from its command line: `--port=N`, or `port=N` in its `--defaults-file`. */
+function serverPort(args: readonly string[]): number | undefined {
+  const option = (name: string): string | undefined =>
+    args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const port = option('port') ?? /^port\s*=\s*(\d+)\s*$/m.exec(readText(option('defaults-file') ?? '') ?? '')?.[1];
+  return port === undefined ? undefined : Number(port);
 }
 
 export function sumCpu(pidList: readonly number[]): number {

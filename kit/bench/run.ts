@@ -103,7 +103,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const topics = env.topicsOf('');
   const config = env.config(topics);
-  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
+  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092), config.mysql.port);
   const report: BenchReport = {
     mode: options.quick ? 'quick' : 'full',
     profileMode: options.profile,

@@ -20,7 +20,17 @@ export function registerStackCommand(program: Command): void {
     .option('--only <services>', `comma list of ${ALL_SERVICES.join(', ')}`)
     .addHelpText(
       'after',
-      '\nExamples:\n  kms stack up\n  kms stack up --brokers 3\n  kms stack up --only kafka,registry',
+      `
+MariaDB: the stack runs a server of its own on 127.0.0.1:3307 (KMS_MARIADB_PORT), data, log and pid file
+under .stack/mariadb/, and creates database bank and user consumer on it. KMS_MARIADB=external uses a
+server you run instead (KMS_MYSQL_ADMIN_HOST / _PORT / _USER / _PASSWORD, default 127.0.0.1:3306 root).
+
+Examples:
+  kms stack up
+  kms stack up --brokers 3
+  kms stack up --only kafka,registry
+  kms stack up --only mariadb
+  KMS_MARIADB=external kms stack up`,
     )
     .action(async (flags: StackFlags) => {
       const options = optionsFrom(flags);
@@ -29,7 +39,7 @@ export function registerStackCommand(program: Command): void {
     });
   stack
     .command('down')
-    .description("stop the services this stack started (never the machine's MariaDB)")
+    .description('stop the services this stack started, by pid (never an external MariaDB)')
     .option('--only <services>', `comma list of ${ALL_SERVICES.join(', ')}`)
     .action(async (flags: StackFlags) => {
       const stopped = await stackDown(optionsFrom(flags));

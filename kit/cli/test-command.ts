@@ -36,6 +36,10 @@ export function registerTestCommand(program: Command): void {
         ...process.env,
         KMS_BOOTSTRAP_SERVERS: bootstrapServers(options),
         KMS_REGISTRY_URL: registryUrl(options),
+        KMS_MYSQL_ADMIN_HOST: options.mysql.host,
+        KMS_MYSQL_ADMIN_PORT: String(options.mysql.port),
+        KMS_MYSQL_ADMIN_USER: options.mysql.adminUser,
+        KMS_MYSQL_ADMIN_PASSWORD: options.mysql.adminPassword,
       };
       const result = spawnSync(
         process.execPath,

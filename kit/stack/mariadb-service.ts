@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
-import mysql from 'mysql2/promise';
 import { SinkError, describeError } from '../../src/core/errors.ts';
+import { startMariaDbServer } from './mariadb-server.ts';
+import { adminConnection, answersQueries } from './mysql-admin.ts';
 import { waitUntil } from './process-control.ts';
 import type { StackOptions } from './stack-options.ts';
+
+export { adminConnection } from './mysql-admin.ts';
 
 /** The seed's database and credentials; the sink's defaults point at them. */
 export const SINK_DATABASE = 'bank';
@@ -12,24 +15,18 @@ export const SINK_PASSWORD = 'consumer1!';
 export const SCRATCH_DATABASE_PATTERN = 'kms\\_%';
 
 /**
- * The machine's MariaDB is not ours: we never stop it. If it is down we start it the way the machine
- * does, then make sure the sink's database and user exist with the rights the sink needs.
+ * The stack's database: its own server (started if needed), or with KMS_MARIADB=external a server
+ * somebody else runs. Either way it then makes sure the sink's database and user exist with the rights
+ * the sink needs.
  */
 export async function ensureMariaDb(options: StackOptions): Promise<string> {
-  const { host, port } = options.mysql;
-  if (!(await canConnect(options))) {
-    startServer();
-    const result = await waitUntil(() => canConnect(options), {
-      timeoutMs: Math.min(options.readyTimeoutMs, 60_000),
-      intervalMs: 500,
-    });
-    if (result !== 'ready') {
-      throw new SinkError(
-        'STACK_FAILED',
-        `mariadb: no answer at ${host}:${port} as ${options.mysql.adminUser}; log: /var/log/mysql/error.log (or journal of mariadbd)`,
-      );
-    }
-  }
+  if (options.mariadb === 'own') await startMariaDbServer(options);
+  else await reachExternalServer(options);
+  await ensureSinkAccount(options);
+  return `${options.mysql.host}:${options.mysql.port}/${SINK_DATABASE}`;
+}
+
+async function ensureSinkAccount(options: StackOptions): Promise<void> {
   const admin = await adminConnection(options);
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS \`${SINK_DATABASE}\` CHARACTER SET utf8mb4`);
@@ -47,31 +44,29 @@ export async function ensureMariaDb(options: StackOptions): Promise<string> {
   } finally {
     await admin.end();
   }
-  return `${host}:${port}/${SINK_DATABASE}`;
 }
 
-export async function adminConnection(options: StackOptions): Promise<mysql.Connection> {
-  return mysql.createConnection({
-    host: options.mysql.host,
-    port: options.mysql.port,
-    user: options.mysql.adminUser,
-    password: options.mysql.adminPassword,
-    connectTimeout: 3_000,
+/**
+ * An external server is not ours: we never stop it. If it is down we start it the way the machine
+ * does (its own service definition), and wait for it to answer.
+ */
+async function reachExternalServer(options: StackOptions): Promise<void> {
+  if (await answersQueries(options)) return;
+  startMachineServer();
+  const result = await waitUntil(() => answersQueries(options), {
+    timeoutMs: Math.min(options.readyTimeoutMs, 60_000),
+    intervalMs: 500,
   });
-}
-
-async function canConnect(options: StackOptions): Promise<boolean> {
-  try {
-    const connection = await adminConnection(options);
-    await connection.query('SELECT 1');
-    await connection.end();
-    return true;
-  } catch {
-    return false;
+  if (result !== 'ready') {
+    const { host, port, adminUser } = options.mysql;
+    throw new SinkError(
+      'STACK_FAILED',
+      `mariadb: no answer at ${host}:${port} as ${adminUser} (KMS_MARIADB=external: check KMS_MYSQL_ADMIN_HOST / _PORT / _USER / _PASSWORD); log: /var/log/mysql/error.log (or journal of mariadbd)`,
+    );
   }
 }
 
-function startServer(): void {
+function startMachineServer(): void {
   const child = spawn('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'], {
     stdio: 'ignore',
     detached: true,

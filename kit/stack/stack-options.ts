@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { SinkError } from '../../src/core/errors.ts';
 
 /** Where and how the local stack runs. Every field can be overridden from the environment so tests can
  * run a second, isolated stack (its own folder and ports) beside the default one. */
@@ -15,8 +16,19 @@ export interface StackOptions {
   readonly registryVersion: string;
   readonly services: readonly ServiceName[];
   readonly readyTimeoutMs: number;
+  /**
+   * `own`: the stack runs a MariaDB server of its own (folder `mariadb/`, port `mariadbPort`, root over
+   * TCP from 127.0.0.1 without a password). `external`: a server somebody else runs, reached through
+   * the `KMS_MYSQL_ADMIN_*` settings; the stack only creates the sink's database and user on it.
+   */
+  readonly mariadb: MariaDbMode;
+  readonly mariadbPort: number;
+  /** Where the kit connects as administrator: the own server, or the external one. */
   readonly mysql: { host: string; port: number; adminUser: string; adminPassword: string };
 }
+
+export type MariaDbMode = 'own' | 'external';
+export const DEFAULT_MARIADB_PORT = 3307;
 
 export type ServiceName = 'kafka' | 'registry' | 'mariadb';
 export const ALL_SERVICES: readonly ServiceName[] = ['kafka', 'registry', 'mariadb'];
@@ -27,6 +39,8 @@ export const REGISTRY_VERSION = '3.0.9';
 
 export function stackOptions(root: string, overrides: Partial<StackOptions> = {}, env = process.env): StackOptions {
   const brokers = overrides.brokers ?? (env.KMS_STACK_BROKERS === '3' ? 3 : 1);
+  const mariadb = overrides.mariadb ?? mariadbModeFrom(env.KMS_MARIADB);
+  const mariadbPort = overrides.mariadbPort ?? intFrom(env.KMS_MARIADB_PORT) ?? DEFAULT_MARIADB_PORT;
   return {
     root,
     dir: overrides.dir ?? env.KMS_STACK_DIR ?? join(root, '.stack'),
@@ -37,13 +51,28 @@ export function stackOptions(root: string, overrides: Partial<StackOptions> = {}
     registryVersion: overrides.registryVersion ?? env.KMS_REGISTRY_VERSION ?? REGISTRY_VERSION,
     services: overrides.services ?? ALL_SERVICES,
     readyTimeoutMs: overrides.readyTimeoutMs ?? intFrom(env.KMS_STACK_READY_TIMEOUT_MS) ?? 120_000,
-    mysql: overrides.mysql ?? {
-      host: env.KMS_MYSQL_ADMIN_HOST ?? '127.0.0.1',
-      port: intFrom(env.KMS_MYSQL_ADMIN_PORT) ?? 3306,
-      adminUser: env.KMS_MYSQL_ADMIN_USER ?? 'root',
-      adminPassword: env.KMS_MYSQL_ADMIN_PASSWORD ?? '',
-    },
+    mariadb,
+    mariadbPort,
+    mysql:
+      overrides.mysql ??
+      (mariadb === 'own'
+        ? { host: '127.0.0.1', port: mariadbPort, adminUser: 'root', adminPassword: '' }
+        : {
+            host: env.KMS_MYSQL_ADMIN_HOST ?? '127.0.0.1',
+            port: intFrom(env.KMS_MYSQL_ADMIN_PORT) ?? 3306,
+            adminUser: env.KMS_MYSQL_ADMIN_USER ?? 'root',
+            adminPassword: env.KMS_MYSQL_ADMIN_PASSWORD ?? '',
+          }),
   };
+}
+
+function mariadbModeFrom(text: string | undefined): MariaDbMode {
+  if (text === undefined || text === '' || text === 'own') return 'own';
+  if (text === 'external') return 'external';
+  throw new SinkError(
+    'USAGE',
+    `KMS_MARIADB must be "own" (the stack's own MariaDB server, the default) or "external" (a server of yours, set with KMS_MYSQL_ADMIN_HOST / _PORT / _USER / _PASSWORD), got "${text}"`,
+  );
 }
 
 export function brokerPorts(options: StackOptions): number[] {

@@ -3,6 +3,7 @@ import { runningPid } from './process-control.ts';
 import { brokerProcesses, kafkaAddress, startKafka, stopKafka } from './kafka-service.ts';
 import { registryProcess, startRegistry, stopRegistry } from './registry-service.ts';
 import { ensureMariaDb } from './mariadb-service.ts';
+import { configuredPort, mariadbProcess, stopMariaDbServer } from './mariadb-server.ts';
 import { type ServiceName, type StackOptions, registryUrl } from './stack-options.ts';
 
 export interface ServiceStatus {
@@ -30,16 +31,21 @@ export async function stackUp(
     const startedNow = (await runningServices(options)).filter((service) => !before.has(service));
     if (startedNow.includes('registry')) await stopRegistry(options).catch(() => []);
     if (startedNow.includes('kafka')) await stopKafka(options).catch(() => []);
+    if (startedNow.includes('mariadb')) await stopMariaDbServer(options).catch(() => []);
     throw error;
   }
   return stackStatus(options);
 }
 
-/** Stops only processes this stack started (by pid file). The machine's MariaDB is left running. */
+/**
+ * Stops only processes this stack started (by pid file), the database last: nothing of the stack still
+ * writes to it then. An external MariaDB is never stopped.
+ */
 export async function stackDown(options: StackOptions): Promise<string[]> {
   const stopped: string[] = [];
   if (options.services.includes('registry')) stopped.push(...(await stopRegistry(options)));
   if (options.services.includes('kafka')) stopped.push(...(await stopKafka(options)));
+  if (options.services.includes('mariadb')) stopped.push(...(await stopMariaDbServer(options)));
   return stopped;
 }
 
@@ -62,8 +68,22 @@ export async function stackStatus(options: StackOptions): Promise<ServiceStatus[
       address: registryUrl(options),
       pids: registryPid === undefined ? [] : [registryPid],
     },
-    { service: 'mariadb', state: 'external', address: `${options.mysql.host}:${options.mysql.port}`, pids: [] },
+    mariadbStatus(options),
   ];
+}
+
+function mariadbStatus(options: StackOptions): ServiceStatus {
+  const pid = runningPid(mariadbProcess(options));
+  if (options.mariadb === 'external' && pid === undefined) {
+    return { service: 'mariadb', state: 'external', address: `${options.mysql.host}:${options.mysql.port}`, pids: [] };
+  }
+  const port = (pid === undefined ? undefined : configuredPort(options)) ?? options.mariadbPort;
+  return {
+    service: 'mariadb',
+    state: pid === undefined ? 'stopped' : 'running',
+    address: `127.0.0.1:${port}`,
+    pids: pid === undefined ? [] : [pid],
+  };
 }
 
 async function runningServices(options: StackOptions): Promise<ServiceName[]> {

@@ -125,7 +125,7 @@ const backpressure = z.object({
 const mysql = z.object({
   url: key('mysql.url', mysqlUrl, {
     section: SEED_MYSQL,
-    default: 'jdbc:mysql://127.0.0.1:3306/bank',
+    default: 'jdbc:mysql://127.0.0.1:3307/bank',
     doc: 'database URL: jdbc:mysql://host:port/db, jdbc:mariadb://..., or mysql://user:pass@host:port/db',
   }),
   user: key('mysql.username', text, {

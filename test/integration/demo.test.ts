@@ -1,10 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
+import { mysqlAddress } from './helpers/mysql-server.ts';
+import { BOOTSTRAP, REGISTRY } from './helpers/sink-harness.ts';
+
+/**
+ * The demo on the stack `./kms test` runs, wherever its ports are: the stack settings it was started with,
+ * and the sink's addresses through the environment (config/sink.properties holds the default ports).
+ */
+const STACK_SETTINGS = [
+  'KMS_STACK_DIR',
+  'KMS_KAFKA_FIRST_PORT',
+  'KMS_REGISTRY_PORT',
+  'KMS_MARIADB',
+  'KMS_MARIADB_PORT',
+];
+const ON_THIS_STACK: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(
+    STACK_SETTINGS.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]),
+  ),
+  KMS_KAFKA_BOOTSTRAP_SERVERS: BOOTSTRAP,
+  KMS_KAFKA_SCHEMA_REGISTRY_URL: REGISTRY,
+  KMS_MYSQL_URL: `jdbc:mysql://${mysqlAddress()}/bank`,
+};
 
 test('kms demo: crash halfway, restart, verify passes (README main job, small size)', async () => {
   const args = ['demo', '--records', '200'];
-  const run = await runKms(args, {}, { timeoutMs: 300_000 });
+  const run = await runKms(args, ON_THIS_STACK, { timeoutMs: 300_000 });
   assert.equal(run.code, 0, describeRun(args, run));
   assert.match(run.stdout, /killed with SIGKILL/);
   assert.match(run.stdout, /^PASS: 9\/9 partitions match/m);

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { SinkScenario } from './helpers/sink-harness.ts';
 import { waitFor } from './helpers/wait.ts';
+import { mysqlAdmin } from './helpers/mysql-server.ts';
 
 /**
  * A writer slowed for real: a test connection holds the row lock on partition 0's kafka_offsets row,
@@ -41,10 +42,7 @@ test('a blocked partition pauses and resumes with the WARN lines, others go on, 
 
   // Hold partition 0's offset row: its next batch transaction blocks on the fence lock.
   locker = await mysql.createConnection({
-    host: '127.0.0.1',
-    port: 3306,
-    user: 'root',
-    password: '',
+    ...mysqlAdmin(),
     database: scenario.database,
   });
   await locker.query('START TRANSACTION');

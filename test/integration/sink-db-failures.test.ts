@@ -5,6 +5,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { SinkScenario } from './helpers/sink-harness.ts';
 import { assertExactlyOnce } from './helpers/sink-checks.ts';
 import { TcpProxy } from './helpers/tcp-proxy.ts';
+import { mysqlAdmin } from './helpers/mysql-server.ts';
 
 /** Lost connections mid-transaction (as in a server restart or a failover) roll back and retry the batch. */
 const scenario = new SinkScenario(1, 3);
@@ -53,7 +54,7 @@ test("killing the sink's database connections mid-run loses and duplicates nothi
  * ones are refused until it is back. A relay in front of the real MariaDB does the cutting.
  */
 const outages = new SinkScenario(1, 3);
-const proxy = new TcpProxy('127.0.0.1', 3306);
+const proxy = new TcpProxy(mysqlAdmin().host, mysqlAdmin().port);
 before(async () => {
   await outages.setup();
   await proxy.start();

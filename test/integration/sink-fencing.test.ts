@@ -24,6 +24,7 @@ import {
   waitForAllProduced,
 } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
+import { mysqlAddress } from './helpers/mysql-server.ts';
 
 /**
  * The offset check is what makes a stale writer harmless (design/exactly-once.md): a batch commits only
@@ -58,7 +59,7 @@ async function directWriter(): Promise<{
   const topic = direct.topics[0]!;
   const config = loadConfig({
     overrides: [
-      `mysql.url=jdbc:mysql://127.0.0.1:3306/${direct.database}`,
+      `mysql.url=jdbc:mysql://${mysqlAddress()}/${direct.database}`,
       `kafka.topics=${topic}`,
       'mysql.maxPoolSize=4',
     ],

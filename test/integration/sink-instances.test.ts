@@ -15,6 +15,7 @@ import {
   waitForAllProduced,
 } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
+import { mysqlAdmin } from './helpers/mysql-server.ts';
 
 /**
  * Two instances in the same consumer groups (one per topic) share the partitions through the
@@ -185,10 +186,7 @@ test('a partition revoked while paused by backpressure flows again when it is as
   await scenario.produceSequenced(topic, 500);
   const producing = produceInBackground(scenario, 10, 50);
   const locker = await mysql.createConnection({
-    host: '127.0.0.1',
-    port: 3306,
-    user: 'root',
-    password: '',
+    ...mysqlAdmin(),
     database: scenario.database,
   });
   let a: SinkProcess, b: SinkProcess;

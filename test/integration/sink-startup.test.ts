@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { BOOTSTRAP, REGISTRY, SinkProcess, SinkScenario } from './helpers/sink-harness.ts';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
 import { freePort } from './helpers/sink-records.ts';
+import { mysqlAddress } from './helpers/mysql-server.ts';
 
 /**
  * Start-up against bad input: a configuration error or a wrong password is one clear line and exit 2;
@@ -121,7 +122,7 @@ test('a wrong database password exits 2 with one line naming mysql and the fix; 
 test('the password appears in no log line, error or status page of a normal run (file, --set and URL forms)', async () => {
   const [fromFile, fromUrl] = scenario.topics as [string, string];
   const file = join(dir, 'sink.properties');
-  const database = `jdbc:mysql://127.0.0.1:3306/${scenario.database}`;
+  const database = `jdbc:mysql://${mysqlAddress()}/${scenario.database}`;
   writeFileSync(
     file,
     [
@@ -141,7 +142,7 @@ test('the password appears in no log line, error or status page of a normal run 
     new SinkProcess(
       scenario.settings({
         'kafka.topics': fromUrl,
-        'mysql.url': `mysql://consumer:${PASSWORD}@127.0.0.1:3306/${scenario.database}`,
+        'mysql.url': `mysql://consumer:${PASSWORD}@${mysqlAddress()}/${scenario.database}`,
         'mysql.password': PASSWORD,
         'status.port': ports[1]!,
         'log.level': 'debug',
@@ -167,7 +168,7 @@ test('the password appears in no log line, error or status page of a normal run 
     };
     assert.equal(starting.config.mysql.password, '***');
     assert.equal(starting.config.origins['mysql.password'], i === 0 ? `${file}:6` : '--set');
-    if (i === 1) assert.equal(starting.config.mysql.url, `mysql://consumer:***@127.0.0.1:3306/${scenario.database}`);
+    if (i === 1) assert.equal(starting.config.mysql.url, `mysql://consumer:***@${mysqlAddress()}/${scenario.database}`);
     assert.ok(sink.logs().length >= 5, `${sink.name} logged a normal run`);
     for (const text of [sink.output, ...pages])
       assert.ok(!text.includes(PASSWORD), `${sink.name}: the password leaked into\n${text.slice(0, 3000)}`);

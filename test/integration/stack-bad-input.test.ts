@@ -1,6 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { IsolatedStack } from './helpers/isolated-stack.ts';
 import { describeRun, type KmsResult } from './helpers/kms-cli.ts';
@@ -10,15 +11,20 @@ import { isAlive } from './helpers/wait.ts';
  * `stack up` with bad input fails with exit code != 0 and ONE stderr line naming the service and its log
  * file, and leaves no process behind: every pid that showed up in the stack's pid files during the call is
  * gone afterwards, and no process mentions the stack folder. Each case gets a fresh stack folder; all use
- * ports 29291 (controller 39291) and 28291, one case at a time.
+ * ports 29291 (controller 39291), 28291 and 27291 (MariaDB), one case at a time.
  */
 const KAFKA_PORT = 29291;
 const REGISTRY_PORT = 28291;
+const MARIADB_PORT = 27291;
 const UP = ['stack', 'up', '--only', 'kafka,registry'];
 
 const stacks: IsolatedStack[] = [];
 function freshStack(): IsolatedStack {
-  const stack = new IsolatedStack('bad-input', { kafkaFirstPort: KAFKA_PORT, registryPort: REGISTRY_PORT });
+  const stack = new IsolatedStack('bad-input', {
+    kafkaFirstPort: KAFKA_PORT,
+    registryPort: REGISTRY_PORT,
+    mariadbPort: MARIADB_PORT,
+  });
   stacks.push(stack);
   return stack;
 }
@@ -139,6 +145,75 @@ describe('stack up with bad input: one clear line, exit code != 0, no orphans', 
       assert.equal(pids.size, 2, `a Kafka and a registry pid were seen during the call: ${[...pids].join(', ')}`);
       return;
     }
+  });
+
+  it('MariaDB port already taken: fails naming mariadb and the port before anything starts', async () => {
+    const stack = freshStack();
+    const { result, line, pids } = await withPortTaken(MARIADB_PORT, () => failingUp(stack, ['stack', 'up']));
+    assert.equal(result.code, 1);
+    const log = assertNamesServiceAndLog(
+      stack,
+      line,
+      'mariadb',
+      new RegExp(`port ${MARIADB_PORT} is already in use .*KMS_MARIADB_PORT`),
+    );
+    assert.match(log, /\/mariadb\/mariadb\.log$/);
+    assert.deepEqual([...pids], [], 'nothing was started: MariaDB comes first');
+    assert.doesNotMatch(result.stdout, /ready/);
+  });
+
+  it('a MariaDB data folder that cannot be initialised: names mariadb, the folder and the log', async () => {
+    const stack = freshStack();
+    // A file where the data folder belongs: mariadb-install-db cannot create it.
+    const datadir = join(stack.dir, 'mariadb', 'data');
+    mkdirSync(join(stack.dir, 'mariadb'), { recursive: true });
+    writeFileSync(datadir, 'not a data folder\n');
+    const { result, line, pids } = await failingUp(stack, ['stack', 'up', '--only', 'mariadb,kafka']);
+    assert.equal(result.code, 1);
+    const log = assertNamesServiceAndLog(
+      stack,
+      line,
+      'mariadb',
+      new RegExp(`could not initialise the data folder ${datadir} \\(.+\\)`),
+    );
+    assert.match(readFileSync(log, 'utf8'), /mariadb-install-db/, 'the log holds what the initialisation said');
+    assert.deepEqual([...pids], [], 'no server and no Kafka were started');
+    assert.equal(readFileSync(datadir, 'utf8'), 'not a data folder\n', 'the file in the way is left as it was');
+  });
+
+  it('a MariaDB server that cannot start (a data folder without system tables): its reason and its log; nothing left', async () => {
+    const stack = freshStack();
+    // Marked as initialised but empty: the server starts, finds no privilege tables and aborts.
+    mkdirSync(join(stack.dir, 'mariadb', 'data'), { recursive: true });
+    writeFileSync(join(stack.dir, 'mariadb', 'data', '.kms-initialised'), '');
+    const { result, line, pids } = await failingUp(stack, ['stack', 'up', '--only', 'mariadb']);
+    assert.equal(result.code, 1);
+    assertNamesServiceAndLog(stack, line, 'mariadb', /^exited during start-up \(Fatal error: .*privilege tables.*\)$/);
+    assert.equal(pids.size, 1, `the server's pid was seen during the call: ${[...pids].join(', ')}`);
+  });
+
+  it('MariaDB not answering a query within KMS_STACK_READY_TIMEOUT_MS: names mariadb and its log; the server is stopped again', async () => {
+    const stack = freshStack();
+    // InnoDB alone takes longer than 100 ms to start: the readiness query can not succeed in time.
+    const { result, line, pids } = await failingUp(stack, ['stack', 'up', '--only', 'mariadb'], {
+      KMS_STACK_READY_TIMEOUT_MS: '100',
+    });
+    assert.equal(result.code, 1);
+    assertNamesServiceAndLog(
+      stack,
+      line,
+      'mariadb',
+      new RegExp(`^no answer to a query at 127\\.0\\.0\\.1:${MARIADB_PORT} after 100 ms$`),
+    );
+    assert.equal(pids.size, 1, `the server's pid was seen during the call: ${[...pids].join(', ')}`);
+  });
+
+  it('KMS_MARIADB with an unknown value: exit code 2, one line naming the variable, nothing started', async () => {
+    const stack = freshStack();
+    const { result, line, pids } = await failingUp(stack, ['stack', 'up'], { KMS_MARIADB: 'machine' });
+    assert.equal(result.code, 2);
+    assert.match(line, /^kms: KMS_MARIADB must be "own" .* or "external" .*got "machine"$/);
+    assert.deepEqual([...pids], []);
   });
 
   for (const args of [

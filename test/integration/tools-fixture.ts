@@ -18,6 +18,7 @@ import { insertRows } from '../../src/mysql/dml.ts';
 import { insertOffsetIfAbsent, updateOffset } from '../../src/mysql/offset-sql.ts';
 import { KafkaSession } from '../../kit/tools/kafka-session.ts';
 import { TopicAdmin } from '../../kit/tools/kafka-topics.ts';
+import { mysqlAddress, mysqlAdmin } from './helpers/mysql-server.ts';
 
 export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
 export const REGISTRY = process.env.KMS_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -69,7 +70,7 @@ export class ToolsWorld {
       'kafka.bootstrap.servers': BOOTSTRAP,
       'kafka.schema.registry.url': REGISTRY,
       'kafka.topics': this.topics.join(','),
-      'mysql.url': `jdbc:mysql://127.0.0.1:3306/${this.database}`,
+      'mysql.url': `jdbc:mysql://${mysqlAddress()}/${this.database}`,
       ...overrides,
     };
     return Object.entries(values).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
@@ -102,13 +103,7 @@ export class ToolsWorld {
   }
 
   async root(): Promise<mysql.Connection> {
-    return mysql.createConnection({
-      host: '127.0.0.1',
-      port: 3306,
-      user: 'root',
-      password: '',
-      multipleStatements: false,
-    });
+    return mysql.createConnection({ ...mysqlAdmin(), multipleStatements: false });
   }
 
   async query<T = mysql.RowDataPacket[]>(sql: string, parameters: unknown[] = []): Promise<T> {

@@ -10,6 +10,7 @@ import { KafkaSession } from '../../kit/tools/kafka-session.ts';
 import { provision } from '../../kit/tools/provision.ts';
 import { produce } from '../../kit/tools/produce.ts';
 import { REGISTRY, SEED_LIKE, ToolsWorld, oneLineError } from './tools-fixture.ts';
+import { mysqlAddress } from './helpers/mysql-server.ts';
 
 const world = new ToolsWorld(2);
 
@@ -134,7 +135,7 @@ describe('kms provision', () => {
       'provision',
       '--schemas',
       world.schemaFile,
-      ...world.sets({ 'mysql.url': `jdbc:mysql://127.0.0.1:3306/${database}` }),
+      ...world.sets({ 'mysql.url': `jdbc:mysql://${mysqlAddress()}/${database}` }),
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`database ${database}: created \\(via the admin account`));

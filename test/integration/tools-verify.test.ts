@@ -10,6 +10,7 @@ import { provision } from '../../kit/tools/provision.ts';
 import { status } from '../../kit/tools/status.ts';
 import { verify } from '../../kit/tools/verify.ts';
 import { ToolsWorld, consumeAll, oneLineError, simulateSink, type ConsumedRecord } from './tools-fixture.ts';
+import { mysqlAddress } from './helpers/mysql-server.ts';
 
 const world = new ToolsWorld(2);
 const RECORDS = 150;
@@ -162,7 +163,7 @@ describe('kms verify / status: unreachable services and bad input get one clear 
     for (const command of ['verify', 'status']) {
       const run = await bad.kms([
         command,
-        ...bad.sets({ 'mysql.password': secret, 'mysql.url': 'jdbc:mysql://127.0.0.1:3306/bank' }),
+        ...bad.sets({ 'mysql.password': secret, 'mysql.url': `jdbc:mysql://${mysqlAddress()}/bank` }),
       ]);
       assert.equal(run.code, 2, command);
       assert.match(oneLineError(run), /access denied/);

@@ -19,12 +19,13 @@ export class IsolatedStack {
   readonly env: NodeJS.ProcessEnv;
   readonly #seen = new Set<number>();
 
-  constructor(name: string, ports: { kafkaFirstPort: number; registryPort: number }) {
+  constructor(name: string, ports: { kafkaFirstPort: number; registryPort: number; mariadbPort?: number }) {
     this.dir = mkdtempSync(join(tmpdir(), `kms-${name}-`));
     this.env = {
       KMS_STACK_DIR: this.dir,
       KMS_KAFKA_FIRST_PORT: String(ports.kafkaFirstPort),
       KMS_REGISTRY_PORT: String(ports.registryPort),
+      ...(ports.mariadbPort === undefined ? {} : { KMS_MARIADB_PORT: String(ports.mariadbPort) }),
     };
   }
 

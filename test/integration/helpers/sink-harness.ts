@@ -10,6 +10,7 @@ import { createTopic } from './kafka-client.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';
 import { uniqueName } from './unique.ts';
 import { isAlive, waitFor } from './wait.ts';
+import { mysqlAddress, mysqlAdmin } from './mysql-server.ts';
 
 export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
 export const REGISTRY = process.env.KMS_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -34,7 +35,7 @@ export class SinkScenario {
   readonly topics: string[];
   readonly partitions: number;
   readonly registry = new RegistryClient({ url: REGISTRY });
-  #admin: mysql.Connection | undefined;
+  #admin: mysql.Pool | undefined;
   #producer: Kafka.Producer | undefined;
   readonly #sequence = new Map<string, number>();
   readonly #sinks: SinkProcess[] = [];
@@ -45,20 +46,14 @@ export class SinkScenario {
   }
 
   async setup(): Promise<void> {
-    this.#admin = await mysql.createConnection({
-      host: '127.0.0.1',
-      port: 3306,
-      user: 'root',
-      password: '',
-      multipleStatements: false,
-    });
+    this.#admin = mysql.createPool({ ...mysqlAdmin(), multipleStatements: false, connectionLimit: 2 });
     await this.#admin.query(`CREATE DATABASE \`${this.database}\``);
     for (const topic of this.topics) {
       await createTopic(BOOTSTRAP, { topic, num_partitions: this.partitions, replication_factor: 1 });
     }
   }
 
-  get admin(): mysql.Connection {
+  get admin(): mysql.Pool {
     if (!this.#admin) throw new Error('setup() first');
     return this.#admin;
   }
@@ -69,7 +64,7 @@ export class SinkScenario {
       'kafka.bootstrap.servers': BOOTSTRAP,
       'kafka.schema.registry.url': REGISTRY,
       'kafka.topics': this.topics.join(','),
-      'mysql.url': `jdbc:mysql://127.0.0.1:3306/${this.database}`,
+      'mysql.url': `jdbc:mysql://${mysqlAddress()}/${this.database}`,
       'status.port': 0,
       ...extra,
     };

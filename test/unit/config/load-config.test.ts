@@ -62,13 +62,13 @@ describe('loadConfig: defaults', () => {
     });
     assert.deepEqual(config.mysql, {
       host: '127.0.0.1',
-      port: 3306,
+      port: 3307,
       database: 'bank',
       user: 'consumer',
       password: 'consumer1!',
       params: {},
       poolSize: 10,
-      url: 'jdbc:mysql://127.0.0.1:3306/bank',
+      url: 'jdbc:mysql://127.0.0.1:3307/bank',
     });
     assert.deepEqual(config.sink, {
       tableTemplate: '${topic}',

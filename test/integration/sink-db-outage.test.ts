@@ -1,0 +1,97 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isPortOpen } from '../../kit/stack/process-control.ts';
+import { IsolatedStack } from './helpers/isolated-stack.ts';
+import { describeRun, runKms } from './helpers/kms-cli.ts';
+import { SinkScenario } from './helpers/sink-harness.ts';
+import {
+  assertExactlyOnce,
+  linesWith,
+  produceInBackground,
+  storedTotal,
+  waitForAllProduced,
+} from './helpers/sink-checks.ts';
+import { isAlive, waitFor } from './helpers/wait.ts';
+
+/**
+ * A real database outage: the MariaDB server itself is stopped (SIGTERM by its pid: it closes every
+ * connection and refuses new ones) while the sink drains, stays down for 20 s, and is started again.
+ * The sink must ride it out on its own (retry with backoff, backpressure while its queues are full) and
+ * end exactly once per partition. Stopping a server stops every test using it, so this file runs a
+ * MariaDB server of its own (own stack folder, port 27591) and points the harness at it.
+ */
+const PORT = 27591;
+const OUTAGE_MS = 20_000;
+const UP = ['stack', 'up', '--only', 'mariadb'];
+const RETRYING = 'transient failure, batch rolled back; retrying';
+
+const server = new IsolatedStack('db-outage', { kafkaFirstPort: 29591, registryPort: 28591, mariadbPort: PORT });
+const scenario = new SinkScenario(1, 3, 'kms_outage');
+
+before(async () => {
+  const up = await server.kms(UP);
+  assert.equal(up.code, 0, describeRun(UP, up));
+  // The harness reads its server from the environment, as `./kms test` passes the stack's.
+  Object.assign(process.env, {
+    KMS_MYSQL_ADMIN_HOST: '127.0.0.1',
+    KMS_MYSQL_ADMIN_PORT: String(PORT),
+    KMS_MYSQL_ADMIN_USER: 'root',
+    KMS_MYSQL_ADMIN_PASSWORD: '',
+  });
+  await scenario.setup();
+});
+after(async () => {
+  // The whole server, data folder and all, goes with its stack folder: dropping the database is a nicety.
+  await scenario.cleanup().catch(() => undefined);
+  await server.cleanUp();
+});
+
+test('the database server stopped for 20 s mid-drain and started again: the sink recovers by itself, exactly once', {
+  timeout: 360_000,
+}, async (t) => {
+  const topic = scenario.topics[0]!;
+  const sink = scenario.startSink({ 'sink.batch.max.records': 200, 'sink.retry.initial.ms': 50 });
+  await scenario.produceSequenced(topic, 2_000);
+  await scenario.waitForOffsets(topic, () => 2_000, 60_000);
+
+  // Records keep arriving before, during and after the outage: the server goes away mid-drain.
+  const producing = produceInBackground(scenario, 100, 50);
+  const written = await storedTotal(scenario);
+  await waitFor('the sink writing the new records', async () => (await storedTotal(scenario)) >= written + 1_000, {
+    timeoutMs: 60_000,
+  });
+  const pid = server.pid('mariadb/mariadb.pid');
+  process.kill(pid, 'SIGTERM');
+  await waitFor('MariaDB to shut down', () => !isAlive(pid), { timeoutMs: 60_000, intervalMs: 50 });
+  const downAt = Date.now();
+  assert.equal(await isPortOpen(PORT), false, `nothing answers on ${PORT} during the outage`);
+  await sleep(OUTAGE_MS);
+  assert.ok(sink.running, `the sink is still running after ${OUTAGE_MS} ms without its database`);
+
+  const up = await server.kms(UP);
+  assert.equal(up.code, 0, describeRun(UP, up));
+  const restarted = server.pid('mariadb/mariadb.pid');
+  assert.notEqual(restarted, pid, 'a new server process');
+  t.diagnostic(`server pid ${pid} stopped, down ${Date.now() - downAt} ms, restarted as pid ${restarted}`);
+  await sleep(2_000);
+  const rounds = await producing.stop();
+  await waitForAllProduced(scenario, 180_000);
+
+  const retries = linesWith(sink, RETRYING).length;
+  t.diagnostic(`${rounds} production rounds, ${scenario.produced(topic, 0)} records per partition, ${retries} retries`);
+  assert.ok(retries > 0, `the failed batches were retried\n${sink.output.slice(-3000)}`);
+  assert.ok(sink.running, 'the sink recovered without a restart');
+  assert.deepEqual(
+    sink.logs().filter((l) => l.level === 'ERROR'),
+    [],
+    'no ERROR: an outage this short is retried, not given up on',
+  );
+  assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-3000));
+  await assertExactlyOnce(scenario, 'after the outage');
+  // Kafka's own end offsets against the database: end offset = kafka_offsets = rows + dead letters.
+  const verify = ['verify', ...scenario.settings()];
+  const verified = await runKms(verify, {}, { timeoutMs: 120_000 });
+  assert.equal(verified.code, 0, describeRun(verify, verified));
+  assert.match(verified.stdout, /^PASS: 3\/3 partitions match/m);
+});
