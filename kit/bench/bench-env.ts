@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
 import { loadConfig, type SinkConfig } from '../../src/config/index.ts';
 import { describeError } from '../../src/core/errors.ts';
+import { dropDatabase } from '../../src/mysql/ddl.ts';
+import { type Connection, connect, execute, sinkLogin } from '../../src/mysql/pool.ts';
 import { defaultSchemaFile } from '../tools/schema-file.ts';
 import { provision } from '../tools/provision.ts';
 import { produce, type ProduceResult } from '../tools/produce.ts';
@@ -116,16 +117,8 @@ export class BenchEnv {
   }
 
   /** A plain connection to the bench database as the sink's user. */
-  async connection(): Promise<mysql.Connection> {
-    const config = this.config(this.topicsOf(''));
-    return mysql.createConnection({
-      host: config.mysql.host,
-      port: config.mysql.port,
-      user: config.mysql.user,
-      password: config.mysql.password,
-      database: this.database,
-      supportBigNumbers: true,
-    });
+  async connection(): Promise<Connection> {
+    return connect(sinkLogin(this.config(this.topicsOf('')), this.database));
   }
 
   /** Drops the database, deletes the topics and their registry subjects. Best effort, never throws. */
@@ -134,13 +127,8 @@ export class BenchEnv {
     const config = this.config(topics.length > 0 ? topics : this.topicsOf(''));
     if (this.#databaseCreated) {
       try {
-        const connection = await mysql.createConnection({
-          host: config.mysql.host,
-          port: config.mysql.port,
-          user: config.mysql.user,
-          password: config.mysql.password,
-        });
-        await connection.query(`DROP DATABASE IF EXISTS \`${this.database}\``);
+        const connection = await connect(sinkLogin(config, null));
+        await execute(connection, dropDatabase(this.database));
         await connection.end();
       } catch (error) {
         this.log(`cleanup: could not drop database ${this.database}: ${describeError(error)}`);

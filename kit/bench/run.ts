@@ -9,9 +9,10 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import mysql from 'mysql2/promise';
 import { projectRoot } from '../../src/app/project-root.ts';
 import { describeError } from '../../src/core/errors.ts';
+import { selectServerVersion } from '../../src/mysql/catalog-sql.ts';
+import { connect, selectRows, sinkLogin } from '../../src/mysql/pool.ts';
 import { BenchEnv, tuningDifferences, tuningOf } from './bench-env.ts';
 import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
 import { generateRows, runWriters } from './db-writers.ts';
@@ -295,15 +296,10 @@ async function profilePhase(
 async function mariadbVersion(env: BenchEnv): Promise<string> {
   const config = env.config(env.topicsOf(''));
   try {
-    const connection = await mysql.createConnection({
-      host: config.mysql.host,
-      port: config.mysql.port,
-      user: config.mysql.user,
-      password: config.mysql.password,
-    });
-    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v');
+    const connection = await connect(sinkLogin(config, null));
+    const rows = await selectRows(connection, selectServerVersion());
     await connection.end();
-    return String(rows[0]?.v ?? 'unknown');
+    return String(rows[0]?.version ?? 'unknown');
   } catch (error) {
     return `unknown (${describeError(error)})`;
   }

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import mysql from 'mysql2/promise';
 import { SinkError, describeError } from '../../src/core/errors.ts';
+import { createUserIfAbsent, grantAllOnDatabases } from '../../src/mysql/admin-sql.ts';
+import { createDatabase } from '../../src/mysql/ddl.ts';
+import { type Connection, connect, execute, ping } from '../../src/mysql/pool.ts';
 import { waitUntil } from './process-control.ts';
 import type { StackOptions } from './stack-options.ts';
 
@@ -32,12 +34,11 @@ export async function ensureMariaDb(options: StackOptions): Promise<string> {
   }
   const admin = await adminConnection(options);
   try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${SINK_DATABASE}\` CHARACTER SET utf8mb4`);
+    await execute(admin, createDatabase(SINK_DATABASE));
     for (const userHost of ['localhost', '127.0.0.1', '%']) {
-      const account = `'${SINK_USER}'@'${userHost}'`;
-      await admin.query(`CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ?`, [SINK_PASSWORD]);
-      await admin.query(`GRANT ALL PRIVILEGES ON \`${SINK_DATABASE}\`.* TO ${account}`);
-      await admin.query(`GRANT ALL PRIVILEGES ON \`${SCRATCH_DATABASE_PATTERN}\`.* TO ${account}`);
+      await execute(admin, createUserIfAbsent(SINK_USER, userHost, SINK_PASSWORD));
+      await execute(admin, grantAllOnDatabases(SINK_DATABASE, SINK_USER, userHost));
+      await execute(admin, grantAllOnDatabases(SCRATCH_DATABASE_PATTERN, SINK_USER, userHost));
     }
   } catch (error) {
     throw new SinkError(
@@ -50,20 +51,20 @@ export async function ensureMariaDb(options: StackOptions): Promise<string> {
   return `${host}:${port}/${SINK_DATABASE}`;
 }
 
-export async function adminConnection(options: StackOptions): Promise<mysql.Connection> {
-  return mysql.createConnection({
+export async function adminConnection(options: StackOptions): Promise<Connection> {
+  return connect({
     host: options.mysql.host,
     port: options.mysql.port,
     user: options.mysql.adminUser,
     password: options.mysql.adminPassword,
-    connectTimeout: 3_000,
+    connectTimeoutMs: 3_000,
   });
 }
 
 async function canConnect(options: StackOptions): Promise<boolean> {
   try {
     const connection = await adminConnection(options);
-    await connection.query('SELECT 1');
+    await ping(connection);
     await connection.end();
     return true;
   } catch {

@@ -1,18 +1,24 @@
 /**
- * `provision` (seed S11): everything the sink expects to exist, from the schema file. Idempotent: a second
- * run changes nothing. Tables get exactly the layout the sink would auto-create (TableManager's
- * `tableSpec` over the same column model), so provisioned and sink-created tables never differ.
+ * `provision`: everything the sink expects to exist, from the schema file, as the seed's set-up did it
+ * (topics with 3 partitions, the database, one table per topic). Idempotent: a second run changes
+ * nothing. Tables get exactly the layout the sink would auto-create (`tableSpec` over the same column
+ * model), so provisioned and sink-created tables never differ.
  * Problems that need no service (flags, schema file) are found before anything is touched.
  */
-import type { RowDataPacket } from 'mysql2/promise';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { tableNameFor, type SinkConfig } from '../../src/config/index.ts';
 import { SinkError } from '../../src/core/errors.ts';
-import type { Pool } from '../../src/mysql/pool.ts';
-import { tableSpec } from '../../src/sink/table-manager.ts';
-import { createTable } from '../../src/mysql/ddl.ts';
-import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
-import { createDeadLettersTable, createOffsetsTable } from '../../src/mysql/offset-sql.ts';
+import { selectTableExists } from '../../src/mysql/catalog-sql.ts';
+import type { CompiledQuery } from '../../src/mysql/compiled-query.ts';
+import { createTable, dropTable } from '../../src/mysql/ddl.ts';
+import {
+  createDeadLettersTable,
+  createOffsetsTable,
+  deleteDeadLettersOfTopic,
+  deleteOffsetsOfTopic,
+} from '../../src/mysql/offset-sql.ts';
+import { execute, selectRows, type Pool } from '../../src/mysql/pool.ts';
+import { tableSpec } from '../../src/mysql/table-spec.ts';
 import { databaseError, ensureDatabase, openPool } from './database.ts';
 import { withKafka } from './kafka-session.ts';
 import { TopicAdmin, checkPartitions, type TopicOutcome } from './kafka-topics.ts';
@@ -101,8 +107,8 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
     const pool = await openPool(config);
     const admin = new TopicAdmin(config, session);
     try {
-      await run(config, pool, createOffsetsTable(config.sink.offsetsTable).sql);
-      await run(config, pool, createDeadLettersTable(config.sink.deadLetterTable).sql);
+      await run(config, pool, createOffsetsTable(config.sink.offsetsTable));
+      await run(config, pool, createDeadLettersTable(config.sink.deadLetterTable));
       log(`tables ${config.sink.offsetsTable}, ${config.sink.deadLetterTable}: ready`);
 
       // Before any topic or table changes: an unreachable or refusing registry should leave nothing half done.
@@ -116,13 +122,9 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
       if (options.reset === true) {
         for (const { topic, table } of topics) {
           if (cluster.topics.has(topic)) await admin.delete(topic);
-          await run(config, pool, `DROP TABLE IF EXISTS ${quoteIdentifier(table)}`);
-          await run(config, pool, `DELETE FROM ${quoteIdentifier(config.sink.offsetsTable)} WHERE \`topic\` = ?`, [
-            topic,
-          ]);
-          await run(config, pool, `DELETE FROM ${quoteIdentifier(config.sink.deadLetterTable)} WHERE \`topic\` = ?`, [
-            topic,
-          ]);
+          await run(config, pool, dropTable(table));
+          await run(config, pool, deleteOffsetsOfTopic(topic, config.sink.offsetsTable));
+          await run(config, pool, deleteDeadLettersOfTopic(topic, config.sink.deadLetterTable));
           log(`reset ${topic}: topic deleted, table ${table} dropped, offset rows and dead letters removed`);
         }
       }
@@ -132,7 +134,7 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
         const existing = options.reset === true ? undefined : cluster.topics.get(topic)?.partitions.length;
         const outcome = await admin.ensure({ topic, partitions, replication }, existing);
         const tableCreated = !(await tableExists(config, pool, table));
-        if (tableCreated) await run(config, pool, createTable(spec).sql);
+        if (tableCreated) await run(config, pool, createTable(spec));
         const shownPartitions = existing ?? partitions;
         log(
           `topic ${topic}: ${outcome === 'created' ? `created (${partitions} partitions, replication ${replication})` : `exists (${shownPartitions} partitions)`}; ` +
@@ -162,21 +164,17 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
   });
 }
 
-async function run(config: SinkConfig, pool: Pool, sql: string, parameters: unknown[] = []): Promise<void> {
+async function run(config: SinkConfig, pool: Pool, query: CompiledQuery): Promise<void> {
   try {
-    await pool.query(sql, parameters);
+    await execute(pool, query);
   } catch (error) {
-    throw databaseError(config, error, `failed: ${sql.split('\n')[0]}`);
+    throw databaseError(config, error, `failed: ${query.sql.split('\n')[0]}`);
   }
 }
 
 async function tableExists(config: SinkConfig, pool: Pool, table: string): Promise<boolean> {
   try {
-    const [rows] = await pool.query<RowDataPacket[]>(
-      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-      [table],
-    );
-    return rows.length > 0;
+    return (await selectRows(pool, selectTableExists(table))).length > 0;
   } catch (error) {
     throw databaseError(config, error);
   }

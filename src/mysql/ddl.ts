@@ -196,3 +196,11 @@ export function modifyColumnType(table: string, column: ColumnSpec): CompiledQue
 export function createDatabase(name: string): CompiledQuery {
   return compiled(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(name)} CHARACTER SET utf8mb4`);
 }
+
+export function dropDatabase(name: string): CompiledQuery {
+  return compiled(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)}`);
+}
+
+export function dropTable(name: string): CompiledQuery {
+  return compiled(`DROP TABLE IF EXISTS ${quoteIdentifier(name)}`);
+}

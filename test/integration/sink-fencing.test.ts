@@ -9,7 +9,7 @@ import { RecordPreparer } from '../../src/pipeline/record-preparer.ts';
 import { BatchWriter } from '../../src/sink/batch-writer.ts';
 import type { PartitionRef } from '../../src/core/records.ts';
 import { OffsetStore } from '../../src/sink/offset-store.ts';
-import { createPool, SESSION_SETUP, type Pool } from '../../src/mysql/pool.ts';
+import { createWriterPool, type Pool } from '../../src/mysql/pool.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
 import { SEQUENCED_SCHEMA, SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import {
@@ -63,10 +63,7 @@ async function directWriter(): Promise<{
       'mysql.maxPoolSize=4',
     ],
   });
-  const pool = createPool(config);
-  pool.pool.on('connection', (connection) => {
-    connection.query(SESSION_SETUP);
-  });
+  const pool = createWriterPool(config);
   const offsets = new OffsetStore(pool, config.sink.offsetsTable, config.sink.deadLetterTable);
   await offsets.ensureTables();
   const tables = new TableManager(pool, { autoCreate: true, autoEvolve: true, provenance: true });
