@@ -8,12 +8,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type SinkConfig } from '../../src/config/index.ts';
 import { describeError } from '../../src/core/errors.ts';
+import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import { dropDatabase } from '../../src/mysql/ddl.ts';
 import { type Connection, connect, execute, sinkLogin } from '../../src/mysql/pool.ts';
 import { defaultSchemaFile } from '../tools/schema-file.ts';
 import { provision } from '../tools/provision.ts';
 import { produce, type ProduceResult } from '../tools/produce.ts';
-import { type KafkaSession, withKafka } from '../tools/kafka-session.ts';
 import { TopicAdmin } from '../tools/kafka-topics.ts';
 
 /** The seed's datasets: every topic set has one topic per dataset, named `<prefix>dataset<n>`. */
@@ -109,9 +109,9 @@ export class BenchEnv {
 
   /** Sum of the end offsets of the topics' partitions. */
   async endOffsets(topics: readonly string[]): Promise<number> {
-    return withKafka(this.config(topics), async (session: KafkaSession) => {
+    return withMetadataClient(this.config(topics), async (kafka) => {
       let sum = 0;
-      for (const topic of topics) for (let p = 0; p < PARTITIONS; p++) sum += await session.endOffset(topic, p);
+      for (const topic of topics) for (let p = 0; p < PARTITIONS; p++) sum += await kafka.endOffset(topic, p);
       return sum;
     });
   }
@@ -136,8 +136,8 @@ export class BenchEnv {
     }
     if (topics.length > 0) {
       try {
-        await withKafka(config, async (session) => {
-          const admin = new TopicAdmin(config, session);
+        await withMetadataClient(config, async (kafka) => {
+          const admin = new TopicAdmin(config, kafka);
           try {
             for (const topic of topics) await admin.delete(topic);
           } finally {

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { SinkError } from '../../src/core/errors.ts';
-import { fetchClusterMetadata } from '../../src/kafka/cluster-metadata.ts';
+import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import { ensureKafkaLibs } from './downloads.ts';
 import {
   type ManagedProcess,
@@ -104,8 +104,10 @@ async function waitForBrokers(options: StackOptions, nodes: ManagedProcess[]): P
     const pid = runningPid(node);
     const result = await waitUntil(
       async () => {
-        const metadata = await fetchClusterMetadata(bootstrap, 3_000);
-        return metadata.brokers.length >= nodes.length;
+        const cluster = await withMetadataClient({ bootstrapServers: bootstrap }, (kafka) => kafka.cluster(), {
+          timeoutMs: 3_000,
+        });
+        return cluster.brokers >= nodes.length;
       },
       { timeoutMs: options.readyTimeoutMs, ...(pid === undefined ? {} : { pid }), intervalMs: 500 },
     );

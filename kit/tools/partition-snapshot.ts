@@ -5,6 +5,7 @@
  * open, so `--wait` / `--watch` poll cheaply.
  */
 import { groupIdFor, tableNameFor, type SinkConfig } from '../../src/config/index.ts';
+import { MetadataClient } from '../../src/kafka/metadata-client.ts';
 import type { CompiledQuery } from '../../src/mysql/compiled-query.ts';
 import { selectTableExists } from '../../src/mysql/catalog-sql.ts';
 import { isNoSuchTable } from '../../src/mysql/errno.ts';
@@ -17,7 +18,6 @@ import {
   selectStoredOffsets,
 } from '../../src/mysql/progress-sql.ts';
 import { databaseError, openPool } from './database.ts';
-import { KafkaSession } from './kafka-session.ts';
 
 export interface PartitionState {
   readonly topic: string;
@@ -56,17 +56,17 @@ type Counts = Map<number, number>;
 
 export class PartitionProbe {
   readonly #config: SinkConfig;
-  readonly #kafka: KafkaSession;
+  readonly #kafka: MetadataClient;
   readonly #pool: Pool;
 
-  private constructor(config: SinkConfig, kafka: KafkaSession, pool: Pool) {
+  private constructor(config: SinkConfig, kafka: MetadataClient, pool: Pool) {
     this.#config = config;
     this.#kafka = kafka;
     this.#pool = pool;
   }
 
   static async open(config: SinkConfig): Promise<PartitionProbe> {
-    const kafka = await KafkaSession.open(config);
+    const kafka = await MetadataClient.open(config);
     try {
       return new PartitionProbe(config, kafka, await openPool(config));
     } catch (error) {

@@ -11,7 +11,7 @@ import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/pr
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import type { SinkConfig } from '../../src/config/index.ts';
 import { SinkError, isSinkError } from '../../src/core/errors.ts';
-import { bootstrapText, kafkaUnavailable, withKafka } from './kafka-session.ts';
+import { kafkaAddress, kafkaUnavailable, withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import { startProgress, type ProgressMode } from './progress.ts';
 import { KEY_SCHEMA } from './provision.ts';
 import { RecordFactory } from './record-factory.ts';
@@ -66,13 +66,13 @@ export async function produce(config: SinkConfig, options: ProduceOptions): Prom
   const file = options.schemas === undefined ? undefined : readSchemaFile(options.schemas);
 
   // Fail on a missing topic before sending anything: auto-creation would make a 1-partition topic.
-  await withKafka(config, async (session) => {
-    const cluster = await session.cluster();
+  await withMetadataClient(config, async (client) => {
+    const cluster = await client.cluster();
     const missing = topics.filter((topic) => !cluster.topics.has(topic));
     if (missing.length > 0) {
       throw new SinkError(
         'USAGE',
-        `topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => JSON.stringify(t)).join(', ')} not found in Kafka at ${bootstrapText(config)}; run ./kms provision first`,
+        `topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => JSON.stringify(t)).join(', ')} not found in Kafka at ${kafkaAddress(config).bootstrapServers}; run ./kms provision first`,
       );
     }
   });
@@ -234,7 +234,7 @@ async function valueSchema(
 
 function connectProducer(config: SinkConfig): Promise<Kafka.Producer> {
   const producer = new Kafka.Producer({
-    'bootstrap.servers': bootstrapText(config),
+    'bootstrap.servers': kafkaAddress(config).bootstrapServers,
     'client.id': `${config.kafka.clientId}-produce`,
     'linger.ms': 10,
     'batch.num.messages': 10_000,
@@ -253,7 +253,7 @@ function connectProducer(config: SinkConfig): Promise<Kafka.Producer> {
   });
   return new Promise((resolve, reject) => {
     producer.connect({ timeout: 8_000 }, (error) => {
-      if (error) reject(kafkaUnavailable(config, 'did not answer within 8 s', error));
+      if (error) reject(kafkaUnavailable(kafkaAddress(config), 'did not answer within 8 s', error));
       else {
         producer.setPollInterval(50);
         resolve(producer);
@@ -266,7 +266,13 @@ function flush(config: SinkConfig, producer: Kafka.Producer): Promise<void> {
   return new Promise((resolve, reject) => {
     producer.flush(FLUSH_TIMEOUT_MS, (error) => {
       if (error)
-        reject(kafkaUnavailable(config, `did not acknowledge every record within ${FLUSH_TIMEOUT_MS / 1000} s`, error));
+        reject(
+          kafkaUnavailable(
+            kafkaAddress(config),
+            `did not acknowledge every record within ${FLUSH_TIMEOUT_MS / 1000} s`,
+            error,
+          ),
+        );
       else resolve();
     });
   });

@@ -8,6 +8,7 @@
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { tableNameFor, type SinkConfig } from '../../src/config/index.ts';
 import { SinkError } from '../../src/core/errors.ts';
+import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import { selectTableExists } from '../../src/mysql/catalog-sql.ts';
 import type { CompiledQuery } from '../../src/mysql/compiled-query.ts';
 import { createTable, dropTable } from '../../src/mysql/ddl.ts';
@@ -20,7 +21,6 @@ import {
 import { execute, selectRows, type Pool } from '../../src/mysql/pool.ts';
 import { tableSpec } from '../../src/mysql/table-spec.ts';
 import { databaseError, ensureDatabase, openPool } from './database.ts';
-import { withKafka } from './kafka-session.ts';
 import { TopicAdmin, checkPartitions, type TopicOutcome } from './kafka-topics.ts';
 import { columnModelFor, defaultSchemaFile, readSchemaFile, schemasFor } from './schema-file.ts';
 
@@ -80,8 +80,8 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
   });
   const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
 
-  return withKafka(config, async (session) => {
-    const cluster = await session.cluster();
+  return withMetadataClient(config, async (kafka) => {
+    const cluster = await kafka.cluster();
     const replication = options.replication ?? Math.min(3, Math.max(1, cluster.brokers));
     if (!Number.isInteger(replication) || replication < 1 || replication > cluster.brokers) {
       throw new SinkError(
@@ -105,7 +105,7 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
       `database ${config.mysql.database}: ${database.created ? 'created' : 'exists'}${database.viaAdmin ? ' (via the admin account, granted to the sink user)' : ''}`,
     );
     const pool = await openPool(config);
-    const admin = new TopicAdmin(config, session);
+    const admin = new TopicAdmin(config, kafka);
     try {
       await run(config, pool, createOffsetsTable(config.sink.offsetsTable));
       await run(config, pool, createDeadLettersTable(config.sink.deadLetterTable));

@@ -16,7 +16,7 @@ import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { groupIdFor, loadConfig, tableNameFor, type SinkConfig } from '../../src/config/index.ts';
 import { insertRows } from '../../src/mysql/dml.ts';
 import { insertOffsetIfAbsent, updateOffset } from '../../src/mysql/offset-sql.ts';
-import { KafkaSession } from '../../kit/tools/kafka-session.ts';
+import { MetadataClient } from '../../src/kafka/metadata-client.ts';
 import { TopicAdmin } from '../../kit/tools/kafka-topics.ts';
 
 export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
@@ -131,7 +131,7 @@ export class ToolsWorld {
       await connection.end();
     }
     const config = this.config();
-    const session = await KafkaSession.open(config);
+    const session = await MetadataClient.open(config);
     const admin = new TopicAdmin(config, session);
     try {
       const cluster = await session.cluster();
@@ -160,7 +160,7 @@ export interface ConsumedRecord {
 
 /** Every record of the topic from offset 0 to the current end offsets. */
 export async function consumeAll(config: SinkConfig, topic: string): Promise<ConsumedRecord[]> {
-  const session = await KafkaSession.open(config);
+  const session = await MetadataClient.open(config);
   const partitions = (await session.cluster()).topics.get(topic)?.partitions ?? [];
   const ends = new Map<number, number>();
   for (const p of partitions) ends.set(p, await session.endOffset(topic, p));

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordDecoder } from '../../src/avro/decoder.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
-import { KafkaSession } from '../../kit/tools/kafka-session.ts';
+import { MetadataClient } from '../../src/kafka/metadata-client.ts';
 import { produce } from '../../kit/tools/produce.ts';
 import { provision } from '../../kit/tools/provision.ts';
 import { REGISTRY, ToolsWorld, consumeAll, oneLineError } from './tools-fixture.ts';
@@ -10,7 +10,7 @@ import { REGISTRY, ToolsWorld, consumeAll, oneLineError } from './tools-fixture.
 const world = new ToolsWorld(3);
 
 async function endTotals(): Promise<Map<string, number>> {
-  const session = await KafkaSession.open(world.config());
+  const session = await MetadataClient.open(world.config());
   try {
     const out = new Map<string, number>();
     for (const topic of world.topics) {

@@ -6,7 +6,7 @@ import { buildColumnModel } from '../../src/mysql/column-model.ts';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { createPool } from '../../src/mysql/pool.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
-import { KafkaSession } from '../../kit/tools/kafka-session.ts';
+import { MetadataClient } from '../../src/kafka/metadata-client.ts';
 import { provision } from '../../kit/tools/provision.ts';
 import { produce } from '../../kit/tools/produce.ts';
 import { REGISTRY, SEED_LIKE, ToolsWorld, oneLineError } from './tools-fixture.ts';
@@ -14,7 +14,7 @@ import { REGISTRY, SEED_LIKE, ToolsWorld, oneLineError } from './tools-fixture.t
 const world = new ToolsWorld(2);
 
 async function partitionCounts(): Promise<Map<string, number>> {
-  const session = await KafkaSession.open(world.config());
+  const session = await MetadataClient.open(world.config());
   try {
     const cluster = await session.cluster();
     return new Map(world.topics.map((t) => [t, cluster.topics.get(t)?.partitions.length ?? 0]));
@@ -102,7 +102,7 @@ describe('kms provision', () => {
     assert.match(run.stdout, new RegExp(`reset ${first}: topic deleted`));
     assert.match(run.stdout, new RegExp(`topic ${first}: created`));
 
-    const session = await KafkaSession.open(config);
+    const session = await MetadataClient.open(config);
     try {
       for (const topic of world.topics) for (const p of [0, 1, 2]) assert.equal(await session.endOffset(topic, p), 0);
     } finally {
