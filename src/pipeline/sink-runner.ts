@@ -110,7 +110,7 @@ export class SinkRunner {
   #createConsumer(topic: string): TopicConsumer {
     const group = groupIdFor(this.config, topic);
     const table = tableNameFor(this.config, topic);
-    const preparer = new RecordPreparer(this.#registry.lookup, {
+    const preparer = new RecordPreparer(this.#registry.schemas, {
       table,
       model: {
         stringType: this.config.sink.stringType,

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { isSinkError, type ErrorCode } from '../../src/core/errors.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { RecordDecoder } from '../../src/avro/decoder.ts';
-import { encodeWire } from '../../src/avro/wire-format.ts';
+import { encodeWire } from '../fixtures/wire-format.ts';
 import { buildColumnModel } from '../../src/mysql/column-model.ts';
 
 const REGISTRY_URL = process.env['KMS_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -116,20 +116,20 @@ describe('RegistryClient against a real registry', () => {
     const counting = countingFetch();
     const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
     const [a, b, c] = await Promise.all([
-      client.getSchemaById(schemaId),
-      client.getSchemaById(schemaId),
-      client.getSchemaById(schemaId),
+      client.schemas.get(schemaId),
+      client.schemas.get(schemaId),
+      client.schemas.get(schemaId),
     ]);
     assert.equal(a, b);
     assert.equal(b, c);
     assert.equal(counting.requests.length, 1);
-    assert.equal(await client.getSchemaById(schemaId), a);
-    assert.equal(client.cachedSchema(schemaId), a);
+    assert.equal(await client.schemas.get(schemaId), a);
+    assert.equal(client.schemas.known(schemaId), a);
     assert.equal(counting.requests.length, 1);
     assert.equal(counting.requests[0], `GET ${REGISTRY_URL.replace(/\/+$/, '')}/schemas/ids/${schemaId}`);
 
     // The fetched schema keeps its logical types: decode a message end to end and build the table model.
-    const decoder = new RecordDecoder(client.lookup);
+    const decoder = new RecordDecoder(client.schemas);
     const value = { id: 'p-1', amount: '-1234.50', at: '2024-01-31 13:45:10.123456', seq: 2n ** 60n, note: null };
     const decoded = await decoder.decode(encodeWire(schemaId, a.toBuffer(value)));
     const model = buildColumnModel(decoded.type, { provenance: true });
@@ -162,8 +162,8 @@ describe('RegistryClient against a real registry', () => {
     const counting = countingFetch();
     const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
     const unknown = 2_000_000_000;
-    await rejectsWith(client.getSchemaById(unknown), 'SCHEMA_NOT_FOUND', false, String(unknown));
-    await rejectsWith(client.getSchemaById(unknown), 'SCHEMA_NOT_FOUND', false);
+    await rejectsWith(client.schemas.get(unknown), 'SCHEMA_NOT_FOUND', false, String(unknown));
+    await rejectsWith(client.schemas.get(unknown), 'SCHEMA_NOT_FOUND', false);
     assert.equal(counting.requests.length, 2);
     await rejectsWith(client.getLatest(`kms-it-missing-${randomUUID()}`), 'SCHEMA_NOT_FOUND', false, 'kms-it-missing-');
   });
@@ -171,7 +171,7 @@ describe('RegistryClient against a real registry', () => {
   it('a wrong base path is REGISTRY_UNAVAILABLE (retriable), never SCHEMA_NOT_FOUND', async () => {
     const base = new URL(REGISTRY_URL);
     const client = new RegistryClient({ url: `${base.origin}/not-the-api` });
-    await rejectsWith(client.getSchemaById(schemaId), 'REGISTRY_UNAVAILABLE', true, 'check the registry URL');
+    await rejectsWith(client.schemas.get(schemaId), 'REGISTRY_UNAVAILABLE', true, 'check the registry URL');
   });
 
   it("probe: GET /subjects with the client's credentials; a wrong base path is HTTP 404, not retriable", async () => {
@@ -221,7 +221,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
 
   it('an unreachable registry (http://127.0.0.1:1) is REGISTRY_UNAVAILABLE, retriable, naming the URL', async () => {
     const client = new RegistryClient({ url: 'http://127.0.0.1:1' });
-    await rejectsWith(client.getSchemaById(1), 'REGISTRY_UNAVAILABLE', true, 'http://127.0.0.1:1/schemas/ids/1');
+    await rejectsWith(client.schemas.get(1), 'REGISTRY_UNAVAILABLE', true, 'http://127.0.0.1:1/schemas/ids/1');
     await rejectsWith(client.register('s', { type: 'string' }), 'REGISTRY_UNAVAILABLE', true, 'http://127.0.0.1:1');
     await rejectsWith(client.getLatest('s'), 'REGISTRY_UNAVAILABLE', true, 'http://127.0.0.1:1');
   });
@@ -230,7 +230,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
     const port = await closedPort();
     const client = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7` });
     await rejectsWith(
-      client.getSchemaById(3),
+      client.schemas.get(3),
       'REGISTRY_UNAVAILABLE',
       true,
       `http://127.0.0.1:${port}/apis/ccompat/v7/schemas/ids/3`,
@@ -258,7 +258,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
   it('credentials in the URL never appear in errors', async () => {
     const client = new RegistryClient({ url: 'http://alice:s3cret@127.0.0.1:1/apis/ccompat/v7' });
     assert.equal(client.url, 'http://127.0.0.1:1/apis/ccompat/v7');
-    await assert.rejects(client.getSchemaById(1), (error: unknown) => {
+    await assert.rejects(client.schemas.get(1), (error: unknown) => {
       assert.ok(isSinkError(error, 'REGISTRY_UNAVAILABLE'));
       assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'), error.message);
       return true;
@@ -270,7 +270,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
     const client = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7`, timeoutMs: 300 });
     const started = Date.now();
     await rejectsWith(
-      client.getSchemaById(1),
+      client.schemas.get(1),
       'REGISTRY_UNAVAILABLE',
       true,
       'no answer within 300 ms',

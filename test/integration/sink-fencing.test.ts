@@ -2,7 +2,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { encodeWire } from '../../src/avro/wire-format.ts';
+import { encodeWire } from '../fixtures/wire-format.ts';
 import { groupIdFor, loadConfig } from '../../src/config/index.ts';
 import type { KafkaRecord, PreparedBatch } from '../../src/core/records.ts';
 import { RecordPreparer } from '../../src/pipeline/record-preparer.ts';
@@ -70,7 +70,7 @@ async function directWriter(): Promise<{
   const writer = new BatchWriter(pool, offsets, config.sink.insertMode, config.errors.tolerance);
   const schemaId = await direct.registry.register(`${topic}-value`, SEQUENCED_SCHEMA);
   const type = parseAvroSchema(SEQUENCED_SCHEMA);
-  const preparer = new RecordPreparer(direct.registry.lookup, {
+  const preparer = new RecordPreparer(direct.registry.schemas, {
     table: topic,
     model: { stringType: config.sink.stringType, provenance: true },
     ensureTable: (name, model) => tables.ensure(name, model),

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2/promise';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { encodeWire } from '../../src/avro/wire-format.ts';
+import { encodeWire } from '../fixtures/wire-format.ts';
 import { createTopic } from './helpers/kafka-client.ts';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
 import { BOOTSTRAP, SinkScenario } from './helpers/sink-harness.ts';

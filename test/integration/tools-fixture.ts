@@ -214,7 +214,7 @@ export async function simulateSink(
   records: readonly ConsumedRecord[],
 ): Promise<void> {
   const registry = new RegistryClient({ url: REGISTRY });
-  const decoder = new RecordDecoder(registry.lookup);
+  const decoder = new RecordDecoder(registry.schemas);
   const table = tableNameFor(config, topic);
   const group = groupIdFor(config, topic);
   const rows: unknown[][] = [];

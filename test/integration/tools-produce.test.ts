@@ -40,7 +40,7 @@ describe('kms produce', () => {
   it('records decode with the registered schemas; keys unique; seq and timestamp grow within each partition', async () => {
     const config = world.config();
     const registry = new RegistryClient({ url: REGISTRY });
-    const decoder = new RecordDecoder(registry.lookup);
+    const decoder = new RecordDecoder(registry.schemas);
     const valueId = (await registry.getLatest(`${world.topics[0]}-value`)).id;
     const records = await consumeAll(config, world.topics[0]!);
     assert.equal(records.length, 400);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../../src/avro/registry-client.ts';
-import { encodeWire } from '../../../src/avro/wire-format.ts';
+import { encodeWire } from '../../fixtures/wire-format.ts';
 import { spawnSink } from '../../../src/app/sink-process.ts';
 import { createTopic } from './kafka-client.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';

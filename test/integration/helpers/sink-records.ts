@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
-import { encodeWire } from '../../../src/avro/wire-format.ts';
+import { encodeWire } from '../../fixtures/wire-format.ts';
 import { SEQUENCED_SCHEMA } from './sink-harness.ts';
 
 /**
