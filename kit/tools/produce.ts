@@ -1,5 +1,6 @@
 /**
- * `produce` (seed S12): N random records per topic, keyed by the first field, Confluent wire format.
+ * `produce`: N random records per topic, keyed by the first field, Confluent wire format (the seed's
+ * producer did the same with several threads per topic).
  * Built to never be the bottleneck of a sink benchmark: librdkafka batches (linger, 10k-message batches,
  * lz4), the JS side encodes into reused buffers (record-factory.ts) and yields to the event loop only
  * between chunks. A full local queue means the broker is behind: poll, wait a moment, retry the record.

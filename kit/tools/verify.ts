@@ -1,5 +1,6 @@
 /**
- * `verify` (seed S15): proves exactly-once per partition. A partition matches when
+ * `verify`: proves exactly-once per partition, the check the seed's demo did by hand (kill the consumer,
+ * restart it, compare Kafka's offsets with `kafka_offsets`). A partition matches when
  *   stored offset == Kafka end offset, and rows + dead letters == end offset,
  *   and (provenance columns on) no offset appears twice, none beyond the end, none both as row and dead letter.
  *

@@ -2,11 +2,11 @@
  * The table model of a topic: from an Avro record schema, the columns (name, MySQL type, nullability)
  * and a fast `toRow` converting each decoded record to bound parameter values, in column order.
  *
- * Type map (seed S11 plus spec section 3): boolean→BOOLEAN, int→INT, long→BIGINT, float→FLOAT,
- * double→DOUBLE, string→VARCHAR(255) (option `stringType`), bytes→LONGBLOB, fixed(n)→VARBINARY(n),
- * enum→VARCHAR(255), decimal(p,s)→DECIMAL(p,s), date→DATE, time-millis/micros→TIME(3/6),
- * timestamp-millis/micros→DATETIME(3/6), uuid→CHAR(36); ["null",T] / [T,"null"] → T's column, nullable;
- * other unions, records, arrays, maps → JSON.
+ * Type map: the seed's (boolean→BOOLEAN, int→INT, long→BIGINT, float→FLOAT, double→DOUBLE,
+ * string→VARCHAR(255), option `stringType`), extended to every Avro type: bytes→LONGBLOB,
+ * fixed(n)→VARBINARY(n), enum→VARCHAR(255), decimal(p,s)→DECIMAL(p,s), date→DATE,
+ * time-millis/micros→TIME(3/6), timestamp-millis/micros→DATETIME(3/6), uuid→CHAR(36);
+ * ["null",T] / [T,"null"] → T's column, nullable; other unions, records, arrays, maps → JSON.
  *
  * Value forms bound per column: booleans; numbers; longs as number, or bigint beyond 2^53; Buffers;
  * exact text for decimals; UTC text 'YYYY-MM-DD HH:MM:SS.fff[fff]' for timestamps (session time zone

@@ -26,7 +26,7 @@ import {
 import { waitFor } from './helpers/wait.ts';
 
 /**
- * The offset check is what makes a stale writer harmless (design/exactly-once.md): a batch commits only
+ * The offset check is what makes a stale writer harmless (docs/exactly-once.md): a batch commits only
  * if kafka_offsets still holds the offset its pipeline last committed or read. Proven on the writer
  * directly (stale expected offset, a retried batch whose COMMIT answer was lost, two writers at once),
  * then end to end with a zombie instance frozen past its session timeout while another takes over.

@@ -77,7 +77,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** MySQL identifier quoting for test queries on hostile names, written apart from src/sql/identifiers.ts so the test does not trust the code it checks. */
+/** MySQL identifier quoting for test queries on hostile names, written apart from src/mysql/identifiers.ts so the test does not trust the code it checks. */
 export function quoteId(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
