@@ -11,8 +11,7 @@ import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { RecordDecoder } from '../../src/avro/decoder.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { buildColumnModel } from '../../src/mysql/column-model.ts';
-
-const REGISTRY_URL = process.env['KMS_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+import { REGISTRY, freePort } from './helpers/services.ts';
 
 /** fetch wrapper that records every request URL, to prove cache hits make no request. */
 function countingFetch(): { fetch: typeof fetch; requests: string[] } {
@@ -49,15 +48,6 @@ function reverseKeys(value: unknown): unknown {
   );
 }
 
-/** A local port with nothing listening on it (fetch itself refuses port 1 as a "bad port"). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const subject = `kms-it-avro-${randomUUID()}-value`;
 const schema = {
   type: 'record',
@@ -75,11 +65,11 @@ const schema = {
 describe('RegistryClient against a real registry', () => {
   before(async () => {
     try {
-      const response = await fetch(`${REGISTRY_URL}/subjects`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${REGISTRY}/subjects`, { signal: AbortSignal.timeout(5_000) });
       assert.ok(response.ok, `status ${response.status}`);
     } catch (error) {
       assert.fail(
-        `no schema registry at ${REGISTRY_URL} (${String(error)}): start the stack (./kms stack up) or set KMS_REGISTRY_URL`,
+        `no schema registry at ${REGISTRY} (${String(error)}): start the stack (./kms stack up) or set KMS_REGISTRY`,
       );
     }
   });
@@ -87,7 +77,7 @@ describe('RegistryClient against a real registry', () => {
   after(async () => {
     // Best effort: leave no test subjects behind in a registry that may be shared.
     for (const suffix of ['', '?permanent=true']) {
-      await fetch(`${REGISTRY_URL}/subjects/${encodeURIComponent(subject)}${suffix}`, { method: 'DELETE' }).catch(
+      await fetch(`${REGISTRY}/subjects/${encodeURIComponent(subject)}${suffix}`, { method: 'DELETE' }).catch(
         () => undefined,
       );
     }
@@ -97,7 +87,7 @@ describe('RegistryClient against a real registry', () => {
 
   it('registers a schema and returns its id; registering again is a cache hit', async () => {
     const counting = countingFetch();
-    const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
+    const client = new RegistryClient({ url: REGISTRY, fetch: counting.fetch });
     schemaId = await client.register(subject, schema);
     assert.ok(Number.isInteger(schemaId) && schemaId >= 0, `id ${schemaId}`);
     assert.equal(counting.requests.length, 1);
@@ -109,12 +99,12 @@ describe('RegistryClient against a real registry', () => {
     assert.equal(await client.register(subject, JSON.stringify(schema)), schemaId);
     assert.equal(counting.requests.length, 1);
     // A fresh client asks the registry, which answers with the existing id.
-    assert.equal(await new RegistryClient({ url: REGISTRY_URL }).register(subject, schema), schemaId);
+    assert.equal(await new RegistryClient({ url: REGISTRY }).register(subject, schema), schemaId);
   });
 
   it('fetches by id once; later and concurrent calls are served from the cache', async () => {
     const counting = countingFetch();
-    const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
+    const client = new RegistryClient({ url: REGISTRY, fetch: counting.fetch });
     const [a, b, c] = await Promise.all([
       client.schemas.get(schemaId),
       client.schemas.get(schemaId),
@@ -126,7 +116,7 @@ describe('RegistryClient against a real registry', () => {
     assert.equal(await client.schemas.get(schemaId), a);
     assert.equal(client.schemas.known(schemaId), a);
     assert.equal(counting.requests.length, 1);
-    assert.equal(counting.requests[0], `GET ${REGISTRY_URL.replace(/\/+$/, '')}/schemas/ids/${schemaId}`);
+    assert.equal(counting.requests[0], `GET ${REGISTRY.replace(/\/+$/, '')}/schemas/ids/${schemaId}`);
 
     // The fetched schema keeps its logical types: decode a message end to end and build the table model.
     const decoder = new RecordDecoder(client.schemas);
@@ -151,7 +141,7 @@ describe('RegistryClient against a real registry', () => {
   });
 
   it('gets the latest version of a subject', async () => {
-    const latest = await new RegistryClient({ url: REGISTRY_URL }).getLatest(subject);
+    const latest = await new RegistryClient({ url: REGISTRY }).getLatest(subject);
     assert.equal(latest.id, schemaId);
     assert.equal(latest.subject, subject);
     assert.ok(latest.version >= 1);
@@ -160,7 +150,7 @@ describe('RegistryClient against a real registry', () => {
 
   it('an unknown id or subject is SCHEMA_NOT_FOUND, not retriable, and not cached', async () => {
     const counting = countingFetch();
-    const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
+    const client = new RegistryClient({ url: REGISTRY, fetch: counting.fetch });
     const unknown = 2_000_000_000;
     await rejectsWith(client.schemas.get(unknown), 'SCHEMA_NOT_FOUND', false, String(unknown));
     await rejectsWith(client.schemas.get(unknown), 'SCHEMA_NOT_FOUND', false);
@@ -169,7 +159,7 @@ describe('RegistryClient against a real registry', () => {
   });
 
   it('a wrong base path is REGISTRY_UNAVAILABLE (retriable), never SCHEMA_NOT_FOUND', async () => {
-    const base = new URL(REGISTRY_URL);
+    const base = new URL(REGISTRY);
     const client = new RegistryClient({ url: `${base.origin}/not-the-api` });
     await rejectsWith(client.schemas.get(schemaId), 'REGISTRY_UNAVAILABLE', true, 'check the registry URL');
   });
@@ -180,13 +170,13 @@ describe('RegistryClient against a real registry', () => {
       sent.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
       return fetch(input, init);
     };
-    const withCredentials = REGISTRY_URL.replace('://', '://alice:s3cret@');
+    const withCredentials = REGISTRY.replace('://', '://alice:s3cret@');
     await new RegistryClient({ url: withCredentials, fetch: recording }).probe();
     assert.deepEqual(sent, [
-      { url: `${REGISTRY_URL}/subjects`, authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` },
+      { url: `${REGISTRY}/subjects`, authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` },
     ]);
 
-    const base = new URL(REGISTRY_URL);
+    const base = new URL(REGISTRY);
     await rejectsWith(
       new RegistryClient({ url: `${base.origin}/not-the-api` }).probe(),
       'REGISTRY_UNAVAILABLE',
@@ -196,7 +186,7 @@ describe('RegistryClient against a real registry', () => {
   });
 
   it('rejects an invalid schema on register with SCHEMA_INVALID', async () => {
-    const client = new RegistryClient({ url: REGISTRY_URL });
+    const client = new RegistryClient({ url: REGISTRY });
     await rejectsWith(client.register(subject, '{not json'), 'SCHEMA_INVALID', false);
   });
 });
@@ -227,7 +217,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
   });
 
   it('connection refused is REGISTRY_UNAVAILABLE, retriable, with the socket error', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const client = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7` });
     await rejectsWith(
       client.schemas.get(3),
@@ -239,7 +229,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
   });
 
   it('probe: refused or silent is REGISTRY_UNAVAILABLE and retriable (start-up waits for it)', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     await rejectsWith(
       new RegistryClient({ url: `http://127.0.0.1:${port}` }).probe(),
       'REGISTRY_UNAVAILABLE',

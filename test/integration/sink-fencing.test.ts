@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
-import { groupIdFor, loadConfig } from '../../src/config/index.ts';
+import { groupIdFor } from '../../src/config/index.ts';
 import type { KafkaRecord, PreparedBatch } from '../../src/core/records.ts';
 import { RecordPreparer } from '../../src/pipeline/record-preparer.ts';
 import { BatchWriter } from '../../src/sink/batch-writer.ts';
@@ -56,13 +56,7 @@ async function directWriter(): Promise<{
   ref: PartitionRef;
 }> {
   const topic = direct.topics[0]!;
-  const config = loadConfig({
-    overrides: [
-      `mysql.url=jdbc:mysql://127.0.0.1:3306/${direct.database}`,
-      `kafka.topics=${topic}`,
-      'mysql.maxPoolSize=4',
-    ],
-  });
+  const config = direct.config({ 'mysql.maxPoolSize': 4 });
   const pool = createWriterPool(config);
   const offsets = new OffsetStore(pool, config.sink.offsetsTable, config.sink.deadLetterTable);
   await offsets.ensureTables();

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { encodeWire } from '../../fixtures/wire-format.ts';
@@ -61,20 +60,6 @@ export class Sequencer {
   count(partition: number): number {
     return this.#next.get(partition) ?? 0;
   }
-}
-
-/** A port nothing listens on right now (for status.port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** MySQL identifier quoting for test queries on hostile names, written apart from src/mysql/identifiers.ts so the test does not trust the code it checks. */

@@ -39,7 +39,7 @@ function rowOf(type: unknown, value: unknown, options?: ColumnModelOptions): unk
   return buildColumnModel(record([field('f', type)]), options).toRow({ f: value })[0];
 }
 
-describe('column model: seed datasets (S11)', () => {
+describe("column model: the seed's datasets and type map", () => {
   const expected: Record<string, string[]> = {
     dataset1: ['VARCHAR(255)', 'BIGINT', 'VARCHAR(255)', 'DOUBLE'],
     dataset2: ['VARCHAR(255)', 'BIGINT', 'VARCHAR(255)', 'INT'],
