@@ -10,7 +10,8 @@ import { loadConfig, type SinkConfig } from '../../src/config/index.ts';
 import { describeError } from '../../src/core/errors.ts';
 import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import { dropDatabase } from '../../src/mysql/ddl.ts';
-import { type Connection, connect, execute, sinkLogin } from '../../src/mysql/pool.ts';
+import { selectServerVersion } from '../../src/mysql/catalog-sql.ts';
+import { type Connection, connect, execute, selectRows, sinkLogin } from '../../src/mysql/pool.ts';
 import { defaultSchemaFile } from '../tools/schema-file.ts';
 import { provision } from '../tools/provision.ts';
 import { produce, type ProduceResult } from '../tools/produce.ts';
@@ -119,6 +120,20 @@ export class BenchEnv {
   /** A plain connection to the bench database as the sink's user. */
   async connection(): Promise<Connection> {
     return connect(sinkLogin(this.config(this.topicsOf('')), this.database));
+  }
+
+  /** The database server's version text, or why it could not be read. */
+  async serverVersion(): Promise<string> {
+    try {
+      const connection = await connect(sinkLogin(this.config(this.topicsOf('')), null));
+      try {
+        return String((await selectRows(connection, selectServerVersion()))[0]?.version ?? 'unknown');
+      } finally {
+        await connection.end();
+      }
+    } catch (error) {
+      return `unknown (${describeError(error)})`;
+    }
   }
 
   /** Drops the database, deletes the topics and their registry subjects. Best effort, never throws. */

@@ -36,7 +36,8 @@ Examples:
 export function registerDemoCommand(program: Command): void {
   oneLineUsageErrors(withConfigOptions(program.command('demo')))
     .description(
-      'run the exactly-once demo: stack up, provision (resets the demo topics and their tables), sink, produce, kill -9 halfway, restart, verify',
+      'run the exactly-once demo: stack up, provision (resets the demo topics and their tables), sink, produce, ' +
+        'kill -9 halfway, restart, verify',
     )
     .option('-n, --records <n>', 'records per topic', positiveNumber, 300)
     .option('--timeout <seconds>', 'how long verify waits for the sink to catch up', positiveNumber, 180)

@@ -130,7 +130,8 @@ async function checkPortsFree(options: StackOptions, nodes: ManagedProcess[]): P
       if (await isPortOpen(taken)) {
         throw new SinkError(
           'STACK_FAILED',
-          `kafka: port ${taken} is already in use by a process this stack did not start; free it or set KMS_KAFKA_FIRST_PORT; log: ${node.logFile}`,
+          `kafka: port ${taken} is already in use by a process this stack did not start; ` +
+            `free it or set KMS_KAFKA_FIRST_PORT; log: ${node.logFile}`,
         );
       }
     }

@@ -120,7 +120,8 @@ export function checkPartitions(request: TopicRequest, existing: number): void {
   if (existing < request.partitions) {
     throw new SinkError(
       'USAGE',
-      `topic ${JSON.stringify(request.topic)} exists with ${existing} partition${existing === 1 ? '' : 's'}, fewer than the ${request.partitions} requested; ` +
+      `topic ${JSON.stringify(request.topic)} exists with ${existing} partition${existing === 1 ? '' : 's'}, ` +
+        `fewer than the ${request.partitions} requested; ` +
         `pass --partitions ${existing} to keep it, or --reset to delete and recreate it (its records are lost)`,
     );
   }

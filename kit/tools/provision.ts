@@ -86,7 +86,8 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
     if (!Number.isInteger(replication) || replication < 1 || replication > cluster.brokers) {
       throw new SinkError(
         'USAGE',
-        `--replication ${replication} needs ${replication} brokers, but the cluster at ${config.kafka.bootstrapServers.join(',')} has ${cluster.brokers}; pass --replication 1..${cluster.brokers}`,
+        `--replication ${replication} needs ${replication} brokers, but the cluster at ` +
+          `${config.kafka.bootstrapServers.join(',')} has ${cluster.brokers}; pass --replication 1..${cluster.brokers}`,
       );
     }
     // Before any change: a topic that is too small needs an operator decision, not half a provisioning.
@@ -97,12 +98,14 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
       }
     }
     log(
-      `kafka ${config.kafka.bootstrapServers.join(',')}: ${cluster.brokers} broker${cluster.brokers === 1 ? '' : 's'}; topics get ${partitions} partitions, replication ${replication}`,
+      `kafka ${config.kafka.bootstrapServers.join(',')}: ${cluster.brokers} ` +
+        `broker${cluster.brokers === 1 ? '' : 's'}; topics get ${partitions} partitions, replication ${replication}`,
     );
 
     const database = await ensureDatabase(config);
     log(
-      `database ${config.mysql.database}: ${database.created ? 'created' : 'exists'}${database.viaAdmin ? ' (via the admin account, granted to the sink user)' : ''}`,
+      `database ${config.mysql.database}: ` +
+        `${database.created ? 'created' : 'exists'}${database.viaAdmin ? ' (via the admin account, granted to the sink user)' : ''}`,
     );
     const pool = await openPool(config);
     const admin = new TopicAdmin(config, kafka);
@@ -136,9 +139,13 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
         const tableCreated = !(await tableExists(config, pool, table));
         if (tableCreated) await run(config, pool, createTable(spec));
         const shownPartitions = existing ?? partitions;
+        const topicDone =
+          outcome === 'created'
+            ? `created (${partitions} partitions, replication ${replication})`
+            : `exists (${shownPartitions} partitions)`;
         log(
-          `topic ${topic}: ${outcome === 'created' ? `created (${partitions} partitions, replication ${replication})` : `exists (${shownPartitions} partitions)`}; ` +
-            `schemas ${topic}-value id ${valueSchemaId}, ${topic}-key id ${keySchemaId}; table ${table}: ${tableCreated ? 'created' : 'exists'}`,
+          `topic ${topic}: ${topicDone}; schemas ${topic}-value id ${valueSchemaId}, ${topic}-key id ${keySchemaId}; ` +
+            `table ${table}: ${tableCreated ? 'created' : 'exists'}`,
         );
         results.push({
           topic,

@@ -181,5 +181,8 @@ export function verifySummary(result: VerifyResult): string {
 export function waitLine(result: VerifyResult, elapsedSeconds: number, timeoutSeconds: number): string {
   const checked = result.partitions.filter((p) => p.partition !== 'all');
   const lag = checked.reduce((sum, p) => sum + Math.max(0, p.end - (p.stored ?? 0)), 0);
-  return `verify: waiting for the sink: ${checked.filter((p) => p.ok).length}/${checked.length} partitions match, lag ${lag} (${Math.round(elapsedSeconds)}s of ${timeoutSeconds}s)`;
+  return (
+    `verify: waiting for the sink: ${checked.filter((p) => p.ok).length}/${checked.length} partitions ` +
+    `match, lag ${lag} (${Math.round(elapsedSeconds)}s of ${timeoutSeconds}s)`
+  );
 }

@@ -207,7 +207,8 @@ export class RegistryClient {
   #notARegistry(method: string, path: string, detail: string): SinkError {
     return new SinkError(
       'REGISTRY_UNAVAILABLE',
-      `${method} ${this.#base}${path} did not answer like a schema registry (${detail}); check the registry URL (Apicurio: …/apis/ccompat/v7)`,
+      `${method} ${this.#base}${path} did not answer like a schema registry (${detail}); ` +
+        'check the registry URL (Apicurio: …/apis/ccompat/v7)',
       { retriable: true },
     );
   }
@@ -242,7 +243,9 @@ export class RegistryClient {
     }
     const errorBody = (answer.body ?? {}) as { error_code?: unknown; message?: unknown };
     const code = typeof errorBody.error_code === 'number' ? errorBody.error_code : undefined;
-    const detail = `${status}${code === undefined ? '' : ` error_code ${code}`}${typeof errorBody.message === 'string' ? `: ${errorBody.message}` : ''}`;
+    const codeText = code === undefined ? '' : ` error_code ${code}`;
+    const messageText = typeof errorBody.message === 'string' ? `: ${errorBody.message}` : '';
+    const detail = `${status}${codeText}${messageText}`;
     if (code !== undefined && NOT_FOUND_CODES.has(code)) {
       throw new SinkError('SCHEMA_NOT_FOUND', `${what} not found in schema registry ${this.url} (${detail})`);
     }

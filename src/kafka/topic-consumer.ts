@@ -42,7 +42,8 @@ function createConsumer(config: Record<string, unknown>): CooperativeConsumer {
     if (property === undefined) throw error;
     throw new SinkError(
       'CONFIG_INVALID',
-      `config key kafka.consumer.${property}: ${describeError(error)}; fix or remove it (librdkafka's CONFIGURATION.md lists the valid values)`,
+      `config key kafka.consumer.${property}: ${describeError(error)}; ` +
+        "fix or remove it (librdkafka's CONFIGURATION.md lists the valid values)",
     );
   }
 }

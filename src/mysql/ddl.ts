@@ -135,7 +135,8 @@ function keyColumnList(
     if (UNKEYABLE_TYPES.has(normalizeSqlType(column.sqlType))) {
       throw new SinkError(
         'SCHEMA_UNSUPPORTED',
-        `Table ${JSON.stringify(table.name)}: ${keyName} column ${JSON.stringify(name)} has type ${column.sqlType}, which cannot be indexed without a prefix length`,
+        `Table ${JSON.stringify(table.name)}: ${keyName} column ${JSON.stringify(name)} has type ${column.sqlType}, ` +
+          'which cannot be indexed without a prefix length',
       );
     }
   }

@@ -18,7 +18,10 @@ function identifierProblem(name: string): string | undefined {
   if (name.includes('\u0000'))
     return 'it contains the NUL character (U+0000), which MySQL/MariaDB identifiers cannot hold';
   if (SUPPLEMENTARY.test(name)) {
-    return 'it contains a character outside the Basic Multilingual Plane (above U+FFFF, e.g. an emoji), which MySQL/MariaDB identifiers cannot hold';
+    return (
+      'it contains a character outside the Basic Multilingual Plane (above U+FFFF, e.g. an emoji), ' +
+      'which MySQL/MariaDB identifiers cannot hold'
+    );
   }
   // No supplementary characters remain, so UTF-16 length equals the code point count.
   if (name.length > MAX_IDENTIFIER_LENGTH) {

@@ -69,7 +69,8 @@ export class RecordPreparer {
         if (this.#options.tolerance === 'none') {
           throw new SinkError(
             'VALUE_REJECTED',
-            `record ${record.topic}/${record.partition}@${record.offset} can never be written (${kind}: ${describeError(error)}); errors.tolerance=none stops this partition`,
+            `record ${record.topic}/${record.partition}@${record.offset} can never be written ` +
+              `(${kind}: ${describeError(error)}); errors.tolerance=none stops this partition`,
           );
         }
         deadLetters.push({ record, kind, message: describeError(error) });

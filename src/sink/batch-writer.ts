@@ -101,7 +101,8 @@ export class BatchWriter {
           if (this.#tolerance === 'none') {
             throw new SinkError(
               'VALUE_REJECTED',
-              `record ${record.topic}/${record.partition}@${record.offset} rejected by the database (${describeError(error)}); errors.tolerance=none stops this partition`,
+              `record ${record.topic}/${record.partition}@${record.offset} rejected by the database ` +
+                `(${describeError(error)}); errors.tolerance=none stops this partition`,
             );
           }
           rejected.push({

@@ -88,7 +88,8 @@ export class TableManager {
     if (existing.map((c) => c.toLowerCase()).join('\u0000') !== pkFields.map((c) => c.toLowerCase()).join('\u0000')) {
       throw new SinkError(
         'DB_FATAL',
-        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`,
+        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), ` +
+          `but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`,
       );
     }
   }

@@ -7,16 +7,9 @@ import type { KafkaRecord, PreparedBatch } from '../../../src/core/records.ts';
 import type { RecordPreparer } from '../../../src/pipeline/record-preparer.ts';
 import type { BatchWriter, CommitResult } from '../../../src/sink/batch-writer.ts';
 import { SinkMetrics } from '../../../src/pipeline/sink-metrics.ts';
+import { offsetRange } from '../../fixtures/kafka-records.ts';
 
-const records = (from: number, to: number): KafkaRecord[] =>
-  Array.from({ length: to - from }, (_, i) => ({
-    topic: 't',
-    partition: 0,
-    offset: from + i,
-    timestamp: undefined,
-    key: null,
-    value: null,
-  }));
+const records = offsetRange;
 
 /** The fake preparer's batches hold consecutive offsets. */
 const firstOffset = (batch: PreparedBatch): number => batch.lastOffset - batch.count + 1;

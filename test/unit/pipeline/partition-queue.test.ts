@@ -2,16 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PartitionQueue } from '../../../src/pipeline/partition-queue.ts';
 import type { KafkaRecord } from '../../../src/core/records.ts';
+import { offsetRange } from '../../fixtures/kafka-records.ts';
 
-const records = (from: number, to: number): KafkaRecord[] =>
-  Array.from({ length: to - from }, (_, i) => ({
-    topic: 't',
-    partition: 0,
-    offset: from + i,
-    timestamp: undefined,
-    key: null,
-    value: null,
-  }));
+const records = offsetRange;
 const offsets = (list: KafkaRecord[]): number[] => list.map((r) => r.offset);
 
 test('take returns records in order across pushed chunks, at most max', () => {
