@@ -15,7 +15,7 @@ import { rootConnection } from './helpers/services.ts';
 const WARMUP = 100;
 const BACKLOG = 33_334; // per partition: ~100k records in all
 const RSS_LIMIT_MB = 400;
-const SINK_LOCK_WAIT_S = 10; // innodb_lock_wait_timeout of the sink's sessions (src/sink/pool.ts)
+const SINK_LOCK_WAIT_S = 10; // innodb_lock_wait_timeout of the sink's sessions (src/mysql/pool.ts)
 const ACTIVATED = 'Backpressure activated and message processing stopped...';
 const RESOLVED = 'Backpressure has been resolved. Resuming message processing...';
 

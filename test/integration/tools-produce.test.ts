@@ -111,7 +111,7 @@ describe('kms produce', () => {
     assert.match(run.stdout, /^produced 9000 records \(1 topic\)/m);
   });
 
-  // Speed is measured by bench/, never asserted here; this only checks a large run delivers everything.
+  // Speed is measured by ./kms bench, never asserted here; this only checks a large run delivers everything.
   it('delivers 300k records over 3 topics with no delivery failure', async () => {
     const result = await produce(world.config(), { records: 100_000 });
     assert.equal(result.failed, 0);
