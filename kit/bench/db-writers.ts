@@ -10,16 +10,15 @@
  * With batch size 1 and 'fenced' this is the seed's design: one transaction per record.
  */
 import type { Type } from 'avsc';
-import type { RowDataPacket } from 'mysql2/promise';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkConfig } from '../../src/config/index.ts';
 import type { ColumnModel } from '../../src/mysql/column-model.ts';
 import { HEADER_LENGTH } from '../../src/avro/wire-format.ts';
-import { createPool, queryArgs, SESSION_SETUP, type PoolConnection } from '../../src/mysql/pool.ts';
-import { tableSpec } from '../../src/sink/table-manager.ts';
-import { createTable } from '../../src/mysql/ddl.ts';
+import { createWriterPool, execute, selectRows, type PoolConnection } from '../../src/mysql/pool.ts';
+import { tableSpec } from '../../src/mysql/table-spec.ts';
+import { createTable, dropTable } from '../../src/mysql/ddl.ts';
 import { insertRows } from '../../src/mysql/dml.ts';
-import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
+import { countRows } from '../../src/mysql/progress-sql.ts';
 import {
   createOffsetsTable,
   insertOffsetIfAbsent,
@@ -100,19 +99,15 @@ export async function runWriters(
   data: readonly DatasetRows[],
   options: WriterRunOptions,
 ): Promise<WriterRunResult> {
-  const pool = createPool(config);
-  pool.pool.on('connection', (connection) => {
-    connection.query(SESSION_SETUP);
-  });
+  const pool = createWriterPool(config);
   const offsetsTable = `${options.label}_offsets`;
   const tables = data.map((d) => `${options.label}_${d.dataset}`);
   try {
-    await pool.query(createOffsetsTable(offsetsTable).sql);
+    await execute(pool, createOffsetsTable(offsetsTable));
     for (const [i, d] of data.entries()) {
-      await pool.query(createTable(tableSpec(tables[i]!, d.model, config.sink.provenanceColumns)).sql);
+      await execute(pool, createTable(tableSpec(tables[i]!, d.model, config.sink.provenanceColumns)));
       for (let p = 0; p < PARTITIONS; p++) {
-        const q = insertOffsetIfAbsent(tables[i]!, p, 'bench', 0, offsetsTable);
-        await pool.query(...queryArgs(q));
+        await execute(pool, insertOffsetIfAbsent(tables[i]!, p, 'bench', 0, offsetsTable));
       }
     }
     // Settle: the DDL above and the previous run's DROPs leave background work in InnoDB.
@@ -132,18 +127,15 @@ export async function runWriters(
             const end = Math.min(limit, start + options.batch);
             const connection: PoolConnection = await pool.getConnection();
             try {
-              await connection.query('START TRANSACTION');
+              await connection.beginTransaction();
               if (options.shape === 'fenced') {
-                const lock = selectOffsetForUpdate(table, partition, 'bench', offsetsTable);
-                await connection.query(...queryArgs(lock));
+                await selectRows(connection, selectOffsetForUpdate(table, partition, 'bench', offsetsTable));
               }
-              const insert = insertRows(table, columns, rows.slice(start, end), config.sink.insertMode);
-              await connection.query(...queryArgs(insert));
+              await execute(connection, insertRows(table, columns, rows.slice(start, end), config.sink.insertMode));
               if (options.shape === 'fenced') {
-                const update = updateOffset(table, partition, 'bench', end, offsetsTable);
-                await connection.query(...queryArgs(update));
+                await execute(connection, updateOffset(table, partition, 'bench', end, offsetsTable));
               }
-              await connection.query('COMMIT');
+              await connection.commit();
             } finally {
               connection.release();
             }
@@ -156,10 +148,7 @@ export async function runWriters(
     const seconds = (performance.now() - started) / 1000;
     // Proof the rows are really there (outside the timing).
     let stored = 0;
-    for (const table of tables) {
-      const [count] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteIdentifier(table)}`);
-      stored += Number(count[0]?.n ?? 0);
-    }
+    for (const table of tables) stored += Number((await selectRows(pool, countRows(table)))[0]?.n ?? 0);
     if (stored !== records) throw new Error(`${options.label}: wrote ${records} rows but the tables hold ${stored}`);
     return {
       label: options.label,
@@ -173,8 +162,7 @@ export async function runWriters(
       recordsPerSecond: records / seconds,
     };
   } finally {
-    for (const table of [...tables, offsetsTable])
-      await pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`).catch(() => {});
+    for (const table of [...tables, offsetsTable]) await execute(pool, dropTable(table)).catch(() => {});
     await pool.end().catch(() => {});
   }
 }

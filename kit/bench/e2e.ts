@@ -168,7 +168,8 @@ export async function runEndToEnd(
   if (produced.failed > 0) throw new Error(`produce: ${produced.failed} records not acknowledged`);
   const target = await env.endOffsets(topics);
   env.log(
-    `  produced ${produced.records} records in ${produced.seconds.toFixed(1)} s (${Math.round(produced.recordsPerSecond)}/s); starting the sink`,
+    `  produced ${produced.records} records in ${produced.seconds.toFixed(1)} s ` +
+      `(${Math.round(produced.recordsPerSecond)}/s); starting the sink`,
   );
   const sink = new SinkChild({
     name: options.name,

@@ -2,7 +2,8 @@
  * Reads `kafka_offsets` of the bench database on its own connection: the sink's committed progress, as
  * the only thing that counts for exactly-once (a record is committed when the stored offset is beyond it).
  */
-import type mysql from 'mysql2/promise';
+import { selectOffsetsOfTopics } from '../../src/mysql/offset-sql.ts';
+import { type Connection, selectRows } from '../../src/mysql/pool.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchEnv } from './bench-env.ts';
 
@@ -15,11 +16,11 @@ export interface OffsetSnapshot {
 }
 
 export class OffsetWatch {
-  readonly #connection: mysql.Connection;
+  readonly #connection: Connection;
   readonly #topics: readonly string[];
   #origin: number;
 
-  private constructor(connection: mysql.Connection, topics: readonly string[]) {
+  private constructor(connection: Connection, topics: readonly string[]) {
     this.#connection = connection;
     this.#topics = topics;
     this.#origin = performance.now();
@@ -35,10 +36,7 @@ export class OffsetWatch {
   }
 
   async read(): Promise<OffsetSnapshot> {
-    const [rows] = await this.#connection.query<mysql.RowDataPacket[]>(
-      'SELECT `topic`, `partition`, `offset` FROM `kafka_offsets` WHERE `topic` IN (?)',
-      [this.#topics],
-    );
+    const rows = await selectRows(this.#connection, selectOffsetsOfTopics(this.#topics));
     const t = (performance.now() - this.#origin) / 1000;
     const offsets = new Map<string, number>();
     let sum = 0;

@@ -7,29 +7,20 @@
  *   ./kms bench [--quick] [--records N] [--profile] [--only e2e,latency] [--docs] [--set key=value]
  */
 import Kafka from '@confluentinc/kafka-javascript';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import mysql from 'mysql2/promise';
 import { projectRoot } from '../../src/app/project-root.ts';
-import { describeError } from '../../src/core/errors.ts';
 import { BenchEnv, tuningDifferences, tuningOf } from './bench-env.ts';
 import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
 import { generateRows, runWriters } from './db-writers.ts';
 import { runEndToEnd } from './e2e.ts';
 import { measureLatency } from './latency.ts';
 import { findServices, machineFacts } from './proc.ts';
-import {
-  profileMarkdown,
-  replaceBlock,
-  resultsMarkdown,
-  tableRows,
-  throughputChart,
-  type BenchReport,
-} from './report.ts';
+import type { BenchReport } from './report.ts';
+import { writeOutputs } from './outputs.ts';
 import { measureRestarts } from './restart.ts';
 import { measureScaleOut } from './scale.ts';
 import { formatInt } from './stats.ts';
-import { formatTable } from '../tools/text-table.ts';
 
 import type { Phase } from './phases.ts';
 
@@ -112,7 +103,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     seconds: 0,
     machine: {
       ...machineFacts(),
-      mariadb: await mariadbVersion(env),
+      mariadb: await env.serverVersion(),
       kafka: services.kafkaVersion ?? 'unknown (not a local process)',
       librdkafka: Kafka.librdkafkaVersion,
     },
@@ -122,7 +113,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     notes: [],
   };
   log(
-    `bench ${env.runId}: ${report.mode}${options.profile ? ' profile' : ''} mode, database ${env.database}, topics ${topics.join(', ')}; output in ${relative(root, env.outDir)}`,
+    `bench ${env.runId}: ${report.mode}${options.profile ? ' profile' : ''} mode, database ${env.database}, ` +
+      `topics ${topics.join(', ')}; output in ${relative(root, env.outDir)}`,
   );
 
   // Ctrl-C: stop the children and clean up before leaving.
@@ -161,7 +153,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   report.seconds = (performance.now() - started) / 1000;
   report.loadAfter = machineFacts().loadAverage;
-  writeOutputs(env, report, options, log, write);
+  const toDocs = options.docs ?? (!options.quick && options.only === undefined && options.records === undefined);
+  writeOutputs(env, report, toDocs, log, write);
   return report;
 }
 
@@ -180,7 +173,9 @@ async function databasePhases(env: BenchEnv, sizes: Sizes, report: BenchReport, 
       const fenced = await runWriters(config, rows, { label: 'ceiling', shape: 'fenced', batch, perPartition });
       const plain = await runWriters(config, rows, { label: 'plain', shape: 'plain', batch, perPartition });
       env.log(
-        `  round ${round}: lock + insert + offset update ${formatInt(fenced.recordsPerSecond)} rec/s (${fenced.seconds.toFixed(1)} s), insert + commit ${formatInt(plain.recordsPerSecond)} rec/s (${plain.seconds.toFixed(1)} s)`,
+        `  round ${round}: lock + insert + offset update ${formatInt(fenced.recordsPerSecond)} rec/s ` +
+          `(${fenced.seconds.toFixed(1)} s), ` +
+          `insert + commit ${formatInt(plain.recordsPerSecond)} rec/s (${plain.seconds.toFixed(1)} s)`,
       );
       if (report.ceiling === undefined || fenced.recordsPerSecond > report.ceiling.recordsPerSecond)
         report.ceiling = fenced;
@@ -200,7 +195,8 @@ async function databasePhases(env: BenchEnv, sizes: Sizes, report: BenchReport, 
       maxSeconds: sizes.seedMaxSeconds,
     });
     env.log(
-      `  ${formatInt(report.seed.recordsPerSecond)} rec/s (${formatInt(report.seed.records)} records in ${report.seed.seconds.toFixed(1)} s)`,
+      `  ${formatInt(report.seed.recordsPerSecond)} rec/s (${formatInt(report.seed.records)} records in ` +
+        `${report.seed.seconds.toFixed(1)} s)`,
     );
   }
 }
@@ -227,7 +223,8 @@ async function sinkPhases(
     JSON.stringify({ throughput: result.series, rss: result.rssSeries }),
   );
   env.log(
-    `  ${formatInt(result.records)} records committed ${result.done.toFixed(2)} s after spawn: ${formatInt(result.coldRate)} rec/s cold, ${formatInt(result.steadyRate)} rec/s steady; ` +
+    `  ${formatInt(result.records)} records committed ${result.done.toFixed(2)} s after spawn: ` +
+      `${formatInt(result.coldRate)} rec/s cold, ${formatInt(result.steadyRate)} rec/s steady; ` +
       `peak RSS ${(result.peakRss / 2 ** 20).toFixed(0)} MB; ${result.verifyText}`,
   );
   try {
@@ -236,7 +233,8 @@ async function sinkPhases(
       env.log(`latency: ${formatInt(rate)} rec/s offered for ${sizes.latencySeconds} s`);
       report.latency = await measureLatency(env, topics, sink.pid, rate, sizes.latencySeconds);
       env.log(
-        `  p50 ${report.latency.p50.toFixed(1)} ms, p95 ${report.latency.p95.toFixed(1)} ms, p99 ${report.latency.p99.toFixed(1)} ms over ${formatInt(report.latency.count)} records`,
+        `  p50 ${report.latency.p50.toFixed(1)} ms, p95 ${report.latency.p95.toFixed(1)} ms, p99 ` +
+          `${report.latency.p99.toFixed(1)} ms over ${formatInt(report.latency.count)} records`,
       );
     }
   } finally {
@@ -290,71 +288,4 @@ async function profilePhase(
   );
   for (const category of summary.categories)
     env.log(`    ${(category.share * 100).toFixed(1).padStart(5)} %  ${category.name}`);
-}
-
-async function mariadbVersion(env: BenchEnv): Promise<string> {
-  const config = env.config(env.topicsOf(''));
-  try {
-    const connection = await mysql.createConnection({
-      host: config.mysql.host,
-      port: config.mysql.port,
-      user: config.mysql.user,
-      password: config.mysql.password,
-    });
-    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v');
-    await connection.end();
-    return String(rows[0]?.v ?? 'unknown');
-  } catch (error) {
-    return `unknown (${describeError(error)})`;
-  }
-}
-
-const DOC = 'docs/benchmarks.md';
-const CHART = 'docs/benchmarks-throughput.svg';
-
-function writeOutputs(
-  env: BenchEnv,
-  report: BenchReport,
-  options: BenchOptions,
-  log: (line: string) => void,
-  print: (line: string) => void,
-): void {
-  const root = projectRoot();
-  writeFileSync(join(env.outDir, 'report.json'), JSON.stringify(report, null, 2));
-  if (!report.profileMode) {
-    const rows = tableRows(report);
-    print('');
-    for (const line of formatTable(
-      [
-        { header: 'measure' },
-        { header: 'value', align: 'right' },
-        { header: 'ratio / detail' },
-        { header: 'target' },
-        { header: 'met' },
-      ],
-      rows.map((r) => [r.measure, r.value, r.comparison, r.target, r.met]),
-    ))
-      print(line);
-    print('');
-  }
-  const toDocs = options.docs ?? (!options.quick && options.only === undefined && options.records === undefined);
-  const docPath = toDocs ? join(root, DOC) : join(env.outDir, 'benchmarks.md');
-  const chartPath = toDocs ? join(root, CHART) : join(env.outDir, 'benchmarks-throughput.svg');
-  const base = existsSync(docPath)
-    ? readFileSync(docPath, 'utf8')
-    : existsSync(join(root, DOC))
-      ? readFileSync(join(root, DOC), 'utf8')
-      : '# Benchmarks\n';
-  let document = base;
-  if (report.profileMode) {
-    document = replaceBlock(document, 'profile', profileMarkdown(report));
-  } else {
-    const chart = throughputChart(report);
-    if (chart !== undefined) writeFileSync(chartPath, chart);
-    document = replaceBlock(document, 'results', resultsMarkdown(report, 'benchmarks-throughput.svg'));
-  }
-  writeFileSync(docPath, document);
-  log(
-    `wrote ${relative(root, docPath)}${report.profileMode ? '' : ` and ${relative(root, chartPath)}`}; raw results ${relative(root, join(env.outDir, 'report.json'))}`,
-  );
 }

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../src/app/project-root.ts';
-import { cpuSecondsOf, memoryOf } from './proc.ts';
+import { memoryOf } from './proc.ts';
 import { spawnSink } from '../../src/app/sink-process.ts';
 
 export interface SinkChildOptions {
@@ -74,10 +74,6 @@ export class SinkChild {
 
   maxSampledRss(): number {
     return this.rssSamples.reduce((max, s) => Math.max(max, s.rss), 0);
-  }
-
-  cpuSeconds(): number | undefined {
-    return cpuSecondsOf(this.pid);
   }
 
   /** SIGTERM (graceful drain), SIGKILL after `timeoutMs`; resolves with the exit code. */

@@ -89,7 +89,8 @@ export function lineChart(options: LineChartOptions): string {
 
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ` +
+      `${height}" font-family="sans-serif" font-size="12">`,
   );
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(
@@ -124,16 +125,19 @@ export function lineChart(options: LineChartOptions): string {
     `<text x="${margin.left + plotW / 2}" y="${height - 14}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
   );
   out.push(
-    `<text x="18" y="${margin.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 18 ${margin.top + plotH / 2})">${escapeXml(options.yLabel)}</text>`,
+    `<text x="18" y="${margin.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 18 ` +
+      `${margin.top + plotH / 2})">${escapeXml(options.yLabel)}</text>`,
   );
 
   for (const reference of options.references ?? []) {
     const y = f(py(reference.y));
     out.push(
-      `<line x1="${margin.left}" y1="${y}" x2="${margin.left + plotW}" y2="${y}" stroke="${reference.color}" stroke-dasharray="6 4" stroke-width="1.5"/>`,
+      `<line x1="${margin.left}" y1="${y}" x2="${margin.left + plotW}" y2="${y}" stroke="${reference.color}" ` +
+        `stroke-dasharray="6 4" stroke-width="1.5"/>`,
     );
     out.push(
-      `<text x="${margin.left + plotW - 4}" y="${f(py(reference.y) - 5)}" text-anchor="end" fill="${reference.color}">${escapeXml(reference.label)}</text>`,
+      `<text x="${margin.left + plotW - 4}" y="${f(py(reference.y) - 5)}" text-anchor="end" ` +
+        `fill="${reference.color}">${escapeXml(reference.label)}</text>`,
     );
   }
   for (const series of options.series) {

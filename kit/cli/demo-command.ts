@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import mysql from 'mysql2/promise';
-import type { SinkConfig } from '../../src/config/index.ts';
+import { groupIdFor, type SinkConfig } from '../../src/config/index.ts';
+import { selectRows } from '../../src/mysql/pool.ts';
+import { selectStoredOffsets } from '../../src/mysql/progress-sql.ts';
+import { openPool } from '../tools/database.ts';
 import { isAlive, readPid } from '../../src/app/pid-file.ts';
 import { stackUp } from '../stack/stack.ts';
 import { stackOptions } from '../stack/stack-options.ts';
@@ -34,7 +36,8 @@ Examples:
 export function registerDemoCommand(program: Command): void {
   oneLineUsageErrors(withConfigOptions(program.command('demo')))
     .description(
-      'run the exactly-once demo: stack up, provision (resets the demo topics and their tables), sink, produce, kill -9 halfway, restart, verify',
+      'run the exactly-once demo: stack up, provision (resets the demo topics and their tables), sink, produce, ' +
+        'kill -9 halfway, restart, verify',
     )
     .option('-n, --records <n>', 'records per topic', positiveNumber, 300)
     .option('--timeout <seconds>', 'how long verify waits for the sink to catch up', positiveNumber, 180)
@@ -101,23 +104,21 @@ async function runDemo(flags: DemoFlags): Promise<boolean> {
 
 /** Waits until the sink committed something, so the kill lands while it is really working. */
 async function waitForProgress(config: SinkConfig, timeoutMs: number): Promise<void> {
-  const connection = await mysql.createConnection({
-    host: config.mysql.host,
-    port: config.mysql.port,
-    user: config.mysql.user,
-    password: config.mysql.password,
-    database: config.mysql.database,
-  });
+  const pool = await openPool(config);
+  const progressed = async (topic: string): Promise<boolean> => {
+    const stored = await selectRows(
+      pool,
+      selectStoredOffsets(config.sink.offsetsTable, topic, groupIdFor(config, topic)),
+    );
+    return stored.some((row) => Number(row.n) > 0);
+  };
   try {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const [rows] = await connection.query<mysql.RowDataPacket[]>(
-        `SELECT COUNT(*) AS n FROM \`${config.sink.offsetsTable}\` WHERE consumer_group LIKE 'group-%' AND \`offset\` > 0`,
-      );
-      if (Number(rows[0]?.n ?? 0) > 0) return;
+      for (const topic of config.kafka.topics) if (await progressed(topic)) return;
       await sleep(50);
     }
   } finally {
-    await connection.end();
+    await pool.end();
   }
 }

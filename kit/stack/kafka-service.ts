@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { SinkError } from '../../src/core/errors.ts';
-import { fetchClusterMetadata } from '../../src/kafka/cluster-metadata.ts';
+import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import { ensureKafkaLibs } from './downloads.ts';
 import {
   type ManagedProcess,
@@ -104,8 +104,10 @@ async function waitForBrokers(options: StackOptions, nodes: ManagedProcess[]): P
     const pid = runningPid(node);
     const result = await waitUntil(
       async () => {
-        const metadata = await fetchClusterMetadata(bootstrap, 3_000);
-        return metadata.brokers.length >= nodes.length;
+        const cluster = await withMetadataClient({ bootstrapServers: bootstrap }, (kafka) => kafka.cluster(), {
+          timeoutMs: 3_000,
+        });
+        return cluster.brokers >= nodes.length;
       },
       { timeoutMs: options.readyTimeoutMs, ...(pid === undefined ? {} : { pid }), intervalMs: 500 },
     );
@@ -128,7 +130,8 @@ async function checkPortsFree(options: StackOptions, nodes: ManagedProcess[]): P
       if (await isPortOpen(taken)) {
         throw new SinkError(
           'STACK_FAILED',
-          `kafka: port ${taken} is already in use by a process this stack did not start; free it or set KMS_KAFKA_FIRST_PORT; log: ${node.logFile}`,
+          `kafka: port ${taken} is already in use by a process this stack did not start; ` +
+            `free it or set KMS_KAFKA_FIRST_PORT; log: ${node.logFile}`,
         );
       }
     }

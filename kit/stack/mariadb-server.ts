@@ -3,8 +3,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RowDataPacket } from 'mysql2/promise';
 import { SinkError, describeError } from '../../src/core/errors.ts';
+import { dropUser, selectUserHosts } from '../../src/mysql/admin-sql.ts';
+import { execute, selectRows } from '../../src/mysql/pool.ts';
 import { adminConnection, answersQueries } from './mysql-admin.ts';
 import {
   type ManagedProcess,
@@ -202,13 +203,13 @@ async function initialise(paths: MariaDbPaths): Promise<void> {
  * `mariadb-install-db` also creates root@<this machine's name>, which name resolution being off makes
  * unusable and which the server then warns about at every start.
  */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
+
 async function dropUnreachableRootAccounts(options: StackOptions): Promise<void> {
   const admin = await adminConnection(options);
   try {
-    const [rows] = await admin.query<RowDataPacket[]>(
-      "SELECT Host FROM mysql.user WHERE User = 'root' AND Host NOT IN ('localhost', '127.0.0.1', '::1')",
-    );
-    for (const row of rows) await admin.query("DROP USER 'root'@?", [String(row.Host)]);
+    const hosts = (await selectRows(admin, selectUserHosts('root'))).map((row) => String(row.host));
+    for (const host of hosts.filter((h) => !LOCAL_HOSTS.has(h))) await execute(admin, dropUser('root', host));
   } finally {
     await admin.end();
   }

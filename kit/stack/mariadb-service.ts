@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { SinkError, describeError } from '../../src/core/errors.ts';
+import { createUserIfAbsent, grantAllOnDatabases } from '../../src/mysql/admin-sql.ts';
+import { createDatabase } from '../../src/mysql/ddl.ts';
+import { execute } from '../../src/mysql/pool.ts';
 import { startMariaDbServer } from './mariadb-server.ts';
 import { adminConnection, answersQueries } from './mysql-admin.ts';
 import { waitUntil } from './process-control.ts';
@@ -29,12 +32,11 @@ export async function ensureMariaDb(options: StackOptions): Promise<string> {
 async function ensureSinkAccount(options: StackOptions): Promise<void> {
   const admin = await adminConnection(options);
   try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${SINK_DATABASE}\` CHARACTER SET utf8mb4`);
+    await execute(admin, createDatabase(SINK_DATABASE));
     for (const userHost of ['localhost', '127.0.0.1', '%']) {
-      const account = `'${SINK_USER}'@'${userHost}'`;
-      await admin.query(`CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ?`, [SINK_PASSWORD]);
-      await admin.query(`GRANT ALL PRIVILEGES ON \`${SINK_DATABASE}\`.* TO ${account}`);
-      await admin.query(`GRANT ALL PRIVILEGES ON \`${SCRATCH_DATABASE_PATTERN}\`.* TO ${account}`);
+      await execute(admin, createUserIfAbsent(SINK_USER, userHost, SINK_PASSWORD));
+      await execute(admin, grantAllOnDatabases(SINK_DATABASE, SINK_USER, userHost));
+      await execute(admin, grantAllOnDatabases(SCRATCH_DATABASE_PATTERN, SINK_USER, userHost));
     }
   } catch (error) {
     throw new SinkError(

@@ -1,14 +1,14 @@
-import mysql from 'mysql2/promise';
+import { type Connection, connect, ping } from '../../src/mysql/pool.ts';
 import type { StackOptions } from './stack-options.ts';
 
 /** A connection as the stack's administrator: to its own server, or to the external one it was told about. */
-export async function adminConnection(options: StackOptions): Promise<mysql.Connection> {
-  return mysql.createConnection({
+export function adminConnection(options: StackOptions): Promise<Connection> {
+  return connect({
     host: options.mysql.host,
     port: options.mysql.port,
     user: options.mysql.adminUser,
     password: options.mysql.adminPassword,
-    connectTimeout: 3_000,
+    connectTimeoutMs: 3_000,
   });
 }
 
@@ -17,7 +17,7 @@ export async function answersQueries(options: StackOptions): Promise<boolean> {
   try {
     const connection = await adminConnection(options);
     try {
-      await connection.query('SELECT 1');
+      await ping(connection);
       return true;
     } finally {
       await connection.end().catch(() => undefined);

@@ -31,7 +31,8 @@ export async function startRegistry(options: StackOptions): Promise<string> {
     if (await isPortOpen(options.registryPort)) {
       throw new SinkError(
         'STACK_FAILED',
-        `registry: port ${options.registryPort} is already in use by a process this stack did not start; free it or set KMS_REGISTRY_PORT; log: ${proc.logFile}`,
+        `registry: port ${options.registryPort} is already in use by a process this stack did not start; ` +
+          `free it or set KMS_REGISTRY_PORT; log: ${proc.logFile}`,
       );
     }
     const jar = await ensureRegistryApp(options);

@@ -3,36 +3,33 @@
  * database created on demand, and every driver failure turned into one line that names the server and
  * the config key to fix, never the password.
  */
-import mysql from 'mysql2/promise';
 import type { SinkConfig } from '../../src/config/index.ts';
 import { SinkError, describeError } from '../../src/core/errors.ts';
-import { createPool, type Pool } from '../../src/mysql/pool.ts';
+import { exactDatabase, grantAllOnDatabases, selectUserHosts } from '../../src/mysql/admin-sql.ts';
+import { selectDatabaseExists } from '../../src/mysql/catalog-sql.ts';
 import { createDatabase } from '../../src/mysql/ddl.ts';
-import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
+import {
+  isDatabaseAccessDenied,
+  isUnknownDatabase,
+  isWrongCredentials,
+  unreachableCode,
+} from '../../src/mysql/errno.ts';
+import {
+  type Connection,
+  type Pool,
+  type QueryRunner,
+  connect,
+  createPool,
+  ping,
+  execute,
+  selectRows,
+  sinkLogin,
+} from '../../src/mysql/pool.ts';
 import { adminConnection } from '../stack/mariadb-service.ts';
 import { stackOptions } from '../stack/stack-options.ts';
 import { projectRoot } from '../../src/app/project-root.ts';
 
-const ACCESS_DENIED = 1045;
-const DB_ACCESS_DENIED = 1044;
-const UNKNOWN_DATABASE = 1049;
 const CONNECT_TIMEOUT_MS = 8_000;
-/** Driver codes meaning "no server to talk to": the fix is the address or starting the server. */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNRESET',
-  'PROTOCOL_CONNECTION_LOST',
-]);
-
-interface DriverError {
-  errno?: number;
-  code?: string;
-}
 
 function server(config: SinkConfig): string {
   return `${config.mysql.host}:${config.mysql.port}`;
@@ -45,25 +42,29 @@ function origin(config: SinkConfig, key: string): string {
 /** Wrong credentials are a config problem (exit code 2); everything else is the service's (exit code 1). */
 export function databaseError(config: SinkConfig, error: unknown, doing = 'answered with an error'): SinkError {
   if (error instanceof SinkError) return error;
-  const e = error as DriverError;
-  if (e?.errno === ACCESS_DENIED) {
+  if (isWrongCredentials(error)) {
     return new SinkError(
       'CONFIG_INVALID',
-      `database ${server(config)} refused user ${JSON.stringify(config.mysql.user)} (access denied): check mysql.username (from ${origin(config, 'mysql.username')}) and mysql.password (from ${origin(config, 'mysql.password')})`,
+      `database ${server(config)} refused user ${JSON.stringify(config.mysql.user)} (access denied): ` +
+        `check mysql.username (from ${origin(config, 'mysql.username')}) ` +
+        `and mysql.password (from ${origin(config, 'mysql.password')})`,
       { cause: error },
     );
   }
-  if (e?.errno === UNKNOWN_DATABASE) {
+  if (isUnknownDatabase(error)) {
     return new SinkError(
       'DB_FATAL',
-      `database ${JSON.stringify(config.mysql.database)} does not exist on ${server(config)}: run ./kms provision first, or fix mysql.url (from ${origin(config, 'mysql.url')})`,
+      `database ${JSON.stringify(config.mysql.database)} does not exist on ${server(config)}: ` +
+        `run ./kms provision first, or fix mysql.url (from ${origin(config, 'mysql.url')})`,
       { cause: error },
     );
   }
-  if (e?.code !== undefined && CONNECTION_CODES.has(e.code)) {
+  const unreachable = unreachableCode(error);
+  if (unreachable !== undefined) {
     return new SinkError(
       'DB_FATAL',
-      `database ${server(config)} could not be reached (${e.code}); check mysql.url (from ${origin(config, 'mysql.url')}) or start MariaDB (./kms stack up)`,
+      `database ${server(config)} could not be reached (${unreachable}); ` +
+        `check mysql.url (from ${origin(config, 'mysql.url')}) or start MariaDB (./kms stack up)`,
       { retriable: true, cause: error },
     );
   }
@@ -74,7 +75,7 @@ export function databaseError(config: SinkConfig, error: unknown, doing = 'answe
 export async function openPool(config: SinkConfig): Promise<Pool> {
   const pool = createPool(config);
   try {
-    await pool.query('SELECT 1');
+    await ping(pool);
     return pool;
   } catch (error) {
     await pool.end().catch(() => {});
@@ -94,45 +95,32 @@ export interface EnsureDatabaseResult {
  */
 export async function ensureDatabase(config: SinkConfig): Promise<EnsureDatabaseResult> {
   const name = config.mysql.database;
-  let connection: mysql.Connection;
+  let connection: Connection;
   try {
-    connection = await mysql.createConnection({
-      host: config.mysql.host,
-      port: config.mysql.port,
-      user: config.mysql.user,
-      password: config.mysql.password,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-    });
+    connection = await connect({ ...sinkLogin(config, null), connectTimeoutMs: CONNECT_TIMEOUT_MS });
   } catch (error) {
     throw databaseError(config, error);
   }
   try {
-    const existed = await databaseExists(connection, name);
-    if (existed) return { created: false, viaAdmin: false };
-    const ddl = createDatabase(name);
-    await connection.query(ddl.sql);
+    if (await databaseExists(connection, name)) return { created: false, viaAdmin: false };
+    await execute(connection, createDatabase(name));
     return { created: true, viaAdmin: false };
   } catch (error) {
-    if ((error as DriverError).errno !== DB_ACCESS_DENIED)
-      throw databaseError(config, error, 'failed to create the database');
+    if (!isDatabaseAccessDenied(error)) throw databaseError(config, error, 'failed to create the database');
   } finally {
     await connection.end().catch(() => {});
   }
   return createAsAdmin(config);
 }
 
-async function databaseExists(connection: mysql.Connection, name: string): Promise<boolean> {
-  const [rows] = await connection.query<mysql.RowDataPacket[]>(
-    'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
-    [name],
-  );
-  return rows.length > 0;
+async function databaseExists(runner: QueryRunner, name: string): Promise<boolean> {
+  return (await selectRows(runner, selectDatabaseExists(name))).length > 0;
 }
 
 async function createAsAdmin(config: SinkConfig): Promise<EnsureDatabaseResult> {
   const name = config.mysql.database;
   const base = stackOptions(projectRoot()).mysql;
-  let admin: mysql.Connection;
+  let admin: Connection;
   try {
     admin = await adminConnection(
       stackOptions(projectRoot(), { mysql: { ...base, host: config.mysql.host, port: config.mysql.port } }),
@@ -140,20 +128,17 @@ async function createAsAdmin(config: SinkConfig): Promise<EnsureDatabaseResult> 
   } catch (error) {
     throw new SinkError(
       'DB_FATAL',
-      `user ${JSON.stringify(config.mysql.user)} may not create database ${JSON.stringify(name)} and the admin account ${JSON.stringify(base.adminUser)} could not connect (${describeError(error)}); create the database by hand or set KMS_MYSQL_ADMIN_USER / KMS_MYSQL_ADMIN_PASSWORD`,
+      `user ${JSON.stringify(config.mysql.user)} may not create database ${JSON.stringify(name)} and the admin ` +
+        `account ${JSON.stringify(base.adminUser)} could not connect (${describeError(error)}); ` +
+        'create the database by hand or set KMS_MYSQL_ADMIN_USER / KMS_MYSQL_ADMIN_PASSWORD',
       { cause: error },
     );
   }
   try {
     const existed = await databaseExists(admin, name);
-    if (!existed) await admin.query(createDatabase(name).sql);
-    // In GRANT, `_` and `%` in a database name are wildcards: escape them so exactly this one is granted.
-    const grantTarget = quoteIdentifier(name.replace(/([_%\\])/g, '\\$1'));
-    const [hosts] = await admin.query<mysql.RowDataPacket[]>('SELECT Host FROM mysql.user WHERE User = ?', [
-      config.mysql.user,
-    ]);
-    for (const row of hosts) {
-      await admin.query(`GRANT ALL PRIVILEGES ON ${grantTarget}.* TO ?@?`, [config.mysql.user, String(row.Host)]);
+    if (!existed) await execute(admin, createDatabase(name));
+    for (const row of await selectRows(admin, selectUserHosts(config.mysql.user))) {
+      await execute(admin, grantAllOnDatabases(exactDatabase(name), config.mysql.user, String(row.host)));
     }
     return { created: !existed, viaAdmin: true };
   } catch (error) {

@@ -7,7 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Kafka from '@confluentinc/kafka-javascript';
 import type { SinkConfig } from '../../src/config/index.ts';
 import { SinkError } from '../../src/core/errors.ts';
-import { KAFKA_TIMEOUT_MS, bootstrapText, kafkaUnavailable, type KafkaSession } from './kafka-session.ts';
+import {
+  KAFKA_TIMEOUT_MS,
+  kafkaAddress,
+  kafkaUnavailable,
+  type KafkaAddress,
+  type MetadataClient,
+} from '../../src/kafka/metadata-client.ts';
 
 const TOPIC_ALREADY_EXISTS = 36;
 /** How long a deleted topic may take to disappear before a re-create gives up. */
@@ -24,15 +30,16 @@ export interface TopicRequest {
 export type TopicOutcome = 'created' | 'exists';
 
 export class TopicAdmin {
-  readonly #config: SinkConfig;
+  readonly #address: KafkaAddress;
   readonly #admin: Admin;
-  readonly #session: KafkaSession;
+  readonly #metadata: MetadataClient;
 
-  constructor(config: SinkConfig, session: KafkaSession) {
-    this.#config = config;
-    this.#session = session;
+  /** `metadata` tells when a deleted topic is really gone; the caller owns (and closes) it. */
+  constructor(config: SinkConfig, metadata: MetadataClient) {
+    this.#address = kafkaAddress(config);
+    this.#metadata = metadata;
     this.#admin = Kafka.AdminClient.create({
-      'bootstrap.servers': bootstrapText(config),
+      'bootstrap.servers': this.#address.bootstrapServers,
       'client.id': `${config.kafka.clientId}-admin`,
       log_level: 0,
     });
@@ -51,10 +58,10 @@ export class TopicAdmin {
         return 'created';
       } catch (error) {
         if ((error as { code?: number }).code !== TOPIC_ALREADY_EXISTS) {
-          throw kafkaUnavailable(this.#config, `refused to create topic ${JSON.stringify(request.topic)}`, error);
+          throw kafkaUnavailable(this.#address, `refused to create topic ${JSON.stringify(request.topic)}`, error);
         }
         // Either created meanwhile by someone else (fine if big enough) or still being deleted (wait).
-        const now = (await this.#session.cluster()).topics.get(request.topic);
+        const now = (await this.#metadata.cluster()).topics.get(request.topic);
         if (now !== undefined && now.partitions.length > 0) {
           checkPartitions(request, now.partitions.length);
           return 'exists';
@@ -75,12 +82,12 @@ export class TopicAdmin {
     await new Promise<void>((resolve, reject) => {
       this.#admin.deleteTopic(topic, KAFKA_TIMEOUT_MS, (error) => {
         if (error && (error as { code?: number }).code !== Kafka.CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) {
-          reject(kafkaUnavailable(this.#config, `refused to delete topic ${JSON.stringify(topic)}`, error));
+          reject(kafkaUnavailable(this.#address, `refused to delete topic ${JSON.stringify(topic)}`, error));
         } else resolve();
       });
     });
     const deadline = Date.now() + DELETE_SETTLE_MS;
-    while ((await this.#session.cluster()).topics.has(topic)) {
+    while ((await this.#metadata.cluster()).topics.has(topic)) {
       if (Date.now() > deadline)
         throw new SinkError(
           'KAFKA_UNAVAILABLE',
@@ -113,7 +120,8 @@ export function checkPartitions(request: TopicRequest, existing: number): void {
   if (existing < request.partitions) {
     throw new SinkError(
       'USAGE',
-      `topic ${JSON.stringify(request.topic)} exists with ${existing} partition${existing === 1 ? '' : 's'}, fewer than the ${request.partitions} requested; ` +
+      `topic ${JSON.stringify(request.topic)} exists with ${existing} partition${existing === 1 ? '' : 's'}, ` +
+        `fewer than the ${request.partitions} requested; ` +
         `pass --partitions ${existing} to keep it, or --reset to delete and recreate it (its records are lost)`,
     );
   }

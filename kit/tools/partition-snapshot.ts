@@ -4,14 +4,20 @@
  * topic's table. `verify` judges these; `status` shows them. A probe keeps its Kafka handle and pool
  * open, so `--wait` / `--watch` poll cheaply.
  */
-import type { RowDataPacket } from 'mysql2/promise';
 import { groupIdFor, tableNameFor, type SinkConfig } from '../../src/config/index.ts';
-import type { Pool } from '../../src/mysql/pool.ts';
-import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
+import { MetadataClient } from '../../src/kafka/metadata-client.ts';
+import type { CompiledQuery } from '../../src/mysql/compiled-query.ts';
+import { selectTableExists } from '../../src/mysql/catalog-sql.ts';
+import { isNoSuchTable } from '../../src/mysql/errno.ts';
+import { type Pool, type ResultRow, selectRows } from '../../src/mysql/pool.ts';
+import {
+  countDeadLetters,
+  countRows,
+  countRowsAlsoDeadLettered,
+  countRowsByPartition,
+  selectStoredOffsets,
+} from '../../src/mysql/progress-sql.ts';
 import { databaseError, openPool } from './database.ts';
-import { KafkaSession } from './kafka-session.ts';
-
-const NO_SUCH_TABLE = 1146;
 
 export interface PartitionState {
   readonly topic: string;
@@ -50,17 +56,17 @@ type Counts = Map<number, number>;
 
 export class PartitionProbe {
   readonly #config: SinkConfig;
-  readonly #kafka: KafkaSession;
+  readonly #kafka: MetadataClient;
   readonly #pool: Pool;
 
-  private constructor(config: SinkConfig, kafka: KafkaSession, pool: Pool) {
+  private constructor(config: SinkConfig, kafka: MetadataClient, pool: Pool) {
     this.#config = config;
     this.#kafka = kafka;
     this.#pool = pool;
   }
 
   static async open(config: SinkConfig): Promise<PartitionProbe> {
-    const kafka = await KafkaSession.open(config);
+    const kafka = await MetadataClient.open(config);
     try {
       return new PartitionProbe(config, kafka, await openPool(config));
     } catch (error) {
@@ -94,52 +100,33 @@ export class PartitionProbe {
     const group = groupIdFor(config, topic);
     const table = tableNameFor(config, topic);
     const ends = await Promise.all(partitions.map((p) => this.#kafka.endOffset(topic, p)));
-    const offsets = quoteIdentifier(config.sink.offsetsTable);
-    const dead = quoteIdentifier(config.sink.deadLetterTable);
-    const data = quoteIdentifier(table);
-    const where = '`topic` = ? AND `consumer_group` = ?';
-    const stored = await this.#counts(`SELECT \`partition\` AS p, \`offset\` AS n FROM ${offsets} WHERE ${where}`, [
-      topic,
-      group,
-    ]);
-    const deadCounts = await this.#counts(
-      `SELECT \`partition\` AS p, COUNT(*) AS n FROM ${dead} WHERE ${where} GROUP BY \`partition\``,
-      [topic, group],
-    );
+    const { offsetsTable, deadLetterTable } = config.sink;
+    const stored = await this.#counts(selectStoredOffsets(offsetsTable, topic, group));
+    const deadCounts = await this.#counts(countDeadLetters(deadLetterTable, topic, group));
 
     let rows: Counts | undefined;
     let distinct: Counts | undefined;
     let maxOffsets: Counts | undefined;
     let overlap: Counts | undefined;
     let totalRows: number | null = null;
-    const tableExists = await this.#tableExists(table);
+    const tableExists = (await this.#select(selectTableExists(table))).length > 0;
     if (options.rows && config.sink.provenanceColumns) {
       rows = new Map();
       distinct = new Map();
       maxOffsets = new Map();
       overlap = new Map();
       if (tableExists) {
-        const [result] = await this.#query(
-          `SELECT \`_kafka_partition\` AS p, COUNT(*) AS n, COUNT(DISTINCT \`_kafka_offset\`) AS d, MAX(\`_kafka_offset\`) AS m FROM ${data} GROUP BY \`_kafka_partition\``,
-        );
-        for (const row of result) {
+        for (const row of await this.#select(countRowsByPartition(table))) {
           rows.set(Number(row.p), Number(row.n));
           distinct.set(Number(row.p), Number(row.d));
           maxOffsets.set(Number(row.p), Number(row.m));
         }
         // A record both written and dead-lettered is a double delivery too, just in two tables.
-        overlap = await this.#counts(
-          `SELECT t.\`_kafka_partition\` AS p, COUNT(*) AS n FROM ${data} t JOIN ${dead} d ON d.\`topic\` = ? AND d.\`consumer_group\` = ? ` +
-            'AND d.`partition` = t.`_kafka_partition` AND d.`offset` = t.`_kafka_offset` GROUP BY t.`_kafka_partition`',
-          [topic, group],
-        );
+        overlap = await this.#counts(countRowsAlsoDeadLettered(table, deadLetterTable, topic, group));
       }
     } else if (options.rows) {
       totalRows = 0;
-      if (tableExists) {
-        const [result] = await this.#query(`SELECT COUNT(*) AS n FROM ${data}`);
-        totalRows = Number(result[0]?.n ?? 0);
-      }
+      if (tableExists) totalRows = Number((await this.#select(countRows(table)))[0]?.n ?? 0);
     }
 
     const states = partitions.map(
@@ -161,29 +148,20 @@ export class PartitionProbe {
     return { topic, group, table, inKafka, tableExists, totalRows, partitions: states };
   }
 
-  async #tableExists(table: string): Promise<boolean> {
-    const [rows] = await this.#query(
-      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-      [table],
-    );
-    return rows.length > 0;
-  }
-
   /** `p` → `n` from a two-column query; a bookkeeping table that does not exist yet counts as empty. */
-  async #counts(sql: string, parameters: unknown[] = []): Promise<Counts> {
+  async #counts(query: CompiledQuery): Promise<Counts> {
     try {
-      const [rows] = await this.#pool.query<RowDataPacket[]>(sql, parameters);
+      const rows = await selectRows(this.#pool, query);
       return new Map(rows.map((row) => [Number(row.p), Number(row.n)]));
     } catch (error) {
-      if ((error as { errno?: number }).errno === NO_SUCH_TABLE) return new Map();
+      if (isNoSuchTable(error)) return new Map();
       throw databaseError(this.#config, error, 'failed a read');
     }
   }
 
-  async #query(sql: string, parameters: unknown[] = []): Promise<[RowDataPacket[]]> {
+  async #select(query: CompiledQuery): Promise<ResultRow[]> {
     try {
-      const [rows] = await this.#pool.query<RowDataPacket[]>(sql, parameters);
-      return [rows];
+      return await selectRows(this.#pool, query);
     } catch (error) {
       throw databaseError(this.#config, error, 'failed a read');
     }

@@ -1,9 +1,9 @@
 /**
- * `produce` (seed S12): N random records per topic, keyed by the first field, Confluent wire format.
- * Built to never be the bottleneck of a sink benchmark: librdkafka batches (linger, 10k-message batches,
- * lz4), the JS side encodes into reused buffers (record-factory.ts) and yields to the event loop only
- * between chunks. A full local queue means the broker is behind: poll, wait a moment, retry the record.
- * Delivery is idempotent with acks=all, so a retried batch can never duplicate or reorder records.
+ * `produce`: N random records per topic, keyed by the first field, Confluent wire format (the seed's
+ * producer did the same with several threads per topic).
+ * Built to never be the bottleneck of a sink benchmark: the producer batches (fast-producer.ts), the JS
+ * side encodes into reused buffers (record-factory.ts) and yields to the event loop only between chunks.
+ * A full local queue means the broker is behind: poll, wait a moment, retry the record.
  */
 import Kafka from '@confluentinc/kafka-javascript';
 import type { Type } from 'avsc';
@@ -11,7 +11,8 @@ import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/pr
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import type { SinkConfig } from '../../src/config/index.ts';
 import { SinkError, isSinkError } from '../../src/core/errors.ts';
-import { bootstrapText, kafkaUnavailable, withKafka } from './kafka-session.ts';
+import { kafkaAddress, withMetadataClient } from '../../src/kafka/metadata-client.ts';
+import { connectProducer, disconnectProducer, flushProducer } from './fast-producer.ts';
 import { startProgress, type ProgressMode } from './progress.ts';
 import { KEY_SCHEMA } from './provision.ts';
 import { RecordFactory } from './record-factory.ts';
@@ -48,7 +49,6 @@ export interface ProduceResult {
 
 /** Records produced per topic between two looks at the rate limit, the abort signal and the event loop. */
 const CHUNK = 2_000;
-const FLUSH_TIMEOUT_MS = 60_000;
 const QUEUE_FULL = Kafka.CODES.ERRORS.ERR__QUEUE_FULL;
 
 interface TopicPlan {
@@ -66,13 +66,14 @@ export async function produce(config: SinkConfig, options: ProduceOptions): Prom
   const file = options.schemas === undefined ? undefined : readSchemaFile(options.schemas);
 
   // Fail on a missing topic before sending anything: auto-creation would make a 1-partition topic.
-  await withKafka(config, async (session) => {
-    const cluster = await session.cluster();
+  await withMetadataClient(config, async (client) => {
+    const cluster = await client.cluster();
     const missing = topics.filter((topic) => !cluster.topics.has(topic));
     if (missing.length > 0) {
       throw new SinkError(
         'USAGE',
-        `topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => JSON.stringify(t)).join(', ')} not found in Kafka at ${bootstrapText(config)}; run ./kms provision first`,
+        `topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => JSON.stringify(t)).join(', ')} not found in ` +
+          `Kafka at ${kafkaAddress(config).bootstrapServers}; run ./kms provision first`,
       );
     }
   });
@@ -105,7 +106,7 @@ export async function produce(config: SinkConfig, options: ProduceOptions): Prom
     }
     return await run(config, plans, producers, options);
   } finally {
-    await Promise.all(producers.map((producer) => disconnect(producer)));
+    await Promise.all(producers.map((producer) => disconnectProducer(producer)));
   }
 }
 
@@ -147,7 +148,7 @@ async function run(
       if (stalled) await sleep(2);
       else await yieldToLoop();
     }
-    await Promise.all(producers.map((producer) => flush(config, producer)));
+    await Promise.all(producers.map((producer) => flushProducer(config, producer)));
   } finally {
     progress.update(produced);
     progress.stop();
@@ -225,67 +226,20 @@ async function valueSchema(
   if (schema === undefined) {
     throw new SinkError(
       'USAGE',
-      `topic ${JSON.stringify(topic)} has no value schema: no subject ${JSON.stringify(subject)} in the registry and none in ${JSON.stringify(source.path)}; run ./kms provision or pass --schemas <file>`,
+      `topic ${JSON.stringify(topic)} has no value schema: no subject ${JSON.stringify(subject)} in the registry ` +
+        `and none in ${JSON.stringify(source.path)}; run ./kms provision or pass --schemas <file>`,
     );
   }
   const type = parseTopicSchema(source, topic, schema);
   return { id: await registry.register(subject, schema), type };
 }
 
-function connectProducer(config: SinkConfig): Promise<Kafka.Producer> {
-  const producer = new Kafka.Producer({
-    'bootstrap.servers': bootstrapText(config),
-    'client.id': `${config.kafka.clientId}-produce`,
-    'linger.ms': 10,
-    'batch.num.messages': 10_000,
-    'batch.size': 1_000_000,
-    'compression.codec': 'lz4',
-    acks: -1,
-    'enable.idempotence': true,
-    'queue.buffering.max.messages': 200_000,
-    // Java's default partitioner: the same key lands on the same partition as with the seed's producer.
-    partitioner: 'murmur2_random',
-    dr_cb: true,
-    'delivery.report.only.error': true,
-    'message.timeout.ms': FLUSH_TIMEOUT_MS,
-    'socket.connection.setup.timeout.ms': 8_000,
-    log_level: 0,
-  });
-  return new Promise((resolve, reject) => {
-    producer.connect({ timeout: 8_000 }, (error) => {
-      if (error) reject(kafkaUnavailable(config, 'did not answer within 8 s', error));
-      else {
-        producer.setPollInterval(50);
-        resolve(producer);
-      }
-    });
-  });
-}
-
-function flush(config: SinkConfig, producer: Kafka.Producer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    producer.flush(FLUSH_TIMEOUT_MS, (error) => {
-      if (error)
-        reject(kafkaUnavailable(config, `did not acknowledge every record within ${FLUSH_TIMEOUT_MS / 1000} s`, error));
-      else resolve();
-    });
-  });
-}
-
-function disconnect(producer: Kafka.Producer): Promise<void> {
-  return new Promise((resolve) => {
-    if (!producer.isConnected()) {
-      resolve();
-      return;
-    }
-    producer.setPollInterval(0);
-    producer.disconnect(() => resolve());
-  });
-}
-
 /** The final line of `kms produce` (and the demo). */
 export function formatProduceSummary(result: ProduceResult): string {
   const topics = Object.keys(result.perTopic).length;
   const failed = result.failed > 0 ? `, ${result.failed} FAILED` : '';
-  return `produced ${result.records} records (${topics} topic${topics === 1 ? '' : 's'}) in ${result.seconds.toFixed(1)} s: ${Math.round(result.recordsPerSecond)} records/s${failed}`;
+  return (
+    `produced ${result.records} records (${topics} topic${topics === 1 ? '' : 's'}) in ` +
+    `${result.seconds.toFixed(1)} s: ${Math.round(result.recordsPerSecond)} records/s${failed}`
+  );
 }

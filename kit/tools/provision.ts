@@ -1,20 +1,26 @@
 /**
- * `provision` (seed S11): everything the sink expects to exist, from the schema file. Idempotent: a second
- * run changes nothing. Tables get exactly the layout the sink would auto-create (TableManager's
- * `tableSpec` over the same column model), so provisioned and sink-created tables never differ.
+ * `provision`: everything the sink expects to exist, from the schema file, as the seed's set-up did it
+ * (topics with 3 partitions, the database, one table per topic). Idempotent: a second run changes
+ * nothing. Tables get exactly the layout the sink would auto-create (`tableSpec` over the same column
+ * model), so provisioned and sink-created tables never differ.
  * Problems that need no service (flags, schema file) are found before anything is touched.
  */
-import type { RowDataPacket } from 'mysql2/promise';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { tableNameFor, type SinkConfig } from '../../src/config/index.ts';
 import { SinkError } from '../../src/core/errors.ts';
-import type { Pool } from '../../src/mysql/pool.ts';
-import { tableSpec } from '../../src/sink/table-manager.ts';
-import { createTable } from '../../src/mysql/ddl.ts';
-import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
-import { createDeadLettersTable, createOffsetsTable } from '../../src/mysql/offset-sql.ts';
+import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
+import { selectTableExists } from '../../src/mysql/catalog-sql.ts';
+import type { CompiledQuery } from '../../src/mysql/compiled-query.ts';
+import { createTable, dropTable } from '../../src/mysql/ddl.ts';
+import {
+  createDeadLettersTable,
+  createOffsetsTable,
+  deleteDeadLettersOfTopic,
+  deleteOffsetsOfTopic,
+} from '../../src/mysql/offset-sql.ts';
+import { execute, selectRows, type Pool } from '../../src/mysql/pool.ts';
+import { tableSpec } from '../../src/mysql/table-spec.ts';
 import { databaseError, ensureDatabase, openPool } from './database.ts';
-import { withKafka } from './kafka-session.ts';
 import { TopicAdmin, checkPartitions, type TopicOutcome } from './kafka-topics.ts';
 import { columnModelFor, defaultSchemaFile, readSchemaFile, schemasFor } from './schema-file.ts';
 
@@ -74,13 +80,14 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
   });
   const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
 
-  return withKafka(config, async (session) => {
-    const cluster = await session.cluster();
+  return withMetadataClient(config, async (kafka) => {
+    const cluster = await kafka.cluster();
     const replication = options.replication ?? Math.min(3, Math.max(1, cluster.brokers));
     if (!Number.isInteger(replication) || replication < 1 || replication > cluster.brokers) {
       throw new SinkError(
         'USAGE',
-        `--replication ${replication} needs ${replication} brokers, but the cluster at ${config.kafka.bootstrapServers.join(',')} has ${cluster.brokers}; pass --replication 1..${cluster.brokers}`,
+        `--replication ${replication} needs ${replication} brokers, but the cluster at ` +
+          `${config.kafka.bootstrapServers.join(',')} has ${cluster.brokers}; pass --replication 1..${cluster.brokers}`,
       );
     }
     // Before any change: a topic that is too small needs an operator decision, not half a provisioning.
@@ -91,18 +98,20 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
       }
     }
     log(
-      `kafka ${config.kafka.bootstrapServers.join(',')}: ${cluster.brokers} broker${cluster.brokers === 1 ? '' : 's'}; topics get ${partitions} partitions, replication ${replication}`,
+      `kafka ${config.kafka.bootstrapServers.join(',')}: ${cluster.brokers} ` +
+        `broker${cluster.brokers === 1 ? '' : 's'}; topics get ${partitions} partitions, replication ${replication}`,
     );
 
     const database = await ensureDatabase(config);
     log(
-      `database ${config.mysql.database}: ${database.created ? 'created' : 'exists'}${database.viaAdmin ? ' (via the admin account, granted to the sink user)' : ''}`,
+      `database ${config.mysql.database}: ` +
+        `${database.created ? 'created' : 'exists'}${database.viaAdmin ? ' (via the admin account, granted to the sink user)' : ''}`,
     );
     const pool = await openPool(config);
-    const admin = new TopicAdmin(config, session);
+    const admin = new TopicAdmin(config, kafka);
     try {
-      await run(config, pool, createOffsetsTable(config.sink.offsetsTable).sql);
-      await run(config, pool, createDeadLettersTable(config.sink.deadLetterTable).sql);
+      await run(config, pool, createOffsetsTable(config.sink.offsetsTable));
+      await run(config, pool, createDeadLettersTable(config.sink.deadLetterTable));
       log(`tables ${config.sink.offsetsTable}, ${config.sink.deadLetterTable}: ready`);
 
       // Before any topic or table changes: an unreachable or refusing registry should leave nothing half done.
@@ -116,13 +125,9 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
       if (options.reset === true) {
         for (const { topic, table } of topics) {
           if (cluster.topics.has(topic)) await admin.delete(topic);
-          await run(config, pool, `DROP TABLE IF EXISTS ${quoteIdentifier(table)}`);
-          await run(config, pool, `DELETE FROM ${quoteIdentifier(config.sink.offsetsTable)} WHERE \`topic\` = ?`, [
-            topic,
-          ]);
-          await run(config, pool, `DELETE FROM ${quoteIdentifier(config.sink.deadLetterTable)} WHERE \`topic\` = ?`, [
-            topic,
-          ]);
+          await run(config, pool, dropTable(table));
+          await run(config, pool, deleteOffsetsOfTopic(topic, config.sink.offsetsTable));
+          await run(config, pool, deleteDeadLettersOfTopic(topic, config.sink.deadLetterTable));
           log(`reset ${topic}: topic deleted, table ${table} dropped, offset rows and dead letters removed`);
         }
       }
@@ -132,11 +137,15 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
         const existing = options.reset === true ? undefined : cluster.topics.get(topic)?.partitions.length;
         const outcome = await admin.ensure({ topic, partitions, replication }, existing);
         const tableCreated = !(await tableExists(config, pool, table));
-        if (tableCreated) await run(config, pool, createTable(spec).sql);
+        if (tableCreated) await run(config, pool, createTable(spec));
         const shownPartitions = existing ?? partitions;
+        const topicDone =
+          outcome === 'created'
+            ? `created (${partitions} partitions, replication ${replication})`
+            : `exists (${shownPartitions} partitions)`;
         log(
-          `topic ${topic}: ${outcome === 'created' ? `created (${partitions} partitions, replication ${replication})` : `exists (${shownPartitions} partitions)`}; ` +
-            `schemas ${topic}-value id ${valueSchemaId}, ${topic}-key id ${keySchemaId}; table ${table}: ${tableCreated ? 'created' : 'exists'}`,
+          `topic ${topic}: ${topicDone}; schemas ${topic}-value id ${valueSchemaId}, ${topic}-key id ${keySchemaId}; ` +
+            `table ${table}: ${tableCreated ? 'created' : 'exists'}`,
         );
         results.push({
           topic,
@@ -162,21 +171,17 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
   });
 }
 
-async function run(config: SinkConfig, pool: Pool, sql: string, parameters: unknown[] = []): Promise<void> {
+async function run(config: SinkConfig, pool: Pool, query: CompiledQuery): Promise<void> {
   try {
-    await pool.query(sql, parameters);
+    await execute(pool, query);
   } catch (error) {
-    throw databaseError(config, error, `failed: ${sql.split('\n')[0]}`);
+    throw databaseError(config, error, `failed: ${query.sql.split('\n')[0]}`);
   }
 }
 
 async function tableExists(config: SinkConfig, pool: Pool, table: string): Promise<boolean> {
   try {
-    const [rows] = await pool.query<RowDataPacket[]>(
-      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-      [table],
-    );
-    return rows.length > 0;
+    return (await selectRows(pool, selectTableExists(table))).length > 0;
   } catch (error) {
     throw databaseError(config, error);
   }

@@ -13,7 +13,7 @@
  *   producer, so within every partition `seq` (and the timestamp) only grows with the offset.
  */
 import type { Type } from 'avsc';
-import { HEADER_LENGTH, MAGIC_BYTE } from '../../src/avro/wire-format.ts';
+import { HEADER_LENGTH, writeWireHeader } from '../../src/avro/wire-format.ts';
 import { RandomValues, type RandomValueOptions } from './random-values.ts';
 
 export interface RecordFactoryOptions extends RandomValueOptions {
@@ -55,11 +55,6 @@ function keyText(value: unknown): string {
   return String(value);
 }
 
-function writeHeader(buf: Buffer, schemaId: number): void {
-  buf[0] = MAGIC_BYTE;
-  buf.writeUInt32BE(schemaId, 1);
-}
-
 export class RecordFactory {
   readonly topic: string;
   readonly #type: Type;
@@ -76,8 +71,8 @@ export class RecordFactory {
     this.#type = options.type;
     this.#valueSchemaId = options.valueSchemaId;
     this.#keySchemaId = options.keySchemaId;
-    writeHeader(this.#valueBuf, this.#valueSchemaId);
-    writeHeader(this.#keyBuf, this.#keySchemaId);
+    writeWireHeader(this.#valueBuf, this.#valueSchemaId);
+    writeWireHeader(this.#keyBuf, this.#keySchemaId);
     const random = new RandomValues(options);
     this.#fields = (options.type as unknown as { fields: readonly Field[] }).fields;
     const keyPrefix = `${options.topic}-${options.runId}-`;
@@ -97,7 +92,7 @@ export class RecordFactory {
     if (end < 0) {
       // avsc reports the missing byte count as a negative end: grow once to fit, then encode again.
       this.#valueBuf = Buffer.allocUnsafe(Math.max(this.#valueBuf.length * 2, this.#valueBuf.length - end));
-      writeHeader(this.#valueBuf, this.#valueSchemaId);
+      writeWireHeader(this.#valueBuf, this.#valueSchemaId);
       end = this.#type.encode(record, this.#valueBuf, HEADER_LENGTH);
     }
     return this.#valueBuf.subarray(0, end);
@@ -108,7 +103,7 @@ export class RecordFactory {
     const length = Buffer.byteLength(text);
     if (this.#keyBuf.length < HEADER_LENGTH + 10 + length) {
       this.#keyBuf = Buffer.allocUnsafe(HEADER_LENGTH + 10 + length * 2);
-      writeHeader(this.#keyBuf, this.#keySchemaId);
+      writeWireHeader(this.#keyBuf, this.#keySchemaId);
     }
     let pos = HEADER_LENGTH;
     let n = length * 2;

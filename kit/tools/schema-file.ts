@@ -74,7 +74,8 @@ export function parseTopicSchema(file: SchemaFile, topic: string, schema: object
   const record = schema as { type?: unknown; fields?: unknown };
   if (record.type !== 'record') {
     throw problem(
-      `${where} is not an Avro record (its "type" is ${JSON.stringify(record.type ?? null)}); a topic's value schema must be {"type": "record", ...}`,
+      `${where} is not an Avro record (its "type" is ${JSON.stringify(record.type ?? null)}); ` +
+        `a topic's value schema must be {"type": "record", ...}`,
     );
   }
   try {
@@ -120,8 +121,10 @@ export function schemasFor(file: SchemaFile, topics: readonly string[]): TopicSc
   const missing = topics.filter((topic) => !file.topics.has(topic));
   if (missing.length > 0) {
     throw problem(
-      `schema file ${JSON.stringify(file.path)} has no schema for topic${missing.length > 1 ? 's' : ''} ${missing.map((t) => JSON.stringify(t)).join(', ')} ` +
-        `(it has ${[...file.topics.keys()].map((t) => JSON.stringify(t)).join(', ')}); set kafka.topics to topics of the file or pass --schemas <file>`,
+      `schema file ${JSON.stringify(file.path)} has no schema for topic${missing.length > 1 ? 's' : ''} ` +
+        `${missing.map((t) => JSON.stringify(t)).join(', ')} ` +
+        `(it has ${[...file.topics.keys()].map((t) => JSON.stringify(t)).join(', ')}); ` +
+        'set kafka.topics to topics of the file or pass --schemas <file>',
     );
   }
   return topics.map((topic) => {

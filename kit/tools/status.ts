@@ -77,7 +77,9 @@ export function formatStatus(result: StatusResult): string[] {
   ]);
   const sum = (pick: (p: PartitionStatus) => number): number =>
     result.partitions.reduce((total, p) => total + pick(p), 0);
-  const total = `total: lag ${sum((p) => p.lag)} of ${sum((p) => p.end)} records, ${sum((p) => p.dead)} dead letters (${result.at.toISOString()})`;
+  const total =
+    `total: lag ${sum((p) => p.lag)} of ${sum((p) => p.end)} records, ` +
+    `${sum((p) => p.dead)} dead letters (${result.at.toISOString()})`;
   return [
     ...formatTable(COLUMNS, rows),
     ...result.missingTopics.map((t) => `topic ${JSON.stringify(t)} does not exist in Kafka`),

@@ -1,5 +1,6 @@
 /**
- * `verify` (seed S15): proves exactly-once per partition. A partition matches when
+ * `verify`: proves exactly-once per partition, the check the seed's demo did by hand (kill the consumer,
+ * restart it, compare Kafka's offsets with `kafka_offsets`). A partition matches when
  *   stored offset == Kafka end offset, and rows + dead letters == end offset,
  *   and (provenance columns on) no offset appears twice, none beyond the end, none both as row and dead letter.
  *
@@ -180,5 +181,8 @@ export function verifySummary(result: VerifyResult): string {
 export function waitLine(result: VerifyResult, elapsedSeconds: number, timeoutSeconds: number): string {
   const checked = result.partitions.filter((p) => p.partition !== 'all');
   const lag = checked.reduce((sum, p) => sum + Math.max(0, p.end - (p.stored ?? 0)), 0);
-  return `verify: waiting for the sink: ${checked.filter((p) => p.ok).length}/${checked.length} partitions match, lag ${lag} (${Math.round(elapsedSeconds)}s of ${timeoutSeconds}s)`;
+  return (
+    `verify: waiting for the sink: ${checked.filter((p) => p.ok).length}/${checked.length} partitions ` +
+    `match, lag ${lag} (${Math.round(elapsedSeconds)}s of ${timeoutSeconds}s)`
+  );
 }

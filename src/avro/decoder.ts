@@ -1,6 +1,6 @@
 /**
  * Kafka message bytes → decoded Avro value, using the writer schema named in the Confluent header.
- * Schema lookup is a plain function (`RegistryClient.lookup` in production, a map in unit tests).
+ * Writer schemas come from a SchemaCache (`RegistryClient.schemas` in production, over a map in unit tests).
  *
  * Errors: WIRE_FORMAT (header), whatever the lookup throws (SCHEMA_NOT_FOUND, REGISTRY_UNAVAILABLE, …),
  * DECODE_FAILED (payload does not match its schema: truncated, trailing bytes, garbled). WIRE_FORMAT,
@@ -8,9 +8,8 @@
  */
 import type { Type } from 'avsc';
 import { SinkError, describeError } from '../core/errors.ts';
+import type { SchemaCache } from './schema-cache.ts';
 import { HEADER_LENGTH, MAGIC_BYTE, decodeWireHeader } from './wire-format.ts';
-
-export type SchemaLookup = (schemaId: number) => Promise<Type>;
 
 export interface DecodedRecord {
   readonly schemaId: number;
@@ -33,18 +32,16 @@ export function decodePayload(type: Type, schemaId: number, payload: Buffer): un
 }
 
 export class RecordDecoder {
-  readonly #lookup: SchemaLookup;
-  readonly #types = new Map<number, Type>();
-  readonly #pending = new Map<number, Promise<Type>>();
+  readonly #schemas: SchemaCache;
 
-  constructor(lookup: SchemaLookup) {
-    this.#lookup = lookup;
+  constructor(schemas: SchemaCache) {
+    this.#schemas = schemas;
   }
 
   /** Decodes a message value. */
   async decode(buf: Buffer | null | undefined): Promise<DecodedRecord> {
     const { schemaId, payload } = decodeWireHeader(buf);
-    const type = this.#types.get(schemaId) ?? (await this.#resolve(schemaId));
+    const type = this.#schemas.known(schemaId) ?? (await this.#schemas.get(schemaId));
     return { schemaId, type, value: decodePayload(type, schemaId, payload) };
   }
 
@@ -58,7 +55,7 @@ export class RecordDecoder {
       decodeWireHeader(buf); // throws the precise WIRE_FORMAT error
     }
     const schemaId = buf!.readUInt32BE(1);
-    const type = this.#types.get(schemaId);
+    const type = this.#schemas.known(schemaId);
     if (type === undefined) return undefined;
     let decoded: { value: unknown; offset: number };
     try {
@@ -72,27 +69,5 @@ export class RecordDecoder {
       return { schemaId, type, value: decodePayload(type, schemaId, buf!.subarray(HEADER_LENGTH)) };
     }
     return { schemaId, type, value: decoded.value };
-  }
-
-  /** Decodes a message key; a missing key (null / undefined) is null, not an error. */
-  async decodeKey(buf: Buffer | null | undefined): Promise<DecodedRecord | null> {
-    if (buf === null || buf === undefined) return null;
-    return this.decode(buf);
-  }
-
-  async #resolve(schemaId: number): Promise<Type> {
-    let pending = this.#pending.get(schemaId);
-    if (pending === undefined) {
-      pending = this.#lookup(schemaId);
-      this.#pending.set(schemaId, pending);
-      try {
-        const type = await pending;
-        this.#types.set(schemaId, type);
-        return type;
-      } finally {
-        this.#pending.delete(schemaId);
-      }
-    }
-    return pending;
   }
 }

@@ -239,9 +239,3 @@ export const LOGICAL_TYPES = {
   'timestamp-micros': TimestampMicrosType,
   uuid: UuidType,
 } as const;
-
-export type LogicalTypeName = keyof typeof LOGICAL_TYPES;
-
-export function isSinkLogicalType(name: unknown): name is LogicalTypeName {
-  return typeof name === 'string' && Object.hasOwn(LOGICAL_TYPES, name);
-}

@@ -14,6 +14,7 @@
 import type { Type } from 'avsc';
 import { SinkError, describeError } from '../core/errors.ts';
 import { parseAvroSchema } from './avro-schema.ts';
+import { SchemaCache } from './schema-cache.ts';
 import { DEFAULT_REGISTRY_TIMEOUT_MS, type RegistryOptions } from './registry-options.ts';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -67,8 +68,8 @@ export class RegistryClient {
   readonly #headers: Readonly<Record<string, string>>;
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch | undefined;
-  readonly #byId = new Map<number, Promise<Type>>();
-  readonly #resolved = new Map<number, Type>();
+  /** Writer schemas by id, fetched from this registry: what the decoder reads. */
+  readonly schemas = new SchemaCache((id) => this.#fetchSchema(id));
   readonly #registered = new Map<string, Promise<number>>();
 
   constructor(options: RegistryOptions) {
@@ -117,30 +118,6 @@ export class RegistryClient {
       throw new SinkError('REGISTRY_UNAVAILABLE', `HTTP ${response.status}`, { retriable: response.status >= 500 });
   }
 
-  /** Writer schema by global id, parsed for decoding. Cached forever once it succeeded. */
-  getSchemaById(id: number): Promise<Type> {
-    let pending = this.#byId.get(id);
-    if (pending === undefined) {
-      pending = this.#fetchSchema(id);
-      this.#byId.set(id, pending);
-      pending.then(
-        (type) => this.#resolved.set(id, type),
-        () => {
-          if (this.#byId.get(id) === pending) this.#byId.delete(id);
-        },
-      );
-    }
-    return pending;
-  }
-
-  /** Synchronous cache read: the type if `getSchemaById(id)` already succeeded. */
-  cachedSchema(id: number): Type | undefined {
-    return this.#resolved.get(id);
-  }
-
-  /** Lookup function for RecordDecoder. */
-  readonly lookup = (id: number): Promise<Type> => this.getSchemaById(id);
-
   /** Registers (or finds) `schema` under `subject`; returns its id. Cached per subject + schema. */
   register(subject: string, schema: object | string): Promise<number> {
     let schemaObject: unknown = schema;
@@ -178,7 +155,7 @@ export class RegistryClient {
     }
     this.#checkAvro(obj.schemaType, `subject ${JSON.stringify(subject)}`);
     const type =
-      this.#resolved.get(obj.id) ?? this.#parse(obj.schema, `schema ${obj.id} of subject ${JSON.stringify(subject)}`);
+      this.schemas.known(obj.id) ?? this.#parse(obj.schema, `schema ${obj.id} of subject ${JSON.stringify(subject)}`);
     return { subject, id: obj.id, version: obj.version, schema: obj.schema, type };
   }
 
@@ -230,7 +207,8 @@ export class RegistryClient {
   #notARegistry(method: string, path: string, detail: string): SinkError {
     return new SinkError(
       'REGISTRY_UNAVAILABLE',
-      `${method} ${this.#base}${path} did not answer like a schema registry (${detail}); check the registry URL (Apicurio: …/apis/ccompat/v7)`,
+      `${method} ${this.#base}${path} did not answer like a schema registry (${detail}); ` +
+        'check the registry URL (Apicurio: …/apis/ccompat/v7)',
       { retriable: true },
     );
   }
@@ -265,7 +243,9 @@ export class RegistryClient {
     }
     const errorBody = (answer.body ?? {}) as { error_code?: unknown; message?: unknown };
     const code = typeof errorBody.error_code === 'number' ? errorBody.error_code : undefined;
-    const detail = `${status}${code === undefined ? '' : ` error_code ${code}`}${typeof errorBody.message === 'string' ? `: ${errorBody.message}` : ''}`;
+    const codeText = code === undefined ? '' : ` error_code ${code}`;
+    const messageText = typeof errorBody.message === 'string' ? `: ${errorBody.message}` : '';
+    const detail = `${status}${codeText}${messageText}`;
     if (code !== undefined && NOT_FOUND_CODES.has(code)) {
       throw new SinkError('SCHEMA_NOT_FOUND', `${what} not found in schema registry ${this.url} (${detail})`);
     }

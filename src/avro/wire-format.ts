@@ -14,15 +14,13 @@ export interface WireHeader {
   readonly payload: Buffer;
 }
 
-export function encodeWire(schemaId: number, payload: Buffer): Buffer {
+/** Writes the 5-byte header (magic byte, schema id) at the start of `buf`; the Avro body goes after it. */
+export function writeWireHeader(buf: Buffer, schemaId: number): void {
   if (!Number.isInteger(schemaId) || schemaId < 0 || schemaId > 0xffffffff) {
     throw new RangeError(`schema id must be an integer in 0..2^32-1, got ${schemaId}`);
   }
-  const out = Buffer.allocUnsafe(HEADER_LENGTH + payload.length);
-  out[0] = MAGIC_BYTE;
-  out.writeUInt32BE(schemaId, 1);
-  payload.copy(out, HEADER_LENGTH);
-  return out;
+  buf[0] = MAGIC_BYTE;
+  buf.writeUInt32BE(schemaId, 1);
 }
 
 export function decodeWireHeader(buf: Buffer | null | undefined): WireHeader {

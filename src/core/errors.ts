@@ -12,9 +12,7 @@ export type ErrorCode =
   | 'REGISTRY_UNAVAILABLE'
   | 'DECODE_FAILED'
   | 'VALUE_REJECTED'
-  | 'DB_TRANSIENT'
   | 'DB_FATAL'
-  | 'OFFSET_FENCED'
   | 'KAFKA_UNAVAILABLE'
   | 'STACK_FAILED'
   | 'USAGE';

@@ -39,7 +39,6 @@ export interface DeadLetter {
 export interface PreparedBatch {
   readonly tables: TableRows[];
   readonly deadLetters: DeadLetter[];
-  readonly firstOffset: number;
   readonly lastOffset: number;
   readonly count: number;
 }

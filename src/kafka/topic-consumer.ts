@@ -2,6 +2,7 @@ import Kafka from '@confluentinc/kafka-javascript';
 import type { Logger } from '../core/log.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import type { KafkaRecord } from '../core/records.ts';
+import { kafkaUnavailable } from './metadata-client.ts';
 import { consumerConfig, type TopicConsumerOptions } from './consumer-config.ts';
 
 const ERR_ASSIGN_PARTITIONS = -175;
@@ -41,7 +42,8 @@ function createConsumer(config: Record<string, unknown>): CooperativeConsumer {
     if (property === undefined) throw error;
     throw new SinkError(
       'CONFIG_INVALID',
-      `config key kafka.consumer.${property}: ${describeError(error)}; fix or remove it (librdkafka's CONFIGURATION.md lists the valid values)`,
+      `config key kafka.consumer.${property}: ${describeError(error)}; ` +
+        "fix or remove it (librdkafka's CONFIGURATION.md lists the valid values)",
     );
   }
 }
@@ -100,13 +102,8 @@ export class TopicConsumer {
     return new Promise((resolve, reject) => {
       this.#consumer.connect({ timeout: timeoutMs }, (error) => {
         if (error) {
-          reject(
-            new SinkError(
-              'KAFKA_UNAVAILABLE',
-              `kafka: no answer from ${this.options.bootstrapServers} within ${timeoutMs} ms (${describeError(error)})`,
-              { retriable: true },
-            ),
-          );
+          const within = `did not answer within ${Math.round(timeoutMs / 1000)} s`;
+          reject(kafkaUnavailable({ bootstrapServers: this.options.bootstrapServers }, within, error));
         } else resolve();
       });
     });
@@ -205,10 +202,10 @@ export class TopicConsumer {
       this.#consumer.queryWatermarkOffsets(this.options.topic, partition, timeoutMs, (error, offsets) => {
         if (error)
           reject(
-            new SinkError(
-              'KAFKA_UNAVAILABLE',
-              `kafka: watermarks of ${this.options.topic}/${partition}: ${describeError(error)}`,
-              { retriable: true },
+            kafkaUnavailable(
+              { bootstrapServers: this.options.bootstrapServers },
+              `gave no watermarks for ${this.options.topic}/${partition}`,
+              error,
             ),
           );
         else resolve({ low: offsets.lowOffset, high: offsets.highOffset });

@@ -1,6 +1,6 @@
 /**
- * What the sink asks the server about its own tables (information_schema). Pure: every question is a
- * compiled query with the table name bound, never spliced in.
+ * What the sink and its tools ask the server about databases and tables (information_schema). Pure:
+ * every question is a compiled query with the names bound, never spliced in.
  */
 import { type CompiledQuery, compiled } from './compiled-query.ts';
 
@@ -20,4 +20,21 @@ export function selectPrimaryKey(table: string): CompiledQuery {
       "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
     [table],
   );
+}
+
+/** One row when the table exists in the current database, none otherwise. */
+export function selectTableExists(table: string): CompiledQuery {
+  return compiled('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [
+    table,
+  ]);
+}
+
+/** One row when the database exists on the server, none otherwise. */
+export function selectDatabaseExists(database: string): CompiledQuery {
+  return compiled('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [database]);
+}
+
+/** One row `{ version }`: the server's version text (e.g. `11.4.5-MariaDB`). */
+export function selectServerVersion(): CompiledQuery {
+  return compiled('SELECT VERSION() AS version');
 }

@@ -135,7 +135,8 @@ function keyColumnList(
     if (UNKEYABLE_TYPES.has(normalizeSqlType(column.sqlType))) {
       throw new SinkError(
         'SCHEMA_UNSUPPORTED',
-        `Table ${JSON.stringify(table.name)}: ${keyName} column ${JSON.stringify(name)} has type ${column.sqlType}, which cannot be indexed without a prefix length`,
+        `Table ${JSON.stringify(table.name)}: ${keyName} column ${JSON.stringify(name)} has type ${column.sqlType}, ` +
+          'which cannot be indexed without a prefix length',
       );
     }
   }
@@ -195,4 +196,12 @@ export function modifyColumnType(table: string, column: ColumnSpec): CompiledQue
 
 export function createDatabase(name: string): CompiledQuery {
   return compiled(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(name)} CHARACTER SET utf8mb4`);
+}
+
+export function dropDatabase(name: string): CompiledQuery {
+  return compiled(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)}`);
+}
+
+export function dropTable(name: string): CompiledQuery {
+  return compiled(`DROP TABLE IF EXISTS ${quoteIdentifier(name)}`);
 }

@@ -1,10 +1,10 @@
 /**
- * Row statements for data tables: multi-row INSERT (plain, upsert, ignore-duplicates) and DELETE for
- * tombstones. Values are always bound; only quoted identifiers and placeholders are in the text.
+ * Row statements for data tables: multi-row INSERT (plain, upsert, ignore-duplicates). Values are always
+ * bound; only quoted identifiers and placeholders are in the text.
  */
 import { SinkError } from '../core/errors.ts';
 import { quoteIdentifier } from './identifiers.ts';
-import { compiled, type CompiledQuery } from './compiled-query.ts';
+import type { CompiledQuery } from './compiled-query.ts';
 
 export type InsertMode = 'insert' | 'upsert' | 'ignore';
 
@@ -109,28 +109,4 @@ export function insertRows(
   }
   // The array is ours and already a copy, so freeze it in place instead of copying it again in compiled().
   return Object.freeze({ sql, parameters: Object.freeze(parameters) });
-}
-
-/** A tombstone's DELETE. A null key value is refused: `= NULL` matches nothing and would drop the delete silently. */
-export function deleteByKey(
-  table: string,
-  keyColumns: readonly string[],
-  keyValues: readonly unknown[],
-): CompiledQuery {
-  if (keyColumns.length === 0) throw invalid(`DELETE from ${JSON.stringify(table)} has no key columns`);
-  if (keyValues.length !== keyColumns.length) {
-    throw invalid(
-      `DELETE from ${JSON.stringify(table)}: ${keyValues.length} key values for ${keyColumns.length} key columns`,
-    );
-  }
-  keyValues.forEach((value, index) => {
-    if (value === null || value === undefined) {
-      throw new SinkError(
-        'VALUE_REJECTED',
-        `DELETE from ${JSON.stringify(table)}: key column ${JSON.stringify(keyColumns[index])} is null`,
-      );
-    }
-  });
-  const conditions = keyColumns.map((column) => `${quoteIdentifier(column)} = ?`).join(' AND ');
-  return compiled(`DELETE FROM ${quoteIdentifier(table)} WHERE ${conditions}`, keyValues);
 }

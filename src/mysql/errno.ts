@@ -1,7 +1,24 @@
 /**
- * MySQL / MariaDB error classification. Transient errors roll the batch back and retry it; data errors
- * isolate the offending record into the dead-letter table; everything else stops the partition.
+ * The one table of MySQL / MariaDB errors the product and the kit act on, with a named predicate for
+ * each decision. Transient errors roll the batch back and retry it; data errors isolate the offending
+ * record into the dead-letter table; everything else stops the partition.
  */
+import { isSinkError } from '../core/errors.ts';
+
+/** Server error numbers that have a predicate of their own below. */
+export const ERRNO = Object.freeze({
+  /** ER_DBACCESS_DENIED_ERROR: the user may not use (or create) that database. */
+  DATABASE_ACCESS_DENIED: 1044,
+  /** ER_ACCESS_DENIED_ERROR: wrong user name or password. */
+  ACCESS_DENIED: 1045,
+  /** ER_BAD_DB_ERROR: the database does not exist. */
+  UNKNOWN_DATABASE: 1049,
+  /** ER_DUP_FIELDNAME: the column exists already (another instance added it first). */
+  DUPLICATE_COLUMN: 1060,
+  /** ER_NO_SUCH_TABLE. */
+  NO_SUCH_TABLE: 1146,
+});
+
 const TRANSIENT_ERRNOS = new Set([
   1205, // ER_LOCK_WAIT_TIMEOUT
   1213, // ER_LOCK_DEADLOCK
@@ -28,6 +45,18 @@ const TRANSIENT_CODES = new Set([
   'POOL_CLOSED_TRANSIENT',
 ]);
 
+/** Driver codes meaning "no server to talk to": the fix is the address or starting the server. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'PROTOCOL_CONNECTION_LOST',
+]);
+
 /** Errors that belong to one row's values, not to the batch: strict mode rejects the statement only. */
 const DATA_ERRNOS = new Set([
   1048, // ER_BAD_NULL_ERROR
@@ -42,28 +71,75 @@ const DATA_ERRNOS = new Set([
   4025, // ER_CONSTRAINT_FAILED (MariaDB CHECK, e.g. JSON_VALID)
   3819, // ER_CHECK_CONSTRAINT_VIOLATED (MySQL 8 CHECK)
   1690, // ER_DATA_OUT_OF_RANGE
-  1054, // ER_BAD_FIELD_ERROR never reaches here: columns come from the model
 ]);
 
+/** What the drivers attach to their errors. */
 interface DriverError {
   errno?: number;
   code?: string;
   fatal?: boolean;
 }
 
+function errnoOf(error: unknown): number | undefined {
+  const errno = (error as DriverError | null | undefined)?.errno;
+  return typeof errno === 'number' ? errno : undefined;
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as DriverError | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Deadlock, lock wait timeout, lost or refused connection, server restart: the same work may succeed later. */
 export function isTransientDbError(error: unknown): boolean {
-  const e = error as DriverError;
-  if (typeof e?.errno === 'number' && TRANSIENT_ERRNOS.has(e.errno)) return true;
-  if (typeof e?.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
-  return e?.fatal === true;
+  const errno = errnoOf(error);
+  if (errno !== undefined && TRANSIENT_ERRNOS.has(errno)) return true;
+  const code = codeOf(error);
+  if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
+  return (error as DriverError | null | undefined)?.fatal === true;
 }
 
+/**
+ * The one "try again?" rule of the product: an error it raised itself says so (`retriable`); a driver
+ * error is retried when it is transient.
+ */
+export function isRetriable(error: unknown): boolean {
+  return isSinkError(error) ? error.retriable : isTransientDbError(error);
+}
+
+/** A value the column cannot hold (strict mode): the record's fault, not the batch's. */
 export function isDataError(error: unknown): boolean {
-  const e = error as DriverError;
-  return typeof e?.errno === 'number' && DATA_ERRNOS.has(e.errno) && e.errno !== 1054;
+  const errno = errnoOf(error);
+  return errno !== undefined && DATA_ERRNOS.has(errno);
 }
 
+/** The server refused the login or the database: wrong user, password or database name. */
 export function isAccessDenied(error: unknown): boolean {
-  const e = error as DriverError;
-  return e?.errno === 1045 || e?.errno === 1044 || e?.errno === 1049;
+  return isWrongCredentials(error) || isDatabaseAccessDenied(error) || isUnknownDatabase(error);
+}
+
+export function isWrongCredentials(error: unknown): boolean {
+  return errnoOf(error) === ERRNO.ACCESS_DENIED;
+}
+
+export function isDatabaseAccessDenied(error: unknown): boolean {
+  return errnoOf(error) === ERRNO.DATABASE_ACCESS_DENIED;
+}
+
+export function isUnknownDatabase(error: unknown): boolean {
+  return errnoOf(error) === ERRNO.UNKNOWN_DATABASE;
+}
+
+export function isDuplicateColumn(error: unknown): boolean {
+  return errnoOf(error) === ERRNO.DUPLICATE_COLUMN;
+}
+
+export function isNoSuchTable(error: unknown): boolean {
+  return errnoOf(error) === ERRNO.NO_SUCH_TABLE;
+}
+
+/** The driver's code (ECONNREFUSED, ENOTFOUND, …) when no server answered at the address; else undefined. */
+export function unreachableCode(error: unknown): string | undefined {
+  const code = codeOf(error);
+  return code !== undefined && UNREACHABLE_CODES.has(code) ? code : undefined;
 }

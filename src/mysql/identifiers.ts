@@ -18,7 +18,10 @@ function identifierProblem(name: string): string | undefined {
   if (name.includes('\u0000'))
     return 'it contains the NUL character (U+0000), which MySQL/MariaDB identifiers cannot hold';
   if (SUPPLEMENTARY.test(name)) {
-    return 'it contains a character outside the Basic Multilingual Plane (above U+FFFF, e.g. an emoji), which MySQL/MariaDB identifiers cannot hold';
+    return (
+      'it contains a character outside the Basic Multilingual Plane (above U+FFFF, e.g. an emoji), ' +
+      'which MySQL/MariaDB identifiers cannot hold'
+    );
   }
   // No supplementary characters remain, so UTF-16 length equals the code point count.
   if (name.length > MAX_IDENTIFIER_LENGTH) {
@@ -36,33 +39,18 @@ function shown(name: string): string {
   return JSON.stringify(text);
 }
 
-function checked(name: string, what: string): string {
+/**
+ * Backtick-quotes one identifier, doubling embedded backticks; throws IDENTIFIER_INVALID when it cannot be one.
+ * Nothing is rewritten: Kafka's `.`, `-`, `_` are legal inside quotes, and mapping names would let two
+ * topics land in one table.
+ */
+export function quoteIdentifier(name: string): string {
   const problem = identifierProblem(name);
   if (problem !== undefined) {
     throw new SinkError(
       'IDENTIFIER_INVALID',
-      `${what} ${shown(name)} is not a valid MySQL/MariaDB identifier: ${problem}`,
+      `Identifier ${shown(name)} is not a valid MySQL/MariaDB identifier: ${problem}`,
     );
   }
-  return name;
-}
-
-/** Backtick-quotes one identifier, doubling embedded backticks; throws IDENTIFIER_INVALID when it cannot be one. */
-export function quoteIdentifier(name: string): string {
-  return `\`${checked(name, 'Identifier').replaceAll('`', '``')}\``;
-}
-
-/** `db`.`table` (or any dotted path); each part is quoted on its own, so a dot inside a part stays literal. */
-export function quoteQualified(...parts: readonly string[]): string {
-  if (parts.length === 0) throw new SinkError('IDENTIFIER_INVALID', 'A qualified name needs at least one part');
-  return parts.map(quoteIdentifier).join('.');
-}
-
-/**
- * Validates a table name derived from a topic or a name template and returns it unchanged (unquoted).
- * Nothing is rewritten: Kafka's `.`, `-`, `_` are legal inside quotes, and mapping names would let two
- * topics land in one table. Quote it with `quoteIdentifier` where it is used.
- */
-export function sanitizeTableName(raw: string): string {
-  return checked(raw, 'Table name');
+  return `\`${name.replaceAll('`', '``')}\``;
 }

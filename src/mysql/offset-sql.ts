@@ -1,5 +1,5 @@
 /**
- * Exactly-once bookkeeping statements (design/exactly-once.md): the `kafka_offsets` row of a partition
+ * Exactly-once bookkeeping statements (docs/exactly-once.md): the `kafka_offsets` row of a partition
  * is the only record of progress, and dead letters move in the same transaction as that row.
  * The seed's four columns keep their names and meaning; statements touch only those four, so a table
  * created by the seed (without `updated_at`) works unchanged.
@@ -30,14 +30,6 @@ export interface DeadLetterRow {
   readonly errorMessage: string;
 }
 
-/** Row shape of `selectOffsetsForGroup` / `selectAllOffsets`. */
-export interface OffsetRow {
-  readonly topic: string;
-  readonly partition: number;
-  readonly consumer_group: string;
-  readonly offset: number;
-}
-
 const DEAD_LETTER_COLUMNS = [
   'topic',
   'partition',
@@ -56,8 +48,6 @@ interface OffsetTexts {
   readonly select: string;
   readonly selectForUpdate: string;
   readonly update: string;
-  readonly selectForGroup: string;
-  readonly selectAll: string;
 }
 
 const offsetTextsByTable = new Map<string, OffsetTexts>();
@@ -75,8 +65,6 @@ function offsetTexts(table: string): OffsetTexts {
       select,
       selectForUpdate: `${select} FOR UPDATE`,
       update: `UPDATE ${t} SET \`offset\` = ? ${where}`,
-      selectForGroup: `SELECT ${columns} FROM ${t} WHERE \`consumer_group\` = ? ORDER BY \`topic\`, \`partition\``,
-      selectAll: `SELECT ${columns} FROM ${t} ORDER BY \`consumer_group\`, \`topic\`, \`partition\``,
     });
     offsetTextsByTable.set(table, texts);
   }
@@ -178,12 +166,23 @@ export function updateOffset(
   ]);
 }
 
-export function selectOffsetsForGroup(group: string, table: string = DEFAULT_OFFSETS_TABLE): CompiledQuery {
-  return compiled(offsetTexts(table).selectForGroup, [group]);
+/** Rows `{ topic, partition, offset }` of these topics, any group (one sink's progress, polled by the bench). */
+export function selectOffsetsOfTopics(topics: readonly string[], table: string = DEFAULT_OFFSETS_TABLE): CompiledQuery {
+  if (topics.length === 0) throw new SinkError('SCHEMA_INVALID', 'selecting offsets needs at least one topic');
+  return compiled(
+    `SELECT \`topic\`, \`partition\`, \`offset\` FROM ${quoteIdentifier(table)} ` +
+      `WHERE \`topic\` IN (${topics.map(() => '?').join(', ')})`,
+    topics,
+  );
 }
 
-export function selectAllOffsets(table: string = DEFAULT_OFFSETS_TABLE): CompiledQuery {
-  return compiled(offsetTexts(table).selectAll);
+/** Forgets a topic's progress in every group (provision --reset: the topic is recreated from offset 0). */
+export function deleteOffsetsOfTopic(topic: string, table: string = DEFAULT_OFFSETS_TABLE): CompiledQuery {
+  return compiled(`DELETE FROM ${quoteIdentifier(table)} WHERE \`topic\` = ?`, [topic]);
+}
+
+export function deleteDeadLettersOfTopic(topic: string, table: string = DEFAULT_DEAD_LETTERS_TABLE): CompiledQuery {
+  return compiled(`DELETE FROM ${quoteIdentifier(table)} WHERE \`topic\` = ?`, [topic]);
 }
 
 /** Cuts on code points so a surrogate pair is never split into an invalid string. */

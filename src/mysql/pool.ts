@@ -4,18 +4,58 @@ import type { CompiledQuery } from './compiled-query.ts';
 
 export type Pool = mysql.Pool;
 export type PoolConnection = mysql.PoolConnection;
+/** A single connection outside any pool (operator tools, administration). */
+export type Connection = mysql.Connection;
+/** Anything a compiled query can run on. */
+export type QueryRunner = Pool | PoolConnection | Connection;
 /** One row of a SELECT, by column name. */
 export type ResultRow = mysql.RowDataPacket;
 
 /** Runs a SELECT and returns its rows. */
-export async function selectRows(runner: Pool | PoolConnection, query: CompiledQuery): Promise<ResultRow[]> {
+export async function selectRows(runner: QueryRunner, query: CompiledQuery): Promise<ResultRow[]> {
   const [rows] = await runner.query<ResultRow[]>(query.sql, query.parameters as unknown[]);
   return rows;
 }
 
 /** Runs a statement that returns no rows. */
-export async function execute(runner: Pool | PoolConnection, query: CompiledQuery): Promise<void> {
+export async function execute(runner: QueryRunner, query: CompiledQuery): Promise<void> {
   await runner.query(query.sql, query.parameters as unknown[]);
+}
+
+/** Proves the server answers (pools connect lazily, so this is where a wrong address or password shows). */
+export async function ping(runner: QueryRunner): Promise<void> {
+  await runner.query('SELECT 1');
+}
+
+/** Who logs in where, for a single connection. */
+export interface Login {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** Default database; none when omitted. */
+  readonly database?: string;
+  readonly connectTimeoutMs?: number;
+}
+
+/** The sink user's login from the configuration, on the configured database unless `database` says otherwise. */
+export function sinkLogin(config: SinkConfig, database: string | null = config.mysql.database): Login {
+  const { host, port, user, password } = config.mysql;
+  return { host, port, user, password, ...(database ? { database } : {}) };
+}
+
+/** One connection outside the pool; exact BIGINTs as strings when beyond 2^53, like the pool's. */
+export function connect(login: Login): Promise<Connection> {
+  return mysql.createConnection({
+    host: login.host,
+    port: login.port,
+    user: login.user,
+    password: login.password,
+    ...(login.database ? { database: login.database } : {}),
+    ...(login.connectTimeoutMs === undefined ? {} : { connectTimeout: login.connectTimeoutMs }),
+    supportBigNumbers: true,
+    multipleStatements: false,
+  });
 }
 
 /**
@@ -24,11 +64,7 @@ export async function execute(runner: Pool | PoolConnection, query: CompiledQuer
  */
 export function createPool(config: SinkConfig, database: string | null = config.mysql.database): Pool {
   return mysql.createPool({
-    host: config.mysql.host,
-    port: config.mysql.port,
-    user: config.mysql.user,
-    password: config.mysql.password,
-    ...(database ? { database } : {}),
+    ...sinkLogin(config, database),
     connectionLimit: config.mysql.poolSize,
     maxIdle: config.mysql.poolSize,
     waitForConnections: true,
@@ -46,18 +82,27 @@ export function createPool(config: SinkConfig, database: string | null = config.
 }
 
 /**
+ * The pool the sink writes through: `createPool` with the session settings below applied to every new
+ * connection. A connection killed before its set-up ran fails its first real query too, which is retried.
+ */
+export function createWriterPool(config: SinkConfig): Pool {
+  const pool = createPool(config);
+  pool.pool.on('connection', (connection) => {
+    connection.query(SESSION_SETUP, () => {});
+    connection.query(MARIADB_SESSION_SETUP, () => {});
+  });
+  return pool;
+}
+
+/**
  * MariaDB only (MySQL rejects the name, and the error is ignored): a connection idle inside a
  * transaction for this long is closed by the server, rolling it back. Our transactions never idle
  * between statements; a frozen or partitioned-away owner (SIGSTOP, network cut) would otherwise hold
  * its partition's offset row lock for hours and stall the new owner.
  */
-export const MARIADB_SESSION_SETUP = 'SET SESSION idle_transaction_timeout = 60';
+const MARIADB_SESSION_SETUP = 'SET SESSION idle_transaction_timeout = 60';
 
 /** Applied once per new connection: strict SQL mode and a short lock wait so fencing contention surfaces fast. */
-export const SESSION_SETUP =
-  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = 10";
-
-/** A compiled query as the driver's `query(sql, values)` arguments. */
-export function queryArgs(query: CompiledQuery): [string, unknown[]] {
-  return [query.sql, query.parameters as unknown[]];
-}
+const SESSION_SETUP =
+  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE," +
+  "ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = 10";

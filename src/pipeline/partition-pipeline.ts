@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../core/log.ts';
 import { isSinkError, describeError } from '../core/errors.ts';
 import type { BatchWriter } from '../sink/batch-writer.ts';
-import { isTransientDbError } from '../mysql/errno.ts';
+import { isRetriable } from '../mysql/errno.ts';
 import type { KafkaRecord, PartitionRef, PreparedBatch } from '../core/records.ts';
 import { PartitionQueue } from './partition-queue.ts';
 import type { RecordPreparer } from './record-preparer.ts';
@@ -184,7 +184,7 @@ export class PartitionPipeline {
   async #write(records: KafkaRecord[]): Promise<void> {
     const started = performance.now();
     const retry = {
-      isRetriable: (error: unknown) => (isSinkError(error) ? error.retriable : isTransientDbError(error)),
+      isRetriable,
       onRetry: (error: unknown, attempt: number, delayMs: number) => {
         this.#metrics.retry(this.ref);
         this.#log.warn(

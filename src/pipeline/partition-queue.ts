@@ -28,11 +28,6 @@ export class PartitionQueue {
     return this.#length <= this.resumeAt;
   }
 
-  /** Offset of the oldest queued record. */
-  get firstOffset(): number | undefined {
-    return this.#chunks[0]?.[this.#head]?.offset;
-  }
-
   push(records: KafkaRecord[]): void {
     if (records.length === 0) return;
     this.#chunks.push(records);

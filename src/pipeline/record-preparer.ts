@@ -1,6 +1,7 @@
 import type { Type } from 'avsc';
 import { SinkError, isSinkError, describeError } from '../core/errors.ts';
-import { RecordDecoder, type SchemaLookup } from '../avro/decoder.ts';
+import { RecordDecoder } from '../avro/decoder.ts';
+import type { SchemaCache } from '../avro/schema-cache.ts';
 import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../mysql/column-model.ts';
 import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from '../core/records.ts';
 
@@ -34,8 +35,8 @@ export class RecordPreparer {
   readonly #models = new Map<number, ColumnModel>();
   readonly #modelErrors = new Map<number, SinkError>();
 
-  constructor(lookup: SchemaLookup, options: PreparerOptions) {
-    this.#decoder = new RecordDecoder(lookup);
+  constructor(schemas: SchemaCache, options: PreparerOptions) {
+    this.#decoder = new RecordDecoder(schemas);
     this.#options = options;
   }
 
@@ -68,7 +69,8 @@ export class RecordPreparer {
         if (this.#options.tolerance === 'none') {
           throw new SinkError(
             'VALUE_REJECTED',
-            `record ${record.topic}/${record.partition}@${record.offset} can never be written (${kind}: ${describeError(error)}); errors.tolerance=none stops this partition`,
+            `record ${record.topic}/${record.partition}@${record.offset} can never be written ` +
+              `(${kind}: ${describeError(error)}); errors.tolerance=none stops this partition`,
           );
         }
         deadLetters.push({ record, kind, message: describeError(error) });
@@ -78,7 +80,6 @@ export class RecordPreparer {
       tables,
       deadLetters,
       count: records.length,
-      firstOffset: records[0]!.offset,
       lastOffset: records[records.length - 1]!.offset,
     };
   }

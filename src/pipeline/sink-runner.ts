@@ -1,14 +1,14 @@
 import type { SinkConfig } from '../config/index.ts';
 import { groupIdFor, tableNameFor } from '../config/index.ts';
-import { SinkError, describeError, isSinkError } from '../core/errors.ts';
+import { SinkError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { RegistryClient } from '../avro/registry-client.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
-import { isAccessDenied, isTransientDbError } from '../mysql/errno.ts';
+import { isAccessDenied, isRetriable } from '../mysql/errno.ts';
 import type { PartitionRef } from '../core/records.ts';
 import { OffsetStore } from '../sink/offset-store.ts';
-import { createPool, MARIADB_SESSION_SETUP, SESSION_SETUP, type Pool } from '../mysql/pool.ts';
+import { createWriterPool, ping, type Pool } from '../mysql/pool.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
@@ -41,12 +41,7 @@ export class SinkRunner {
   constructor(config: SinkConfig, log: Logger) {
     this.config = config;
     this.#log = log;
-    this.#pool = createPool(config);
-    // A connection killed before its set-up ran fails its first real query too, which is retried.
-    this.#pool.pool.on('connection', (connection) => {
-      connection.query(SESSION_SETUP, () => {});
-      connection.query(MARIADB_SESSION_SETUP, () => {});
-    });
+    this.#pool = createWriterPool(config);
     this.#offsets = new OffsetStore(this.#pool, config.sink.offsetsTable, config.sink.deadLetterTable);
     this.#tables = new TableManager(this.#pool, {
       autoCreate: config.sink.autoCreate,
@@ -77,7 +72,7 @@ export class SinkRunner {
       `${this.config.mysql.host}:${this.config.mysql.port}/${this.config.mysql.database}`,
       async () => {
         try {
-          await this.#pool.query('SELECT 1');
+          await ping(this.#pool);
         } catch (error) {
           if (isAccessDenied(error)) {
             throw new SinkError(
@@ -115,7 +110,7 @@ export class SinkRunner {
   #createConsumer(topic: string): TopicConsumer {
     const group = groupIdFor(this.config, topic);
     const table = tableNameFor(this.config, topic);
-    const preparer = new RecordPreparer(this.#registry.lookup, {
+    const preparer = new RecordPreparer(this.#registry.schemas, {
       table,
       model: {
         stringType: this.config.sink.stringType,
@@ -222,7 +217,7 @@ export class SinkRunner {
       },
       STARTUP_RETRY,
       {
-        isRetriable: (error) => (isSinkError(error) ? error.retriable : isTransientDbError(error)),
+        isRetriable,
         onRetry: (error, attempt, delayMs) =>
           this.#log.warn({ err: describeError(error), attempt, delayMs }, 'reading the start offset failed; retrying'),
         shouldStop: () => this.#stopping,
@@ -233,10 +228,8 @@ export class SinkRunner {
   /** Retries `probe` with backoff while the service is unreachable, one WARN line per attempt. */
   async #waitFor(service: string, where: string, probe: () => Promise<void>): Promise<void> {
     await withRetry(probe, STARTUP_RETRY, {
-      isRetriable: (error) =>
-        isSinkError(error)
-          ? error.retriable
-          : isTransientDbError(error) || (error as { code?: string }).code === 'ECONNREFUSED',
+      // A refused connection (ECONNREFUSED) is transient: the service may just not be up yet.
+      isRetriable,
       onRetry: (error, attempt, delayMs) =>
         this.#log.warn(
           { service, where, attempt, retryInMs: delayMs, err: describeError(error) },

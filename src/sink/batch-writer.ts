@@ -4,7 +4,7 @@ import type { DeadLetterRow } from '../mysql/offset-sql.ts';
 import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch, TableRows } from '../core/records.ts';
 import { isDataError, isTransientDbError } from '../mysql/errno.ts';
 import type { OffsetStore } from './offset-store.ts';
-import { queryArgs, type Pool, type PoolConnection } from '../mysql/pool.ts';
+import { execute, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
 export type CommitResult =
   | { readonly kind: 'committed'; readonly nextOffset: number; readonly rows: number; readonly deadLetters: number }
@@ -14,7 +14,7 @@ export type CommitResult =
 const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
 
 /**
- * One batch = one transaction (design/exactly-once.md): lock the partition's offset row, check it
+ * One batch = one transaction (docs/exactly-once.md): lock the partition's offset row, check it
  * still holds what this pipeline last committed, insert the rows and dead letters, move the offset to
  * last + 1, commit. A value the database rejects is isolated by splitting the statement (strict mode
  * rolls back only the failing statement) and dead-lettered in the same transaction.
@@ -45,10 +45,10 @@ export class BatchWriter {
     const connection = await this.#pool.getConnection();
     let healthy = true;
     try {
-      await connection.query('START TRANSACTION');
+      await connection.beginTransaction();
       const stored = await this.#offsets.lockAndRead(connection, ref);
       if (stored !== expected) {
-        await connection.query('ROLLBACK');
+        await connection.rollback();
         return { kind: 'fenced', stored };
       }
       const rejected: DeadLetter[] = [];
@@ -62,11 +62,11 @@ export class BatchWriter {
       );
       const nextOffset = batch.lastOffset + 1;
       await this.#offsets.advance(connection, ref, nextOffset);
-      await connection.query('COMMIT');
+      await connection.commit();
       return { kind: 'committed', nextOffset, rows, deadLetters: deadLetters.length };
     } catch (error) {
       healthy = !isTransientDbError(error);
-      await connection.query('ROLLBACK').catch(() => {
+      await connection.rollback().catch(() => {
         healthy = false;
       });
       throw error;
@@ -88,12 +88,10 @@ export class BatchWriter {
     let written = 0;
     for (const [start, end] of chunks(group, from, to)) {
       try {
-        await connection.query(
-          ...queryArgs(
-            insertRows(group.table, group.columns, group.rows.slice(start, end), this.#mode, {
-              keyColumns: this.#keyColumns,
-            }),
-          ),
+        const rows = group.rows.slice(start, end);
+        await execute(
+          connection,
+          insertRows(group.table, group.columns, rows, this.#mode, { keyColumns: this.#keyColumns }),
         );
         written += end - start;
       } catch (error) {
@@ -103,7 +101,8 @@ export class BatchWriter {
           if (this.#tolerance === 'none') {
             throw new SinkError(
               'VALUE_REJECTED',
-              `record ${record.topic}/${record.partition}@${record.offset} rejected by the database (${describeError(error)}); errors.tolerance=none stops this partition`,
+              `record ${record.topic}/${record.partition}@${record.offset} rejected by the database ` +
+                `(${describeError(error)}); errors.tolerance=none stops this partition`,
             );
           }
           rejected.push({

@@ -1,10 +1,9 @@
 import type { PartitionRef } from '../core/records.ts';
 import * as offsetSql from '../mysql/offset-sql.ts';
-import type { CompiledQuery } from '../mysql/compiled-query.ts';
-import { queryArgs, selectRows, type Pool, type PoolConnection } from '../mysql/pool.ts';
+import { execute, selectRows, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
 /**
- * `kafka_offsets` is the only record of progress (design/exactly-once.md): offset = next offset to read.
+ * `kafka_offsets` is the only record of progress (docs/exactly-once.md): offset = next offset to read.
  * Every batch moves it inside its own transaction, fenced by `lockAndRead`.
  */
 export class OffsetStore {
@@ -18,18 +17,14 @@ export class OffsetStore {
     this.#deadLettersTable = deadLettersTable;
   }
 
-  get deadLettersTable(): string {
-    return this.#deadLettersTable;
-  }
-
   async ensureTables(): Promise<void> {
-    await run(this.#pool, offsetSql.createOffsetsTable(this.#offsetsTable));
-    await run(this.#pool, offsetSql.createDeadLettersTable(this.#deadLettersTable));
+    await execute(this.#pool, offsetSql.createOffsetsTable(this.#offsetsTable));
+    await execute(this.#pool, offsetSql.createDeadLettersTable(this.#deadLettersTable));
   }
 
   /** Creates the partition's row at `earliest` when it has none, then returns the stored offset. */
   async claim(ref: PartitionRef, earliest: number): Promise<number> {
-    await run(
+    await execute(
       this.#pool,
       offsetSql.insertOffsetIfAbsent(ref.topic, ref.partition, ref.group, earliest, this.#offsetsTable),
     );
@@ -57,8 +52,9 @@ export class OffsetStore {
   }
 
   async advance(connection: PoolConnection, ref: PartitionRef, nextOffset: number): Promise<void> {
-    await connection.query(
-      ...queryArgs(offsetSql.updateOffset(ref.topic, ref.partition, ref.group, nextOffset, this.#offsetsTable)),
+    await execute(
+      connection,
+      offsetSql.updateOffset(ref.topic, ref.partition, ref.group, nextOffset, this.#offsetsTable),
     );
   }
 
@@ -85,10 +81,6 @@ export class OffsetStore {
 
   async insertDeadLetters(connection: PoolConnection, rows: readonly offsetSql.DeadLetterRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await connection.query(...queryArgs(offsetSql.insertDeadLetters(rows, this.#deadLettersTable)));
+    await execute(connection, offsetSql.insertDeadLetters(rows, this.#deadLettersTable));
   }
-}
-
-async function run(pool: Pool, query: CompiledQuery): Promise<void> {
-  await pool.query(...queryArgs(query));
 }

@@ -1,9 +1,10 @@
 import { SinkError, describeError } from '../core/errors.ts';
 import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
-import type { ColumnSpec, TableSpec } from '../mysql/compiled-query.ts';
 import type { ColumnModel } from '../mysql/column-model.ts';
 import { selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
-import { queryArgs, selectRows, type Pool } from '../mysql/pool.ts';
+import { isDuplicateColumn } from '../mysql/errno.ts';
+import { execute, selectRows, type Pool } from '../mysql/pool.ts';
+import { tableSpec } from '../mysql/table-spec.ts';
 
 export interface TableManagerOptions {
   readonly autoCreate: boolean;
@@ -59,9 +60,8 @@ export class TableManager {
       if (!this.#options.autoCreate) {
         throw new SinkError('DB_FATAL', `table \`${table}\` does not exist; create it or set sink.auto.create=true`);
       }
-      await this.#pool.query(
-        ...queryArgs(createTable(tableSpec(table, model, this.#options.provenance, this.#options.pkFields))),
-      );
+      const { provenance, pkFields } = this.#options;
+      await execute(this.#pool, createTable(tableSpec(table, model, provenance, pkFields)));
       existing = await this.#columns(table);
     } else if ((this.#options.pkFields ?? []).length > 0) {
       await this.#checkPrimaryKey(table, this.#options.pkFields!);
@@ -70,13 +70,13 @@ export class TableManager {
       const found = existing.get(column.name.toLowerCase());
       if (found === undefined) {
         this.#requireEvolve(table, `has no column \`${column.name}\``);
-        await this.#tolerateRace(() => this.#pool.query(...queryArgs(addColumn(table, { ...column, nullable: true }))));
+        await this.#tolerateRace(() => execute(this.#pool, addColumn(table, { ...column, nullable: true })));
       } else if (
         found.type !== baseType(column.sqlType) &&
         PROMOTIONS[found.type]?.includes(baseType(column.sqlType))
       ) {
         this.#requireEvolve(table, `column \`${column.name}\` is ${found.type}, the schema needs ${column.sqlType}`);
-        await this.#pool.query(...queryArgs(modifyColumnType(table, { ...column, nullable: found.nullable })));
+        await execute(this.#pool, modifyColumnType(table, { ...column, nullable: found.nullable }));
       }
     }
   }
@@ -88,7 +88,8 @@ export class TableManager {
     if (existing.map((c) => c.toLowerCase()).join('\u0000') !== pkFields.map((c) => c.toLowerCase()).join('\u0000')) {
       throw new SinkError(
         'DB_FATAL',
-        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`,
+        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), ` +
+          `but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`,
       );
     }
   }
@@ -99,12 +100,12 @@ export class TableManager {
     }
   }
 
-  /** Another instance may add the same column first: error 1060 (duplicate column) means done. */
+  /** Another instance may add the same column first: a duplicate column error means done. */
   async #tolerateRace(ddl: () => Promise<unknown>): Promise<void> {
     try {
       await ddl();
     } catch (error) {
-      if ((error as { errno?: number }).errno !== 1060) {
+      if (!isDuplicateColumn(error)) {
         throw new SinkError('DB_FATAL', `schema change failed: ${describeError(error)}`, { cause: error });
       }
     }
@@ -126,38 +127,6 @@ export class TableManager {
     this.#tableLocks.set(table, next);
     return next;
   }
-}
-
-export function tableSpec(
-  table: string,
-  model: ColumnModel,
-  provenance: boolean,
-  pkFields: readonly string[] = [],
-): TableSpec {
-  const columns: ColumnSpec[] = model.columns.map(({ name, sqlType, nullable }) => ({ name, sqlType, nullable }));
-  const coordinates = ['_kafka_partition', '_kafka_offset'];
-  // Kafka coordinates are the natural key of an appended record: a second copy of one cannot exist.
-  if (pkFields.length === 0)
-    return provenance ? { name: table, columns, primaryKey: coordinates } : { name: table, columns };
-  for (const field of pkFields) {
-    const column = columns.find((c) => c.name === field);
-    if (column === undefined) {
-      throw new SinkError(
-        'SCHEMA_INVALID',
-        `sink.pk.fields names ${JSON.stringify(field)}, which the record schema of table \`${table}\` does not have; fix sink.pk.fields`,
-      );
-    }
-    if (column.nullable) {
-      throw new SinkError(
-        'SCHEMA_INVALID',
-        `sink.pk.fields names ${JSON.stringify(field)}, which is nullable in the record schema of table \`${table}\`; a key field must always have a value`,
-      );
-    }
-  }
-  // Keyed by the record's own fields; the coordinates stay unique (each row is one record's version).
-  return provenance
-    ? { name: table, columns, primaryKey: pkFields, uniqueKeys: { kafka_position: coordinates } }
-    : { name: table, columns, primaryKey: pkFields };
 }
 
 function baseType(sqlType: string): string {

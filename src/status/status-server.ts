@@ -65,10 +65,12 @@ export function startStatusServer(runner: SinkRunner, host: string, port: number
 
 // A static page polling /status.json: no template engine, nothing user-supplied is interpolated server-side.
 const STATUS_PAGE = `<!doctype html><meta charset="utf-8"><title>kafka-mysql-sink</title>
-<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}
+<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}
+td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}
 th{background:#f4f4f4}.failed{color:#b00}.paused{color:#b60}</style>
 <h1>kafka-mysql-sink</h1><p id="at"></p>
-<table><thead><tr><th>topic</th><th>partition</th><th>state</th><th>committed offset</th><th>records/s</th><th>queued</th><th>written</th><th>dead letters</th></tr></thead><tbody id="rows"></tbody></table>
+<table><thead><tr><th>topic</th><th>partition</th><th>state</th><th>committed offset</th><th>records/s</th>
+<th>queued</th><th>written</th><th>dead letters</th></tr></thead><tbody id="rows"></tbody></table>
 <script>
 let last = new Map();
 async function tick() {
@@ -78,7 +80,9 @@ async function tick() {
     const key = r.topic + '/' + r.partition, prev = last.get(key);
     const rate = prev ? Math.round((r.committedRecords - prev) / 2) : 0; last.set(key, r.committedRecords);
     const tr = body.insertRow(); tr.className = r.state;
-    for (const v of [r.topic, r.partition, r.state + (r.error ? ': ' + r.error : ''), r.committedOffset, rate, r.queued, r.committedRecords, r.deadLetters]) tr.insertCell().textContent = v;
+    const state = r.state + (r.error ? ': ' + r.error : '');
+    const cells = [r.topic, r.partition, state, r.committedOffset, rate, r.queued, r.committedRecords, r.deadLetters];
+    for (const v of cells) tr.insertCell().textContent = v;
   }
   document.getElementById('at').textContent = 'updated ' + new Date().toLocaleTimeString();
 }

@@ -9,10 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { isSinkError, type ErrorCode } from '../../src/core/errors.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { RecordDecoder } from '../../src/avro/decoder.ts';
-import { encodeWire } from '../../src/avro/wire-format.ts';
+import { encodeWire } from '../fixtures/wire-format.ts';
 import { buildColumnModel } from '../../src/mysql/column-model.ts';
-
-const REGISTRY_URL = process.env['KMS_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+import { REGISTRY, freePort } from './helpers/services.ts';
 
 /** fetch wrapper that records every request URL, to prove cache hits make no request. */
 function countingFetch(): { fetch: typeof fetch; requests: string[] } {
@@ -49,15 +48,6 @@ function reverseKeys(value: unknown): unknown {
   );
 }
 
-/** A local port with nothing listening on it (fetch itself refuses port 1 as a "bad port"). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 const subject = `kms-it-avro-${randomUUID()}-value`;
 const schema = {
   type: 'record',
@@ -75,11 +65,11 @@ const schema = {
 describe('RegistryClient against a real registry', () => {
   before(async () => {
     try {
-      const response = await fetch(`${REGISTRY_URL}/subjects`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${REGISTRY}/subjects`, { signal: AbortSignal.timeout(5_000) });
       assert.ok(response.ok, `status ${response.status}`);
     } catch (error) {
       assert.fail(
-        `no schema registry at ${REGISTRY_URL} (${String(error)}): start the stack (./kms stack up) or set KMS_REGISTRY_URL`,
+        `no schema registry at ${REGISTRY} (${String(error)}): start the stack (./kms stack up) or set KMS_REGISTRY`,
       );
     }
   });
@@ -87,7 +77,7 @@ describe('RegistryClient against a real registry', () => {
   after(async () => {
     // Best effort: leave no test subjects behind in a registry that may be shared.
     for (const suffix of ['', '?permanent=true']) {
-      await fetch(`${REGISTRY_URL}/subjects/${encodeURIComponent(subject)}${suffix}`, { method: 'DELETE' }).catch(
+      await fetch(`${REGISTRY}/subjects/${encodeURIComponent(subject)}${suffix}`, { method: 'DELETE' }).catch(
         () => undefined,
       );
     }
@@ -97,7 +87,7 @@ describe('RegistryClient against a real registry', () => {
 
   it('registers a schema and returns its id; registering again is a cache hit', async () => {
     const counting = countingFetch();
-    const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
+    const client = new RegistryClient({ url: REGISTRY, fetch: counting.fetch });
     schemaId = await client.register(subject, schema);
     assert.ok(Number.isInteger(schemaId) && schemaId >= 0, `id ${schemaId}`);
     assert.equal(counting.requests.length, 1);
@@ -109,27 +99,27 @@ describe('RegistryClient against a real registry', () => {
     assert.equal(await client.register(subject, JSON.stringify(schema)), schemaId);
     assert.equal(counting.requests.length, 1);
     // A fresh client asks the registry, which answers with the existing id.
-    assert.equal(await new RegistryClient({ url: REGISTRY_URL }).register(subject, schema), schemaId);
+    assert.equal(await new RegistryClient({ url: REGISTRY }).register(subject, schema), schemaId);
   });
 
   it('fetches by id once; later and concurrent calls are served from the cache', async () => {
     const counting = countingFetch();
-    const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
+    const client = new RegistryClient({ url: REGISTRY, fetch: counting.fetch });
     const [a, b, c] = await Promise.all([
-      client.getSchemaById(schemaId),
-      client.getSchemaById(schemaId),
-      client.getSchemaById(schemaId),
+      client.schemas.get(schemaId),
+      client.schemas.get(schemaId),
+      client.schemas.get(schemaId),
     ]);
     assert.equal(a, b);
     assert.equal(b, c);
     assert.equal(counting.requests.length, 1);
-    assert.equal(await client.getSchemaById(schemaId), a);
-    assert.equal(client.cachedSchema(schemaId), a);
+    assert.equal(await client.schemas.get(schemaId), a);
+    assert.equal(client.schemas.known(schemaId), a);
     assert.equal(counting.requests.length, 1);
-    assert.equal(counting.requests[0], `GET ${REGISTRY_URL.replace(/\/+$/, '')}/schemas/ids/${schemaId}`);
+    assert.equal(counting.requests[0], `GET ${REGISTRY.replace(/\/+$/, '')}/schemas/ids/${schemaId}`);
 
     // The fetched schema keeps its logical types: decode a message end to end and build the table model.
-    const decoder = new RecordDecoder(client.lookup);
+    const decoder = new RecordDecoder(client.schemas);
     const value = { id: 'p-1', amount: '-1234.50', at: '2024-01-31 13:45:10.123456', seq: 2n ** 60n, note: null };
     const decoded = await decoder.decode(encodeWire(schemaId, a.toBuffer(value)));
     const model = buildColumnModel(decoded.type, { provenance: true });
@@ -151,7 +141,7 @@ describe('RegistryClient against a real registry', () => {
   });
 
   it('gets the latest version of a subject', async () => {
-    const latest = await new RegistryClient({ url: REGISTRY_URL }).getLatest(subject);
+    const latest = await new RegistryClient({ url: REGISTRY }).getLatest(subject);
     assert.equal(latest.id, schemaId);
     assert.equal(latest.subject, subject);
     assert.ok(latest.version >= 1);
@@ -160,18 +150,18 @@ describe('RegistryClient against a real registry', () => {
 
   it('an unknown id or subject is SCHEMA_NOT_FOUND, not retriable, and not cached', async () => {
     const counting = countingFetch();
-    const client = new RegistryClient({ url: REGISTRY_URL, fetch: counting.fetch });
+    const client = new RegistryClient({ url: REGISTRY, fetch: counting.fetch });
     const unknown = 2_000_000_000;
-    await rejectsWith(client.getSchemaById(unknown), 'SCHEMA_NOT_FOUND', false, String(unknown));
-    await rejectsWith(client.getSchemaById(unknown), 'SCHEMA_NOT_FOUND', false);
+    await rejectsWith(client.schemas.get(unknown), 'SCHEMA_NOT_FOUND', false, String(unknown));
+    await rejectsWith(client.schemas.get(unknown), 'SCHEMA_NOT_FOUND', false);
     assert.equal(counting.requests.length, 2);
     await rejectsWith(client.getLatest(`kms-it-missing-${randomUUID()}`), 'SCHEMA_NOT_FOUND', false, 'kms-it-missing-');
   });
 
   it('a wrong base path is REGISTRY_UNAVAILABLE (retriable), never SCHEMA_NOT_FOUND', async () => {
-    const base = new URL(REGISTRY_URL);
+    const base = new URL(REGISTRY);
     const client = new RegistryClient({ url: `${base.origin}/not-the-api` });
-    await rejectsWith(client.getSchemaById(schemaId), 'REGISTRY_UNAVAILABLE', true, 'check the registry URL');
+    await rejectsWith(client.schemas.get(schemaId), 'REGISTRY_UNAVAILABLE', true, 'check the registry URL');
   });
 
   it("probe: GET /subjects with the client's credentials; a wrong base path is HTTP 404, not retriable", async () => {
@@ -180,13 +170,13 @@ describe('RegistryClient against a real registry', () => {
       sent.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
       return fetch(input, init);
     };
-    const withCredentials = REGISTRY_URL.replace('://', '://alice:s3cret@');
+    const withCredentials = REGISTRY.replace('://', '://alice:s3cret@');
     await new RegistryClient({ url: withCredentials, fetch: recording }).probe();
     assert.deepEqual(sent, [
-      { url: `${REGISTRY_URL}/subjects`, authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` },
+      { url: `${REGISTRY}/subjects`, authorization: `Basic ${Buffer.from('alice:s3cret').toString('base64')}` },
     ]);
 
-    const base = new URL(REGISTRY_URL);
+    const base = new URL(REGISTRY);
     await rejectsWith(
       new RegistryClient({ url: `${base.origin}/not-the-api` }).probe(),
       'REGISTRY_UNAVAILABLE',
@@ -196,7 +186,7 @@ describe('RegistryClient against a real registry', () => {
   });
 
   it('rejects an invalid schema on register with SCHEMA_INVALID', async () => {
-    const client = new RegistryClient({ url: REGISTRY_URL });
+    const client = new RegistryClient({ url: REGISTRY });
     await rejectsWith(client.register(subject, '{not json'), 'SCHEMA_INVALID', false);
   });
 });
@@ -221,16 +211,16 @@ describe('RegistryClient when the registry cannot be reached', () => {
 
   it('an unreachable registry (http://127.0.0.1:1) is REGISTRY_UNAVAILABLE, retriable, naming the URL', async () => {
     const client = new RegistryClient({ url: 'http://127.0.0.1:1' });
-    await rejectsWith(client.getSchemaById(1), 'REGISTRY_UNAVAILABLE', true, 'http://127.0.0.1:1/schemas/ids/1');
+    await rejectsWith(client.schemas.get(1), 'REGISTRY_UNAVAILABLE', true, 'http://127.0.0.1:1/schemas/ids/1');
     await rejectsWith(client.register('s', { type: 'string' }), 'REGISTRY_UNAVAILABLE', true, 'http://127.0.0.1:1');
     await rejectsWith(client.getLatest('s'), 'REGISTRY_UNAVAILABLE', true, 'http://127.0.0.1:1');
   });
 
   it('connection refused is REGISTRY_UNAVAILABLE, retriable, with the socket error', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const client = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7` });
     await rejectsWith(
-      client.getSchemaById(3),
+      client.schemas.get(3),
       'REGISTRY_UNAVAILABLE',
       true,
       `http://127.0.0.1:${port}/apis/ccompat/v7/schemas/ids/3`,
@@ -239,7 +229,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
   });
 
   it('probe: refused or silent is REGISTRY_UNAVAILABLE and retriable (start-up waits for it)', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     await rejectsWith(
       new RegistryClient({ url: `http://127.0.0.1:${port}` }).probe(),
       'REGISTRY_UNAVAILABLE',
@@ -258,7 +248,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
   it('credentials in the URL never appear in errors', async () => {
     const client = new RegistryClient({ url: 'http://alice:s3cret@127.0.0.1:1/apis/ccompat/v7' });
     assert.equal(client.url, 'http://127.0.0.1:1/apis/ccompat/v7');
-    await assert.rejects(client.getSchemaById(1), (error: unknown) => {
+    await assert.rejects(client.schemas.get(1), (error: unknown) => {
       assert.ok(isSinkError(error, 'REGISTRY_UNAVAILABLE'));
       assert.ok(!error.message.includes('s3cret') && !error.message.includes('alice'), error.message);
       return true;
@@ -270,7 +260,7 @@ describe('RegistryClient when the registry cannot be reached', () => {
     const client = new RegistryClient({ url: `http://127.0.0.1:${port}/apis/ccompat/v7`, timeoutMs: 300 });
     const started = Date.now();
     await rejectsWith(
-      client.getSchemaById(1),
+      client.schemas.get(1),
       'REGISTRY_UNAVAILABLE',
       true,
       'no answer within 300 ms',

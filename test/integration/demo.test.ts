@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
 import { mysqlAddress } from './helpers/mysql-server.ts';
-import { BOOTSTRAP, REGISTRY } from './helpers/sink-harness.ts';
+import { BOOTSTRAP, REGISTRY } from './helpers/services.ts';
 
 /**
  * The demo on the stack `./kms test` runs, wherever its ports are: the stack settings it was started with,

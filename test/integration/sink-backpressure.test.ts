@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import mysql from 'mysql2/promise';
 import { SinkScenario } from './helpers/sink-harness.ts';
 import { waitFor } from './helpers/wait.ts';
-import { mysqlAdmin } from './helpers/mysql-server.ts';
+import type { Connection } from '../../src/mysql/pool.ts';
+import { rootConnection } from './helpers/services.ts';
 
 /**
  * A writer slowed for real: a test connection holds the row lock on partition 0's kafka_offsets row,
@@ -15,13 +15,13 @@ import { mysqlAdmin } from './helpers/mysql-server.ts';
 const WARMUP = 100;
 const BACKLOG = 33_334; // per partition: ~100k records in all
 const RSS_LIMIT_MB = 400;
-const SINK_LOCK_WAIT_S = 10; // innodb_lock_wait_timeout of the sink's sessions (src/sink/pool.ts)
+const SINK_LOCK_WAIT_S = 10; // innodb_lock_wait_timeout of the sink's sessions (src/mysql/pool.ts)
 const ACTIVATED = 'Backpressure activated and message processing stopped...';
 const RESOLVED = 'Backpressure has been resolved. Resuming message processing...';
 
 const scenario = new SinkScenario(1, 3, 'kms_bp');
 const topic = scenario.topics[0]!;
-let locker: mysql.Connection | undefined;
+let locker: Connection | undefined;
 let sampler: NodeJS.Timeout | undefined;
 
 before(() => scenario.setup());
@@ -41,10 +41,7 @@ test('a blocked partition pauses and resumes with the WARN lines, others go on, 
   }, 100);
 
   // Hold partition 0's offset row: its next batch transaction blocks on the fence lock.
-  locker = await mysql.createConnection({
-    ...mysqlAdmin(),
-    database: scenario.database,
-  });
+  locker = await rootConnection(scenario.database);
   await locker.query('START TRANSACTION');
   await locker.query('SELECT `offset` FROM kafka_offsets WHERE topic = ? AND `partition` = 0 FOR UPDATE', [topic]);
   const lockedAt = Date.now();

@@ -16,7 +16,7 @@ import {
 } from './helpers/sink-checks.ts';
 
 /**
- * kill -9 at random moments while records keep arriving (design/exactly-once.md, first two cases):
+ * kill -9 at random moments while records keep arriving (docs/exactly-once.md, the first two cases):
  * a kill between INSERT and COMMIT leaves no trace (the transaction never committed), a kill after
  * COMMIT leaves the offset past the batch. Either way the next run starts at the stored offset:
  * 0 lost, 0 duplicated, order kept.

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RowDataPacket } from 'mysql2/promise';
+import type { ResultRow } from '../../src/mysql/pool.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
 import { assertExactlyOnce } from './helpers/sink-checks.ts';
 import { TcpProxy } from './helpers/tcp-proxy.ts';
@@ -23,7 +23,7 @@ test("killing the sink's database connections mid-run loses and duplicates nothi
   // Kill every busy connection of the sink, again and again, while records keep coming.
   const killer = (async () => {
     while (producing) {
-      const [connections] = await scenario.admin.query<RowDataPacket[]>(
+      const [connections] = await scenario.admin.query<ResultRow[]>(
         'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ?',
         ['consumer', scenario.database],
       );

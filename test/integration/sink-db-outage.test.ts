@@ -90,7 +90,7 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
   assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-3000));
   await assertExactlyOnce(scenario, 'after the outage');
   // Kafka's own end offsets against the database: end offset = kafka_offsets = rows + dead letters.
-  const verify = ['verify', ...scenario.settings()];
+  const verify = ['verify', ...scenario.sets()];
   const verified = await runKms(verify, {}, { timeoutMs: 120_000 });
   assert.equal(verified.code, 0, describeRun(verify, verified));
   assert.match(verified.stdout, /^PASS: 3\/3 partitions match/m);

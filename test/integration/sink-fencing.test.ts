@@ -2,14 +2,14 @@ import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { encodeWire } from '../../src/avro/wire-format.ts';
-import { groupIdFor, loadConfig } from '../../src/config/index.ts';
+import { encodeWire } from '../fixtures/wire-format.ts';
+import { groupIdFor } from '../../src/config/index.ts';
 import type { KafkaRecord, PreparedBatch } from '../../src/core/records.ts';
 import { RecordPreparer } from '../../src/pipeline/record-preparer.ts';
 import { BatchWriter } from '../../src/sink/batch-writer.ts';
 import type { PartitionRef } from '../../src/core/records.ts';
 import { OffsetStore } from '../../src/sink/offset-store.ts';
-import { createPool, SESSION_SETUP, type Pool } from '../../src/mysql/pool.ts';
+import { createWriterPool, type Pool } from '../../src/mysql/pool.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
 import { SEQUENCED_SCHEMA, SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import {
@@ -24,10 +24,9 @@ import {
   waitForAllProduced,
 } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
-import { mysqlAddress } from './helpers/mysql-server.ts';
 
 /**
- * The offset check is what makes a stale writer harmless (design/exactly-once.md): a batch commits only
+ * The offset check is what makes a stale writer harmless (docs/exactly-once.md): a batch commits only
  * if kafka_offsets still holds the offset its pipeline last committed or read. Proven on the writer
  * directly (stale expected offset, a retried batch whose COMMIT answer was lost, two writers at once),
  * then end to end with a zombie instance frozen past its session timeout while another takes over.
@@ -57,24 +56,15 @@ async function directWriter(): Promise<{
   ref: PartitionRef;
 }> {
   const topic = direct.topics[0]!;
-  const config = loadConfig({
-    overrides: [
-      `mysql.url=jdbc:mysql://${mysqlAddress()}/${direct.database}`,
-      `kafka.topics=${topic}`,
-      'mysql.maxPoolSize=4',
-    ],
-  });
-  const pool = createPool(config);
-  pool.pool.on('connection', (connection) => {
-    connection.query(SESSION_SETUP);
-  });
+  const config = direct.config({ 'mysql.maxPoolSize': 4 });
+  const pool = createWriterPool(config);
   const offsets = new OffsetStore(pool, config.sink.offsetsTable, config.sink.deadLetterTable);
   await offsets.ensureTables();
   const tables = new TableManager(pool, { autoCreate: true, autoEvolve: true, provenance: true });
   const writer = new BatchWriter(pool, offsets, config.sink.insertMode, config.errors.tolerance);
   const schemaId = await direct.registry.register(`${topic}-value`, SEQUENCED_SCHEMA);
   const type = parseAvroSchema(SEQUENCED_SCHEMA);
-  const preparer = new RecordPreparer(direct.registry.lookup, {
+  const preparer = new RecordPreparer(direct.registry.schemas, {
     table: topic,
     model: { stringType: config.sink.stringType, provenance: true },
     ensureTable: (name, model) => tables.ensure(name, model),

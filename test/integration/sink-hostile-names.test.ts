@@ -1,11 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type mysql from 'mysql2/promise';
+import type { ResultRow } from '../../src/mysql/pool.ts';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { encodeWire } from '../../src/avro/wire-format.ts';
+import { encodeWire } from '../fixtures/wire-format.ts';
 import { createTopic } from './helpers/kafka-client.ts';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
-import { BOOTSTRAP, SinkScenario } from './helpers/sink-harness.ts';
+import { SinkScenario } from './helpers/sink-harness.ts';
+import { BOOTSTRAP } from './helpers/services.ts';
 import { quoteId } from './helpers/sink-records.ts';
 import { uniqueName } from './helpers/unique.ts';
 
@@ -100,7 +101,7 @@ test('dots, dashes, leading digits, a 249-char topic and an injection template a
   await scenario.waitForOffsets(longFields, () => 5);
   for (const sink of sinks) assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-2000));
 
-  const [tables] = await scenario.admin.query<mysql.RowDataPacket[]>(
+  const [tables] = await scenario.admin.query<ResultRow[]>(
     'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
     [scenario.database],
   );
@@ -116,7 +117,7 @@ test('dots, dashes, leading digits, a 249-char topic and an injection template a
       assert.deepEqual(state.get(p), { rows: 100, distinct: 100, ordered: true, maxSeq: 99 }, `${topic}/${p}`);
   }
   for (const table of [hostileTable, LONG_TABLE]) {
-    const [rows] = await scenario.admin.query<mysql.RowDataPacket[]>(
+    const [rows] = await scenario.admin.query<ResultRow[]>(
       `SELECT _kafka_partition AS p, COUNT(*) AS n, COUNT(DISTINCT _kafka_offset) AS d, MIN(seq) AS lo, MAX(seq) AS hi FROM ${quoteId(scenario.database)}.${quoteId(table)} GROUP BY _kafka_partition ORDER BY p`,
     );
     assert.deepEqual(
@@ -130,7 +131,7 @@ test('dots, dashes, leading digits, a 249-char topic and an injection template a
   }
 
   // kafka_offsets survived the injection template and holds every partition of every topic, under its full name.
-  const [offsets] = await scenario.admin.query<mysql.RowDataPacket[]>(
+  const [offsets] = await scenario.admin.query<ResultRow[]>(
     `SELECT topic, \`partition\`, consumer_group, \`offset\` FROM ${quoteId(scenario.database)}.kafka_offsets`,
   );
   const expected = [dotted, digit, hostile, long, longFields].flatMap((topic) =>

@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import mysql from 'mysql2/promise';
 import { SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import {
   assertExactlyOnce,
@@ -15,7 +14,7 @@ import {
   waitForAllProduced,
 } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
-import { mysqlAdmin } from './helpers/mysql-server.ts';
+import { rootConnection } from './helpers/services.ts';
 
 /**
  * Two instances in the same consumer groups (one per topic) share the partitions through the
@@ -185,10 +184,7 @@ test('a partition revoked while paused by backpressure flows again when it is as
   const resolved = 'Backpressure has been resolved. Resuming message processing...';
   await scenario.produceSequenced(topic, 500);
   const producing = produceInBackground(scenario, 10, 50);
-  const locker = await mysql.createConnection({
-    ...mysqlAdmin(),
-    database: scenario.database,
-  });
+  const locker = await rootConnection(scenario.database);
   let a: SinkProcess, b: SinkProcess;
   try {
     a = scenario.startSink(settings, 'A');

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BOOTSTRAP, SinkScenario } from './helpers/sink-harness.ts';
+import { SinkScenario } from './helpers/sink-harness.ts';
+import { BOOTSTRAP } from './helpers/services.ts';
 import { groupCommittedOffsets } from './helpers/kafka-client.ts';
 import { waitFor } from './helpers/wait.ts';
 

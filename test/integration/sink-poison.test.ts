@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { encodeWire } from '../../src/avro/wire-format.ts';
+import { encodeWire } from '../fixtures/wire-format.ts';
 import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
-import { type RawMessage, SEQUENCED_TYPE, Sequencer, freePort, sequenced } from './helpers/sink-records.ts';
+import { type RawMessage, SEQUENCED_TYPE, Sequencer, sequenced } from './helpers/sink-records.ts';
+import { freePort } from './helpers/services.ts';
 import { waitFor } from './helpers/wait.ts';
 
 /**

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOOTSTRAP, REGISTRY, SinkProcess, SinkScenario } from './helpers/sink-harness.ts';
+import { SinkProcess, SinkScenario } from './helpers/sink-harness.ts';
+import { BOOTSTRAP, REGISTRY, freePort } from './helpers/services.ts';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
-import { freePort } from './helpers/sink-records.ts';
 import { mysqlAddress } from './helpers/mysql-server.ts';
 
 /**
@@ -79,7 +79,7 @@ test('a kafka.consumer.* value librdkafka refuses exits 2 with one line naming t
   ];
   await Promise.all(
     cases.map(async ({ property, value, says }) => {
-      const args = ['run', ...scenario.settings({ [`kafka.consumer.${property}`]: value })];
+      const args = ['run', ...scenario.sets({ [`kafka.consumer.${property}`]: value })];
       const result = await runKms(args, {}, { timeoutMs: 30_000 });
       const context = describeRun(args, result);
       assert.equal(result.code, 2, context);
@@ -93,7 +93,7 @@ test('a kafka.consumer.* value librdkafka refuses exits 2 with one line naming t
 });
 
 test('a wrong database password exits 2 with one line naming mysql and the fix; the password is shown nowhere', async () => {
-  const args = ['run', ...scenario.settings({ 'mysql.password': WRONG_PASSWORD })];
+  const args = ['run', ...scenario.sets({ 'mysql.password': WRONG_PASSWORD })];
   const result = await runKms(args, {}, { timeoutMs: 30_000 });
   const context = describeRun(args, result).replaceAll(WRONG_PASSWORD, '<password>');
   assert.equal(result.code, 2, context);
@@ -140,7 +140,7 @@ test('the password appears in no log line, error or status page of a normal run 
   const sinks = [
     new SinkProcess(['--config', file, '--set', `status.port=${ports[0]}`], 'password-in-file'),
     new SinkProcess(
-      scenario.settings({
+      scenario.sets({
         'kafka.topics': fromUrl,
         'mysql.url': `mysql://consumer:${PASSWORD}@${mysqlAddress()}/${scenario.database}`,
         'mysql.password': PASSWORD,

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SinkScenario } from './helpers/sink-harness.ts';
-import { freePort } from './helpers/sink-records.ts';
+import { freePort } from './helpers/services.ts';
 import { waitFor } from './helpers/wait.ts';
 
 const scenario = new SinkScenario(1, 3);

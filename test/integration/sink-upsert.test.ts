@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RowDataPacket } from 'mysql2/promise';
+import type { ResultRow } from '../../src/mysql/pool.ts';
 import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
 import { type RawMessage, sequenced } from './helpers/sink-records.ts';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
@@ -52,7 +52,7 @@ test('upsert on sink.pk.fields keeps the latest record per key, exactly once acr
   await keyed.waitForOffsets(topic, () => 600, 60_000);
   assert.equal(await second.kill('SIGTERM'), 0);
 
-  const [rows] = await keyed.admin.query<RowDataPacket[]>(
+  const [rows] = await keyed.admin.query<ResultRow[]>(
     `SELECT key_field, seq, _kafka_partition AS p, _kafka_offset AS o FROM \`${keyed.database}\`.\`${topic}\` ORDER BY _kafka_partition, key_field`,
   );
   assert.equal(rows.length, keyed.partitions * KEYS_PER_PARTITION, 'one row per key');
@@ -63,16 +63,16 @@ test('upsert on sink.pk.fields keeps the latest record per key, exactly once acr
     assert.equal(Number(row.seq), latest, `${row.key_field} holds its latest record`);
     assert.equal(Number(row.o), latest, `${row.key_field} points at that record's offset`);
   }
-  const [[table]] = await keyed.admin.query<RowDataPacket[]>(`SHOW CREATE TABLE \`${keyed.database}\`.\`${topic}\``);
+  const [[table]] = await keyed.admin.query<ResultRow[]>(`SHOW CREATE TABLE \`${keyed.database}\`.\`${topic}\``);
   assert.match(String(table!['Create Table']), /PRIMARY KEY \(`key_field`\)/);
   assert.match(String(table!['Create Table']), /UNIQUE KEY `kafka_position` \(`_kafka_partition`,`_kafka_offset`\)/);
 
   // verify knows a keyed table holds fewer rows than records, and still checks every offset.
-  const args = ['verify', ...keyed.settings(UPSERT)];
+  const args = ['verify', ...keyed.sets(UPSERT)];
   const result = await runKms(args, {}, { timeoutMs: 60_000 });
   assert.equal(result.code, 0, describeRun(args, result));
   assert.match(result.stdout, /PASS: 3\/3 partitions match/);
-  const strict = ['verify', ...keyed.settings()];
+  const strict = ['verify', ...keyed.sets()];
   assert.equal(
     (await runKms(strict, {}, { timeoutMs: 60_000 })).code,
     1,

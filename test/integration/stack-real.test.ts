@@ -1,12 +1,14 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import avro from 'avsc';
-import mysql from 'mysql2/promise';
-import { PROJECT_ROOT } from './helpers/kms-cli.ts';
 import { consumeAll, createTopic, deleteTopic, produceAll } from './helpers/kafka-client.ts';
 import { uniqueName } from './helpers/unique.ts';
 import { SINK_DATABASE, SINK_PASSWORD, SINK_USER } from '../../kit/stack/mariadb-service.ts';
-import { bootstrapServers, registryUrl, stackOptions } from '../../kit/stack/stack-options.ts';
+import { connect } from '../../src/mysql/pool.ts';
+import { mysqlAdmin } from './helpers/mysql-server.ts';
+import { BOOTSTRAP, REGISTRY } from './helpers/services.ts';
+
+const MARIADB = { host: mysqlAdmin().host, port: mysqlAdmin().port };
 
 /**
  * The default stack (`./kms test` starts it and passes its addresses) is real: the broker stores and serves
@@ -14,9 +16,6 @@ import { bootstrapServers, registryUrl, stackOptions } from '../../kit/stack/sta
  * and MariaDB's `bank` database accepts writes from the sink's user. Everything created here has a unique
  * name and is removed again.
  */
-const defaults = stackOptions(PROJECT_ROOT);
-const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? bootstrapServers(defaults);
-const REGISTRY = process.env.KMS_REGISTRY_URL ?? registryUrl(defaults);
 const REGISTRY_JSON = 'application/vnd.schemaregistry.v1+json';
 
 const PAYMENT_SCHEMA = {
@@ -61,7 +60,7 @@ async function registerSchema(subject: string, schema: object): Promise<number> 
   return id;
 }
 
-describe(`default stack is real (kafka ${BOOTSTRAP}, registry ${REGISTRY}, mariadb ${defaults.mysql.host}:${defaults.mysql.port})`, {
+describe(`default stack is real (kafka ${BOOTSTRAP}, registry ${REGISTRY}, mariadb ${MARIADB.host}:${MARIADB.port})`, {
   timeout: 120_000,
 }, () => {
   after(async () => {
@@ -130,9 +129,8 @@ describe(`default stack is real (kafka ${BOOTSTRAP}, registry ${REGISTRY}, maria
 
   it(`MariaDB: the sink user writes and reads a row in \`${SINK_DATABASE}\``, async () => {
     const table = uniqueName('kms_stack_real');
-    const connection = await mysql.createConnection({
-      host: defaults.mysql.host,
-      port: defaults.mysql.port,
+    const connection = await connect({
+      ...MARIADB,
       user: SINK_USER,
       password: SINK_PASSWORD,
       database: SINK_DATABASE,

@@ -1,21 +1,22 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RowDataPacket } from 'mysql2/promise';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { buildColumnModel } from '../../src/mysql/column-model.ts';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { createPool } from '../../src/mysql/pool.ts';
+import { createPool, type ResultRow } from '../../src/mysql/pool.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
-import { KafkaSession } from '../../kit/tools/kafka-session.ts';
+import { MetadataClient } from '../../src/kafka/metadata-client.ts';
 import { provision } from '../../kit/tools/provision.ts';
 import { produce } from '../../kit/tools/produce.ts';
-import { REGISTRY, SEED_LIKE, ToolsWorld, oneLineError } from './tools-fixture.ts';
+import { oneLineError } from './helpers/kms-cli.ts';
+import { REGISTRY, rootConnection } from './helpers/services.ts';
+import { SEED_LIKE, ToolsWorld } from './helpers/tools-world.ts';
 import { mysqlAddress } from './helpers/mysql-server.ts';
 
 const world = new ToolsWorld(2);
 
 async function partitionCounts(): Promise<Map<string, number>> {
-  const session = await KafkaSession.open(world.config());
+  const session = await MetadataClient.open(world.config());
   try {
     const cluster = await session.cluster();
     return new Map(world.topics.map((t) => [t, cluster.topics.get(t)?.partitions.length ?? 0]));
@@ -25,7 +26,7 @@ async function partitionCounts(): Promise<Map<string, number>> {
 }
 
 async function showCreate(table: string): Promise<string> {
-  const rows = await world.query<RowDataPacket[]>(`SHOW CREATE TABLE \`${table}\``);
+  const rows = await world.db.query<ResultRow[]>(`SHOW CREATE TABLE \`${table}\``);
   return String(rows[0]!['Create Table']).replace(/^CREATE TABLE `[^`]+`/, 'CREATE TABLE `x`');
 }
 
@@ -46,7 +47,7 @@ describe('kms provision', () => {
       assert.equal((await registry.getLatest(`${topic}-value`)).type.typeName, 'record');
       assert.equal((await registry.getLatest(`${topic}-key`)).schema.replace(/\s/g, ''), '"string"');
     }
-    const tables = (await world.query<RowDataPacket[]>('SHOW TABLES')).map((row) => String(Object.values(row)[0]));
+    const tables = (await world.db.query<ResultRow[]>('SHOW TABLES')).map((row) => String(Object.values(row)[0]));
     assert.deepEqual(tables.sort(), ['kafka_dead_letters', 'kafka_offsets', ...world.topics].sort());
   });
 
@@ -64,7 +65,7 @@ describe('kms provision', () => {
       await pool.end();
     }
     assert.equal(await showCreate(world.topics[0]!), await showCreate('sink_made'));
-    await world.query('DROP TABLE `sink_made`');
+    await world.db.query('DROP TABLE `sink_made`');
   });
 
   it('is idempotent: a second run changes nothing', async () => {
@@ -86,15 +87,15 @@ describe('kms provision', () => {
     const config = world.config();
     await produce(config, { records: 50, schemas: world.schemaFile });
     const [first] = world.topics;
-    await world.query(
+    await world.db.query(
       'INSERT INTO kafka_offsets (topic, `partition`, consumer_group, `offset`) VALUES (?, 0, ?, 10), (?, 0, ?, 5)',
       [first, `group-${first}`, 'other-topic', 'group-other'],
     );
-    await world.query(
+    await world.db.query(
       'INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, 0, 1, ?, ?, ?)',
       [first, `group-${first}`, 'TEST', 'test'],
     );
-    await world.query(
+    await world.db.query(
       `INSERT INTO \`${first}\` (key_field, timestamp_field, string_field, amount, day, note, _kafka_partition, _kafka_offset) VALUES ('k', 1, 's', 1.5, '2024-01-01', NULL, 0, 0)`,
     );
 
@@ -103,19 +104,19 @@ describe('kms provision', () => {
     assert.match(run.stdout, new RegExp(`reset ${first}: topic deleted`));
     assert.match(run.stdout, new RegExp(`topic ${first}: created`));
 
-    const session = await KafkaSession.open(config);
+    const session = await MetadataClient.open(config);
     try {
       for (const topic of world.topics) for (const p of [0, 1, 2]) assert.equal(await session.endOffset(topic, p), 0);
     } finally {
       await session.close();
     }
-    const offsets = await world.query<RowDataPacket[]>('SELECT topic FROM kafka_offsets');
+    const offsets = await world.db.query<ResultRow[]>('SELECT topic FROM kafka_offsets');
     assert.deepEqual(
       offsets.map((row) => row.topic),
       ['other-topic'],
     );
-    assert.equal((await world.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM kafka_dead_letters'))[0]!.n, 0);
-    assert.equal((await world.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${first}\``))[0]!.n, 0);
+    assert.equal((await world.db.query<ResultRow[]>('SELECT COUNT(*) AS n FROM kafka_dead_letters'))[0]!.n, 0);
+    assert.equal((await world.db.query<ResultRow[]>(`SELECT COUNT(*) AS n FROM \`${first}\``))[0]!.n, 0);
   });
 
   it('provision() as a function returns what it did (for demo)', async () => {
@@ -130,7 +131,7 @@ describe('kms provision', () => {
 
   it('creates a database the sink user may not create through the admin account, and grants it', async () => {
     const database = `kmsx_${world.id}`;
-    world.extraDatabases.push(database);
+    world.db.dropAlso(database);
     const run = await world.kms([
       'provision',
       '--schemas',
@@ -139,9 +140,9 @@ describe('kms provision', () => {
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`database ${database}: created \\(via the admin account`));
-    const connection = await world.root();
+    const connection = await rootConnection();
     try {
-      const [rows] = await connection.query<RowDataPacket[]>(
+      const [rows] = await connection.query<ResultRow[]>(
         'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
         [database],
       );
@@ -217,7 +218,7 @@ describe('kms provision: bad input and unreachable services get one clear line',
       ...bad.sets({ 'kafka.bootstrap.servers': '127.0.0.1:1' }),
     ]);
     assert.equal(run.code, 1);
-    assert.ok(run.ms < 15_000, `took ${run.ms} ms`);
+    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
     assert.match(oneLineError(run), /Kafka at 127\.0\.0\.1:1 did not answer/);
   });
 

@@ -1,15 +1,18 @@
 /**
- * verify and status against the real stack. The sink is simulated (tools-fixture simulateSink writes the
+ * verify and status against the real stack. The sink is simulated (helpers/tools-world.ts simulateSink writes the
  * rows and offsets the sink would); the end-to-end run with the real sink lives in the demo test.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RowDataPacket } from 'mysql2/promise';
+import type { ResultRow } from '../../src/mysql/pool.ts';
 import { produce } from '../../kit/tools/produce.ts';
 import { provision } from '../../kit/tools/provision.ts';
 import { status } from '../../kit/tools/status.ts';
 import { verify } from '../../kit/tools/verify.ts';
-import { ToolsWorld, consumeAll, oneLineError, simulateSink, type ConsumedRecord } from './tools-fixture.ts';
+import { type ConsumedRecord, consumeToEnd } from './helpers/kafka-client.ts';
+import { oneLineError } from './helpers/kms-cli.ts';
+import { BOOTSTRAP } from './helpers/services.ts';
+import { ToolsWorld, simulateSink } from './helpers/tools-world.ts';
 import { mysqlAddress } from './helpers/mysql-server.ts';
 
 const world = new ToolsWorld(2);
@@ -22,7 +25,7 @@ describe('kms verify', () => {
     await provision(config, { schemas: world.schemaFile });
     await produce(config, { records: RECORDS });
     for (const topic of world.topics) {
-      const records = await consumeAll(config, topic);
+      const records = await consumeToEnd(BOOTSTRAP, topic);
       if (topic === world.topics[0]) consumed = records;
       await simulateSink(world, config, topic, records);
     }
@@ -51,13 +54,15 @@ describe('kms verify', () => {
 
   it('a missing row → FAIL, exit 1; a dead letter in its place → PASS again', async () => {
     const victim = consumed.find((r) => r.offset === 3)!;
-    await world.query(`DELETE FROM \`${first}\` WHERE _kafka_partition = ? AND _kafka_offset = 3`, [victim.partition]);
+    await world.db.query(`DELETE FROM \`${first}\` WHERE _kafka_partition = ? AND _kafka_offset = 3`, [
+      victim.partition,
+    ]);
     const run = await world.kms(['verify', ...world.sets()]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, new RegExp(`^${first}\\s+${victim.partition}\\s.*FAIL: 1 missing$`, 'm'));
     assert.match(run.stdout.trim().split('\n').at(-1)!, /^FAIL: 1 check failed \(5\/6 partitions match\)$/);
 
-    await world.query(
+    await world.db.query(
       'INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, ?, 3, ?, ?, ?)',
       [first, victim.partition, `group-${first}`, 'DECODE_FAILED', 'simulated poison record'],
     );
@@ -68,7 +73,7 @@ describe('kms verify', () => {
 
   it('a record both written and dead-lettered counts as a duplicate', async () => {
     const record = consumed.find((r) => r.offset === 5)!;
-    await world.query(
+    await world.db.query(
       'INSERT INTO kafka_dead_letters (topic, `partition`, `offset`, consumer_group, error_kind, error_message) VALUES (?, ?, 5, ?, ?, ?)',
       [first, record.partition, `group-${first}`, 'TEST', 'double'],
     );
@@ -76,26 +81,28 @@ describe('kms verify', () => {
     const verdict = result.partitions.find((p) => p.topic === first && p.partition === record.partition)!;
     assert.equal(result.ok, false);
     assert.deepEqual(verdict.problems, ['1 extra', '1 duplicated']);
-    await world.query('DELETE FROM kafka_dead_letters WHERE topic = ? AND `partition` = ? AND `offset` = 5', [
+    await world.db.query('DELETE FROM kafka_dead_letters WHERE topic = ? AND `partition` = ? AND `offset` = 5', [
       first,
       record.partition,
     ]);
   });
 
   it('the same offset written twice (a table without the unique key) → FAIL dup', async () => {
-    await world.query(`ALTER TABLE \`${second}\` DROP PRIMARY KEY`);
-    await world.query(
+    await world.db.query(`ALTER TABLE \`${second}\` DROP PRIMARY KEY`);
+    await world.db.query(
       `INSERT INTO \`${second}\` SELECT * FROM \`${second}\` WHERE _kafka_partition = 0 AND _kafka_offset = 0`,
     );
     const run = await world.kms(['verify', ...world.sets()]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, new RegExp(`^${second}\\s+0\\s.*\\s1\\s+FAIL: 1 extra, 1 duplicated$`, 'm'));
-    await world.query(`DELETE FROM \`${second}\` WHERE _kafka_partition = 0 AND _kafka_offset = 0 LIMIT 1`);
-    await world.query(`ALTER TABLE \`${second}\` ADD PRIMARY KEY (_kafka_partition, _kafka_offset)`);
+    await world.db.query(`DELETE FROM \`${second}\` WHERE _kafka_partition = 0 AND _kafka_offset = 0 LIMIT 1`);
+    await world.db.query(`ALTER TABLE \`${second}\` ADD PRIMARY KEY (_kafka_partition, _kafka_offset)`);
   });
 
   it('a stored offset that differs from the end offset → FAIL', async () => {
-    await world.query('UPDATE kafka_offsets SET `offset` = `offset` - 2 WHERE topic = ? AND `partition` = 1', [second]);
+    await world.db.query('UPDATE kafka_offsets SET `offset` = `offset` - 2 WHERE topic = ? AND `partition` = 1', [
+      second,
+    ]);
     const result = await verify(world.config());
     assert.equal(result.ok, false);
     assert.deepEqual(result.partitions.find((p) => p.topic === second && p.partition === 1)!.problems, [
@@ -125,18 +132,20 @@ describe('kms verify', () => {
   it('--wait polls until the sink catches up', async () => {
     const waiting = world.kms(['verify', '--wait', '--timeout', '30', ...world.sets()]);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await world.query('UPDATE kafka_offsets SET `offset` = `offset` + 2 WHERE topic = ? AND `partition` = 1', [second]);
+    await world.db.query('UPDATE kafka_offsets SET `offset` = `offset` + 2 WHERE topic = ? AND `partition` = 1', [
+      second,
+    ]);
     const run = await waiting;
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.ok(run.ms >= 2_000);
+    assert.ok(run.durationMs >= 2_000);
     assert.match(run.stdout.trim().split('\n').at(-1)!, /^PASS/);
   });
 
   it('--wait gives up after --timeout with the table and exit 1', async () => {
-    await world.query('UPDATE kafka_offsets SET `offset` = 0 WHERE topic = ? AND `partition` = 2', [first]);
+    await world.db.query('UPDATE kafka_offsets SET `offset` = 0 WHERE topic = ? AND `partition` = 2', [first]);
     const run = await world.kms(['verify', '--wait', '--timeout', '2', ...world.sets()]);
     assert.equal(run.code, 1);
-    assert.ok(run.ms >= 2_000 && run.ms < 15_000, `took ${run.ms} ms`);
+    assert.ok(run.durationMs >= 2_000 && run.durationMs < 15_000, `took ${run.durationMs} ms`);
     assert.match(run.stdout, new RegExp(`^${first}\\s+2\\s.*FAIL: offset \\d+ behind$`, 'm'));
     assert.match(run.stdout.trim().split('\n').at(-1)!, /^FAIL/);
   });
@@ -180,7 +189,7 @@ describe('kms verify / status: unreachable services and bad input get one clear 
   it('unreachable Kafka → exit 1 within 15 s', async () => {
     const run = await bad.kms(['status', ...bad.sets({ 'kafka.bootstrap.servers': '127.0.0.1:1' })]);
     assert.equal(run.code, 1);
-    assert.ok(run.ms < 15_000, `took ${run.ms} ms`);
+    assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
     assert.match(oneLineError(run), /Kafka at 127\.0\.0\.1:1 did not answer/);
   });
 
@@ -189,7 +198,7 @@ describe('kms verify / status: unreachable services and bad input get one clear 
     const run = await bad.kms(['verify', ...bad.sets({ 'kafka.topics': `${bad.topics[0]},kms_missing_${bad.id}` })]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, new RegExp(`^FAIL: topic "kms_missing_${bad.id}" does not exist in Kafka$`, 'm'));
-    const rows = await bad.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM kafka_offsets');
+    const rows = await bad.db.query<ResultRow[]>('SELECT COUNT(*) AS n FROM kafka_offsets');
     assert.equal(rows[0]!.n, 0);
   });
 

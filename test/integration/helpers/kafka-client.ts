@@ -1,4 +1,5 @@
 import Kafka from '@confluentinc/kafka-javascript';
+import { withMetadataClient } from '../../../src/kafka/metadata-client.ts';
 
 /** Small promise wrappers over the native client's callback API, for tests that talk to a real broker. */
 
@@ -8,55 +9,63 @@ export interface TestRecord {
 }
 
 export interface ConsumedRecord {
+  /** The key as UTF-8 text ('' when there is none); `keyBytes` holds it as received. */
   readonly key: string;
+  readonly keyBytes: Buffer | null;
   /** The value as UTF-8 text; `bytes` holds it as received. */
   readonly value: string;
   readonly bytes: Buffer;
   readonly partition: number;
   readonly offset: number;
+  /** Epoch ms; undefined when the broker gave none. */
+  readonly timestamp: number | undefined;
 }
 
-export async function createTopic(bootstrapServers: string, topic: Kafka.NewTopic, timeoutMs = 30_000): Promise<void> {
+type Admin = ReturnType<typeof Kafka.AdminClient.create>;
+
+/** Runs `work` with a fresh admin client, disconnected afterwards. */
+async function withAdmin<T>(bootstrapServers: string, work: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = Kafka.AdminClient.create({
     'bootstrap.servers': bootstrapServers,
     'client.id': 'kms-test-admin',
     log_level: 0,
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      admin.createTopic(topic, timeoutMs, (error) => (error ? reject(error) : resolve()));
-    });
+    return await work(admin);
   } finally {
     admin.disconnect();
   }
 }
 
-export async function deleteTopic(bootstrapServers: string, topic: string, timeoutMs = 30_000): Promise<void> {
-  const admin = Kafka.AdminClient.create({
-    'bootstrap.servers': bootstrapServers,
-    'client.id': 'kms-test-admin',
-    log_level: 0,
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      admin.deleteTopic(topic, timeoutMs, (error) => (error ? reject(error) : resolve()));
-    });
-  } finally {
-    admin.disconnect();
-  }
+export function createTopic(bootstrapServers: string, topic: Kafka.NewTopic, timeoutMs = 30_000): Promise<void> {
+  return withAdmin(
+    bootstrapServers,
+    (admin) =>
+      new Promise<void>((resolve, reject) => {
+        admin.createTopic(topic, timeoutMs, (error) => (error ? reject(error) : resolve()));
+      }),
+  );
 }
 
-export async function describeTopic(
+/** Deletes the topic; one that does not exist (any more) is fine. */
+export function deleteTopic(bootstrapServers: string, topic: string, timeoutMs = 30_000): Promise<void> {
+  return withAdmin(
+    bootstrapServers,
+    (admin) =>
+      new Promise<void>((resolve, reject) => {
+        admin.deleteTopic(topic, timeoutMs, (error) =>
+          error && error.code !== Kafka.CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART ? reject(error) : resolve(),
+        );
+      }),
+  );
+}
+
+export function describeTopic(
   bootstrapServers: string,
   topic: string,
   timeoutMs = 10_000,
 ): Promise<Kafka.TopicDescription> {
-  const admin = Kafka.AdminClient.create({
-    'bootstrap.servers': bootstrapServers,
-    'client.id': 'kms-test-admin',
-    log_level: 0,
-  });
-  try {
+  return withAdmin(bootstrapServers, async (admin) => {
     const [description] = await new Promise<Kafka.TopicDescription[]>((resolve, reject) => {
       admin.describeTopics([topic], { timeout: timeoutMs }, (error, result) =>
         error ? reject(error) : resolve(result),
@@ -65,9 +74,7 @@ export async function describeTopic(
     if (description === undefined) throw new Error(`no description for topic ${topic}`);
     if (description.error) throw description.error;
     return description;
-  } finally {
-    admin.disconnect();
-  }
+  });
 }
 
 /** Produces every record and resolves once each one has a successful delivery report. */
@@ -151,12 +158,15 @@ export async function consumeAll(
       });
       for (const message of batch) {
         const bytes = message.value ?? Buffer.alloc(0);
+        const keyBytes = message.key === undefined || message.key === null ? null : Buffer.from(message.key);
         received.push({
-          key: message.key === undefined || message.key === null ? '' : message.key.toString(),
+          key: keyBytes?.toString() ?? '',
+          keyBytes,
           value: bytes.toString(),
           bytes,
           partition: message.partition,
           offset: message.offset,
+          timestamp: message.timestamp,
         });
       }
     }
@@ -164,6 +174,16 @@ export async function consumeAll(
   } finally {
     await disconnect(consumer);
   }
+}
+
+/** Every record of the topic, from offset 0 up to the end offsets of its partitions as they are now. */
+export async function consumeToEnd(bootstrapServers: string, topic: string): Promise<ConsumedRecord[]> {
+  const ends = await withMetadataClient({ bootstrapServers }, async (kafka) => {
+    const partitions = (await kafka.cluster()).topics.get(topic)?.partitions ?? [];
+    return Promise.all(partitions.map((partition) => kafka.endOffset(topic, partition)));
+  });
+  const total = ends.reduce((sum, end) => sum + end, 0);
+  return consumeAll(bootstrapServers, topic, ends.length, total);
 }
 
 function disconnect(client: Kafka.Producer | Kafka.KafkaConsumer): Promise<void> {

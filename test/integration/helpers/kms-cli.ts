@@ -71,3 +71,16 @@ export function describeRun(args: readonly string[], result: KmsResult): string 
     `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`
   );
 }
+
+/** The one-line error contract: exactly one `kms: ...` line on stderr, no stack trace, nothing secret. */
+export function oneLineError(run: KmsResult): string {
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  if (lines.length !== 1 || !lines[0]!.startsWith('kms: ')) {
+    throw new Error(`expected one "kms: ..." line on stderr, got:\n${run.stderr}\nstdout:\n${run.stdout}`);
+  }
+  if (/\n\s+at /.test(run.stderr)) throw new Error(`stack trace on stderr:\n${run.stderr}`);
+  return lines[0]!;
+}

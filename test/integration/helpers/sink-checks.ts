@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RowDataPacket } from 'mysql2/promise';
+import type { ResultRow } from '../../../src/mysql/pool.ts';
 import type { SinkProcess, SinkScenario } from './sink-harness.ts';
 import { waitFor } from './wait.ts';
 
@@ -174,7 +174,7 @@ export function tails(sinks: readonly SinkProcess[], n = 1500): string {
  */
 export async function openTransactions(scenario: SinkScenario): Promise<{ rowsModified: number }[]> {
   await sleep(150);
-  const [rows] = await scenario.admin.query<RowDataPacket[]>(
+  const [rows] = await scenario.admin.query<ResultRow[]>(
     `SELECT t.trx_rows_modified AS modified FROM information_schema.innodb_trx t
        JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = ?`,
     [scenario.database],

@@ -1,19 +1,17 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import mysql from 'mysql2/promise';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../../src/avro/registry-client.ts';
-import { encodeWire } from '../../../src/avro/wire-format.ts';
 import { spawnSink } from '../../../src/app/sink-process.ts';
+import type { Connection, ResultRow } from '../../../src/mysql/pool.ts';
+import { encodeWire } from '../../fixtures/wire-format.ts';
 import { createTopic } from './kafka-client.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';
+import { BOOTSTRAP, REGISTRY } from './services.ts';
+import { type Settings, TestWorld } from './test-world.ts';
 import { uniqueName } from './unique.ts';
 import { isAlive, waitFor } from './wait.ts';
-import { mysqlAddress, mysqlAdmin } from './mysql-server.ts';
-
-export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
-export const REGISTRY = process.env.KMS_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 
 /** Records carry their own per-partition sequence, so order and completeness can be checked in the table. */
 export const SEQUENCED_SCHEMA = {
@@ -29,46 +27,40 @@ export const SEQUENCED_SCHEMA = {
   ],
 };
 
-/** A throw-away database and topics for one test file, dropped by `cleanup()`. */
-export class SinkScenario {
-  readonly database = uniqueName('kms_test');
-  readonly topics: string[];
+/**
+ * A test world for real sink processes: its database and topics are created by `setup()`; records are
+ * produced with per-partition sequence numbers; `cleanup()` kills the sinks, then drops and deletes it all.
+ */
+export class SinkScenario extends TestWorld {
   readonly partitions: number;
   readonly registry = new RegistryClient({ url: REGISTRY });
-  #admin: mysql.Pool | undefined;
+  #admin: Connection | undefined;
   #producer: Kafka.Producer | undefined;
   readonly #sequence = new Map<string, number>();
   readonly #sinks: SinkProcess[] = [];
 
   constructor(topicCount = 1, partitions = 3, prefix = 'kms_t') {
-    this.topics = Array.from({ length: topicCount }, () => uniqueName(prefix));
+    super(Array.from({ length: topicCount }, () => uniqueName(prefix)));
     this.partitions = partitions;
   }
 
   async setup(): Promise<void> {
-    this.#admin = mysql.createPool({ ...mysqlAdmin(), multipleStatements: false, connectionLimit: 2 });
-    await this.#admin.query(`CREATE DATABASE \`${this.database}\``);
+    await this.db.create();
+    this.#admin = await this.db.admin();
     for (const topic of this.topics) {
       await createTopic(BOOTSTRAP, { topic, num_partitions: this.partitions, replication_factor: 1 });
     }
   }
 
-  get admin(): mysql.Pool {
+  /** Root connection to the server (no default database: qualify names with `database`). */
+  get admin(): Connection {
     if (!this.#admin) throw new Error('setup() first');
     return this.#admin;
   }
 
-  /** `--set` flags pointing a sink at this scenario. */
-  settings(extra: Record<string, string | number> = {}): string[] {
-    const all: Record<string, string | number> = {
-      'kafka.bootstrap.servers': BOOTSTRAP,
-      'kafka.schema.registry.url': REGISTRY,
-      'kafka.topics': this.topics.join(','),
-      'mysql.url': `jdbc:mysql://${mysqlAddress()}/${this.database}`,
-      'status.port': 0,
-      ...extra,
-    };
-    return Object.entries(all).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+  /** Sinks get a free status port of their own unless `extra` names one. */
+  override settings(extra: Settings = {}): Settings {
+    return super.settings({ 'status.port': 0, ...extra });
   }
 
   async producer(): Promise<Kafka.Producer> {
@@ -148,14 +140,14 @@ export class SinkScenario {
     return this.#sequence.get(`${topic}/${partition}`) ?? 0;
   }
 
-  startSink(extra: Record<string, string | number> = {}, name = 'sink'): SinkProcess {
-    const sink = new SinkProcess(this.settings(extra), name);
+  startSink(extra: Settings = {}, name = 'sink'): SinkProcess {
+    const sink = new SinkProcess(this.sets(extra), name);
     this.#sinks.push(sink);
     return sink;
   }
 
   async offsets(topic: string): Promise<Map<number, number>> {
-    const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
+    const [rows] = await this.admin.query<ResultRow[]>(
       `SELECT \`partition\`, \`offset\` FROM \`${this.database}\`.kafka_offsets WHERE topic = ?`,
       [topic],
     );
@@ -166,7 +158,7 @@ export class SinkScenario {
   async tableState(
     topic: string,
   ): Promise<Map<number, { rows: number; distinct: number; ordered: boolean; maxSeq: number }>> {
-    const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
+    const [rows] = await this.admin.query<ResultRow[]>(
       `SELECT _kafka_partition AS p, _kafka_offset AS o, seq FROM \`${this.database}\`.\`${topic}\` ORDER BY _kafka_partition, _kafka_offset`,
     );
     const state = new Map<number, { rows: number; distinct: number; ordered: boolean; maxSeq: number }>();
@@ -189,8 +181,8 @@ export class SinkScenario {
     return state;
   }
 
-  async deadLetters(topic: string): Promise<mysql.RowDataPacket[]> {
-    const [rows] = await this.admin.query<mysql.RowDataPacket[]>(
+  async deadLetters(topic: string): Promise<ResultRow[]> {
+    const [rows] = await this.admin.query<ResultRow[]>(
       `SELECT \`partition\`, \`offset\`, error_kind, error_message, record_key, record_value FROM \`${this.database}\`.kafka_dead_letters WHERE topic = ? ORDER BY \`partition\`, \`offset\``,
       [topic],
     );
@@ -210,13 +202,11 @@ export class SinkScenario {
     );
   }
 
-  async cleanup(): Promise<void> {
+  override async cleanup(): Promise<void> {
     for (const sink of this.#sinks) await sink.kill('SIGKILL');
     if (this.#producer) await new Promise<void>((resolve) => this.#producer!.disconnect(() => resolve()));
-    if (this.#admin) {
-      await this.#admin.query(`DROP DATABASE IF EXISTS \`${this.database}\``);
-      await this.#admin.end();
-    }
+    this.#admin = undefined;
+    await super.cleanup();
   }
 }
 

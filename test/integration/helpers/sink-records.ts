@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
-import { encodeWire } from '../../../src/avro/wire-format.ts';
+import { encodeWire } from '../../fixtures/wire-format.ts';
 import { SEQUENCED_SCHEMA } from './sink-harness.ts';
 
 /**
@@ -63,21 +62,7 @@ export class Sequencer {
   }
 }
 
-/** A port nothing listens on right now (for status.port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** MySQL identifier quoting for test queries on hostile names, written apart from src/sql/identifiers.ts so the test does not trust the code it checks. */
+/** MySQL identifier quoting for test queries on hostile names, written apart from src/mysql/identifiers.ts so the test does not trust the code it checks. */
 export function quoteId(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import type { Type } from 'avsc';
 import { SinkError, isSinkError, type ErrorCode } from '../../../src/core/errors.ts';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
-import { RecordDecoder, type SchemaLookup } from '../../../src/avro/decoder.ts';
-import { encodeWire } from '../../../src/avro/wire-format.ts';
+import { RecordDecoder } from '../../../src/avro/decoder.ts';
+import { SchemaCache } from '../../../src/avro/schema-cache.ts';
+import { encodeWire } from '../../fixtures/wire-format.ts';
 import { SEED_SCHEMAS } from '../../fixtures/seed-schemas.ts';
 
 const valueType = parseAvroSchema(SEED_SCHEMAS['dataset1']!);
@@ -12,16 +13,16 @@ const keyType = parseAvroSchema('"string"');
 const unionType = parseAvroSchema({ type: 'record', name: 'u', fields: [{ name: 'x', type: ['null', 'string'] }] });
 const value = { key_field1: 'k1', timestamp_field1: 1_700_000_000_000, string_field1: 'hello', double_field1: 1.5 };
 
-/** A lookup over a fixed map, counting calls; unknown ids are SCHEMA_NOT_FOUND like the registry's. */
-function mapLookup(types: Record<number, Type>): SchemaLookup & { calls: number[] } {
+/** A schema cache over a fixed map, counting fetches; unknown ids are SCHEMA_NOT_FOUND like the registry's. */
+function mapLookup(types: Record<number, Type>): SchemaCache & { calls: number[] } {
   const calls: number[] = [];
-  const lookup = async (id: number): Promise<Type> => {
+  const fetch = async (id: number): Promise<Type> => {
     calls.push(id);
     const type = types[id];
     if (type === undefined) throw new SinkError('SCHEMA_NOT_FOUND', `schema id ${id} not found`);
     return type;
   };
-  return Object.assign(lookup, { calls });
+  return Object.assign(new SchemaCache(fetch), { calls });
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, ...parts: string[]): Promise<void> {
@@ -47,8 +48,9 @@ describe('RecordDecoder', () => {
     const msg = encodeWire(7, valueType.toBuffer(value));
     await Promise.all([decoder.decode(msg), decoder.decode(msg), decoder.decode(msg)]);
     await decoder.decode(msg);
-    await decoder.decodeKey(encodeWire(8, keyType.toBuffer('k')));
+    await decoder.decode(encodeWire(8, keyType.toBuffer('k')));
     assert.deepEqual(lookup.calls, [7, 8]);
+    assert.equal(lookup.known(8), keyType);
   });
 
   it('decodeIfKnown is synchronous once the schema is known', async () => {
@@ -61,15 +63,6 @@ describe('RecordDecoder', () => {
       () => decoder.decodeIfKnown(Buffer.from('x')),
       (e: unknown) => isSinkError(e, 'WIRE_FORMAT'),
     );
-  });
-
-  it('decodes keys; a null key is null', async () => {
-    const decoder = new RecordDecoder(mapLookup({ 8: keyType }));
-    assert.equal(await decoder.decodeKey(null), null);
-    assert.equal(await decoder.decodeKey(undefined), null);
-    const key = await decoder.decodeKey(encodeWire(8, keyType.toBuffer('key-1')));
-    assert.deepEqual(key, { schemaId: 8, type: keyType, value: 'key-1' });
-    await rejectsWith(decoder.decodeKey(Buffer.from('key-1')), 'WIRE_FORMAT', 'magic byte 0x6b');
   });
 
   it('bad magic byte, null and short values are WIRE_FORMAT, with no lookup', async () => {

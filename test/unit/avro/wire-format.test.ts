@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isSinkError } from '../../../src/core/errors.ts';
-import { decodeWireHeader, encodeWire } from '../../../src/avro/wire-format.ts';
+import { decodeWireHeader } from '../../../src/avro/wire-format.ts';
+import { encodeWire } from '../../fixtures/wire-format.ts';
 
 function wireError(buf: Buffer | null | undefined): string {
   try {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withRetry } from '../../../src/core/retry.ts';
-import { isDataError, isTransientDbError, isAccessDenied } from '../../../src/mysql/errno.ts';
+import { isTransientDbError } from '../../../src/mysql/errno.ts';
 
 const retriable = Object.assign(new Error('deadlock'), { errno: 1213 });
 
@@ -82,16 +82,4 @@ test('shouldStop ends retrying (partition revoked, shutdown)', async () => {
     ),
   );
   assert.equal(calls, 2);
-});
-
-test('database errors are classified: transient, data (isolate the row), access', () => {
-  for (const errno of [1205, 1213, 2006, 2013, 1053]) assert.equal(isTransientDbError({ errno }), true, String(errno));
-  for (const code of ['PROTOCOL_CONNECTION_LOST', 'ECONNREFUSED', 'ECONNRESET'])
-    assert.equal(isTransientDbError({ code }), true, code);
-  assert.equal(isTransientDbError({ errno: 1064 }), false);
-  for (const errno of [1048, 1264, 1292, 1366, 1406]) assert.equal(isDataError({ errno }), true, String(errno));
-  assert.equal(isDataError({ errno: 1213 }), false);
-  assert.equal(isDataError({ errno: 1054 }), false);
-  assert.equal(isAccessDenied({ errno: 1045 }), true);
-  assert.equal(isAccessDenied({ errno: 1213 }), false);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deleteByKey, insertRows } from '../../../src/mysql/dml.ts';
+import { insertRows } from '../../../src/mysql/dml.ts';
 import { assertFrozen, rejects } from './sql-assertions.ts';
 
 const columns = ['key_field1', 'timestamp_field1', 'double_field1'] as const;
@@ -145,28 +145,5 @@ describe('insertRows', () => {
     rejects(() => insertRows('', ['a'], [[1]]), 'IDENTIFIER_INVALID', 'it is empty');
     rejects(() => insertRows('t', ['a\u0000b'], [[1]]), 'IDENTIFIER_INVALID', 'NUL');
     rejects(() => insertRows('t', ['💥'], [[1]]), 'IDENTIFIER_INVALID', 'Basic Multilingual Plane');
-  });
-});
-
-describe('deleteByKey', () => {
-  it('deletes by a single key', () => {
-    const query = deleteByKey('dataset1', ['key_field1'], ['k1']);
-    assert.equal(query.sql, 'DELETE FROM `dataset1` WHERE `key_field1` = ?');
-    assert.deepEqual(query.parameters, ['k1']);
-    assertFrozen(query);
-  });
-
-  it('deletes by a composite key with hostile names', () => {
-    const query = deleteByKey('t`', ['a', "b'; --"], [1, "x' OR '1'='1"]);
-    assert.equal(query.sql, "DELETE FROM `t``` WHERE `a` = ? AND `b'; --` = ?");
-    assert.deepEqual(query.parameters, [1, "x' OR '1'='1"]);
-  });
-
-  it('rejects mismatched or null keys', () => {
-    rejects(() => deleteByKey('t', [], []), 'SCHEMA_INVALID', 'has no key columns');
-    rejects(() => deleteByKey('t', ['a', 'b'], [1]), 'SCHEMA_INVALID', '1 key values for 2 key columns');
-    rejects(() => deleteByKey('t', ['a', 'b'], [1, null]), 'VALUE_REJECTED', 'key column "b" is null');
-    rejects(() => deleteByKey('t', ['a'], [undefined]), 'VALUE_REJECTED', 'key column "a" is null');
-    rejects(() => deleteByKey('t', ['a '], [1]), 'IDENTIFIER_INVALID', 'ends with a space');
   });
 });

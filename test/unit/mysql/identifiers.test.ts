@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isSinkError } from '../../../src/core/errors.ts';
-import {
-  MAX_IDENTIFIER_LENGTH,
-  quoteIdentifier,
-  quoteQualified,
-  sanitizeTableName,
-} from '../../../src/mysql/identifiers.ts';
+import { MAX_IDENTIFIER_LENGTH, quoteIdentifier } from '../../../src/mysql/identifiers.ts';
 
 function rejects(fn: () => unknown, messagePart: string | RegExp): void {
   assert.throws(fn, (error: unknown) => {
@@ -102,37 +97,5 @@ describe('quoteIdentifier', () => {
         return true;
       },
     );
-  });
-});
-
-describe('quoteQualified', () => {
-  it('quotes each part separately, a dot inside a part stays literal', () => {
-    assert.equal(quoteQualified('bank', 'dataset1'), '`bank`.`dataset1`');
-    assert.equal(quoteQualified('a.b', 'c`d'), '`a.b`.`c``d`');
-    assert.equal(quoteQualified('only'), '`only`');
-  });
-
-  it('rejects no parts and any invalid part', () => {
-    rejects(() => quoteQualified(), 'at least one part');
-    rejects(() => quoteQualified('bank', ''), 'it is empty');
-  });
-});
-
-describe('sanitizeTableName', () => {
-  it('returns topic-derived names unchanged (they are quoted where used)', () => {
-    assert.equal(sanitizeTableName('dataset1'), 'dataset1');
-    assert.equal(sanitizeTableName('orders.v1-eu_west'), 'orders.v1-eu_west');
-    assert.equal(sanitizeTableName('Orders'), 'Orders');
-    assert.equal(sanitizeTableName('a`b'), 'a`b');
-  });
-
-  it('rejects with a message naming the table', () => {
-    rejects(
-      () => sanitizeTableName('t'.repeat(65)),
-      /^Table name "t{65}" is not a valid MySQL\/MariaDB identifier: it is 65 characters long/,
-    );
-    rejects(() => sanitizeTableName(''), 'Table name "" ');
-    rejects(() => sanitizeTableName('topic '), 'ends with a space');
-    rejects(() => sanitizeTableName('🔥'), 'Basic Multilingual Plane');
   });
 });

@@ -6,11 +6,12 @@ import {
   createDeadLettersTable,
   createOffsetsTable,
   insertDeadLetters,
+  deleteDeadLettersOfTopic,
+  deleteOffsetsOfTopic,
   insertOffsetIfAbsent,
-  selectAllOffsets,
   selectOffset,
   selectOffsetForUpdate,
-  selectOffsetsForGroup,
+  selectOffsetsOfTopics,
   updateOffset,
   type DeadLetterRow,
 } from '../../../src/mysql/offset-sql.ts';
@@ -108,22 +109,21 @@ describe('offset statements', () => {
     assert.deepEqual(insertOffsetIfAbsent('t', 0, 'g', 0n).parameters, ['t', 0, 'g', 0n]);
   });
 
-  it('lists offsets for one group or all groups', () => {
-    const group = selectOffsetsForGroup('group-dataset1');
-    assert.equal(
-      group.sql,
-      'SELECT `topic`, `partition`, `consumer_group`, `offset` FROM `kafka_offsets` WHERE `consumer_group` = ? ORDER BY `topic`, `partition`',
-    );
-    assert.deepEqual(group.parameters, ['group-dataset1']);
-    assertFrozen(group);
+  it('lists the offsets of some topics, one placeholder per topic', () => {
+    const query = selectOffsetsOfTopics(['dataset1', 'dataset2']);
+    assert.equal(query.sql, 'SELECT `topic`, `partition`, `offset` FROM `kafka_offsets` WHERE `topic` IN (?, ?)');
+    assert.deepEqual(query.parameters, ['dataset1', 'dataset2']);
+    assertFrozen(query);
+    rejects(() => selectOffsetsOfTopics([]), 'SCHEMA_INVALID', 'at least one topic');
+  });
 
-    const all = selectAllOffsets();
-    assert.equal(
-      all.sql,
-      'SELECT `topic`, `partition`, `consumer_group`, `offset` FROM `kafka_offsets` ORDER BY `consumer_group`, `topic`, `partition`',
-    );
-    assert.deepEqual(all.parameters, []);
-    assertFrozen(all);
+  it("forgets a topic's offsets and dead letters (reset)", () => {
+    const offsets = deleteOffsetsOfTopic("t'; --");
+    assert.equal(offsets.sql, 'DELETE FROM `kafka_offsets` WHERE `topic` = ?');
+    assert.deepEqual(offsets.parameters, ["t'; --"]);
+    const dead = deleteDeadLettersOfTopic('t', 'dead`letters');
+    assert.equal(dead.sql, 'DELETE FROM `dead``letters` WHERE `topic` = ?');
+    assertFrozen(dead);
   });
 
   it('uses a configured table in every statement, and binds hostile values', () => {
@@ -137,8 +137,8 @@ describe('offset statements', () => {
     assert.equal(updateOffset('t', 0, 'g', 5, table).sql, `UPDATE \`ops\`\`offsets\` SET \`offset\` = ? ${WHERE}`);
     assert.equal(selectOffset('t', 0, 'g', table).sql, `SELECT \`offset\` FROM \`ops\`\`offsets\` ${WHERE}`);
     assert.ok(insertOffsetIfAbsent('t', 0, 'g', 0, table).sql.startsWith('INSERT INTO `ops``offsets` ('));
-    assert.ok(selectOffsetsForGroup('g', table).sql.includes(' FROM `ops``offsets` '));
-    assert.ok(selectAllOffsets(table).sql.includes(' FROM `ops``offsets` '));
+    assert.ok(selectOffsetsOfTopics(['t'], table).sql.includes(' FROM `ops``offsets` '));
+    assert.ok(deleteOffsetsOfTopic('t', table).sql.includes(' FROM `ops``offsets` '));
     // The default table is still used when none is given after a configured one was cached.
     assert.equal(selectOffset('t', 0, 'g').sql, `SELECT \`offset\` FROM \`kafka_offsets\` ${WHERE}`);
   });

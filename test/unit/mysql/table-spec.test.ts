@@ -4,7 +4,7 @@ import { isSinkError } from '../../../src/core/errors.ts';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { buildColumnModel } from '../../../src/mysql/column-model.ts';
 import { createTable } from '../../../src/mysql/ddl.ts';
-import { tableSpec } from '../../../src/sink/table-manager.ts';
+import { tableSpec } from '../../../src/mysql/table-spec.ts';
 
 const model = buildColumnModel(
   parseAvroSchema({

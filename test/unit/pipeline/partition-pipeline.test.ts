@@ -7,16 +7,12 @@ import type { KafkaRecord, PreparedBatch } from '../../../src/core/records.ts';
 import type { RecordPreparer } from '../../../src/pipeline/record-preparer.ts';
 import type { BatchWriter, CommitResult } from '../../../src/sink/batch-writer.ts';
 import { SinkMetrics } from '../../../src/pipeline/sink-metrics.ts';
+import { offsetRange } from '../../fixtures/kafka-records.ts';
 
-const records = (from: number, to: number): KafkaRecord[] =>
-  Array.from({ length: to - from }, (_, i) => ({
-    topic: 't',
-    partition: 0,
-    offset: from + i,
-    timestamp: undefined,
-    key: null,
-    value: null,
-  }));
+const records = offsetRange;
+
+/** The fake preparer's batches hold consecutive offsets. */
+const firstOffset = (batch: PreparedBatch): number => batch.lastOffset - batch.count + 1;
 
 /** A pipeline whose writer holds every commit until `release()`; it records the batches it was given. */
 function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult): {
@@ -36,7 +32,6 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
       tables: [],
       deadLetters: [],
       count: batch.length,
-      firstOffset: batch[0]!.offset,
       lastOffset: batch.at(-1)!.offset,
     }),
   } as unknown as RecordPreparer;
@@ -113,7 +108,7 @@ test('a graceful stop during an in-flight batch writes what is queued, then ends
   release();
   assert.equal(await settle(stopping), 'stopped');
   assert.deepEqual(
-    commits.map((b) => [b.firstOffset, b.lastOffset]),
+    commits.map((b) => [firstOffset(b), b.lastOffset]),
     [
       [0, 9],
       [10, 12],
@@ -169,7 +164,7 @@ test('an owned pipeline fenced far ahead of what it fetched seeks to the stored 
   pipeline.accept(records(5, 15)); // fetched before the seek landed: dropped
   pipeline.accept(records(1_000, 1_003));
   await waitUntil(() => commits.length === 2 && committing());
-  assert.deepEqual([commits[1]!.firstOffset, commits[1]!.lastOffset], [1_000, 1_002]);
+  assert.deepEqual([firstOffset(commits[1]!), commits[1]!.lastOffset], [1_000, 1_002]);
   release();
   assert.equal(await settle(pipeline.stop({ drain: false })), 'stopped');
   assert.equal(pipeline.expectedOffset, 1_003);

@@ -11,7 +11,7 @@ import {
 } from '../../../../kit/bench/stats.ts';
 import { escapeXml, lineChart, niceStep, ticks } from '../../../../kit/bench/svg-chart.ts';
 import { CATEGORY, categorize, summarizeProfile, type CpuProfile } from '../../../../kit/bench/cpu-profile.ts';
-import { replaceBlock } from '../../../../kit/bench/report.ts';
+import { replaceBlock } from '../../../../kit/bench/report-docs.ts';
 
 test('percentile is nearest-rank over sorted values', () => {
   const values = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -117,7 +117,11 @@ test('profile frames are categorised by script, native frames by their caller', 
   assert.equal(categorize('file:///x/node_modules/avsc/lib/types.js', 'fromBuffer'), CATEGORY.avro);
   assert.equal(categorize('file:///x/node_modules/sql-escaper/lib/index.js', 'format'), CATEGORY.sqlFormat);
   assert.equal(categorize('file:///x/node_modules/mysql2/lib/packets/packet.js', 'x'), CATEGORY.mysqlProtocol);
-  assert.equal(categorize('file:///x/src/avro/column-model.ts', 'toRow'), CATEGORY.rows);
+  assert.equal(categorize('file:///x/src/mysql/column-model.ts', 'toRow'), CATEGORY.rows);
+  assert.equal(categorize('file:///x/src/mysql/dml.ts', 'insertRows'), CATEGORY.sqlSink);
+  assert.equal(categorize('file:///x/node_modules/pino/lib/proto.js', 'write'), CATEGORY.logging);
+  assert.equal(categorize('file:///x/node_modules/long/index.js', 'x'), CATEGORY.mysqlProtocol);
+  assert.equal(categorize('file:///x/node_modules/pinot/index.js', 'x'), CATEGORY.other);
   assert.equal(categorize('', '(idle)'), CATEGORY.idle);
   assert.equal(categorize('', 'writeBuffer'), undefined);
   assert.equal(categorize('node:net', 'write'), undefined);

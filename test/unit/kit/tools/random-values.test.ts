@@ -3,9 +3,21 @@ import assert from 'node:assert/strict';
 import { parseAvroSchema } from '../../../../src/avro/avro-schema.ts';
 import { buildColumnModel } from '../../../../src/mysql/column-model.ts';
 import { decodeWireHeader } from '../../../../src/avro/wire-format.ts';
-import { RandomValues, decimalText, seededRandom, uuidText } from '../../../../kit/tools/random-values.ts';
+import { RandomValues, decimalText, uuidText } from '../../../../kit/tools/random-values.ts';
 import { RecordFactory } from '../../../../kit/tools/record-factory.ts';
 import { SEED_SCHEMAS } from '../../../fixtures/seed-schemas.ts';
+
+/** Small deterministic PRNG (mulberry32) for reproducible test data. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 function record(fields: unknown[]): object {
   return { type: 'record', name: 'r', namespace: 'test', fields };

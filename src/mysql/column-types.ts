@@ -1,0 +1,155 @@
+/**
+ * The MySQL column of an Avro type: its SQL type, its nullability, and the converter from the decoded
+ * value to the bound parameter (which rejects what the column cannot hold, naming the field).
+ *
+ * Type map: the seed's (boolean→BOOLEAN, int→INT, long→BIGINT, float→FLOAT, double→DOUBLE,
+ * string→VARCHAR(255), option `stringType`), extended to every Avro type: bytes→LONGBLOB,
+ * fixed(n)→VARBINARY(n), enum→VARCHAR(255), decimal(p,s)→DECIMAL(p,s), date→DATE,
+ * time-millis/micros→TIME(3/6), timestamp-millis/micros→DATETIME(3/6), uuid→CHAR(36);
+ * ["null",T] / [T,"null"] → T's column, nullable; other unions, records, arrays, maps → JSON.
+ *
+ * Value forms bound per column: booleans; numbers; longs as number, or bigint beyond 2^53; Buffers;
+ * exact text for decimals; UTC text 'YYYY-MM-DD HH:MM:SS.fff[fff]' for timestamps (session time zone
+ * never applies); JSON text for JSON columns.
+ */
+import type avro from 'avsc';
+import type { Type } from 'avsc';
+import { SinkError } from '../core/errors.ts';
+import type { DecimalType } from '../avro/logical-types.ts';
+import * as conv from './column-converters.ts';
+import type { Converter } from './column-converters.ts';
+import { normalizeSqlType } from './ddl.ts';
+
+const TEXT_BYTE_LIMITS: ReadonlyMap<string, number> = new Map([
+  ['TEXT', 65_535],
+  ['MEDIUMTEXT', 16_777_215],
+  ['LONGTEXT', 4_294_967_295],
+]);
+
+export interface Mapping {
+  readonly sqlType: string;
+  readonly nullable: boolean;
+  readonly convert: Converter;
+}
+
+function stringConverter(stringType: string): (field: string) => Converter {
+  const chars = /^(?:VAR)?CHAR\((\d+)\)$/.exec(stringType);
+  if (chars) {
+    const limit = Number(chars[1]);
+    return (field) => conv.maxChars(field, limit, stringType);
+  }
+  const bytes = TEXT_BYTE_LIMITS.get(stringType);
+  if (bytes !== undefined) return (field) => conv.maxBytes(field, bytes, stringType);
+  throw new SinkError(
+    'CONFIG_INVALID',
+    `string column type ${JSON.stringify(stringType)} is not one of VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT, LONGTEXT`,
+  );
+}
+
+function normalizedStringType(raw: string): string {
+  try {
+    return normalizeSqlType(raw);
+  } catch (error) {
+    throw new SinkError('CONFIG_INVALID', `string column type ${JSON.stringify(raw)} is not supported`, {
+      cause: error,
+    });
+  }
+}
+
+/** Maps each field's Avro type to its column; built once per model (the string type is checked here). */
+export class ColumnTypeMapper {
+  readonly #stringType: string;
+  readonly #stringConverter: (field: string) => Converter;
+
+  constructor(stringType: string) {
+    this.#stringType = normalizedStringType(stringType);
+    this.#stringConverter = stringConverter(this.#stringType);
+  }
+
+  map(field: string, type: Type): Mapping {
+    const name = type.typeName;
+    if (name.startsWith('union:')) return this.#union(field, type as avro.types.UnwrappedUnionType);
+    if (name.startsWith('logical:')) return this.#logical(field, type as avro.types.LogicalType);
+    return this.#plain(field, type, name);
+  }
+
+  #union(field: string, type: avro.types.UnwrappedUnionType): Mapping {
+    const branches = type.types;
+    const nonNull = branches.filter((t) => t.typeName !== 'null');
+    if (branches.length === 2 && nonNull.length === 1 && type.typeName === 'union:unwrapped') {
+      const inner = this.map(field, nonNull[0]!);
+      return { sqlType: inner.sqlType, nullable: true, convert: conv.nullable(inner.convert) };
+    }
+    const hasNull = nonNull.length < branches.length;
+    // A null branch is SQL NULL, not the JSON literal null.
+    return {
+      sqlType: 'JSON',
+      nullable: hasNull,
+      convert: hasNull ? conv.nullable(conv.jsonText(field)) : conv.jsonText(field),
+    };
+  }
+
+  #logical(field: string, type: avro.types.LogicalType): Mapping {
+    switch (type.typeName) {
+      case 'logical:decimal': {
+        const { precision, scale } = type as unknown as DecimalType;
+        if (precision <= 65 && scale <= 30) {
+          const sqlType = `DECIMAL(${precision},${scale})`;
+          return { sqlType, nullable: false, convert: conv.decimalText(field, precision, scale, sqlType) };
+        }
+        // Beyond MySQL's DECIMAL: keep the exact text ("-0." plus p digits at most).
+        const sqlType = precision + 3 <= 16383 ? `VARCHAR(${precision + 3})` : 'LONGTEXT';
+        return { sqlType, nullable: false, convert: conv.decimalText(field, precision, scale, sqlType) };
+      }
+      case 'logical:date':
+        return { sqlType: 'DATE', nullable: false, convert: conv.dateText(field, 10, 'DATE') };
+      case 'logical:time-millis':
+        return { sqlType: 'TIME(3)', nullable: false, convert: conv.timeText(field, 12, 'TIME(3)') };
+      case 'logical:time-micros':
+        return { sqlType: 'TIME(6)', nullable: false, convert: conv.timeText(field, 15, 'TIME(6)') };
+      case 'logical:timestamp-millis':
+        return { sqlType: 'DATETIME(3)', nullable: false, convert: conv.dateText(field, 23, 'DATETIME(3)') };
+      case 'logical:timestamp-micros':
+        return { sqlType: 'DATETIME(6)', nullable: false, convert: conv.dateText(field, 26, 'DATETIME(6)') };
+      case 'logical:uuid':
+        return { sqlType: 'CHAR(36)', nullable: false, convert: conv.maxChars(field, 36, 'CHAR(36)') };
+      default:
+        // Unknown logical types are not instantiated by parseAvroSchema; a foreign Type may carry one.
+        return this.map(field, type.underlyingType);
+    }
+  }
+
+  #plain(field: string, type: Type, name: string): Mapping {
+    switch (name) {
+      case 'boolean':
+        return { sqlType: 'BOOLEAN', nullable: false, convert: conv.identity };
+      case 'int':
+        return { sqlType: 'INT', nullable: false, convert: conv.identity };
+      case 'long':
+      case 'abstract:long':
+        return { sqlType: 'BIGINT', nullable: false, convert: conv.identity };
+      case 'float':
+        return { sqlType: 'FLOAT', nullable: false, convert: conv.finiteNumber(field) };
+      case 'double':
+        return { sqlType: 'DOUBLE', nullable: false, convert: conv.finiteNumber(field) };
+      case 'string':
+        return { sqlType: this.#stringType, nullable: false, convert: this.#stringConverter(field) };
+      case 'bytes':
+        return { sqlType: 'LONGBLOB', nullable: false, convert: conv.identity };
+      case 'fixed': {
+        const size = (type as avro.types.FixedType).size;
+        return { sqlType: size <= 65532 ? `VARBINARY(${size})` : 'LONGBLOB', nullable: false, convert: conv.identity };
+      }
+      case 'enum': {
+        // Symbols are known up front, so no per-record length check is needed.
+        const longest = Math.max(0, ...(type as avro.types.EnumType).symbols.map((s) => s.length));
+        return { sqlType: `VARCHAR(${Math.max(255, longest)})`, nullable: false, convert: conv.identity };
+      }
+      case 'null':
+        return { sqlType: 'JSON', nullable: true, convert: () => null };
+      default:
+        // record, error, array, map
+        return { sqlType: 'JSON', nullable: false, convert: conv.jsonText(field) };
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { createServer } from 'node:net';
+import { bootstrapServers, registryUrl, stackOptions } from '../../../kit/stack/stack-options.ts';
+import { type Connection, connect } from '../../../src/mysql/pool.ts';
+import { PROJECT_ROOT } from './kms-cli.ts';
+import { mysqlAddress, mysqlAdmin } from './mysql-server.ts';
+
+/**
+ * Where the integration tests find the services: the local stack (`./kms test` passes its addresses;
+ * run directly, the stack options from the environment give the same ones), MariaDB included.
+ */
+const stack = stackOptions(PROJECT_ROOT);
+export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? bootstrapServers(stack);
+export const REGISTRY = process.env.KMS_REGISTRY_URL ?? registryUrl(stack);
+
+/** The stack's MariaDB as its administrator: tests create and drop their own databases with it. */
+export function rootConnection(database?: string): Promise<Connection> {
+  const { host, port, user, password } = mysqlAdmin();
+  return connect({ host, port, user, password, ...(database === undefined ? {} : { database }) });
+}
+
+/** The `mysql.url` of a database on the stack's MariaDB. */
+export function mysqlUrl(database: string): string {
+  return `jdbc:mysql://${mysqlAddress()}/${database}`;
+}
+
+/** `--set key=value` flags for a `./kms` command or a sink process. */
+export function setFlags(values: Readonly<Record<string, string | number>>): string[] {
+  return Object.entries(values).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+}
+
+/** A local port nothing listens on right now (for status.port, or an address that refuses connections). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
