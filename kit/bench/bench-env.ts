@@ -115,6 +115,19 @@ export class BenchEnv {
     });
   }
 
+  /** End offsets summed per topic (a topic's record count on fresh topics). */
+  async endOffsetsPerTopic(topics: readonly string[]): Promise<Map<string, number>> {
+    return withKafka(this.config(topics), async (session: KafkaSession) => {
+      const sums = new Map<string, number>();
+      for (const topic of topics) {
+        let sum = 0;
+        for (let p = 0; p < PARTITIONS; p++) sum += await session.endOffset(topic, p);
+        sums.set(topic, sum);
+      }
+      return sums;
+    });
+  }
+
   /** A plain connection to the bench database as the sink's user. */
   async connection(): Promise<mysql.Connection> {
     const config = this.config(this.topicsOf(''));

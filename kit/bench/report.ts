@@ -5,6 +5,7 @@
 import type { ProfileSummary } from './cpu-profile.ts';
 import type { CpuShare, E2eResult } from './e2e.ts';
 import type { LatencyResult } from './latency.ts';
+import type { PeerResult } from './peer.ts';
 import type { MachineFacts } from './proc.ts';
 import type { RestartRun } from './restart.ts';
 import type { ScaleRun } from './scale.ts';
@@ -47,6 +48,8 @@ export interface BenchReport {
   latency?: LatencyResult;
   restarts?: readonly RestartRun[];
   scale?: readonly ScaleRun[];
+  /** Kafka Connect + Debezium's JDBC sink on the same records (`--peer`). */
+  peer?: PeerResult;
   profile?: {
     readonly summary: ProfileSummary;
     readonly cpu: CpuShare | undefined;
@@ -168,7 +171,7 @@ export function tableRows(report: BenchReport): TableRow[] {
   return rows;
 }
 
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const esc = (cell: string): string => cell.replace(/\|/g, '\\|');
   return [
     `| ${header.map(esc).join(' | ')} |`,
@@ -177,10 +180,11 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
   ];
 }
 
-function cpuLines(
+export function cpuLines(
   cpu: CpuShare,
   when = 'between the first and the last commit',
   bench = 'bench process (offset polling)',
+  sink = 'sink (node: main thread + librdkafka + libuv threads)',
 ): string[] {
   const pct = (seconds: number): string =>
     `${seconds.toFixed(1)} s (${formatPercent(seconds / cpu.wallSeconds)} of one core)`;
@@ -190,7 +194,7 @@ function cpuLines(
     ...markdownTable(
       ['process', 'CPU time'],
       [
-        ['sink (node: main thread + librdkafka + libuv threads)', pct(cpu.sink)],
+        [sink, pct(cpu.sink)],
         ['MariaDB (mariadbd)', pct(cpu.mariadb)],
         ['Kafka broker', pct(cpu.kafka)],
         [bench, pct(cpu.bench)],
@@ -371,7 +375,9 @@ export function throughputChart(report: BenchReport): string | undefined {
   return lineChart({
     title: `End-to-end exactly-once drain of ${formatInt(e.records)} records (3 topics × 3 partitions)`,
     subtitle: `run ${report.runId}, ${report.mode} mode, ${report.machine.cpus} CPUs; committed offsets sampled every 100 ms, ${bucketFor(e.done) * 1000} ms buckets`,
-    xLabel: 'seconds since the sink process was spawned',
+    xLabel: report.peer
+      ? 'seconds since the sink (or Connect worker) process was spawned'
+      : 'seconds since the sink process was spawned',
     yLabel: 'records committed per second',
     series: [
       {
@@ -379,6 +385,15 @@ export function throughputChart(report: BenchReport): string | undefined {
         color: '#2471a3',
         points: e.series.map((p) => [p.t, p.rate] as const),
       },
+      ...(report.peer
+        ? [
+            {
+              name: `peer: Kafka Connect + Debezium JDBC sink (steady ${formatInt(report.peer.steadyRate)} rec/s)`,
+              color: '#8e44ad',
+              points: report.peer.series.map((p) => [p.t, p.rate] as const),
+            },
+          ]
+        : []),
     ],
     references,
   });

@@ -62,7 +62,11 @@ function registryJar(folder: string): string {
   throw new SinkError('STACK_FAILED', `registry: no runnable jar found in ${folder}`);
 }
 
-async function maven(options: StackOptions, service: string, log: string, args: string[]): Promise<void> {
+/**
+ * Runs Maven in the stack folder, its output into `log`. A failure becomes ONE line naming the service and
+ * the log file (also used by kit/connect for the Connect worker and its plugins).
+ */
+export async function maven(options: StackOptions, service: string, log: string, args: string[]): Promise<void> {
   const out = openSync(log, 'w');
   closeSync(out);
   try {
@@ -82,11 +86,12 @@ async function maven(options: StackOptions, service: string, log: string, args: 
   }
 }
 
-function downloadFailed(service: string, log: string): SinkError {
+export function downloadFailed(service: string, log: string): SinkError {
   return new SinkError('STACK_FAILED', `${service}: download from Maven Central failed; log: ${log}`);
 }
 
-function logFor(options: StackOptions, name: string): string {
+/** `<stack>/logs/<name>.log`, its folder created. */
+export function logFor(options: StackOptions, name: string): string {
   const dir = join(options.dir, 'logs');
   mkdirSync(dir, { recursive: true });
   return join(dir, `${name}.log`);
