@@ -14,6 +14,8 @@ import { provision } from '../tools/provision.ts';
 import { produce, type ProduceResult } from '../tools/produce.ts';
 import { type KafkaSession, withKafka } from '../tools/kafka-session.ts';
 import { TopicAdmin } from '../tools/kafka-topics.ts';
+import { readPid } from '../../src/app/pid-file.ts';
+import { findServices, type ServiceProcesses } from './proc.ts';
 
 /** The seed's datasets: every topic set has one topic per dataset, named `<prefix>dataset<n>`. */
 export const DATASETS = ['dataset1', 'dataset2', 'dataset3'] as const;
@@ -126,6 +128,28 @@ export class BenchEnv {
       }
       return sums;
     });
+  }
+
+  /**
+   * The broker and the MariaDB serving this bench, for CPU readings. Other MariaDB servers on the machine
+   * (another engineer's, say) are left out: the one we talk to names its pid file (@@pid_file).
+   */
+  async services(): Promise<ServiceProcesses> {
+    const config = this.config(this.topicsOf(''));
+    const found = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
+    let own: number | undefined;
+    try {
+      const connection = await this.connection();
+      try {
+        const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT @@GLOBAL.pid_file AS f');
+        own = readPid(String(rows[0]?.f ?? ''));
+      } finally {
+        await connection.end();
+      }
+    } catch {
+      // not readable: keep every MariaDB process found
+    }
+    return own !== undefined && found.mariadb.includes(own) ? { ...found, mariadb: [own] } : found;
   }
 
   /** A plain connection to the bench database as the sink's user. */

@@ -10,7 +10,7 @@ import type { ProduceResult } from '../tools/produce.ts';
 import { verify, verifySummary } from '../tools/verify.ts';
 import type { BenchEnv } from './bench-env.ts';
 import { OffsetWatch, type OffsetSnapshot } from './offset-watch.ts';
-import { cpuSecondsOf, findServices, machineCpu, sumCpu } from './proc.ts';
+import { cpuSecondsOf, machineCpu, sumCpu } from './proc.ts';
 import { SinkChild } from './sink-child.ts';
 import { bucketFor, bucketRates, type CounterSample } from './stats.ts';
 
@@ -110,7 +110,7 @@ export async function watchDrain(
   timeoutMs: number,
 ): Promise<DrainResult> {
   const first = sinks[0]!;
-  const services = findServices(Number(env.config(topics).kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
+  const services = await env.services();
   const watch = await OffsetWatch.open(env, topics);
   watch.setOrigin(first.spawnedAt);
   const samples: CounterSample[] = [];

@@ -73,10 +73,6 @@ export class OffsetWatch {
     }
   }
 
-  get connection(): mysql.Connection {
-    return this.#connection;
-  }
-
   async close(): Promise<void> {
     await this.#connection.end().catch(() => {});
   }

@@ -15,37 +15,18 @@ import { projectRoot } from '../../src/app/project-root.ts';
 import { isAlive } from '../../src/app/pid-file.ts';
 import { SinkError, describeError } from '../../src/core/errors.ts';
 import { connectOptions, type ConnectOptions, workerGroup } from '../connect/connect-options.ts';
-import { apicurioV2Url, jdbcSinkConfig, mariadbUrl, redacted } from '../connect/connector-configs.ts';
+import { jdbcSinkConfig, mariadbUrl, redacted, registryV2From } from '../connect/connector-configs.ts';
 import { type RunningWorker, prepareWorker, startWorker, stopWorker } from '../connect/connect-worker.ts';
 import { stackOptions } from '../stack/stack-options.ts';
 import { TopicAdmin } from '../tools/kafka-topics.ts';
 import { withKafka } from '../tools/kafka-session.ts';
 import type { BenchEnv } from './bench-env.ts';
-import { type CpuReading, type CpuShare, cpuReading, cpuShare } from './e2e.ts';
+import { type CpuReading, cpuReading, cpuShare } from './e2e.ts';
 import { OffsetWatch, type OffsetSnapshot } from './offset-watch.ts';
 import { describePeerSettings, type PeerSettings } from './peer-settings.ts';
-import { findServices, memoryOf } from './proc.ts';
-import { bucketFor, bucketRates, type CounterSample } from './stats.ts';
-
-export interface PeerResult {
-  readonly settings: readonly string[];
-  readonly connectorConfig: Readonly<Record<string, string>>;
-  readonly records: number;
-  /** Seconds after the worker's spawn. */
-  readonly startup: { readonly ready: number; readonly connectorCreated: number; readonly tasksRunning: number };
-  readonly firstRow: number;
-  readonly done: number;
-  readonly coldRate: number;
-  readonly steadyRate: number;
-  /** Rows committed between the first and the last reading (the CPU window). */
-  readonly windowRecords: number;
-  readonly series: readonly { t: number; rate: number }[];
-  readonly cpu: CpuShare;
-  readonly peakRss: number;
-  readonly tables: readonly { readonly table: string; readonly rows: number; readonly expected: number }[];
-  readonly verifyOk: boolean;
-  readonly verifyText: string;
-}
+import { memoryOf } from './proc.ts';
+import type { CounterSample } from './stats.ts';
+import { type Drain, type PeerResult, drainFigures } from './peer-result.ts';
 
 export interface PeerOptions {
   readonly settings: PeerSettings;
@@ -135,14 +116,6 @@ export function peerConnectOptions(env: BenchEnv, settings: PeerSettings): Conne
   });
 }
 
-/** The registry's native v2 API next to the Confluent-compatible URL the sink is configured with. */
-export function registryV2From(ccompatUrl: string): string {
-  const url = new URL(ccompatUrl);
-  return apicurioV2Url(Number(url.port || (url.protocol === 'https:' ? 443 : 80)), url.hostname);
-}
-
-type Drain = Pick<PeerResult, 'firstRow' | 'done' | 'coldRate' | 'steadyRate' | 'windowRecords' | 'series' | 'cpu'>;
-
 async function watchRows(
   env: BenchEnv,
   worker: RunningWorker,
@@ -153,7 +126,7 @@ async function watchRows(
   origin: number,
   signal: AbortSignal,
 ): Promise<Drain> {
-  const services = findServices(Number(env.config(topics).kafka.bootstrapServers[0]?.split(':')[1] ?? 9092));
+  const services = await env.services();
   const watch = new OffsetWatch(await env.connection(), (connection) => committedRows(connection, database, topics));
   watch.setOrigin(origin);
   // The connector's status is read once a second beside the 100 ms row poll: a failed task ends the wait.
@@ -191,25 +164,6 @@ async function watchRows(
     await checker;
     await watch.close();
   }
-}
-
-/** Rates of a drain from its progress samples; times in seconds since the spawn. Pure. */
-export function drainFigures(
-  samples: readonly CounterSample[],
-  first: Pick<OffsetSnapshot, 't' | 'sum'>,
-  last: Pick<OffsetSnapshot, 't' | 'sum'>,
-  cpu: CpuShare,
-): Drain {
-  const windowRecords = last.sum - first.sum;
-  return {
-    firstRow: first.t,
-    done: last.t,
-    coldRate: last.t > 0 ? last.sum / last.t : Number.NaN,
-    steadyRate: last.t > first.t ? windowRecords / (last.t - first.t) : Number.NaN,
-    windowRecords,
-    series: bucketRates(samples, bucketFor(last.t), last.t),
-    cpu,
-  };
 }
 
 const NO_SUCH_TABLE = 1146;

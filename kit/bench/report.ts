@@ -5,7 +5,7 @@
 import type { ProfileSummary } from './cpu-profile.ts';
 import type { CpuShare, E2eResult } from './e2e.ts';
 import type { LatencyResult } from './latency.ts';
-import type { PeerResult } from './peer.ts';
+import type { PeerResult } from './peer-result.ts';
 import type { MachineFacts } from './proc.ts';
 import type { RestartRun } from './restart.ts';
 import type { ScaleRun } from './scale.ts';

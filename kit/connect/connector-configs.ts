@@ -12,6 +12,12 @@ export function apicurioV2Url(registryPort: number, host = '127.0.0.1'): string 
   return `http://${host}:${registryPort}/apis/registry/v2`;
 }
 
+/** The registry's native v2 API on the host and port of its Confluent-compatible URL (what the sink uses). */
+export function registryV2From(ccompatUrl: string): string {
+  const url = new URL(ccompatUrl);
+  return apicurioV2Url(Number(url.port || (url.protocol === 'https:' ? 443 : 80)), url.hostname);
+}
+
 /**
  * Apicurio's Avro converter reading records in the Confluent wire format (magic byte + 4-byte schema id),
  * as our producer and every Confluent client write them: the id is the registry's content id, and no
