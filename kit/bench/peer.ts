@@ -40,14 +40,7 @@ export async function runPeer(env: BenchEnv, topics: readonly string[], options:
   const config = env.config(topics);
   const database = `${env.database}_peer`;
   const connect = peerConnectOptions(env, options.settings);
-  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw new SinkError('STACK_FAILED', `bench peer: ${name}: ${describeError(error)}`);
-    }
-  };
-  await step('gathering Kafka Connect and its plugins', () => prepareWorker(connect));
+  await preparePeer(env, options.settings);
   const admin = await env.connection();
   const stopDrain = new AbortController();
   let worker: RunningWorker | undefined;
@@ -102,6 +95,20 @@ export async function runPeer(env: BenchEnv, topics: readonly string[], options:
     await admin.end().catch(() => undefined);
     await deleteWorkerTopics(env, topics, connect);
   }
+}
+
+/** A failed step of the peer as one line: `bench peer: <step>: <why>; log: <file>`. */
+async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new SinkError('STACK_FAILED', `bench peer: ${name}: ${describeError(error)}`);
+  }
+}
+
+/** Gathers Kafka Connect and the plugins (cached after the first run): done before producing, to fail fast. */
+export async function preparePeer(env: BenchEnv, settings: PeerSettings): Promise<void> {
+  await step('gathering Kafka Connect and its plugins', () => prepareWorker(peerConnectOptions(env, settings)));
 }
 
 export function peerConnectOptions(env: BenchEnv, settings: PeerSettings): ConnectOptions {

@@ -16,7 +16,7 @@ import { BenchEnv, tuningDifferences, tuningOf } from './bench-env.ts';
 import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
 import { generateRows, runWriters } from './db-writers.ts';
 import { produceBacklog, runEndToEnd } from './e2e.ts';
-import { runPeer } from './peer.ts';
+import { preparePeer, runPeer } from './peer.ts';
 import { peerMarkdown, peerRows } from './peer-report.ts';
 import { describePeerSettings, parsePeerSets, type PeerSettings } from './peer-settings.ts';
 import { dirtyPages, settleDatabase } from './settle.ts';
@@ -234,6 +234,7 @@ async function peerPhase(
   env.log(
     `peer: producing ${formatInt(sizes.records)} records, then Kafka Connect + Debezium's JDBC sink drains them (${describePeerSettings(settings).join(', ')})`,
   );
+  await preparePeer(env, settings);
   const produced = await produceBacklog(env, topics, sizes.records);
   const target = await env.endOffsets(topics);
   const dirtyBefore = await dirtyPages(env);

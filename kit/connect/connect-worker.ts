@@ -4,7 +4,7 @@
  * Start: gather the jars and plugins (cached), write the config, spawn `java`, wait for REST readiness.
  * Stop: SIGTERM, then SIGKILL after a grace period, by pid only.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SinkError } from '../../src/core/errors.ts';
 import {
@@ -16,7 +16,8 @@ import {
   waitUntil,
 } from '../stack/process-control.ts';
 import { ensurePlugin, ensureWorkerLibs } from './connect-downloads.ts';
-import { type ConnectOptions, restUrl, workerDir } from './connect-options.ts';
+import type { StackOptions } from '../stack/stack-options.ts';
+import { type ConnectOptions, connectCacheDir, restUrl, workerDir } from './connect-options.ts';
 import { ConnectRest } from './connect-rest.ts';
 import { PLUGINS } from './plugins.ts';
 import { WORKER_LOG4J2, WORKER_MAIN_CLASS, propertiesText, workerJvmArgs, workerProperties } from './worker-config.ts';
@@ -81,6 +82,23 @@ export async function startWorker(options: ConnectOptions): Promise<RunningWorke
     throw error;
   }
   return { pid, rest, process: proc, spawnedAt, readyAt: performance.now() };
+}
+
+/**
+ * Stops every worker of the stack that is still running (by the pid files under `<stack>/connect/*`), for
+ * `kms stack down`: a worker left behind would only log connection errors once Kafka is gone.
+ */
+export async function stopStackWorkers(stack: StackOptions): Promise<string[]> {
+  const root = connectCacheDir(stack);
+  if (!existsSync(root)) return [];
+  const stopped: string[] = [];
+  for (const name of readdirSync(root)) {
+    const pidFile = join(root, name, 'connect.pid');
+    if (!existsSync(pidFile)) continue;
+    const proc = { name: `connect-${name}`, pidFile, logFile: join(root, name, 'connect.log') };
+    if (await stopProcess(proc, 20_000)) stopped.push(proc.name);
+  }
+  return stopped;
 }
 
 /** Stops the worker by its pid file; true when one was running. */

@@ -3,6 +3,7 @@ import { runningPid } from './process-control.ts';
 import { brokerProcesses, kafkaAddress, startKafka, stopKafka } from './kafka-service.ts';
 import { registryProcess, startRegistry, stopRegistry } from './registry-service.ts';
 import { ensureMariaDb } from './mariadb-service.ts';
+import { stopStackWorkers } from '../connect/connect-worker.ts';
 import { type ServiceName, type StackOptions, registryUrl } from './stack-options.ts';
 
 export interface ServiceStatus {
@@ -38,6 +39,8 @@ export async function stackUp(
 /** Stops only processes this stack started (by pid file). The machine's MariaDB is left running. */
 export async function stackDown(options: StackOptions): Promise<string[]> {
   const stopped: string[] = [];
+  // Kafka Connect workers first: they need the broker to leave their group cleanly.
+  if (options.services.includes('kafka')) stopped.push(...(await stopStackWorkers(options)));
   if (options.services.includes('registry')) stopped.push(...(await stopRegistry(options)));
   if (options.services.includes('kafka')) stopped.push(...(await stopKafka(options)));
   return stopped;
