@@ -2,6 +2,7 @@
  * The worker's REST API: readiness, connectors created / deleted, their status read. Every request has a
  * timeout; a failure is one line naming the connector (or the worker) and the worker's log file.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SinkError, describeError } from '../../src/core/errors.ts';
 
@@ -75,7 +76,15 @@ export class ConnectRest {
   /** The failure of a connector or one of its tasks as one line, or undefined while nothing failed. */
   async failure(name: string): Promise<string | undefined> {
     const status = await this.status(name);
-    return status === undefined ? undefined : failureLine(status, this.logFile);
+    return status === undefined ? undefined : failureLine(status, this.logFile, this.#logText());
+  }
+
+  #logText(): string {
+    try {
+      return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+    } catch {
+      return '';
+    }
   }
 
   /** Waits until the connector and `tasks` tasks run; a FAILED one or the timeout is one-line error. */
@@ -85,7 +94,7 @@ export class ConnectRest {
     for (;;) {
       const status = await this.status(name);
       if (status !== undefined) {
-        const failed = failureLine(status, this.logFile);
+        const failed = failureLine(status, this.logFile, this.#logText());
         if (failed !== undefined) throw new SinkError('STACK_FAILED', failed);
         const running = status.tasks.filter((t) => t.state === 'RUNNING').length;
         if (status.connector.state === 'RUNNING' && running >= tasks) return;
@@ -134,8 +143,12 @@ export class ConnectRest {
   }
 }
 
-/** `connect: connector X task 2 FAILED: <root cause>; log: <file>`, or undefined when nothing failed. */
-export function failureLine(status: ConnectorStatus, logFile: string): string | undefined {
+/**
+ * `connect: connector X task 2 FAILED: <root cause>; log: <file>`, or undefined when nothing failed. When
+ * the worker's log holds an error the database sent (Hibernate logs it and then throws something vaguer,
+ * such as "Unable to determine Dialect without JDBC metadata" for a wrong password), that goes in too.
+ */
+export function failureLine(status: ConnectorStatus, logFile: string, logText = ''): string | undefined {
   const where =
     status.connector.state === 'FAILED'
       ? { who: `connector ${status.name}`, trace: status.connector.trace }
@@ -146,7 +159,21 @@ export function failureLine(status: ConnectorStatus, logFile: string): string | 
             : { who: `connector ${status.name} task ${task.id}`, trace: task.trace };
         })();
   if (where === undefined) return undefined;
-  return `connect: ${where.who} FAILED: ${rootCause(where.trace ?? 'no trace given')}; log: ${logFile}`;
+  const cause = rootCause(where.trace ?? 'no trace given');
+  const database = databaseError(logText);
+  const said = database === undefined || cause.includes(database) ? '' : `; the database said: ${database}`;
+  return `connect: ${where.who} FAILED: ${cause}${said}; log: ${logFile}`;
+}
+
+/** The last error message the database sent, as Hibernate logs it (logger org.hibernate.orm.jdbc.error). */
+export function databaseError(logText: string): string | undefined {
+  const lines = logText.split('\n').filter((line) => line.includes('(org.hibernate.orm.jdbc.error)'));
+  for (const line of lines.reverse()) {
+    const message = /\] WARN (.*) \(org\.hibernate\.orm\.jdbc\.error\)/.exec(line)?.[1]?.trim();
+    if (message !== undefined && !message.startsWith('HHH'))
+      return oneLine(message.replace(/^\(conn=\d+\)\s*/, ''), 200);
+  }
+  return undefined;
 }
 
 /**

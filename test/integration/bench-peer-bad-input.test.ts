@@ -94,7 +94,7 @@ describe('bench --peer with bad input', () => {
     const { line, run } = await failingBench(['--peer-set', 'worker.plugin.discovery=banana']);
     assert.match(
       line,
-      /^kms: bench peer: starting the worker: connect: worker peer-\w+ exited during start-up \(.*banana.*\); log: \S+connect\.log$/,
+      /^kms: bench peer: starting the worker: connect: worker peer-\w+ exited during start-up \(.*Invalid plugin\.discovery value.*\); log: \S+connect\.log$/,
     );
     assert.ok(line.includes(join('out', run, 'peer-connect', 'connect.log')));
   });
@@ -117,7 +117,7 @@ describe('bench --peer with bad input', () => {
     const { line } = await failingBench(['--peer-set', 'tasks=1', '--peer-set', 'connector.connection.password=wrong']);
     assert.match(
       line,
-      /^kms: bench peer: (starting the connector|draining): connect: connector peer-\w+ task 0 FAILED: .*Access denied.*; log: \S+connect\.log$/,
+      /^kms: bench peer: (starting the connector|draining): connect: connector peer-\w+ task 0 FAILED: .*Access denied for user.*; log: \S+connect\.log$/,
     );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ConnectorStatus, failureLine, rootCause } from '../../../../kit/connect/connect-rest.ts';
+import { type ConnectorStatus, databaseError, failureLine, rootCause } from '../../../../kit/connect/connect-rest.ts';
 import { problemIn } from '../../../../kit/connect/connect-worker.ts';
 
 const TRACE = `org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.
@@ -49,6 +49,29 @@ describe('Connect failures as one line', () => {
     );
     const line = failureLine(status({ tasks: [{ id: 0, state: 'FAILED', trace: TRACE }] }), '/l') ?? '';
     assert.equal(line.includes('\n'), false);
+  });
+
+  it('adds what the database said when Hibernate hides it behind a vaguer error', () => {
+    const log = `[2026-11-30 18:02:03,154] WARN HHH000247: ErrorCode: 1045, SQLState: 28000 (org.hibernate.orm.jdbc.error)
+[2026-11-30 18:02:03,157] WARN (conn=1722) Access denied for user 'consumer'@'127.0.0.1' (using password: YES) (org.hibernate.orm.jdbc.error)
+[2026-11-30 18:02:03,159] WARN HHH100046: Could not obtain connection to query JDBC database metadata (org.hibernate.orm.jdbc)
+`;
+    assert.equal(databaseError(log), "Access denied for user 'consumer'@'127.0.0.1' (using password: YES)");
+    assert.equal(databaseError('[x] INFO nothing\n'), undefined);
+    const hidden = 'org.hibernate.HibernateException: Unable to determine Dialect without JDBC metadata';
+    assert.equal(
+      failureLine(status({ tasks: [{ id: 0, state: 'FAILED', trace: hidden }] }), '/l', log),
+      `connect: connector c task 0 FAILED: ${hidden}; the database said: Access denied for user 'consumer'@'127.0.0.1' (using password: YES); log: /l`,
+    );
+    assert.equal(
+      failureLine(
+        status({ tasks: [{ id: 0, state: 'FAILED', trace: TRACE }] }),
+        '/l',
+        log.replaceAll('127.0.0.1', 'localhost'),
+      )?.includes('the database said'),
+      false,
+      'not repeated when the root cause already says it',
+    );
   });
 
   it("finds the telling line of a worker's log", () => {
