@@ -24,8 +24,10 @@ export interface PeerSettings {
 /** The fastest fair configuration measured on this machine (docs/benchmarks.md, "Peer", says which were tried). */
 export const PEER_DEFAULTS: PeerSettings = {
   tasks: 9,
-  batchSize: 5_000,
-  maxPollRecords: 5_000,
+  // Larger batches and polls (1,000 and 5,000 each) halved MariaDB's CPU per record but cost the worker
+  // more than that: slower overall on 2 cores.
+  batchSize: undefined,
+  maxPollRecords: undefined,
   heap: '2G',
   decodeKey: false,
   connector: {},
