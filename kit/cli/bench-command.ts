@@ -25,7 +25,6 @@ Examples:
   kms bench --profile --quick    end-to-end drain under node --cpu-prof: where the sink's time goes
   kms bench --quick --only e2e --set sink.batch.max.records=5000     A/B one setting
   kms bench --quick --only e2e --node-flag=--max-semi-space-size=16  A/B a V8 flag of the sink process
-
   kms bench --peer               the full run plus the peer: Kafka Connect + Debezium's JDBC sink on the same records
   kms bench --quick --only peer,e2e --peer-set tasks=3 --peer-set batch.size=default   try a peer configuration
 

@@ -6,6 +6,8 @@ import { SinkError } from '../../src/core/errors.ts';
 import type { StackOptions } from './stack-options.ts';
 
 const run = promisify(execFile);
+/** A download that hangs (no answer from the repository) fails instead of holding the caller forever. */
+const MAVEN_TIMEOUT_MS = 20 * 60_000;
 
 /**
  * The broker's jars and the registry's archive come from Maven Central through Maven itself, so its local
@@ -73,12 +75,18 @@ export async function maven(options: StackOptions, service: string, log: string,
     const { stdout, stderr } = await run(
       'mvn',
       ['-B', '-q', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', ...args],
-      { cwd: options.dir, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: options.dir, maxBuffer: 64 * 1024 * 1024, timeout: MAVEN_TIMEOUT_MS },
     );
     writeFileSync(log, stdout + stderr);
   } catch (error) {
-    const failure = error as { stdout?: string; stderr?: string; code?: string };
+    const failure = error as { stdout?: string; stderr?: string; code?: string; killed?: boolean };
     writeFileSync(log, `${failure.stdout ?? ''}${failure.stderr ?? ''}`);
+    if (failure.killed === true) {
+      throw new SinkError(
+        'STACK_FAILED',
+        `${service}: download from Maven Central timed out after ${MAVEN_TIMEOUT_MS / 60_000} min; log: ${log}`,
+      );
+    }
     if (failure.code === 'ENOENT') {
       throw new SinkError('STACK_FAILED', `${service}: download failed: Maven (mvn) is not installed; log: ${log}`);
     }
