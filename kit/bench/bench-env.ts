@@ -16,6 +16,7 @@ import { defaultSchemaFile } from '../tools/schema-file.ts';
 import { provision } from '../tools/provision.ts';
 import { produce, type ProduceResult } from '../tools/produce.ts';
 import { TopicAdmin } from '../tools/kafka-topics.ts';
+import { findServices, type ServiceProcesses } from './proc.ts';
 
 /** The seed's datasets: every topic set has one topic per dataset, named `<prefix>dataset<n>`. */
 export const DATASETS = ['dataset1', 'dataset2', 'dataset3'] as const;
@@ -110,11 +111,28 @@ export class BenchEnv {
 
   /** Sum of the end offsets of the topics' partitions. */
   async endOffsets(topics: readonly string[]): Promise<number> {
+    let sum = 0;
+    for (const perTopic of (await this.endOffsetsPerTopic(topics)).values()) sum += perTopic;
+    return sum;
+  }
+
+  /** End offsets summed per topic (a topic's record count on fresh topics). */
+  async endOffsetsPerTopic(topics: readonly string[]): Promise<Map<string, number>> {
     return withMetadataClient(this.config(topics), async (kafka) => {
-      let sum = 0;
-      for (const topic of topics) for (let p = 0; p < PARTITIONS; p++) sum += await kafka.endOffset(topic, p);
-      return sum;
+      const sums = new Map<string, number>();
+      for (const topic of topics) {
+        let sum = 0;
+        for (let p = 0; p < PARTITIONS; p++) sum += await kafka.endOffset(topic, p);
+        sums.set(topic, sum);
+      }
+      return sums;
     });
+  }
+
+  /** The broker and the MariaDB serving this bench (matched by their ports), for CPU readings. */
+  services(): ServiceProcesses {
+    const config = this.config(this.topicsOf(''));
+    return findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092), config.mysql.port);
   }
 
   /** A plain connection to the bench database as the sink's user. */

@@ -6,10 +6,11 @@
  */
 import { join } from 'node:path';
 import type { SinkConfig } from '../../src/config/index.ts';
+import type { ProduceResult } from '../tools/produce.ts';
 import { verify, verifySummary } from '../tools/verify.ts';
 import type { BenchEnv } from './bench-env.ts';
 import { OffsetWatch, type OffsetSnapshot } from './offset-watch.ts';
-import { cpuSecondsOf, findServices, machineCpu, sumCpu } from './proc.ts';
+import { cpuSecondsOf, machineCpu, sumCpu } from './proc.ts';
 import { SinkChild } from './sink-child.ts';
 import { bucketFor, bucketRates, type CounterSample } from './stats.ts';
 
@@ -109,8 +110,7 @@ export async function watchDrain(
   timeoutMs: number,
 ): Promise<DrainResult> {
   const first = sinks[0]!;
-  const config = env.config(topics);
-  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092), config.mysql.port);
+  const services = env.services();
   const watch = await OffsetWatch.open(env, topics);
   watch.setOrigin(first.spawnedAt);
   const samples: CounterSample[] = [];
@@ -156,21 +156,33 @@ export interface E2eOptions {
   readonly name: string;
   readonly nodeFlags?: readonly string[];
   readonly timeoutMs: number;
+  /** The backlog is already in the topics (the peer drained it first): do not produce again. */
+  readonly produced?: ProduceResult;
 }
 
-/** Produces the backlog, starts the sink, waits for the drain and verifies. The sink is left running. */
+/** The end-to-end backlog: `records` over the topics, all acknowledged. */
+export async function produceBacklog(
+  env: BenchEnv,
+  topics: readonly string[],
+  records: number,
+): Promise<ProduceResult> {
+  const produced = await env.produce(topics, records);
+  if (produced.failed > 0) throw new Error(`produce: ${produced.failed} records not acknowledged`);
+  env.log(
+    `  produced ${produced.records} records in ${produced.seconds.toFixed(1)} s (${Math.round(produced.recordsPerSecond)}/s)`,
+  );
+  return produced;
+}
+
+/** Produces the backlog (unless given), starts the sink, waits for the drain and verifies. The sink is left running. */
 export async function runEndToEnd(
   env: BenchEnv,
   topics: readonly string[],
   options: E2eOptions,
 ): Promise<{ result: E2eResult; sink: SinkChild; config: SinkConfig }> {
-  const produced = await env.produce(topics, options.records);
-  if (produced.failed > 0) throw new Error(`produce: ${produced.failed} records not acknowledged`);
+  const produced = options.produced ?? (await produceBacklog(env, topics, options.records));
   const target = await env.endOffsets(topics);
-  env.log(
-    `  produced ${produced.records} records in ${produced.seconds.toFixed(1)} s ` +
-      `(${Math.round(produced.recordsPerSecond)}/s); starting the sink`,
-  );
+  env.log(`  starting the sink on ${produced.records} records`);
   const sink = new SinkChild({
     name: options.name,
     args: env.runArgs(topics),

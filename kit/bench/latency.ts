@@ -14,7 +14,6 @@ import type { BenchEnv } from './bench-env.ts';
 import { OffsetWatch } from './offset-watch.ts';
 import { commitTime, summarizeLatencies, type LatencySummary } from './stats.ts';
 import { cpuReading, cpuShare, type CpuShare } from './e2e.ts';
-import { findServices } from './proc.ts';
 
 export interface LatencyResult extends LatencySummary {
   readonly offeredRate: number;
@@ -46,7 +45,7 @@ export async function measureLatency(
   seconds: number,
 ): Promise<LatencyResult> {
   const config = env.config(topics);
-  const services = findServices(Number(config.kafka.bootstrapServers[0]?.split(':')[1] ?? 9092), config.mysql.port);
+  const services = env.services();
   const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
   const runId = `lat${Date.now().toString(36)}`;
   const factories: RecordFactory[] = [];

@@ -15,19 +15,23 @@ export interface OffsetSnapshot {
   readonly sum: number;
 }
 
+/** Reads progress as `key` → next offset to commit (the count of records before it in the partition). */
+export type ProgressReader = (connection: Connection) => Promise<Map<string, number>>;
+
 export class OffsetWatch {
   readonly #connection: Connection;
-  readonly #topics: readonly string[];
+  readonly #reader: ProgressReader;
   #origin: number;
 
-  private constructor(connection: Connection, topics: readonly string[]) {
+  /** `reader` defaults to the sink's `kafka_offsets` rows of `topics`; the peer reads its tables instead. */
+  constructor(connection: Connection, reader: ProgressReader) {
     this.#connection = connection;
-    this.#topics = topics;
+    this.#reader = reader;
     this.#origin = performance.now();
   }
 
   static async open(env: BenchEnv, topics: readonly string[]): Promise<OffsetWatch> {
-    return new OffsetWatch(await env.connection(), topics);
+    return new OffsetWatch(await env.connection(), (connection) => storedOffsets(connection, topics));
   }
 
   /** Times of later snapshots count from `origin` (a performance.now() value). */
@@ -36,15 +40,10 @@ export class OffsetWatch {
   }
 
   async read(): Promise<OffsetSnapshot> {
-    const rows = await selectRows(this.#connection, selectOffsetsOfTopics(this.#topics));
+    const offsets = await this.#reader(this.#connection);
     const t = (performance.now() - this.#origin) / 1000;
-    const offsets = new Map<string, number>();
     let sum = 0;
-    for (const row of rows) {
-      const offset = Number(row.offset);
-      offsets.set(`${String(row.topic)}/${Number(row.partition)}`, offset);
-      sum += offset;
-    }
+    for (const offset of offsets.values()) sum += offset;
     return { t, offsets, sum };
   }
 
@@ -78,4 +77,9 @@ export class OffsetWatch {
   async close(): Promise<void> {
     await this.#connection.end().catch(() => {});
   }
+}
+
+async function storedOffsets(connection: Connection, topics: readonly string[]): Promise<Map<string, number>> {
+  const rows = await selectRows(connection, selectOffsetsOfTopics(topics));
+  return new Map(rows.map((row) => [`${String(row.topic)}/${Number(row.partition)}`, Number(row.offset)]));
 }

@@ -7,7 +7,7 @@ import { type BenchReport, TARGETS, tableRows } from './report.ts';
 import { lineChart } from './svg-chart.ts';
 import { bucketFor, formatInt, formatPercent } from './stats.ts';
 
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const esc = (cell: string): string => cell.replace(/\|/g, '\\|');
   return [
     `| ${header.map(esc).join(' | ')} |`,
@@ -16,10 +16,11 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
   ];
 }
 
-function cpuLines(
+export function cpuLines(
   cpu: CpuShare,
   when = 'between the first and the last commit',
   bench = 'bench process (offset polling)',
+  sink = 'sink (node: main thread + librdkafka + libuv threads)',
 ): string[] {
   const pct = (seconds: number): string =>
     `${seconds.toFixed(1)} s (${formatPercent(seconds / cpu.wallSeconds)} of one core)`;
@@ -30,7 +31,7 @@ function cpuLines(
     ...markdownTable(
       ['process', 'CPU time'],
       [
-        ['sink (node: main thread + librdkafka + libuv threads)', pct(cpu.sink)],
+        [sink, pct(cpu.sink)],
         ['MariaDB (mariadbd)', pct(cpu.mariadb)],
         ['Kafka broker', pct(cpu.kafka)],
         [bench, pct(cpu.bench)],
@@ -222,7 +223,9 @@ export function throughputChart(report: BenchReport): string | undefined {
     subtitle:
       `run ${report.runId}, ${report.mode} mode, ${report.machine.cpus} CPUs; committed offsets sampled ` +
       `every 100 ms, ${bucketFor(e.done) * 1000} ms buckets`,
-    xLabel: 'seconds since the sink process was spawned',
+    xLabel: report.peer
+      ? 'seconds since the sink (or Connect worker) process was spawned'
+      : 'seconds since the sink process was spawned',
     yLabel: 'records committed per second',
     series: [
       {
@@ -230,6 +233,15 @@ export function throughputChart(report: BenchReport): string | undefined {
         color: '#2471a3',
         points: e.series.map((p) => [p.t, p.rate] as const),
       },
+      ...(report.peer
+        ? [
+            {
+              name: `peer: Kafka Connect + Debezium JDBC sink (steady ${formatInt(report.peer.steadyRate)} rec/s)`,
+              color: '#8e44ad',
+              points: report.peer.series.map((p) => [p.t, p.rate] as const),
+            },
+          ]
+        : []),
     ],
     references,
   });

@@ -5,6 +5,7 @@
 import type { ProfileSummary } from './cpu-profile.ts';
 import type { CpuShare, E2eResult } from './e2e.ts';
 import type { LatencyResult } from './latency.ts';
+import type { PeerResult } from './peer-result.ts';
 import type { MachineFacts } from './proc.ts';
 import type { RestartRun } from './restart.ts';
 import type { ScaleRun } from './scale.ts';
@@ -37,6 +38,8 @@ export interface BenchReport {
   latency?: LatencyResult;
   restarts?: readonly RestartRun[];
   scale?: readonly ScaleRun[];
+  /** Kafka Connect + Debezium's JDBC sink on the same records (`--peer`). */
+  peer?: PeerResult;
   profile?: {
     readonly summary: ProfileSummary;
     readonly cpu: CpuShare | undefined;

@@ -13,7 +13,11 @@ import { projectRoot } from '../../src/app/project-root.ts';
 import { BenchEnv, tuningDifferences, tuningOf } from './bench-env.ts';
 import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
 import { generateRows, runWriters } from './db-writers.ts';
-import { runEndToEnd } from './e2e.ts';
+import { produceBacklog, runEndToEnd } from './e2e.ts';
+import { preparePeer, runPeer } from './peer.ts';
+import { describePeerSettings, parsePeerSets, type PeerSettings } from './peer-settings.ts';
+import { dirtyPages, settleDatabase } from './settle.ts';
+import type { ProduceResult } from '../tools/produce.ts';
 import { measureLatency } from './latency.ts';
 import { findServices, machineFacts } from './proc.ts';
 import type { BenchReport } from './report.ts';
@@ -36,6 +40,10 @@ export interface BenchOptions {
   readonly sets: readonly string[];
   /** Extra node/V8 flags for every sink process (e.g. --max-semi-space-size=16). */
   readonly sinkNodeFlags?: readonly string[];
+  /** Also measure the peer (Kafka Connect + Debezium's JDBC sink) on the end-to-end records. */
+  readonly peer?: boolean;
+  /** `--peer-set` overrides of the peer's configuration (peer-settings.ts). */
+  readonly peerSets?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -82,7 +90,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     write(line === '' ? '' : `[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`);
   const sizes = sizesFor(options.quick, options.records);
   const wanted = (phase: Phase): boolean =>
-    !options.profile && (options.only === undefined || options.only.includes(phase));
+    !options.profile &&
+    (phase === 'peer'
+      ? options.peer === true || options.only?.includes('peer') === true
+      : options.only === undefined || options.only.includes(phase));
+  // Bad --peer-set input fails before anything is created.
+  const peerSettings = wanted('peer') ? parsePeerSets(options.peerSets ?? []) : undefined;
   const root = projectRoot();
   const env = new BenchEnv({
     ...(options.file === undefined ? {} : { file: options.file }),
@@ -130,9 +143,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await env.createTopicSet('');
     log('topics, schemas and tables provisioned');
     if (wanted('ceiling') || wanted('seed')) await databasePhases(env, sizes, report, wanted);
+    const produced = peerSettings === undefined ? undefined : await peerPhase(env, topics, sizes, report, peerSettings);
     if (options.profile) await profilePhase(env, topics, sizes, report, children);
     else if (wanted('e2e') || wanted('latency') || wanted('restart'))
-      await sinkPhases(env, topics, sizes, report, wanted, children);
+      await sinkPhases(env, topics, sizes, report, wanted, children, produced);
     if (wanted('scale')) {
       report.scale = [];
       for (const instances of [1, 2]) {
@@ -201,6 +215,36 @@ async function databasePhases(env: BenchEnv, sizes: Sizes, report: BenchReport, 
   }
 }
 
+/**
+ * The peer drains the end-to-end backlog first (produced here), into its own database; the sink under test
+ * then drains the very same records. Between the two, MariaDB gets time to flush what the peer wrote.
+ */
+async function peerPhase(
+  env: BenchEnv,
+  topics: string[],
+  sizes: Sizes,
+  report: BenchReport,
+  settings: PeerSettings,
+): Promise<ProduceResult> {
+  env.log(
+    `peer: producing ${formatInt(sizes.records)} records, then Kafka Connect + Debezium's JDBC sink drains them (${describePeerSettings(settings).join(', ')})`,
+  );
+  await preparePeer(env, settings);
+  const produced = await produceBacklog(env, topics, sizes.records);
+  const target = await env.endOffsets(topics);
+  const dirtyBefore = await dirtyPages(env);
+  const peer = await runPeer(env, topics, { settings, target, timeoutMs: sizes.drainTimeoutMs });
+  report.peer = peer;
+  writeFileSync(join(env.outDir, 'peer-series.json'), JSON.stringify({ throughput: peer.series }));
+  env.log(
+    `  ${formatInt(peer.records)} rows committed ${peer.done.toFixed(2)} s after the worker's spawn (first row ${peer.firstRow.toFixed(2)} s): ` +
+      `${formatInt(peer.coldRate)} rec/s cold, ${formatInt(peer.steadyRate)} rec/s steady; peak RSS ${(peer.peakRss / 2 ** 20).toFixed(0)} MB; ${peer.verifyText}`,
+  );
+  const settled = await settleDatabase(env, dirtyBefore, 60_000);
+  env.log(`  MariaDB settled for ${settled.seconds.toFixed(0)} s (dirty pages ${formatInt(settled.dirty)})`);
+  return produced;
+}
+
 async function sinkPhases(
   env: BenchEnv,
   topics: string[],
@@ -208,12 +252,18 @@ async function sinkPhases(
   report: BenchReport,
   wanted: Wanted,
   children: Set<{ kill(): void }>,
+  produced?: ProduceResult,
 ): Promise<void> {
-  env.log(`end-to-end: producing ${formatInt(sizes.records)} records, then a cold sink drains them`);
+  env.log(
+    produced === undefined
+      ? `end-to-end: producing ${formatInt(sizes.records)} records, then a cold sink drains them`
+      : `end-to-end: a cold sink drains the same ${formatInt(produced.records)} records`,
+  );
   const { result, sink } = await runEndToEnd(env, topics, {
     records: sizes.records,
     name: 'e2e',
     timeoutMs: sizes.drainTimeoutMs,
+    ...(produced === undefined ? {} : { produced }),
   });
   children.add(sink);
   const { rssSeries: _rss, ...e2e } = result;

@@ -14,6 +14,8 @@ interface BenchFlags extends ConfigFlags {
   only?: Phase[];
   docs?: boolean;
   nodeFlag?: string[];
+  peer?: boolean;
+  peerSet?: string[];
 }
 
 const EXAMPLES = `
@@ -23,9 +25,13 @@ Examples:
   kms bench --profile --quick    end-to-end drain under node --cpu-prof: where the sink's time goes
   kms bench --quick --only e2e --set sink.batch.max.records=5000     A/B one setting
   kms bench --quick --only e2e --node-flag=--max-semi-space-size=16  A/B a V8 flag of the sink process
+  kms bench --peer               the full run plus the peer: Kafka Connect + Debezium's JDBC sink on the same records
+  kms bench --quick --only peer,e2e --peer-set tasks=3 --peer-set batch.size=default   try a peer configuration
 
 Every run uses its own database kms_bench_<run> and topics bench_<run>_dataset1..3 (dropped afterwards).
---set applies to the sink under test and to the database-only writers (batch size, pool size).`;
+--set applies to the sink under test and to the database-only writers (batch size, pool size).
+The peer's worker listens on KMS_CONNECT_PORT (default 8083); its first run gathers Kafka Connect and the
+plugins from Maven Central into .stack/connect/ (cached in ~/.m2).`;
 
 function phaseList(text: string): Phase[] {
   const names = text
@@ -61,6 +67,12 @@ export function registerBenchCommand(program: Command): void {
       'extra node/V8 flag for the sink processes (repeatable), e.g. --node-flag=--max-semi-space-size=16',
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option('--peer', "also measure the peer (Kafka Connect + Debezium's JDBC sink) on the end-to-end records")
+    .option(
+      '--peer-set <key=value>',
+      'peer setting (repeatable): tasks, batch.size, max.poll.records (a number or "default"), heap, decode.key, connector.<property>, worker.<property>',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: BenchFlags) => {
       // Same file as every other command reads, passed on explicitly to the sink processes it starts.
@@ -77,10 +89,15 @@ export function registerBenchCommand(program: Command): void {
         ...(flags.only === undefined ? {} : { only: flags.only }),
         ...(flags.docs === undefined ? {} : { docs: flags.docs }),
         ...(flags.nodeFlag === undefined ? {} : { sinkNodeFlags: flags.nodeFlag }),
+        ...(flags.peer === undefined ? {} : { peer: flags.peer }),
+        ...(flags.peerSet === undefined ? {} : { peerSets: flags.peerSet }),
       });
       const failed = (report.e2e && !report.e2e.verifyOk) || (report.scale ?? []).some((run) => !run.verifyOk);
       if (failed) {
         console.error('kms: bench: exactly-once verification FAILED (see the table above)');
+        process.exitCode = 1;
+      } else if (report.peer && !report.peer.verifyOk) {
+        console.error(`kms: bench peer: row count check FAILED (${report.peer.verifyText})`);
         process.exitCode = 1;
       }
     });

@@ -6,6 +6,8 @@ import { SinkError } from '../../src/core/errors.ts';
 import type { StackOptions } from './stack-options.ts';
 
 const run = promisify(execFile);
+/** A download that hangs (no answer from the repository) fails instead of holding the caller forever. */
+const MAVEN_TIMEOUT_MS = 20 * 60_000;
 
 /**
  * The broker's jars and the registry's archive come from Maven Central through Maven itself, so its local
@@ -62,19 +64,29 @@ function registryJar(folder: string): string {
   throw new SinkError('STACK_FAILED', `registry: no runnable jar found in ${folder}`);
 }
 
-async function maven(options: StackOptions, service: string, log: string, args: string[]): Promise<void> {
+/**
+ * Runs Maven in the stack folder, its output into `log`. A failure becomes ONE line naming the service and
+ * the log file (also used by kit/connect for the Connect worker and its plugins).
+ */
+export async function maven(options: StackOptions, service: string, log: string, args: string[]): Promise<void> {
   const out = openSync(log, 'w');
   closeSync(out);
   try {
     const { stdout, stderr } = await run(
       'mvn',
       ['-B', '-q', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', ...args],
-      { cwd: options.dir, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: options.dir, maxBuffer: 64 * 1024 * 1024, timeout: MAVEN_TIMEOUT_MS },
     );
     writeFileSync(log, stdout + stderr);
   } catch (error) {
-    const failure = error as { stdout?: string; stderr?: string; code?: string };
+    const failure = error as { stdout?: string; stderr?: string; code?: string; killed?: boolean };
     writeFileSync(log, `${failure.stdout ?? ''}${failure.stderr ?? ''}`);
+    if (failure.killed === true) {
+      throw new SinkError(
+        'STACK_FAILED',
+        `${service}: download from Maven Central timed out after ${MAVEN_TIMEOUT_MS / 60_000} min; log: ${log}`,
+      );
+    }
     if (failure.code === 'ENOENT') {
       throw new SinkError('STACK_FAILED', `${service}: download failed: Maven (mvn) is not installed; log: ${log}`);
     }
@@ -82,11 +94,12 @@ async function maven(options: StackOptions, service: string, log: string, args: 
   }
 }
 
-function downloadFailed(service: string, log: string): SinkError {
+export function downloadFailed(service: string, log: string): SinkError {
   return new SinkError('STACK_FAILED', `${service}: download from Maven Central failed; log: ${log}`);
 }
 
-function logFor(options: StackOptions, name: string): string {
+/** `<stack>/logs/<name>.log`, its folder created. */
+export function logFor(options: StackOptions, name: string): string {
   const dir = join(options.dir, 'logs');
   mkdirSync(dir, { recursive: true });
   return join(dir, `${name}.log`);

@@ -4,6 +4,7 @@ import { brokerProcesses, kafkaAddress, startKafka, stopKafka } from './kafka-se
 import { registryProcess, startRegistry, stopRegistry } from './registry-service.ts';
 import { ensureMariaDb } from './mariadb-service.ts';
 import { configuredPort, mariadbProcess, stopMariaDbServer } from './mariadb-server.ts';
+import { stopStackWorkers } from '../connect/connect-worker.ts';
 import { type ServiceName, type StackOptions, registryUrl } from './stack-options.ts';
 
 export interface ServiceStatus {
@@ -43,6 +44,8 @@ export async function stackUp(
  */
 export async function stackDown(options: StackOptions): Promise<string[]> {
   const stopped: string[] = [];
+  // Kafka Connect workers first: they need the broker to leave their group cleanly.
+  if (options.services.includes('kafka')) stopped.push(...(await stopStackWorkers(options)));
   if (options.services.includes('registry')) stopped.push(...(await stopRegistry(options)));
   if (options.services.includes('kafka')) stopped.push(...(await stopKafka(options)));
   if (options.services.includes('mariadb')) stopped.push(...(await stopMariaDbServer(options)));

@@ -38,3 +38,8 @@ export function selectDatabaseExists(database: string): CompiledQuery {
 export function selectServerVersion(): CompiledQuery {
   return compiled('SELECT VERSION() AS version');
 }
+
+/** One row `{ Value }`: InnoDB's dirty pages in the buffer pool (what is still to be flushed to disk). */
+export function selectDirtyPages(): CompiledQuery {
+  return compiled("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'");
+}

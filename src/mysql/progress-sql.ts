@@ -55,3 +55,14 @@ export function countRowsAlsoDeadLettered(
 export function countRows(table: string): CompiledQuery {
   return compiled(`SELECT COUNT(*) AS n FROM ${quoteIdentifier(table)}`);
 }
+
+/**
+ * Rows `{ p, o }` of a table Kafka Connect's JDBC sink writes with `primary.key.mode=kafka` (the bench's
+ * peer): per partition the highest offset written, so MAX + 1 counts the records committed.
+ */
+export function selectConnectSinkProgress(table: string): CompiledQuery {
+  return compiled(
+    'SELECT `__connect_partition` AS p, MAX(`__connect_offset`) AS o ' +
+      `FROM ${quoteIdentifier(table)} GROUP BY \`__connect_topic\`, \`__connect_partition\``,
+  );
+}
