@@ -56,13 +56,13 @@ export async function startRegistry(options: StackOptions): Promise<string> {
   const pid = runningPid(proc);
   const result = await waitUntil(
     async () => (await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) })).ok,
-    { timeoutMs: options.readyTimeoutMs, ...(pid === undefined ? {} : { pid }), intervalMs: 300 },
+    { timeoutMs: options.registryReadyTimeoutMs, ...(pid === undefined ? {} : { pid }), intervalMs: 300 },
   );
   if (result === 'died') throw new SinkError('STACK_FAILED', `registry: exited during start-up; log: ${proc.logFile}`);
   if (result === 'timeout')
     throw new SinkError(
       'STACK_FAILED',
-      `registry: no answer from ${url} after ${options.readyTimeoutMs} ms; log: ${proc.logFile}`,
+      `registry: no answer from ${url} after ${options.registryReadyTimeoutMs} ms; log: ${proc.logFile}`,
     );
   return url;
 }

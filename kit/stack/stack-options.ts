@@ -16,6 +16,8 @@ export interface StackOptions {
   readonly registryVersion: string;
   readonly services: readonly ServiceName[];
   readonly readyTimeoutMs: number;
+  /** The registry's own readiness wait (`KMS_REGISTRY_READY_TIMEOUT_MS`), default `readyTimeoutMs`. */
+  readonly registryReadyTimeoutMs: number;
   /**
    * `own`: the stack runs a MariaDB server of its own (folder `mariadb/`, port `mariadbPort`, root over
    * TCP from 127.0.0.1 without a password). `external`: a server somebody else runs, reached through
@@ -41,6 +43,7 @@ export function stackOptions(root: string, overrides: Partial<StackOptions> = {}
   const brokers = overrides.brokers ?? (env.KMS_STACK_BROKERS === '3' ? 3 : 1);
   const mariadb = overrides.mariadb ?? mariadbModeFrom(env.KMS_MARIADB);
   const mariadbPort = overrides.mariadbPort ?? intFrom(env.KMS_MARIADB_PORT) ?? DEFAULT_MARIADB_PORT;
+  const readyTimeoutMs = overrides.readyTimeoutMs ?? intFrom(env.KMS_STACK_READY_TIMEOUT_MS) ?? 120_000;
   return {
     root,
     dir: overrides.dir ?? env.KMS_STACK_DIR ?? join(root, '.stack'),
@@ -50,7 +53,9 @@ export function stackOptions(root: string, overrides: Partial<StackOptions> = {}
     registryPort: overrides.registryPort ?? intFrom(env.KMS_REGISTRY_PORT) ?? 8081,
     registryVersion: overrides.registryVersion ?? env.KMS_REGISTRY_VERSION ?? REGISTRY_VERSION,
     services: overrides.services ?? ALL_SERVICES,
-    readyTimeoutMs: overrides.readyTimeoutMs ?? intFrom(env.KMS_STACK_READY_TIMEOUT_MS) ?? 120_000,
+    readyTimeoutMs,
+    registryReadyTimeoutMs:
+      overrides.registryReadyTimeoutMs ?? intFrom(env.KMS_REGISTRY_READY_TIMEOUT_MS) ?? readyTimeoutMs,
     mariadb,
     mariadbPort,
     mysql:
