@@ -59,6 +59,25 @@ export function connect(login: Login): Promise<Connection> {
 }
 
 /**
+ * A few connections for one login (an administrator, a tool): unlike a single connection it outlives a
+ * server restart, since a broken connection is replaced on the next query.
+ */
+export function createLoginPool(login: Login, connectionLimit = 2): Pool {
+  return mysql.createPool({
+    host: login.host,
+    port: login.port,
+    user: login.user,
+    password: login.password,
+    ...(login.database ? { database: login.database } : {}),
+    ...(login.connectTimeoutMs === undefined ? {} : { connectTimeout: login.connectTimeoutMs }),
+    connectionLimit,
+    maxIdle: connectionLimit,
+    supportBigNumbers: true,
+    multipleStatements: false,
+  });
+}
+
+/**
  * UTC session time so DATETIME values mean the same on every server; strict mode so a bad value fails
  * its statement instead of being silently clipped; exact BIGINTs as strings when beyond 2^53.
  */

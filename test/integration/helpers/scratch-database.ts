@@ -1,7 +1,7 @@
 import type { CompiledQuery } from '../../../src/mysql/compiled-query.ts';
 import { createDatabase, dropDatabase } from '../../../src/mysql/ddl.ts';
-import { type Connection, type ResultRow, execute } from '../../../src/mysql/pool.ts';
-import { rootConnection } from './services.ts';
+import { type Pool, type ResultRow, execute } from '../../../src/mysql/pool.ts';
+import { rootConnection, rootPool } from './services.ts';
 import { uniqueName } from './unique.ts';
 
 /**
@@ -11,7 +11,7 @@ import { uniqueName } from './unique.ts';
 export class ScratchDatabase {
   readonly name: string;
   readonly #others: string[] = [];
-  #admin: Connection | undefined;
+  #admin: Pool | undefined;
 
   constructor(name = uniqueName('kms_test')) {
     this.name = name;
@@ -22,9 +22,12 @@ export class ScratchDatabase {
     await execute(await this.admin(), createDatabase(this.name));
   }
 
-  /** One root connection, kept until `drop()`; its default database is none (qualify names, or use `query`). */
-  async admin(): Promise<Connection> {
-    this.#admin ??= await rootConnection();
+  /**
+   * Root on the server, kept until `drop()`: a small pool, so it outlives a server restart. Its default
+   * database is none (qualify names, or use `query`).
+   */
+  async admin(): Promise<Pool> {
+    this.#admin ??= rootPool();
     return this.#admin;
   }
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { bootstrapServers, registryUrl, stackOptions } from '../../../kit/stack/stack-options.ts';
-import { type Connection, connect } from '../../../src/mysql/pool.ts';
+import { type Connection, type Pool, connect, createLoginPool } from '../../../src/mysql/pool.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';
 import { mysqlAddress, mysqlAdmin } from './mysql-server.ts';
 
@@ -16,6 +16,12 @@ export const REGISTRY = process.env.KMS_REGISTRY_URL ?? registryUrl(stack);
 export function rootConnection(database?: string): Promise<Connection> {
   const { host, port, user, password } = mysqlAdmin();
   return connect({ host, port, user, password, ...(database === undefined ? {} : { database }) });
+}
+
+/** The same administrator as a small pool: it survives a restart of the server (tests that stop it). */
+export function rootPool(): Pool {
+  const { host, port, user, password } = mysqlAdmin();
+  return createLoginPool({ host, port, user, password });
 }
 
 /** The `mysql.url` of a database on the stack's MariaDB. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../../src/avro/registry-client.ts';
 import { spawnSink } from '../../../src/app/sink-process.ts';
-import type { Connection, ResultRow } from '../../../src/mysql/pool.ts';
+import type { Pool, ResultRow } from '../../../src/mysql/pool.ts';
 import { encodeWire } from '../../fixtures/wire-format.ts';
 import { createTopic } from './kafka-client.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';
@@ -34,7 +34,7 @@ export const SEQUENCED_SCHEMA = {
 export class SinkScenario extends TestWorld {
   readonly partitions: number;
   readonly registry = new RegistryClient({ url: REGISTRY });
-  #admin: Connection | undefined;
+  #admin: Pool | undefined;
   #producer: Kafka.Producer | undefined;
   readonly #sequence = new Map<string, number>();
   readonly #sinks: SinkProcess[] = [];
@@ -53,7 +53,7 @@ export class SinkScenario extends TestWorld {
   }
 
   /** Root connection to the server (no default database: qualify names with `database`). */
-  get admin(): Connection {
+  get admin(): Pool {
     if (!this.#admin) throw new Error('setup() first');
     return this.#admin;
   }
