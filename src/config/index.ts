@@ -8,3 +8,4 @@ export { CONFIG_KEYS, type KeyInfo } from './key-table.ts';
 export { exampleProperties } from './example-file.ts';
 export { envVarFor } from './env-names.ts';
 export type { SinkConfig, InsertMode, ErrorTolerance, LogLevel } from './sink-config.ts';
+export { effectivePkMode, DEFAULT_KEY_COLUMN, type PkMode } from './pk-mode.ts';

@@ -91,3 +91,17 @@ export function oneOf<const V extends readonly [string, ...string[]]>(values: V)
         .pipe(z.enum(values, { error: issue('is not an allowed value', fix) })),
   };
 }
+
+/** Like `oneOf`, but empty text is allowed and loads as '' (unset: another key decides the value). */
+export function oneOfOrUnset<const V extends readonly [string, ...string[]]>(values: V): ValueType<V[number] | ''> {
+  const fix = `set one of ${values.join(', ')}, or leave it empty`;
+  return {
+    schema: () =>
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .pipe(z.enum(['', ...values] as [string, ...string[]], { error: issue('is not an allowed value', fix) }))
+        .transform((value) => value as V[number] | ''),
+  };
+}

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'REGISTRY_UNAVAILABLE'
   | 'DECODE_FAILED'
   | 'VALUE_REJECTED'
+  | 'KEY_REJECTED'
   | 'DB_FATAL'
   | 'KAFKA_UNAVAILABLE'
   | 'STACK_FAILED'
