@@ -66,8 +66,8 @@ describe('loadConfig: defaults', () => {
       database: 'bank',
       user: 'consumer',
       password: 'consumer1!',
-      params: {},
       poolSize: 10,
+      ssl: { mode: 'preferred' },
       url: 'jdbc:mysql://127.0.0.1:3307/bank',
     });
     assert.deepEqual(config.sink, {
@@ -97,7 +97,7 @@ describe('loadConfig: defaults', () => {
     const config = load();
     assert.ok(Object.isFrozen(config));
     assert.ok(Object.isFrozen(config.kafka.topics));
-    assert.ok(Object.isFrozen(config.mysql.params));
+    assert.ok(Object.isFrozen(config.mysql.ssl));
     assert.throws(() => {
       (config.kafka.topics as string[]).push('x');
     }, TypeError);
@@ -497,9 +497,9 @@ describe('loadConfig: MySQL', () => {
         fromUrl.mysql.database,
         fromUrl.mysql.user,
         fromUrl.mysql.password,
-        fromUrl.mysql.params,
+        fromUrl.mysql.ssl,
       ],
-      ['db', 3307, 'shop', 'app', 'pw', { charset: 'utf8mb4' }],
+      ['db', 3307, 'shop', 'app', 'pw', { mode: 'preferred' }],
     );
     assert.equal(fromUrl.mysql.url, 'mysql://app:***@db:3307/shop?charset=utf8mb4');
     const explicit = fromText('mysql.url=mysql://app:pw@db/shop\nmysql.username=other', {
