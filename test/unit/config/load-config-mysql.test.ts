@@ -66,6 +66,41 @@ describe('loadConfig: templates and table names', () => {
     textError('sink.table.template=', /sink\.table\.template = "" .* is empty/);
   });
 
+  it('refuses templates with leading or trailing whitespace instead of trimming them', () => {
+    textError(
+      'sink.table.template=${topic} ',
+      /^config key sink\.table\.template = "\$\{topic\} " \(from sink\.properties:1\) ends with whitespace, which would end every name it gives; remove the surrounding whitespace: "\$\{topic\}"$/,
+    );
+    textError(
+      'sink.table.template=t_${topic}\\t',
+      /sink\.table\.template = "t_\$\{topic\}\\t" .* ends with whitespace/,
+    );
+    textError(
+      'sink.table.template=\\ t_${topic}',
+      /sink\.table\.template = " t_\$\{topic\}" .* starts with whitespace/,
+    );
+    textError(
+      'kafka.group.id.template=group-${topic}  ',
+      /kafka\.group\.id\.template = "group-\$\{topic\} {2}" .* ends with whitespace/,
+    );
+    textError('sink.table.template=\\ \\ ', /sink\.table\.template = " {2}" .* is only whitespace; use \$\{topic\}/);
+    configError(
+      { overrides: ['sink.table.template=${topic} '] },
+      /^config key sink\.table\.template = "\$\{topic\} " \(from --set\) ends with whitespace/,
+    );
+    configError(
+      { env: { KMS_SINK_TABLE_TEMPLATE: ' ${topic}' } },
+      /^config key sink\.table\.template = " \$\{topic\}" \(from environment variable KMS_SINK_TABLE_TEMPLATE\) starts with whitespace/,
+    );
+  });
+
+  it('refuses a table name with surrounding whitespace for a topic only known at run time', () => {
+    assert.throws(() => tableNameFor({ sink: { tableTemplate: '${topic}' } }, 'x '), {
+      code: 'CONFIG_INVALID',
+      message: /gives a table name ending in whitespace for topic "x "/,
+    });
+  });
+
   it('rejects a template giving table names over 64 characters', () => {
     textError(
       `kafka.topics=${'a'.repeat(60)}\nsink.table.template=prefix_\${topic}`,
