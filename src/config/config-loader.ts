@@ -131,7 +131,7 @@ function keyTexts(entries: readonly DeclaredEntry[], layers: Layers): { texts: K
     const { declaration } = entry;
     if (declaration.kind === 'key') {
       const raw = layers.keys.get(declaration.name) ?? { text: declaration.default, source: 'default' };
-      const text = declaration.secret ? raw.text : raw.text.trim();
+      const text = declaration.verbatim ? raw.text : raw.text.trim();
       const shown = declaration.redactText(text);
       texts.push({ entry, key: declaration.name, raw, text, secret: declaration.secret, shown });
       continue;

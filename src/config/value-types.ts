@@ -13,6 +13,11 @@ export interface ValueType<T> {
   readonly schema: (example: string) => z.ZodType<T, string>;
   /** Text of this kind can carry credentials (URLs): how to show it in messages and the redacted config. */
   readonly redactText?: (text: string) => string;
+  /**
+   * Text of this kind is taken untrimmed: surrounding whitespace changes what it gives (a name), so it is
+   * refused by the kind rather than silently dropped by the loader.
+   */
+  readonly verbatim?: boolean;
 }
 
 /** An issue message in the shape every config problem has. */
