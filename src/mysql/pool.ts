@@ -46,7 +46,12 @@ export function sinkLogin(config: SinkConfig, database: string | null = config.m
 
 /** One connection outside the pool; exact BIGINTs as strings when beyond 2^53, like the pool's. */
 export function connect(login: Login): Promise<Connection> {
-  return mysql.createConnection({
+  return mysql.createConnection(loginOptions(login));
+}
+
+/** What a single connection and a login pool share: the login, exact BIGINTs, one statement per query. */
+function loginOptions(login: Login): mysql.ConnectionOptions {
+  return {
     host: login.host,
     port: login.port,
     user: login.user,
@@ -55,7 +60,7 @@ export function connect(login: Login): Promise<Connection> {
     ...(login.connectTimeoutMs === undefined ? {} : { connectTimeout: login.connectTimeoutMs }),
     supportBigNumbers: true,
     multipleStatements: false,
-  });
+  };
 }
 
 /**
@@ -63,18 +68,7 @@ export function connect(login: Login): Promise<Connection> {
  * server restart, since a broken connection is replaced on the next query.
  */
 export function createLoginPool(login: Login, connectionLimit = 2): Pool {
-  return mysql.createPool({
-    host: login.host,
-    port: login.port,
-    user: login.user,
-    password: login.password,
-    ...(login.database ? { database: login.database } : {}),
-    ...(login.connectTimeoutMs === undefined ? {} : { connectTimeout: login.connectTimeoutMs }),
-    connectionLimit,
-    maxIdle: connectionLimit,
-    supportBigNumbers: true,
-    multipleStatements: false,
-  });
+  return mysql.createPool({ ...loginOptions(login), connectionLimit, maxIdle: connectionLimit });
 }
 
 /**
