@@ -40,7 +40,7 @@ function underlyingName(type: Type): string {
   return avro.Type.isType(type, 'logical') ? 'logical' : type.typeName;
 }
 
-abstract class SinkLogicalType extends avro.types.LogicalType {
+export abstract class SinkLogicalType extends avro.types.LogicalType {
   constructor(schema: Schema, opts: unknown, allowed: readonly string[]) {
     const previous = constructing;
     constructing = schema;
