@@ -6,6 +6,7 @@ import avro from 'avsc';
 import type { Type } from 'avsc';
 import { SinkError, describeError } from '../core/errors.ts';
 import { LONG_TYPE } from './long-type.ts';
+import { STRING_TYPE } from './string-type.ts';
 import { LOGICAL_TYPES, isUnderlyingOfLogical } from './logical-types.ts';
 
 /** Logical types that annotate long; any other logicalType on a long is ignored (plain exact long). */
@@ -13,8 +14,14 @@ const LONG_LOGICAL = new Set(['time-micros', 'timestamp-millis', 'timestamp-micr
 
 function typeHook(schema: unknown): Type | undefined {
   if (schema === 'long') return LONG_TYPE;
+  if (schema === 'string') return STRING_TYPE;
   if (typeof schema === 'object' && schema !== null && !Array.isArray(schema)) {
     const s = schema as Record<string, unknown>;
+    if (s['type'] === 'string') {
+      // A logical type over string (uuid) is built by avsc; its underlying string is ours.
+      const logical = Object.hasOwn(LOGICAL_TYPES, s['logicalType'] as string);
+      return logical && !isUnderlyingOfLogical(schema) ? undefined : STRING_TYPE;
+    }
     if (s['type'] !== 'long') return undefined;
     // Let avsc build the logical type (outer call); the inner call for its underlying type gets ours.
     if (LONG_LOGICAL.has(s['logicalType'] as string) && !isUnderlyingOfLogical(schema)) return undefined;
