@@ -28,6 +28,8 @@ export interface KeyLookup {
   at(schema: z.ZodType): string;
   /** A one-line problem about the key's value, shown the way every value is (a secret as `<hidden>`). */
   problem(schema: z.ZodType, problem: string, fix: string): string;
+  /** Whether the key was given (file, environment, `--set`) rather than left at its default. */
+  isSet(schema: z.ZodType): boolean;
 }
 
 export interface ConfigDeclaration<S extends z.ZodObject, C extends object> {
@@ -193,6 +195,7 @@ function lookupIn(texts: readonly KeyText[]): KeyLookup {
       const t = find(schema);
       return formatProblem({ key: t.key, value: t.shown, secret: t.secret, source: t.raw.source, problem, fix });
     },
+    isSet: (schema) => find(schema).raw.source !== 'default',
   };
 }
 

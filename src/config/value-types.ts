@@ -3,8 +3,10 @@
  * text to the value, so the loaded config's type is inferred from the key declaration. Every issue a
  * schema raises reads "<what is wrong>; <how to fix it>"; the loader adds the key, value and source.
  */
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import * as z from 'zod';
-import { InvalidValue } from './messages.ts';
+import { InvalidValue, reject } from './messages.ts';
 
 export interface ValueType<T> {
   /** The schema for one key; `example` is the key's default, which some fixes quote. */
@@ -96,3 +98,27 @@ export function oneOf<const V extends readonly [string, ...string[]]>(values: V)
         .pipe(z.enum(values, { error: issue('is not an allowed value', fix) })),
   };
 }
+
+/**
+ * A path to a readable file, or empty for none. Checked when the config loads, so a typo in a certificate
+ * path is one line at start-up rather than a TLS failure deep in a connection attempt.
+ */
+export const optionalFile: ValueType<string | undefined> = {
+  schema: () =>
+    parsedBy((value) => {
+      if (value === '') return undefined;
+      let stats: Stats;
+      try {
+        stats = statSync(value);
+        accessSync(value, constants.R_OK);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return reject(
+          code === 'EACCES' ? 'names a file this user may not read' : 'names no file',
+          'set the path of an existing PEM file (or leave it empty)',
+        );
+      }
+      if (!stats.isFile()) reject('names a folder, not a file', 'set the path of a PEM file');
+      return resolve(value);
+    }),
+};

@@ -40,8 +40,8 @@ describe('loadConfig: defaults', () => {
       database: 'bank',
       user: 'consumer',
       password: 'consumer1!',
-      params: {},
       poolSize: 10,
+      ssl: { mode: 'preferred' },
       url: 'jdbc:mysql://127.0.0.1:3307/bank',
     });
     assert.deepEqual(config.sink, {
@@ -51,6 +51,7 @@ describe('loadConfig: defaults', () => {
       insertMode: 'insert',
       provenanceColumns: true,
       stringType: 'VARCHAR(255)',
+      columnTypes: {},
       autoCreate: true,
       autoEvolve: true,
       fieldsInclude: [],
@@ -71,7 +72,7 @@ describe('loadConfig: defaults', () => {
     const config = load();
     assert.ok(Object.isFrozen(config));
     assert.ok(Object.isFrozen(config.kafka.topics));
-    assert.ok(Object.isFrozen(config.mysql.params));
+    assert.ok(Object.isFrozen(config.mysql.ssl));
     assert.throws(() => {
       (config.kafka.topics as string[]).push('x');
     }, TypeError);

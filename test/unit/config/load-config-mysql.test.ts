@@ -33,9 +33,9 @@ describe('loadConfig: MySQL', () => {
         fromUrl.mysql.database,
         fromUrl.mysql.user,
         fromUrl.mysql.password,
-        fromUrl.mysql.params,
+        fromUrl.mysql.ssl,
       ],
-      ['db', 3307, 'shop', 'app', 'pw', { charset: 'utf8mb4' }],
+      ['db', 3307, 'shop', 'app', 'pw', { mode: 'preferred' }],
     );
     assert.equal(fromUrl.mysql.url, 'mysql://app:***@db:3307/shop?charset=utf8mb4');
     const explicit = fromText('mysql.url=mysql://app:pw@db/shop\nmysql.username=other', {
