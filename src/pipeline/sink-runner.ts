@@ -124,11 +124,13 @@ export class SinkRunner {
       table,
       model: {
         stringType: this.config.sink.stringType,
+        columnTypes: this.config.sink.columnTypes,
         provenance: this.config.sink.provenanceColumns,
         ...(this.config.sink.fieldsInclude.length ? { include: this.config.sink.fieldsInclude } : {}),
         ...(this.config.sink.fieldsExclude.length ? { exclude: this.config.sink.fieldsExclude } : {}),
       },
       ensureTable: (name, model) => this.#tables.ensure(name, model),
+      widenColumn: (name, column, chars, bytes) => this.#tables.widen(name, column, chars, bytes),
       tolerance: this.config.errors.tolerance,
     });
     const pipelineOptions: PipelineOptions = {
