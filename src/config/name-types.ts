@@ -49,13 +49,22 @@ export const fieldList: ValueType<readonly string[]> = {
     }),
 };
 
-/** A name with `${topic}` in it, rendered per topic (see templates.ts). */
+/**
+ * A name with `${topic}` in it, rendered per topic (see templates.ts). Untrimmed: a stray space would end
+ * up in every table name or group id it gives, so it is refused, not dropped.
+ */
 export const topicTemplate: ValueType<string> = {
+  verbatim: true,
   schema: (example) =>
     parsedBy((value) => {
       const problem = templateProblem(value);
-      if (problem !== undefined) reject(problem, `use \${topic} for the topic name, e.g. ${example}`);
-      return value;
+      if (problem === undefined) return value;
+      const trimmed = value.trim();
+      const fix =
+        trimmed !== value && trimmed !== ''
+          ? `remove the surrounding whitespace: ${JSON.stringify(trimmed)}`
+          : `use \${topic} for the topic name, e.g. ${example}`;
+      return reject(problem, fix);
     }),
 };
 

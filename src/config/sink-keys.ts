@@ -9,11 +9,13 @@ import { httpUrl, brokerList, hostName, mysqlUrl } from './address-types.ts';
 import { key, ownSection, prefixed, seedSection, type Section } from './declare-keys.ts';
 import { fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
 import { isSecretName } from './secrets.ts';
-import { anyText, flag, fraction, oneOf, text, wholeNumber } from './value-types.ts';
+import { SSL_MODES } from './jdbc-params.ts';
+import { anyText, flag, fraction, oneOf, optionalFile, text, wholeNumber } from './value-types.ts';
 
 const SEED_KAFKA = seedSection('Kafka');
 const SEED_BACK_PRESSURE = seedSection('Back Pressure');
 const SEED_MYSQL = seedSection('MySQL');
+const MYSQL_TLS = ownSection('MySQL TLS');
 const KAFKA_CONSUMER = ownSection('Kafka consumer');
 const BATCHING = ownSection('Backpressure and batching');
 const TABLES = ownSection('Tables');
@@ -25,6 +27,7 @@ export const SECTIONS: readonly Section[] = [
   SEED_KAFKA,
   SEED_BACK_PRESSURE,
   SEED_MYSQL,
+  MYSQL_TLS,
   KAFKA_CONSUMER,
   BATCHING,
   TABLES,
@@ -143,6 +146,29 @@ const mysql = z.object({
     section: SEED_MYSQL,
     default: '10',
     doc: 'most database connections',
+  }),
+  ssl: z.object({
+    /** At its default, `sslMode` in mysql.url, or verify_ca when mysql.ssl.ca is set, decide instead. */
+    mode: key('mysql.ssl.mode', oneOf(SSL_MODES), {
+      section: MYSQL_TLS,
+      default: 'preferred',
+      doc: "TLS to the database, MySQL's modes: disabled | preferred (TLS when offered) | required | verify_ca | verify_identity",
+    }),
+    ca: key('mysql.ssl.ca', optionalFile, {
+      section: MYSQL_TLS,
+      default: '',
+      doc: "PEM file of the CA(s) the server's certificate must chain to (with it the mode defaults to verify_ca)",
+    }),
+    cert: key('mysql.ssl.cert', optionalFile, {
+      section: MYSQL_TLS,
+      default: '',
+      doc: 'PEM file of the client certificate, for users created REQUIRE X509 (with mysql.ssl.key)',
+    }),
+    key: key('mysql.ssl.key', optionalFile, {
+      section: MYSQL_TLS,
+      default: '',
+      doc: "PEM file of the client certificate's private key",
+    }),
   }),
 });
 

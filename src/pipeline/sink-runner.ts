@@ -9,6 +9,7 @@ import { isAccessDenied, isRetriable } from '../mysql/errno.ts';
 import type { PartitionRef } from '../core/records.ts';
 import { OffsetStore } from '../sink/offset-store.ts';
 import { createWriterPool, ping, type Pool } from '../mysql/pool.ts';
+import { tlsFailure, tlsHint } from '../mysql/tls.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
@@ -74,12 +75,15 @@ export class SinkRunner {
         try {
           await ping(this.#pool);
         } catch (error) {
+          const { host, port, ssl } = this.config.mysql;
+          const tls = tlsFailure(error, `${host}:${port}`);
+          if (tls !== undefined) throw tls;
           if (isAccessDenied(error)) {
             throw new SinkError(
               'CONFIG_INVALID',
               `mysql: ${describeError(error)
                 .replace(/\(using password: \w+\)/, '')
-                .trim()}; check mysql.username / mysql.password / mysql.url (database must exist: run \`kms provision\`)`,
+                .trim()}; check mysql.username / mysql.password / mysql.url (database must exist: run \`kms provision\`)${tlsHint(ssl)}`,
             );
           }
           throw error;
