@@ -137,7 +137,7 @@ const SESSION_SETUP =
 /** `createPool`'s settings with a pool of its own size: a side reader (the status page) beside the writer's pool. */
 export function createSidePool(config: SinkConfig, connections: number, connectTimeoutMs = 5_000): Pool {
   return mysql.createPool({
-    ...sinkLogin(config),
+    ...loginOptions(sinkLogin(config)),
     connectionLimit: connections,
     maxIdle: connections,
     connectTimeout: connectTimeoutMs,
