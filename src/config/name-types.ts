@@ -3,6 +3,7 @@
  * ends up in DDL is checked against a closed set of spellings here, so no free SQL gets through.
  */
 import { reject } from './messages.ts';
+import { ALLOWED_COLUMN_TYPES, parseColumnType } from './sql-column-type.ts';
 import { templateProblem } from './templates.ts';
 import { parsedBy, splitList, type ValueType } from './value-types.ts';
 
@@ -93,5 +94,16 @@ export const stringColumnType: ValueType<string> = {
       const max = m[1] === 'CHAR' ? 255 : 16383;
       if (length < 1 || length > max) reject('has a length out of range', fix);
       return `${m[1]}(${length})`;
+    }),
+};
+
+/** Any column type of the DDL allow-list (sql-column-type.ts), normalised: `decimal(10, 2)` → `DECIMAL(10,2)`. */
+export const columnType: ValueType<string> = {
+  schema: () =>
+    parsedBy((value) => {
+      const parsed = parseColumnType(value);
+      if ('problem' in parsed)
+        return reject(`is not a supported column type (${parsed.problem})`, `set one of ${ALLOWED_COLUMN_TYPES}`);
+      return parsed.type;
     }),
 };

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { httpUrl, brokerList, hostName, mysqlUrl } from './address-types.ts';
 import { key, ownSection, prefixed, seedSection, type Section } from './declare-keys.ts';
-import { fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
+import { columnType, fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
 import { isSecretName } from './secrets.ts';
 import { SSL_MODES } from './jdbc-params.ts';
 import { anyText, flag, fraction, oneOf, optionalFile, text, wholeNumber } from './value-types.ts';
@@ -213,6 +213,13 @@ const sink = z.object({
     default: 'VARCHAR(255)',
     doc: 'column type for Avro strings: VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT or LONGTEXT',
   }),
+  /** Column type per record field, from `sink.column.type.<field>` keys (names without the prefix). */
+  columnTypes: prefixed('sink.column.type.', columnType, {
+    section: TABLES,
+    doc: 'the column type of one record field, overriding the type derived from its schema, as sink.column.type.<field>, e.g.',
+    example: { name: 'description', value: 'MEDIUMTEXT' },
+    names: { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'a record field name', placeholder: 'field' },
+  }),
   autoCreate: key('sink.auto.create', flag, {
     section: TABLES,
     default: 'true',
@@ -221,7 +228,7 @@ const sink = z.object({
   autoEvolve: key('sink.auto.evolve', flag, {
     section: TABLES,
     default: 'true',
-    doc: 'add columns / widen types when the record schema evolves',
+    doc: 'add columns, widen promoted types and too-short string columns (up to TEXT, MEDIUMTEXT, LONGTEXT) when the data needs it',
   }),
   fieldsInclude: key('sink.fields.include', fieldList, {
     section: TABLES,

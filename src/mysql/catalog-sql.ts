@@ -13,6 +13,15 @@ export function selectColumns(table: string): CompiledQuery {
   );
 }
 
+/** At most one row `{ type, nullable, key }`: a column's full type (`varchar(255)`), IS_NULLABLE, COLUMN_KEY. */
+export function selectColumn(table: string, column: string): CompiledQuery {
+  return compiled(
+    'SELECT COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLUMN_KEY AS `key` FROM information_schema.COLUMNS ' +
+      'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+    [table, column],
+  );
+}
+
 /** Rows `{ name }`: the primary key columns of a table in the current database, in key order. */
 export function selectPrimaryKey(table: string): CompiledQuery {
   return compiled(

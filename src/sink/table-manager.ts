@@ -1,7 +1,9 @@
 import { SinkError, describeError } from '../core/errors.ts';
 import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
 import type { ColumnModel } from '../mysql/column-model.ts';
-import { selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
+import { selectColumn, selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
+import { isStringColumnType, stringTypeHolds, widerStringType } from '../mysql/column-types.ts';
+import { normalizeSqlType } from '../mysql/ddl.ts';
 import { isDuplicateColumn } from '../mysql/errno.ts';
 import { execute, selectRows, type Pool } from '../mysql/pool.ts';
 import { tableSpec } from '../mysql/table-spec.ts';
@@ -79,6 +81,32 @@ export class TableManager {
         await execute(this.#pool, modifyColumnType(table, { ...column, nullable: found.nullable }));
       }
     }
+  }
+
+  /**
+   * sink.auto.evolve for data: widens string column `column` so that a value of `chars` characters and
+   * `bytes` bytes fits (VARCHAR/CHAR → TEXT → MEDIUMTEXT → LONGTEXT). Returns the column's type once it
+   * holds the value (maybe widened before, by another instance or run), undefined when it must not change:
+   * evolution is off, it is a key column (TEXT cannot be indexed), or it is not a string column.
+   */
+  widen(table: string, column: string, chars: number, bytes: number): Promise<string | undefined> {
+    if (!this.#options.autoEvolve) return Promise.resolve(undefined);
+    return this.#locked(table, async () => {
+      const [found] = await selectRows(this.#pool, selectColumn(table, column));
+      if (found === undefined || found.key === 'PRI') return undefined;
+      let current: string;
+      try {
+        current = normalizeSqlType(String(found.type));
+      } catch {
+        return undefined; // a type of the user's own, outside the sink's list: leave it alone
+      }
+      if (!isStringColumnType(current)) return undefined;
+      if (stringTypeHolds(current, chars, bytes)) return current;
+      const wider = widerStringType(bytes);
+      const nullable = found.nullable === 'YES';
+      await execute(this.#pool, modifyColumnType(table, { name: column, sqlType: wider, nullable }));
+      return wider;
+    });
   }
 
   /** An upsert on a table keyed differently would match rows on the wrong columns: refuse it. */

@@ -51,6 +51,7 @@ describe('loadConfig: defaults', () => {
       insertMode: 'insert',
       provenanceColumns: true,
       stringType: 'VARCHAR(255)',
+      columnTypes: {},
       autoCreate: true,
       autoEvolve: true,
       fieldsInclude: [],
