@@ -48,7 +48,14 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
     },
   } as unknown as BatchWriter;
   const pipeline = new PartitionPipeline({ topic: 't', partition: 0, group: 'g' }, 0, {
-    options: { queueSize: 100, resumeAt: 50, batchMaxRecords: 10, lingerMs: 0, retry: { initialMs: 1, budgetMs: 0 } },
+    options: {
+      queueSize: 100,
+      resumeAt: 50,
+      batchMaxRecords: 10,
+      lingerMs: 0,
+      retry: { initialMs: 1, budgetMs: 0 },
+      deadLetterLog: { maxLines: 10, intervalMs: 1000 },
+    },
     preparer,
     writer,
     log: pino({ level: 'silent' }),
