@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { SinkError, describeError } from '../../src/core/errors.ts';
 import { dropUser, selectUserHosts } from '../../src/mysql/admin-sql.ts';
 import { execute, selectRows } from '../../src/mysql/pool.ts';
+import { certificatePaths, ensureCertificates } from './certificates.ts';
 import { adminConnection, answersQueries } from './mysql-admin.ts';
 import { type ManagedProcess, runningPid, startDetached, stopProcess } from './process-control.ts';
 import { refuseForeignPort, stopUnlessReady, waitForService } from './service-process.ts';
@@ -66,6 +67,7 @@ export function mariadbProcess(options: StackOptions): ManagedProcess {
  * committed batch.
  */
 export function serverConfig(options: StackOptions, paths: MariaDbPaths, runAsRoot: boolean): string {
+  const tls = certificatePaths(options);
   const lines = [
     '# Written by `./kms stack up` before every start (kit/stack/mariadb-server.ts); edits here are lost.',
     '[mysqld]',
@@ -81,6 +83,10 @@ export function serverConfig(options: StackOptions, paths: MariaDbPaths, runAsRo
     'collation-server=utf8mb4_general_ci',
     'innodb_buffer_pool_size=128M',
     'innodb_flush_log_at_trx_commit=1',
+    // TLS is offered, not imposed: accounts created REQUIRE SSL / X509 need it, the others may use it.
+    `ssl_ca=${tls.ca}`,
+    `ssl_cert=${tls.serverCert}`,
+    `ssl_key=${tls.serverKey}`,
     '',
   ];
   return lines.join('\n');
@@ -116,6 +122,7 @@ export async function startMariaDbServer(options: StackOptions): Promise<void> {
   await refuseForeignPort('mariadb: port', options.mariadbPort, 'KMS_MARIADB_PORT', proc.logFile);
   await ensureServerInstalled(options);
   mkdirSync(paths.dir, { recursive: true });
+  await ensureCertificates(options);
   writeFileSync(paths.config, serverConfig(options, paths, process.getuid?.() === 0));
   const firstStart = !existsSync(join(paths.datadir, INITIALISED_MARKER));
   if (firstStart) await initialise(paths);

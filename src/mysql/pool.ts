@@ -133,3 +133,18 @@ const MARIADB_SESSION_SETUP = 'SET SESSION idle_transaction_timeout = 60';
 const SESSION_SETUP =
   "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE," +
   "ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = 10";
+
+/** `createPool`'s settings with a pool of its own size: a side reader (the status page) beside the writer's pool. */
+export function createSidePool(config: SinkConfig, connections: number, connectTimeoutMs = 5_000): Pool {
+  return mysql.createPool({
+    ...loginOptions(sinkLogin(config)),
+    connectionLimit: connections,
+    maxIdle: connections,
+    connectTimeout: connectTimeoutMs,
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    charset: 'utf8mb4_bin',
+    multipleStatements: false,
+  });
+}

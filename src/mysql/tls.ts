@@ -108,15 +108,19 @@ export function tlsFailure(error: unknown, server: string): SinkError | undefine
     );
   }
   if (code !== 'HANDSHAKE_SSL_ERROR') return undefined;
-  const untrusted = /certificate|self.signed|issuer|verify/i.test(said) && !/altname|hostname|ip/i.test(said);
+  const nameMismatch = /altname|hostname|does not match/i.test(said);
+  const untrusted = !nameMismatch && /certificate|self.signed|issuer|verify/i.test(said);
+  const what = untrusted
+    ? `the certificate of the database server ${server} is not trusted`
+    : nameMismatch
+      ? `the certificate of the database server ${server} does not name that host`
+      : `TLS to the database server ${server} failed`;
   const fix = untrusted
     ? "set mysql.ssl.ca to the CA file that signed the server's certificate"
-    : /altname|hostname|ip/i.test(said)
+    : nameMismatch
       ? 'connect by a name the certificate lists, or use mysql.ssl.mode=verify_ca'
-      : 'check mysql.ssl.* and the server TLS settings';
-  return new SinkError('CONFIG_INVALID', `mysql: TLS to the database server ${server} failed (${said}); ${fix}`, {
-    cause: error,
-  });
+      : 'check mysql.ssl.* and the TLS settings of the server';
+  return new SinkError('CONFIG_INVALID', `mysql: ${what} (${said}); ${fix}`, { cause: error });
 }
 
 /** Access denied to a user that is required to use TLS shows as a plain 1045; a hint for that case. */
@@ -124,4 +128,10 @@ export function tlsHint(tls: TlsSettings): string {
   return tls.mode === 'disabled' || tls.mode === 'preferred'
     ? ` (a user created REQUIRE SSL or X509 also needs mysql.ssl.mode=required or stronger${tls.cert === undefined ? ', and X509 mysql.ssl.cert / mysql.ssl.key' : ''})`
     : '';
+}
+
+/** The TLS cipher of a session, as the server reports it; empty when the session is plain text. */
+export async function sessionCipher(runner: { query: (sql: string) => Promise<unknown> }): Promise<string> {
+  const [rows] = (await runner.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) as [{ Value?: unknown }[]];
+  return String(rows[0]?.Value ?? '');
 }

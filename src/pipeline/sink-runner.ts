@@ -9,7 +9,7 @@ import { isAccessDenied, isRetriable } from '../mysql/errno.ts';
 import type { PartitionRef } from '../core/records.ts';
 import { OffsetStore } from '../sink/offset-store.ts';
 import { createWriterPool, ping, type Pool } from '../mysql/pool.ts';
-import { tlsFailure, tlsHint } from '../mysql/tls.ts';
+import { sessionCipher, tlsFailure, tlsHint } from '../mysql/tls.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
@@ -90,6 +90,12 @@ export class SinkRunner {
         }
       },
     );
+    // Says whether the writes travel encrypted: preferred quietly falls back to plain text.
+    const cipher = await sessionCipher(this.#pool).catch(() => undefined);
+    this.#log.info(
+      { sslMode: this.config.mysql.ssl.mode, tlsCipher: cipher || 'none (plain text)' },
+      'database connected',
+    );
     await this.#waitFor('database', 'kafka_offsets / kafka_dead_letters', () => this.#offsets.ensureTables());
     await this.#waitFor('schema registry', this.#registry.url, () => this.#registry.probe());
     for (const topic of this.config.kafka.topics) {
@@ -133,6 +139,10 @@ export class SinkRunner {
       batchMaxRecords: this.config.sink.batchMaxRecords,
       lingerMs: this.config.sink.batchLingerMs,
       retry: { initialMs: this.config.sink.retryInitialMs, budgetMs: this.config.sink.retryMaxMs },
+      deadLetterLog: {
+        maxLines: this.config.errors.deadLetterLogMax,
+        intervalMs: this.config.errors.deadLetterLogIntervalMs,
+      },
     };
     const key = (partition: number): string => `${topic}\u0000${partition}`;
     const consumer: TopicConsumer = new TopicConsumer(

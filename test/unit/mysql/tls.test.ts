@@ -67,7 +67,7 @@ describe('mysql TLS options', () => {
     assert.ok(isSinkError(untrusted, 'CONFIG_INVALID'));
     assert.match(
       untrusted.message,
-      /TLS to the database server db:3306 failed \(self-signed certificate in certificate chain\); set mysql\.ssl\.ca/,
+      /the certificate of the database server db:3306 is not trusted \(self-signed certificate in certificate chain\); set mysql\.ssl\.ca/,
     );
     assert.equal(tlsFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'db:3306'), undefined);
   });
