@@ -6,15 +6,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SinkError } from '../../src/core/errors.ts';
-import {
-  type ManagedProcess,
-  isPortOpen,
-  runningPid,
-  startDetached,
-  stopProcess,
-  waitUntil,
-} from '../stack/process-control.ts';
+import { type ManagedProcess, runningPid, startDetached, stopProcess } from '../stack/process-control.ts';
+import { refuseForeignPort, stopUnlessReady, waitForService } from '../stack/service-process.ts';
 import { ensurePlugin, ensureWorkerLibs } from './connect-downloads.ts';
 import type { StackOptions } from '../stack/stack-options.ts';
 import { type ConnectOptions, connectCacheDir, restUrl, workerDir } from './connect-options.ts';
@@ -56,12 +49,7 @@ export async function startWorker(options: ConnectOptions): Promise<RunningWorke
   }
   const dir = workerDir(options);
   mkdirSync(dir, { recursive: true });
-  if (await isPortOpen(options.restPort)) {
-    throw new SinkError(
-      'STACK_FAILED',
-      `connect: REST port ${options.restPort} is already in use by a process this stack did not start; free it or set KMS_CONNECT_PORT; log: ${proc.logFile}`,
-    );
-  }
+  await refuseForeignPort('connect: REST port', options.restPort, 'KMS_CONNECT_PORT', proc.logFile);
   const { libs, pluginPath } = await prepareWorker(options);
   const propertiesFile = join(dir, 'worker.properties');
   const log4jFile = join(dir, 'log4j2.properties');
@@ -75,12 +63,7 @@ export async function startWorker(options: ConnectOptions): Promise<RunningWorke
     [...workerJvmArgs(options, log4jFile), '-cp', `${libs}/*`, WORKER_MAIN_CLASS, propertiesFile],
     dir,
   );
-  try {
-    await waitReady(options, proc, rest, pid);
-  } catch (error) {
-    await stopProcess(proc, 5_000);
-    throw error;
-  }
+  await stopUnlessReady(proc, 5_000, () => waitReady(options, proc, rest, pid));
   return { pid, rest, process: proc, spawnedAt, readyAt: performance.now() };
 }
 
@@ -106,20 +89,16 @@ export async function stopWorker(options: ConnectOptions, graceMs = 20_000): Pro
   return stopProcess(workerProcess(options), graceMs);
 }
 
-async function waitReady(options: ConnectOptions, proc: ManagedProcess, rest: ConnectRest, pid: number): Promise<void> {
-  const result = await waitUntil(() => rest.ready(), { timeoutMs: options.readyTimeoutMs, pid, intervalMs: 250 });
-  if (result === 'died') {
-    throw new SinkError(
-      'STACK_FAILED',
-      `connect: worker ${options.name} exited during start-up (${lastProblem(proc.logFile)}); log: ${proc.logFile}`,
-    );
-  }
-  if (result === 'timeout') {
-    throw new SinkError(
-      'STACK_FAILED',
-      `connect: worker ${options.name} not ready at ${rest.url}/health after ${options.readyTimeoutMs} ms; log: ${proc.logFile}`,
-    );
-  }
+function waitReady(options: ConnectOptions, proc: ManagedProcess, rest: ConnectRest, pid: number): Promise<void> {
+  return waitForService(proc, {
+    probe: () => rest.ready(),
+    timeoutMs: options.readyTimeoutMs,
+    pid,
+    intervalMs: 250,
+    exited: () => `connect: worker ${options.name} exited during start-up (${lastProblem(proc.logFile)})`,
+    notReady: () =>
+      `connect: worker ${options.name} not ready at ${rest.url}/health after ${options.readyTimeoutMs} ms`,
+  });
 }
 
 /** The last ERROR / exception line of a worker log (else its last line), trimmed to one short line. */

@@ -6,14 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { SinkError } from '../../src/core/errors.ts';
 import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import { ensureKafkaLibs } from './downloads.ts';
-import {
-  type ManagedProcess,
-  runningPid,
-  startDetached,
-  stopProcess,
-  waitUntil,
-  isPortOpen,
-} from './process-control.ts';
+import { type ManagedProcess, runningPid, startDetached, stopProcess } from './process-control.ts';
+import { refuseForeignPort, waitForService } from './service-process.ts';
 import { type StackOptions, brokerPorts, bootstrapServers } from './stack-options.ts';
 
 const run = promisify(execFile);
@@ -101,24 +95,19 @@ export function kafkaAddress(options: StackOptions): string {
 async function waitForBrokers(options: StackOptions, nodes: ManagedProcess[]): Promise<void> {
   const bootstrap = bootstrapServers(options);
   for (const node of nodes) {
-    const pid = runningPid(node);
-    const result = await waitUntil(
-      async () => {
+    await waitForService(node, {
+      probe: async () => {
         const cluster = await withMetadataClient({ bootstrapServers: bootstrap }, (kafka) => kafka.cluster(), {
           timeoutMs: 3_000,
         });
         return cluster.brokers >= nodes.length;
       },
-      { timeoutMs: options.readyTimeoutMs, ...(pid === undefined ? {} : { pid }), intervalMs: 500 },
-    );
-    if (result === 'died')
-      throw new SinkError('STACK_FAILED', `kafka: ${node.name} exited during start-up; log: ${node.logFile}`);
-    if (result === 'timeout') {
-      throw new SinkError(
-        'STACK_FAILED',
-        `kafka: not ready after ${options.readyTimeoutMs} ms (metadata from ${bootstrap}); log: ${node.logFile}`,
-      );
-    }
+      timeoutMs: options.readyTimeoutMs,
+      pid: runningPid(node),
+      intervalMs: 500,
+      exited: () => `kafka: ${node.name} exited during start-up`,
+      notReady: () => `kafka: not ready after ${options.readyTimeoutMs} ms (metadata from ${bootstrap})`,
+    });
   }
 }
 
@@ -126,15 +115,8 @@ async function checkPortsFree(options: StackOptions, nodes: ManagedProcess[]): P
   for (const [index, port] of brokerPorts(options).entries()) {
     const node = nodes[index]!;
     if (runningPid(node) !== undefined) continue;
-    for (const taken of [port, port + CONTROLLER_PORT_OFFSET]) {
-      if (await isPortOpen(taken)) {
-        throw new SinkError(
-          'STACK_FAILED',
-          `kafka: port ${taken} is already in use by a process this stack did not start; ` +
-            `free it or set KMS_KAFKA_FIRST_PORT; log: ${node.logFile}`,
-        );
-      }
-    }
+    for (const taken of [port, port + CONTROLLER_PORT_OFFSET])
+      await refuseForeignPort('kafka: port', taken, 'KMS_KAFKA_FIRST_PORT', node.logFile);
   }
 }
 

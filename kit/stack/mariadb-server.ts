@@ -6,15 +6,10 @@ import { promisify } from 'node:util';
 import { SinkError, describeError } from '../../src/core/errors.ts';
 import { dropUser, selectUserHosts } from '../../src/mysql/admin-sql.ts';
 import { execute, selectRows } from '../../src/mysql/pool.ts';
+import { certificatePaths, ensureCertificates } from './certificates.ts';
 import { adminConnection, answersQueries } from './mysql-admin.ts';
-import {
-  type ManagedProcess,
-  isPortOpen,
-  runningPid,
-  startDetached,
-  stopProcess,
-  waitUntil,
-} from './process-control.ts';
+import { type ManagedProcess, runningPid, startDetached, stopProcess } from './process-control.ts';
+import { refuseForeignPort, stopUnlessReady, waitForService } from './service-process.ts';
 import type { StackOptions } from './stack-options.ts';
 
 const run = promisify(execFile);
@@ -72,6 +67,7 @@ export function mariadbProcess(options: StackOptions): ManagedProcess {
  * committed batch.
  */
 export function serverConfig(options: StackOptions, paths: MariaDbPaths, runAsRoot: boolean): string {
+  const tls = certificatePaths(options);
   const lines = [
     '# Written by `./kms stack up` before every start (kit/stack/mariadb-server.ts); edits here are lost.',
     '[mysqld]',
@@ -87,6 +83,10 @@ export function serverConfig(options: StackOptions, paths: MariaDbPaths, runAsRo
     'collation-server=utf8mb4_general_ci',
     'innodb_buffer_pool_size=128M',
     'innodb_flush_log_at_trx_commit=1',
+    // TLS is offered, not imposed: accounts created REQUIRE SSL / X509 need it, the others may use it.
+    `ssl_ca=${tls.ca}`,
+    `ssl_cert=${tls.serverCert}`,
+    `ssl_key=${tls.serverKey}`,
     '',
   ];
   return lines.join('\n');
@@ -119,26 +119,19 @@ export async function startMariaDbServer(options: StackOptions): Promise<void> {
     await waitReady(options, proc, running, 0);
     return;
   }
-  if (await isPortOpen(options.mariadbPort)) {
-    throw new SinkError(
-      'STACK_FAILED',
-      `mariadb: port ${options.mariadbPort} is already in use by a process this stack did not start; free it or set KMS_MARIADB_PORT; log: ${proc.logFile}`,
-    );
-  }
+  await refuseForeignPort('mariadb: port', options.mariadbPort, 'KMS_MARIADB_PORT', proc.logFile);
   await ensureServerInstalled(options);
   mkdirSync(paths.dir, { recursive: true });
+  await ensureCertificates(options);
   writeFileSync(paths.config, serverConfig(options, paths, process.getuid?.() === 0));
   const firstStart = !existsSync(join(paths.datadir, INITIALISED_MARKER));
   if (firstStart) await initialise(paths);
   const logOffset = existsSync(paths.logFile) ? statSync(paths.logFile).size : 0;
   const pid = startDetached(proc, MARIADBD, [`--defaults-file=${paths.config}`], paths.dir);
-  try {
+  await stopUnlessReady(proc, NOT_READY_GRACE_MS, async () => {
     await waitReady(options, proc, pid, logOffset);
     if (firstStart) await dropUnreachableRootAccounts(options);
-  } catch (error) {
-    await stopProcess(proc, NOT_READY_GRACE_MS);
-    throw error;
-  }
+  });
 }
 
 /** SIGTERM (a clean InnoDB shutdown takes a second or two), SIGKILL after the grace period. */
@@ -146,25 +139,19 @@ export async function stopMariaDbServer(options: StackOptions): Promise<string[]
   return (await stopProcess(mariadbProcess(options), STOP_GRACE_MS)) ? ['mariadb'] : [];
 }
 
-async function waitReady(options: StackOptions, proc: ManagedProcess, pid: number, logOffset: number): Promise<void> {
-  const result = await waitUntil(() => answersQueries(options), {
+function waitReady(options: StackOptions, proc: ManagedProcess, pid: number, logOffset: number): Promise<void> {
+  return waitForService(proc, {
+    probe: () => answersQueries(options),
     timeoutMs: options.readyTimeoutMs,
     pid,
     intervalMs: 250,
+    exited: () => {
+      const reason = lastError(proc.logFile, logOffset);
+      return `mariadb: exited during start-up${reason ? ` (${reason})` : ''}`;
+    },
+    notReady: () =>
+      `mariadb: no answer to a query at 127.0.0.1:${options.mariadbPort} after ${options.readyTimeoutMs} ms`,
   });
-  if (result === 'died') {
-    const reason = lastError(proc.logFile, logOffset);
-    throw new SinkError(
-      'STACK_FAILED',
-      `mariadb: exited during start-up${reason ? ` (${reason})` : ''}; log: ${proc.logFile}`,
-    );
-  }
-  if (result === 'timeout') {
-    throw new SinkError(
-      'STACK_FAILED',
-      `mariadb: no answer to a query at 127.0.0.1:${options.mariadbPort} after ${options.readyTimeoutMs} ms; log: ${proc.logFile}`,
-    );
-  }
 }
 
 /** `mariadb-install-db` once: system tables, and root without a password (the server listens on loopback only). */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { SinkError, describeError } from '../../src/core/errors.ts';
-import { createUserIfAbsent, grantAllOnDatabases } from '../../src/mysql/admin-sql.ts';
+import { createUserIfAbsent, grantAllOnDatabases, requireTls } from '../../src/mysql/admin-sql.ts';
 import { createDatabase } from '../../src/mysql/ddl.ts';
 import { execute } from '../../src/mysql/pool.ts';
 import { startMariaDbServer } from './mariadb-server.ts';
@@ -14,6 +14,12 @@ export { adminConnection } from './mysql-admin.ts';
 export const SINK_DATABASE = 'bank';
 export const SINK_USER = 'consumer';
 export const SINK_PASSWORD = 'consumer1!';
+/**
+ * Accounts that must use TLS (same password and rights as the sink user): REQUIRE SSL, and REQUIRE X509
+ * (a client certificate signed by the stack's CA, tls/client.pem). Made on the stack's own server only.
+ */
+export const SSL_USER = 'consumer_ssl';
+export const X509_USER = 'consumer_x509';
 /** Databases the test suite and benchmarks create for themselves; the sink user may use them too. */
 export const SCRATCH_DATABASE_PATTERN = 'kms\\_%';
 
@@ -37,6 +43,17 @@ async function ensureSinkAccount(options: StackOptions): Promise<void> {
       await execute(admin, createUserIfAbsent(SINK_USER, userHost, SINK_PASSWORD));
       await execute(admin, grantAllOnDatabases(SINK_DATABASE, SINK_USER, userHost));
       await execute(admin, grantAllOnDatabases(SCRATCH_DATABASE_PATTERN, SINK_USER, userHost));
+    }
+    if (options.mariadb === 'own') {
+      for (const [user, require] of [
+        [SSL_USER, 'SSL'],
+        [X509_USER, 'X509'],
+      ] as const) {
+        await execute(admin, createUserIfAbsent(user, '127.0.0.1', SINK_PASSWORD));
+        await execute(admin, requireTls(user, '127.0.0.1', require));
+        await execute(admin, grantAllOnDatabases(SINK_DATABASE, user, '127.0.0.1'));
+        await execute(admin, grantAllOnDatabases(SCRATCH_DATABASE_PATTERN, user, '127.0.0.1'));
+      }
     }
   } catch (error) {
     throw new SinkError(

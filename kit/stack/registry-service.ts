@@ -1,15 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SinkError } from '../../src/core/errors.ts';
 import { ensureRegistryApp } from './downloads.ts';
-import {
-  type ManagedProcess,
-  isPortOpen,
-  runningPid,
-  startDetached,
-  stopProcess,
-  waitUntil,
-} from './process-control.ts';
+import { type ManagedProcess, runningPid, startDetached, stopProcess } from './process-control.ts';
+import { refuseForeignPort, waitForService } from './service-process.ts';
 import { type StackOptions, registryUrl } from './stack-options.ts';
 
 export function registryProcess(options: StackOptions): ManagedProcess {
@@ -28,13 +21,7 @@ export async function startRegistry(options: StackOptions): Promise<string> {
   if (runningPid(proc) === undefined) {
     const dir = join(options.dir, 'registry');
     mkdirSync(join(dir, 'data'), { recursive: true });
-    if (await isPortOpen(options.registryPort)) {
-      throw new SinkError(
-        'STACK_FAILED',
-        `registry: port ${options.registryPort} is already in use by a process this stack did not start; ` +
-          `free it or set KMS_REGISTRY_PORT; log: ${proc.logFile}`,
-      );
-    }
+    await refuseForeignPort('registry: port', options.registryPort, 'KMS_REGISTRY_PORT', proc.logFile);
     const jar = await ensureRegistryApp(options);
     startDetached(
       proc,
@@ -53,17 +40,14 @@ export async function startRegistry(options: StackOptions): Promise<string> {
       dir,
     );
   }
-  const pid = runningPid(proc);
-  const result = await waitUntil(
-    async () => (await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) })).ok,
-    { timeoutMs: options.registryReadyTimeoutMs, ...(pid === undefined ? {} : { pid }), intervalMs: 300 },
-  );
-  if (result === 'died') throw new SinkError('STACK_FAILED', `registry: exited during start-up; log: ${proc.logFile}`);
-  if (result === 'timeout')
-    throw new SinkError(
-      'STACK_FAILED',
-      `registry: no answer from ${url} after ${options.registryReadyTimeoutMs} ms; log: ${proc.logFile}`,
-    );
+  await waitForService(proc, {
+    probe: async () => (await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2_000) })).ok,
+    timeoutMs: options.registryReadyTimeoutMs,
+    pid: runningPid(proc),
+    intervalMs: 300,
+    exited: () => 'registry: exited during start-up',
+    notReady: () => `registry: no answer from ${url} after ${options.registryReadyTimeoutMs} ms`,
+  });
   return url;
 }
 

@@ -25,6 +25,7 @@ import {
   selectRows,
   sinkLogin,
 } from '../../src/mysql/pool.ts';
+import { tlsFailure, tlsHint } from '../../src/mysql/tls.ts';
 import { adminConnection } from '../stack/mariadb-service.ts';
 import { stackOptions } from '../stack/stack-options.ts';
 import { projectRoot } from '../../src/app/project-root.ts';
@@ -42,12 +43,14 @@ function origin(config: SinkConfig, key: string): string {
 /** Wrong credentials are a config problem (exit code 2); everything else is the service's (exit code 1). */
 export function databaseError(config: SinkConfig, error: unknown, doing = 'answered with an error'): SinkError {
   if (error instanceof SinkError) return error;
+  const tls = tlsFailure(error, server(config));
+  if (tls !== undefined) return tls;
   if (isWrongCredentials(error)) {
     return new SinkError(
       'CONFIG_INVALID',
       `database ${server(config)} refused user ${JSON.stringify(config.mysql.user)} (access denied): ` +
         `check mysql.username (from ${origin(config, 'mysql.username')}) ` +
-        `and mysql.password (from ${origin(config, 'mysql.password')})`,
+        `and mysql.password (from ${origin(config, 'mysql.password')})${tlsHint(config.mysql.ssl)}`,
       { cause: error },
     );
   }

@@ -104,6 +104,7 @@ export function columnModelFor(config: SinkConfig, type: Type, where: string): C
   try {
     return buildColumnModel(type, {
       stringType: config.sink.stringType,
+      columnTypes: config.sink.columnTypes,
       ...(config.sink.fieldsInclude.length > 0 ? { include: config.sink.fieldsInclude } : {}),
       exclude: config.sink.fieldsExclude,
       provenance: config.sink.provenanceColumns,

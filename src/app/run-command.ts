@@ -6,7 +6,7 @@ import { redactConfig } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { SinkRunner } from '../pipeline/sink-runner.ts';
-import { startStatusServer } from '../status/status-server.ts';
+import { closeStatusServer, startStatusServer } from '../status/status-server.ts';
 import { isAlive, readPid, tailOf } from './pid-file.ts';
 import { type ConfigFlags, configFrom, withConfigOptions } from './config-options.ts';
 import { projectRoot } from './project-root.ts';
@@ -83,7 +83,7 @@ async function runForeground(flags: ConfigFlags): Promise<void> {
     process.on('SIGINT', onSignal);
   });
   const server =
-    config.status.port > 0 ? await startStatusServer(runner, config.status.host, config.status.port) : undefined;
+    config.status.port > 0 ? await startStatusServer(runner, config.status.host, config.status.port, log) : undefined;
   if (server)
     log.info({ url: `http://${config.status.host}:${config.status.port}/` }, 'status page, /metrics, /healthz');
   try {
@@ -93,7 +93,7 @@ async function runForeground(flags: ConfigFlags): Promise<void> {
     if (!runner.stopping) throw error;
   }
   await done;
-  server?.close();
+  if (server) await closeStatusServer(server);
   log.info('kafka-mysql-sink stopped');
   // Idle keep-alive sockets (registry, pool) would hold the process a few seconds more: leave now.
   log.flush(() => process.exit(0));

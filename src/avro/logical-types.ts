@@ -40,7 +40,7 @@ function underlyingName(type: Type): string {
   return avro.Type.isType(type, 'logical') ? 'logical' : type.typeName;
 }
 
-abstract class SinkLogicalType extends avro.types.LogicalType {
+export abstract class SinkLogicalType extends avro.types.LogicalType {
   constructor(schema: Schema, opts: unknown, allowed: readonly string[]) {
     const previous = constructing;
     constructing = schema;
@@ -174,32 +174,29 @@ function timestampToValue(value: unknown, unitsPerMs: 1 | 1000): AvroLong | unde
   return us % 1000n === 0n ? toAvroLong(us / 1000n) : undefined;
 }
 
-export class TimestampMillisType extends SinkLogicalType {
+/** timestamp-millis and timestamp-micros: one text form, two resolutions of the underlying long. */
+abstract class TimestampType extends SinkLogicalType {
+  protected abstract readonly unitsPerMs: 1 | 1000;
+
   constructor(schema: Schema, opts?: unknown) {
     super(schema, opts, ['abstract:long', 'long']);
   }
 
-  protected override _fromValue(ms: AvroLong): string {
-    return formatTimestampMillis(ms);
+  protected override _fromValue(value: AvroLong): string {
+    return this.unitsPerMs === 1 ? formatTimestampMillis(value) : formatTimestampMicros(value);
   }
 
   protected override _toValue(value: unknown): AvroLong | undefined {
-    return timestampToValue(value, 1);
+    return timestampToValue(value, this.unitsPerMs);
   }
 }
 
-export class TimestampMicrosType extends SinkLogicalType {
-  constructor(schema: Schema, opts?: unknown) {
-    super(schema, opts, ['abstract:long', 'long']);
-  }
+export class TimestampMillisType extends TimestampType {
+  protected readonly unitsPerMs = 1;
+}
 
-  protected override _fromValue(us: AvroLong): string {
-    return formatTimestampMicros(us);
-  }
-
-  protected override _toValue(value: unknown): AvroLong | undefined {
-    return timestampToValue(value, 1000);
-  }
+export class TimestampMicrosType extends TimestampType {
+  protected readonly unitsPerMs = 1000;
 }
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

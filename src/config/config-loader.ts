@@ -28,6 +28,8 @@ export interface KeyLookup {
   at(schema: z.ZodType): string;
   /** A one-line problem about the key's value, shown the way every value is (a secret as `<hidden>`). */
   problem(schema: z.ZodType, problem: string, fix: string): string;
+  /** Whether the key was given (file, environment, `--set`) rather than left at its default. */
+  isSet(schema: z.ZodType): boolean;
 }
 
 export interface ConfigDeclaration<S extends z.ZodObject, C extends object> {
@@ -129,7 +131,7 @@ function keyTexts(entries: readonly DeclaredEntry[], layers: Layers): { texts: K
     const { declaration } = entry;
     if (declaration.kind === 'key') {
       const raw = layers.keys.get(declaration.name) ?? { text: declaration.default, source: 'default' };
-      const text = declaration.secret ? raw.text : raw.text.trim();
+      const text = declaration.verbatim ? raw.text : raw.text.trim();
       const shown = declaration.redactText(text);
       texts.push({ entry, key: declaration.name, raw, text, secret: declaration.secret, shown });
       continue;
@@ -193,6 +195,7 @@ function lookupIn(texts: readonly KeyText[]): KeyLookup {
       const t = find(schema);
       return formatProblem({ key: t.key, value: t.shown, secret: t.secret, source: t.raw.source, problem, fix });
     },
+    isSet: (schema) => find(schema).raw.source !== 'default',
   };
 }
 

@@ -7,14 +7,18 @@ import type { KeyLookup } from './config-loader.ts';
 import { declarationOf } from './declare-keys.ts';
 import { oneLine } from './messages.ts';
 import { effectivePkMode, type PkMode } from './pk-mode.ts';
+import { tlsProblems } from './mysql-tls.ts';
 import { SINK_KEYS, type KeyValues } from './sink-keys.ts';
 import { groupIdProblem, renderTemplate, tableNameProblem } from './templates.ts';
 
 const { kafka, sink } = SINK_KEYS.shape;
 const name = (schema: z.ZodType): string => declarationOf(schema).name;
 
-export function crossCheck(values: KeyValues, { at, problem }: KeyLookup): string[] {
+export function crossCheck(values: KeyValues, lookup: KeyLookup): string[] {
+  const { at, problem, isSet } = lookup;
   const problems: string[] = [];
+  const tls = SINK_KEYS.shape.mysql.shape.ssl.shape;
+  for (const p of tlsProblems(values, isSet(tls.mode))) problems.push(problem(tls[p.about], p.problem, p.fix));
   const keys = sink.shape;
   const { fieldsInclude: include, fieldsExclude: exclude, pkFields: pk } = values.sink;
 
@@ -40,7 +44,7 @@ export function crossCheck(values: KeyValues, { at, problem }: KeyLookup): strin
     const max = name(keys.retryMaxMs);
     problems.push(problem(keys.retryInitialMs, `is larger than ${max} (${retryMaxMs})`, `set it at most ${max}`));
   }
-  problems.push(...tableAndGroupProblems(values, { at, problem }));
+  problems.push(...tableAndGroupProblems(values, lookup));
   return problems;
 }
 

@@ -34,6 +34,8 @@ export interface KeyDeclaration extends KeyOptions {
   readonly kind: 'key';
   readonly name: string;
   readonly secret: boolean;
+  /** Taken untrimmed (secrets, and kinds that refuse surrounding whitespace themselves). */
+  readonly verbatim: boolean;
   /** How to show this key's text: hides credentials embedded in it (URLs); secrets are hidden whole. */
   readonly redactText: (text: string) => string;
 }
@@ -70,6 +72,7 @@ export function key<T>(name: string, type: ValueType<T>, options: KeyOptions): z
     kind: 'key',
     name,
     secret: options.secret ?? false,
+    verbatim: options.secret === true || type.verbatim === true,
     redactText: type.redactText ?? ((text: string) => text),
   });
   return schema;

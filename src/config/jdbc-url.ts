@@ -3,6 +3,7 @@
  * most Node drivers use (`mysql://user:pass@host:port/db`). Errors never contain the password: the URL
  * is shown only after `redactUrl`, and no part of the authority is echoed on its own.
  */
+import { readUrlParameters, type SslMode } from './jdbc-params.ts';
 import { configError, InvalidValue, reject } from './messages.ts';
 import { redactUrl } from './secrets.ts';
 
@@ -12,11 +13,8 @@ export interface MysqlEndpoint {
   readonly database: string;
   readonly user?: string;
   readonly password?: string;
-  /**
-   * Query parameters as given (percent-decoded), minus `user` / `password`, which move to the fields
-   * above. JDBC-only parameters (useSSL, serverTimezone, ...) are passed through untouched.
-   */
-  readonly params: Readonly<Record<string, string>>;
+  /** The TLS mode the URL's parameters ask for (`sslMode`, `useSSL`, ...); none when they say nothing. */
+  readonly sslMode?: SslMode;
 }
 
 export interface UrlContext {
@@ -128,7 +126,7 @@ export function readMysqlUrl(url: string): MysqlEndpoint {
   if (database.includes('/')) fail('has a database name containing "/"');
   if (database.length > 64) fail('has a database name longer than 64 characters');
 
-  const params: Record<string, string> = {};
+  const params = new Map<string, string>();
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
@@ -138,8 +136,10 @@ export function readMysqlUrl(url: string): MysqlEndpoint {
       decode(eq >= 0 ? pair.slice(eq + 1) : '') ?? fail(`has a malformed %-escape in query parameter "${name}"`);
     if (name === 'user') user ??= value === '' ? undefined : value;
     else if (name === 'password') password ??= value;
-    else params[name] = value;
+    else if (params.has(name)) fail(`gives query parameter "${name}" twice`);
+    else params.set(name, value);
   }
+  const sslMode = readUrlParameters(params);
 
   return Object.freeze({
     host,
@@ -147,7 +147,7 @@ export function readMysqlUrl(url: string): MysqlEndpoint {
     database,
     ...(user === undefined ? {} : { user }),
     ...(password === undefined ? {} : { password }),
-    params: Object.freeze(params),
+    ...(sslMode === undefined ? {} : { sslMode }),
   });
 }
 

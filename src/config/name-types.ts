@@ -3,6 +3,7 @@
  * ends up in DDL is checked against a closed set of spellings here, so no free SQL gets through.
  */
 import { reject } from './messages.ts';
+import { ALLOWED_COLUMN_TYPES, parseColumnType } from './sql-column-type.ts';
 import { templateProblem } from './templates.ts';
 import { parsedBy, splitList, type ValueType } from './value-types.ts';
 
@@ -49,13 +50,22 @@ export const fieldList: ValueType<readonly string[]> = {
     }),
 };
 
-/** A name with `${topic}` in it, rendered per topic (see templates.ts). */
+/**
+ * A name with `${topic}` in it, rendered per topic (see templates.ts). Untrimmed: a stray space would end
+ * up in every table name or group id it gives, so it is refused, not dropped.
+ */
 export const topicTemplate: ValueType<string> = {
+  verbatim: true,
   schema: (example) =>
     parsedBy((value) => {
       const problem = templateProblem(value);
-      if (problem !== undefined) reject(problem, `use \${topic} for the topic name, e.g. ${example}`);
-      return value;
+      if (problem === undefined) return value;
+      const trimmed = value.trim();
+      const fix =
+        trimmed !== value && trimmed !== ''
+          ? `remove the surrounding whitespace: ${JSON.stringify(trimmed)}`
+          : `use \${topic} for the topic name, e.g. ${example}`;
+      return reject(problem, fix);
     }),
 };
 
@@ -84,5 +94,16 @@ export const stringColumnType: ValueType<string> = {
       const max = m[1] === 'CHAR' ? 255 : 16383;
       if (length < 1 || length > max) reject('has a length out of range', fix);
       return `${m[1]}(${length})`;
+    }),
+};
+
+/** Any column type of the DDL allow-list (sql-column-type.ts), normalised: `decimal(10, 2)` → `DECIMAL(10,2)`. */
+export const columnType: ValueType<string> = {
+  schema: () =>
+    parsedBy((value) => {
+      const parsed = parseColumnType(value);
+      if ('problem' in parsed)
+        return reject(`is not a supported column type (${parsed.problem})`, `set one of ${ALLOWED_COLUMN_TYPES}`);
+      return parsed.type;
     }),
 };

@@ -7,6 +7,7 @@ import type * as z from 'zod';
 import type { DeepReadonly, Origins } from './config-loader.ts';
 import { declarationOf } from './declare-keys.ts';
 import { effectivePkMode } from './pk-mode.ts';
+import { effectiveTls } from './mysql-tls.ts';
 import { SINK_KEYS, type KeyValues } from './sink-keys.ts';
 
 export function deriveConfig(values: KeyValues, origins: Origins) {
@@ -29,8 +30,9 @@ export function deriveConfig(values: KeyValues, origins: Origins) {
       database: endpoint.database,
       user: explicit(keys.user) ? mysql.user : (endpoint.user ?? mysql.user),
       password: explicit(keys.password) ? mysql.password : (endpoint.password ?? mysql.password),
-      params: endpoint.params,
       poolSize: mysql.poolSize,
+      /** The effective TLS settings (mysql.ssl.* and the URL's sslMode-style parameters). */
+      ssl: effectiveTls(values, explicit(keys.ssl.shape.mode)),
       /** `mysql.url` with credentials masked: for display only. */
       url: mysql.url.display,
     },

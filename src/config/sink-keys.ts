@@ -7,13 +7,15 @@
 import * as z from 'zod';
 import { httpUrl, brokerList, hostName, mysqlUrl } from './address-types.ts';
 import { key, ownSection, prefixed, seedSection, type Section } from './declare-keys.ts';
-import { fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
+import { columnType, fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
 import { isSecretName } from './secrets.ts';
-import { anyText, flag, fraction, oneOf, oneOfOrUnset, text, wholeNumber } from './value-types.ts';
+import { SSL_MODES } from './jdbc-params.ts';
+import { anyText, flag, fraction, oneOf, oneOfOrUnset, optionalFile, text, wholeNumber } from './value-types.ts';
 
 const SEED_KAFKA = seedSection('Kafka');
 const SEED_BACK_PRESSURE = seedSection('Back Pressure');
 const SEED_MYSQL = seedSection('MySQL');
+const MYSQL_TLS = ownSection('MySQL TLS');
 const KAFKA_CONSUMER = ownSection('Kafka consumer');
 const BATCHING = ownSection('Backpressure and batching');
 const TABLES = ownSection('Tables');
@@ -25,6 +27,7 @@ export const SECTIONS: readonly Section[] = [
   SEED_KAFKA,
   SEED_BACK_PRESSURE,
   SEED_MYSQL,
+  MYSQL_TLS,
   KAFKA_CONSUMER,
   BATCHING,
   TABLES,
@@ -144,6 +147,29 @@ const mysql = z.object({
     default: '10',
     doc: 'most database connections',
   }),
+  ssl: z.object({
+    /** At its default, `sslMode` in mysql.url, or verify_ca when mysql.ssl.ca is set, decide instead. */
+    mode: key('mysql.ssl.mode', oneOf(SSL_MODES), {
+      section: MYSQL_TLS,
+      default: 'preferred',
+      doc: "TLS to the database, MySQL's modes: disabled | preferred (TLS when offered) | required | verify_ca | verify_identity",
+    }),
+    ca: key('mysql.ssl.ca', optionalFile, {
+      section: MYSQL_TLS,
+      default: '',
+      doc: "PEM file of the CA(s) the server's certificate must chain to (with it the mode defaults to verify_ca)",
+    }),
+    cert: key('mysql.ssl.cert', optionalFile, {
+      section: MYSQL_TLS,
+      default: '',
+      doc: 'PEM file of the client certificate, for users created REQUIRE X509 (with mysql.ssl.key)',
+    }),
+    key: key('mysql.ssl.key', optionalFile, {
+      section: MYSQL_TLS,
+      default: '',
+      doc: "PEM file of the client certificate's private key",
+    }),
+  }),
 });
 
 // Before `sink` so that errors.tolerance heads its section of the example file.
@@ -152,6 +178,16 @@ const errors = z.object({
     section: ERRORS,
     default: 'all',
     doc: 'all: a record that can never be written goes to the dead-letter table; none: stop',
+  }),
+  deadLetterLogMax: key('errors.deadletter.log.max', wholeNumber(0, 1_000_000), {
+    section: ERRORS,
+    default: '10',
+    doc: 'dead letters logged as one WARN line each, per partition and interval; the rest are counted in one line',
+  }),
+  deadLetterLogIntervalMs: key('errors.deadletter.log.interval.ms', wholeNumber(100, 3_600_000), {
+    section: ERRORS,
+    default: '10000',
+    doc: 'interval of errors.deadletter.log.max, in ms',
   }),
 });
 
@@ -197,6 +233,13 @@ const sink = z.object({
     default: 'VARCHAR(255)',
     doc: 'column type for Avro strings: VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT or LONGTEXT',
   }),
+  /** Column type per record field, from `sink.column.type.<field>` keys (names without the prefix). */
+  columnTypes: prefixed('sink.column.type.', columnType, {
+    section: TABLES,
+    doc: 'the column type of one record field, overriding the type derived from its schema, as sink.column.type.<field>, e.g.',
+    example: { name: 'description', value: 'MEDIUMTEXT' },
+    names: { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'a record field name', placeholder: 'field' },
+  }),
   autoCreate: key('sink.auto.create', flag, {
     section: TABLES,
     default: 'true',
@@ -205,7 +248,7 @@ const sink = z.object({
   autoEvolve: key('sink.auto.evolve', flag, {
     section: TABLES,
     default: 'true',
-    doc: 'add columns / widen types when the record schema evolves',
+    doc: 'add columns, widen promoted types and too-short string columns (up to TEXT, MEDIUMTEXT, LONGTEXT) when the data needs it',
   }),
   fieldsInclude: key('sink.fields.include', fieldList, {
     section: TABLES,

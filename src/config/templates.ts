@@ -10,6 +10,9 @@ const MAX_TABLE_NAME = 64;
 /** What is wrong with a template, or undefined if it is usable. */
 export function templateProblem(template: string): string | undefined {
   if (template === '') return 'is empty';
+  if (template.trim() === '') return 'is only whitespace';
+  if (/^\s/.test(template)) return 'starts with whitespace, which would begin every name it gives';
+  if (/\s$/.test(template)) return 'ends with whitespace, which would end every name it gives';
   for (let i = template.indexOf('${'); i >= 0; i = template.indexOf('${', i)) {
     const close = template.indexOf('}', i + 2);
     if (close < 0) return 'has an unclosed "${"';
@@ -28,7 +31,8 @@ export function renderTemplate(template: string, topic: string): string {
 export function tableNameProblem(name: string): string | undefined {
   if (name === '') return 'gives an empty table name';
   if (name.length > MAX_TABLE_NAME) return `gives a table name longer than ${MAX_TABLE_NAME} characters`;
-  if (name.endsWith(' ')) return 'gives a table name ending in a space';
+  if (/^\s/.test(name)) return 'gives a table name starting with whitespace';
+  if (/\s$/.test(name)) return 'gives a table name ending in whitespace';
   if (name.includes('\u0000')) return 'gives a table name containing NUL';
   // Caught here, not at the first batch: the server can not even look such a name up (error 1267).
   if (/[\u{10000}-\u{10FFFF}]/u.test(name))

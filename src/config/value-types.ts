@@ -3,14 +3,21 @@
  * text to the value, so the loaded config's type is inferred from the key declaration. Every issue a
  * schema raises reads "<what is wrong>; <how to fix it>"; the loader adds the key, value and source.
  */
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import * as z from 'zod';
-import { InvalidValue } from './messages.ts';
+import { InvalidValue, reject } from './messages.ts';
 
 export interface ValueType<T> {
   /** The schema for one key; `example` is the key's default, which some fixes quote. */
   readonly schema: (example: string) => z.ZodType<T, string>;
   /** Text of this kind can carry credentials (URLs): how to show it in messages and the redacted config. */
   readonly redactText?: (text: string) => string;
+  /**
+   * Text of this kind is taken untrimmed: surrounding whitespace changes what it gives (a name), so it is
+   * refused by the kind rather than silently dropped by the loader.
+   */
+  readonly verbatim?: boolean;
 }
 
 /** An issue message in the shape every config problem has. */
@@ -105,3 +112,26 @@ export function oneOfOrUnset<const V extends readonly [string, ...string[]]>(val
         .transform((value) => value as V[number] | ''),
   };
 }
+/**
+ * A path to a readable file, or empty for none. Checked when the config loads, so a typo in a certificate
+ * path is one line at start-up rather than a TLS failure deep in a connection attempt.
+ */
+export const optionalFile: ValueType<string | undefined> = {
+  schema: () =>
+    parsedBy((value) => {
+      if (value === '') return undefined;
+      let stats: Stats;
+      try {
+        stats = statSync(value);
+        accessSync(value, constants.R_OK);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return reject(
+          code === 'EACCES' ? 'names a file this user may not read' : 'names no file',
+          'set the path of an existing PEM file (or leave it empty)',
+        );
+      }
+      if (!stats.isFile()) reject('names a folder, not a file', 'set the path of a PEM file');
+      return resolve(value);
+    }),
+};

@@ -46,7 +46,10 @@ export interface RowOperation {
 
 export interface DeadLetter {
   readonly record: KafkaRecord;
-  /** Stable kind: WIRE_FORMAT, SCHEMA_NOT_FOUND, DECODE_FAILED, VALUE_REJECTED, KEY_REJECTED, UPDATE_MISSING, TOMBSTONE. */
+  /**
+   * Stable kind: WIRE_FORMAT, SCHEMA_NOT_FOUND, SCHEMA_SUBJECT_MISMATCH, DECODE_FAILED, INVALID_UTF8,
+   * VALUE_REJECTED, KEY_REJECTED, UPDATE_MISSING, TOMBSTONE.
+   */
   readonly kind: string;
   readonly message: string;
 }

@@ -122,6 +122,16 @@ export class MetadataClient {
     });
   }
 
+  /** Earliest available offset (retention) and high watermark of one partition. */
+  watermarks(topic: string, partition: number): Promise<{ low: number; high: number }> {
+    return new Promise((resolve, reject) => {
+      this.#client.queryWatermarkOffsets(topic, partition, this.#timeoutMs, (error, offsets) => {
+        if (error) reject(kafkaUnavailable(this.#address, `gave no offsets for ${topic}/${partition}`, error));
+        else resolve({ low: Number(offsets.lowOffset), high: Number(offsets.highOffset) });
+      });
+    });
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.#client.disconnect(() => resolve());

@@ -28,6 +28,11 @@ export function exactDatabase(name: string): string {
   return name.replace(/([_%\\])/g, '\\$1');
 }
 
+/** The account may log in only over TLS (SSL), and only with a client certificate of a trusted CA (X509). */
+export function requireTls(user: string, host: string, require: 'SSL' | 'X509'): CompiledQuery {
+  return compiled(`ALTER USER ?@? REQUIRE ${require}`, [user, host]);
+}
+
 /** Drops one account; `IF EXISTS` so a second run (or a racing one) is not an error. */
 export function dropUser(user: string, host: string): CompiledQuery {
   return compiled('DROP USER IF EXISTS ?@?', [user, host]);

@@ -4,12 +4,26 @@
  */
 import { type CompiledQuery, compiled } from './compiled-query.ts';
 
-/** Rows `{ name, type, nullable }`: every column of a table in the current database, type in lower case. */
+/**
+ * Rows `{ name, type, nullable, key, hasDefault }`: every column of a table in the current database, type
+ * (DATA_TYPE) in lower case, COLUMN_KEY, and whether it has a default (COLUMN_DEFAULT, 'NULL' on MariaDB).
+ */
 export function selectColumns(table: string): CompiledQuery {
   return compiled(
-    'SELECT COLUMN_NAME AS name, LOWER(DATA_TYPE) AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS ' +
+    'SELECT COLUMN_NAME AS name, LOWER(DATA_TYPE) AS type, IS_NULLABLE AS nullable, COLUMN_KEY AS `key`, ' +
+      "COLUMN_TYPE AS columnType, (COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL') AS hasDefault " +
+      'FROM information_schema.COLUMNS ' +
       'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
     [table],
+  );
+}
+
+/** At most one row `{ type, nullable, key }`: a column's full type (`varchar(255)`), IS_NULLABLE, COLUMN_KEY. */
+export function selectColumn(table: string, column: string): CompiledQuery {
+  return compiled(
+    'SELECT COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLUMN_KEY AS `key` FROM information_schema.COLUMNS ' +
+      'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+    [table, column],
   );
 }
 

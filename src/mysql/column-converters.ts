@@ -42,12 +42,29 @@ function codePointLength(s: string): number {
   return n;
 }
 
+/**
+ * A string longer than its column: VALUE_REJECTED like any value the column cannot hold, but with the
+ * sizes, so that with sink.auto.evolve the column can be widened instead (record-preparer.ts).
+ */
+export class ValueTooLong extends SinkError {
+  readonly field: string;
+  readonly chars: number;
+  readonly bytes: number;
+
+  constructor(field: string, value: string, why: string) {
+    super('VALUE_REJECTED', `field ${JSON.stringify(field)}: ${why}`);
+    this.field = field;
+    this.chars = codePointLength(value);
+    this.bytes = Buffer.byteLength(value, 'utf8');
+  }
+}
+
 /** VARCHAR(n) / CHAR(n): at most n characters. */
 export function maxChars(field: string, limit: number, sqlType: string): Converter {
   return (value) => {
     const s = value as string;
     if (s.length <= limit || codePointLength(s) <= limit) return s;
-    throw rejected(field, `${codePointLength(s)} characters do not fit ${sqlType}`);
+    throw new ValueTooLong(field, s, `${codePointLength(s)} characters do not fit ${sqlType}`);
   };
 }
 
@@ -59,7 +76,7 @@ export function maxBytes(field: string, limit: number, sqlType: string): Convert
     if (s.length * 3 <= limit) return s;
     const bytes = Buffer.byteLength(s, 'utf8');
     if (bytes <= limit) return s;
-    throw rejected(field, `${bytes} bytes of UTF-8 do not fit ${sqlType}`);
+    throw new ValueTooLong(field, s, `${bytes} bytes of UTF-8 do not fit ${sqlType}`);
   };
 }
 
@@ -100,6 +117,21 @@ export function timeText(field: string, length: number, sqlType: string): Conver
     const h0 = s.charCodeAt(0);
     if (s.length === length && (h0 === 48 || h0 === 49 || (h0 === 50 && s.charCodeAt(1) < 52))) return s;
     throw rejected(field, `${shortText(s)} is not a time of day (${sqlType})`);
+  };
+}
+
+const DURATION_RE = /^-?(\d{2,3}):([0-5]\d:[0-5]\d)(?:\.(\d{1,6}))?$/;
+
+/** TIME(n) for a duration (Debezium's Time / MicroTime): MySQL's range, -838:59:59 to 838:59:59. */
+export function durationText(field: string, sqlType: string): Converter {
+  return (value) => {
+    const s = value as string;
+    const m = DURATION_RE.exec(s);
+    if (m !== null) {
+      const hours = Number(m[1]);
+      if (hours < 838 || (hours === 838 && (m[2] !== '59:59' || Number(m[3] ?? '0') === 0))) return s;
+    }
+    throw rejected(field, `${shortText(String(s))} is outside the ${sqlType} range (-838:59:59 to 838:59:59)`);
   };
 }
 

@@ -18,6 +18,8 @@ import { toAvroLong } from '../avro/long-type.ts';
 export interface ColumnModelOptions {
   /** Column type for Avro strings: VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT or LONGTEXT. Default VARCHAR(255). */
   readonly stringType?: string;
+  /** Column types by field name, replacing the derived ones (`sink.column.type.<field>`, widened columns). */
+  readonly columnTypes?: Readonly<Record<string, string>>;
   /** Only these fields become columns (schema order is kept). Unknown names are ignored. */
   readonly include?: readonly string[];
   /** These fields never become columns. */
@@ -112,7 +114,7 @@ export function buildColumnModel(schema: Type | object | string, options: Column
   if (type.typeName !== 'record' && type.typeName !== 'error') {
     throw new SinkError('SCHEMA_UNSUPPORTED', `a topic's value schema must be an Avro record, got ${type.typeName}`);
   }
-  const mapper = new ColumnTypeMapper(options.stringType ?? 'VARCHAR(255)');
+  const mapper = new ColumnTypeMapper(options.stringType ?? 'VARCHAR(255)', options.columnTypes);
   const include = options.include === undefined ? undefined : new Set(options.include);
   const exclude = new Set(options.exclude ?? []);
   const columns: ModelColumn[] = [];
@@ -122,7 +124,7 @@ export function buildColumnModel(schema: Type | object | string, options: Column
   for (const field of (type as avro.types.RecordType).fields) {
     if ((include !== undefined && !include.has(field.name)) || exclude.has(field.name)) continue;
     checkColumnName(field.name, seen);
-    const mapping = mapper.map(field.name, field.type);
+    const mapping = mapper.column(field.name, field.type);
     const defaultValue = convertedDefault(field, mapping.convert);
     columns.push(
       Object.freeze({

@@ -19,6 +19,8 @@ import type { DecimalType } from '../avro/logical-types.ts';
 import * as conv from './column-converters.ts';
 import type { Converter } from './column-converters.ts';
 import { normalizeSqlType } from './ddl.ts';
+import { CONNECT_LOGICAL_TYPE, type ConnectType } from '../avro/connect-types.ts';
+import { connectColumn } from './connect-columns.ts';
 
 const TEXT_BYTE_LIMITS: ReadonlyMap<string, number> = new Map([
   ['TEXT', 65_535],
@@ -30,6 +32,47 @@ export interface Mapping {
   readonly sqlType: string;
   readonly nullable: boolean;
   readonly convert: Converter;
+}
+
+/** Logical types whose text always fits one column: its type, the longest text, and the check of the text. */
+const FIXED_TEXT_COLUMNS: Readonly<Record<string, { sqlType: string; length: number; check: typeof conv.dateText }>> = {
+  'logical:date': { sqlType: 'DATE', length: 10, check: conv.dateText },
+  'logical:time-millis': { sqlType: 'TIME(3)', length: 12, check: conv.timeText },
+  'logical:time-micros': { sqlType: 'TIME(6)', length: 15, check: conv.timeText },
+  'logical:timestamp-millis': { sqlType: 'DATETIME(3)', length: 23, check: conv.dateText },
+  'logical:timestamp-micros': { sqlType: 'DATETIME(6)', length: 26, check: conv.dateText },
+  'logical:uuid': { sqlType: 'CHAR(36)', length: 36, check: conv.maxChars },
+};
+
+const STRING_TYPE_RE = /^(?:(?:VAR)?CHAR\(\d+\)|(?:MEDIUM|LONG)?TEXT)$/;
+
+/** VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT, LONGTEXT: the types whose values are length-checked strings. */
+export function isStringColumnType(sqlType: string): boolean {
+  return STRING_TYPE_RE.test(sqlType);
+}
+
+/** Characters (VARCHAR/CHAR) or bytes (the TEXT types) a string column holds. */
+export function stringCapacity(sqlType: string): { readonly chars: number } | { readonly bytes: number } | undefined {
+  const chars = /^(?:VAR)?CHAR\((\d+)\)$/.exec(sqlType);
+  if (chars) return { chars: Number(chars[1]) };
+  const bytes = TEXT_BYTE_LIMITS.get(sqlType);
+  return bytes === undefined ? undefined : { bytes };
+}
+
+/**
+ * The string type a too-long value needs, for widening its column: the smallest of TEXT, MEDIUMTEXT,
+ * LONGTEXT that holds `bytes` (not a longer VARCHAR: several of those would pass the 65535-byte row limit).
+ */
+export function widerStringType(bytes: number): string {
+  for (const [type, limit] of TEXT_BYTE_LIMITS) if (bytes <= limit) return type;
+  return 'LONGTEXT';
+}
+
+/** Whether a string column of this type holds a value of `chars` characters and `bytes` bytes of UTF-8. */
+export function stringTypeHolds(sqlType: string, chars: number, bytes: number): boolean {
+  const capacity = stringCapacity(sqlType);
+  if (capacity === undefined) return false;
+  return 'chars' in capacity ? chars <= capacity.chars : bytes <= capacity.bytes;
 }
 
 function stringConverter(stringType: string): (field: string) => Converter {
@@ -56,14 +99,32 @@ function normalizedStringType(raw: string): string {
   }
 }
 
-/** Maps each field's Avro type to its column; built once per model (the string type is checked here). */
+/**
+ * Maps each field's Avro type to its column; built once per model (the string type is checked here).
+ * `columnTypes` (by field name) replace the derived type of a top-level field: `sink.column.type.<field>`
+ * and string columns the table already has wider (widened by sink.auto.evolve). A string column keeps a
+ * length check for its new type; other values are bound as before and the database judges them.
+ */
 export class ColumnTypeMapper {
   readonly #stringType: string;
   readonly #stringConverter: (field: string) => Converter;
+  readonly #columnTypes: Readonly<Record<string, string>>;
 
-  constructor(stringType: string) {
+  constructor(stringType: string, columnTypes: Readonly<Record<string, string>> = {}) {
     this.#stringType = normalizedStringType(stringType);
     this.#stringConverter = stringConverter(this.#stringType);
+    this.#columnTypes = columnTypes;
+  }
+
+  /** The column of a top-level field: `map` with the field's column type override applied. */
+  column(field: string, type: Type): Mapping {
+    const mapping = this.map(field, type);
+    const wanted = Object.hasOwn(this.#columnTypes, field) ? this.#columnTypes[field] : undefined;
+    if (wanted === undefined) return mapping;
+    const sqlType = normalizeSqlType(wanted);
+    if (!isStringColumnType(mapping.sqlType) || !isStringColumnType(sqlType)) return { ...mapping, sqlType };
+    const check = stringConverter(sqlType)(field);
+    return { sqlType, nullable: mapping.nullable, convert: mapping.nullable ? conv.nullable(check) : check };
   }
 
   map(field: string, type: Type): Mapping {
@@ -102,17 +163,22 @@ export class ColumnTypeMapper {
         return { sqlType, nullable: false, convert: conv.decimalText(field, precision, scale, sqlType) };
       }
       case 'logical:date':
-        return { sqlType: 'DATE', nullable: false, convert: conv.dateText(field, 10, 'DATE') };
       case 'logical:time-millis':
-        return { sqlType: 'TIME(3)', nullable: false, convert: conv.timeText(field, 12, 'TIME(3)') };
       case 'logical:time-micros':
-        return { sqlType: 'TIME(6)', nullable: false, convert: conv.timeText(field, 15, 'TIME(6)') };
       case 'logical:timestamp-millis':
-        return { sqlType: 'DATETIME(3)', nullable: false, convert: conv.dateText(field, 23, 'DATETIME(3)') };
       case 'logical:timestamp-micros':
-        return { sqlType: 'DATETIME(6)', nullable: false, convert: conv.dateText(field, 26, 'DATETIME(6)') };
-      case 'logical:uuid':
-        return { sqlType: 'CHAR(36)', nullable: false, convert: conv.maxChars(field, 36, 'CHAR(36)') };
+      case 'logical:uuid': {
+        const { sqlType, length, check } = FIXED_TEXT_COLUMNS[type.typeName]!;
+        return { sqlType, nullable: false, convert: check(field, length, sqlType) };
+      }
+      case `logical:${CONNECT_LOGICAL_TYPE}`: {
+        const plain = this.map(field, type.underlyingType);
+        const strings = (f: string, sqlType: string): Converter => stringConverter(sqlType)(f);
+        const column = connectColumn(field, type as unknown as ConnectType, strings);
+        return column === undefined
+          ? plain
+          : { ...plain, sqlType: column.sqlType, convert: column.convert ?? plain.convert };
+      }
       default:
         // Unknown logical types are not instantiated by parseAvroSchema; a foreign Type may carry one.
         return this.map(field, type.underlyingType);

@@ -5,6 +5,7 @@
 import { SinkError } from '../core/errors.ts';
 import { quoteIdentifier } from './identifiers.ts';
 import { compiled, type ColumnSpec, type CompiledQuery, type TableSpec } from './compiled-query.ts';
+import { parseColumnType } from '../config/sql-column-type.ts';
 
 /**
  * Binary collation: Kafka keys and topic names are case- and accent-sensitive, and the servers' default
@@ -13,85 +14,21 @@ import { compiled, type ColumnSpec, type CompiledQuery, type TableSpec } from '.
  */
 export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
-const BARE_TYPES = new Set([
-  'BOOLEAN',
-  'TINYINT',
-  'SMALLINT',
-  'INT',
-  'BIGINT',
-  'FLOAT',
-  'DOUBLE',
-  'TEXT',
-  'MEDIUMTEXT',
-  'LONGTEXT',
-  'BLOB',
-  'LONGBLOB',
-  'JSON',
-  'DATE',
-]);
-
-/** Bounds are the servers' own: VARCHAR(16383) is 65532 bytes of utf8mb4, VARBINARY's cap is 65532. */
-const LENGTH_TYPES: ReadonlyMap<string, readonly [min: number, max: number]> = new Map([
-  ['VARCHAR', [1, 16383]],
-  ['CHAR', [1, 255]],
-  ['VARBINARY', [1, 65532]],
-]);
-
-const FRACTIONAL_SECONDS_TYPES = new Set(['TIME', 'DATETIME', 'TIMESTAMP']);
-
 /** Without a prefix length InnoDB cannot index these (error 1170), so they cannot be key columns. */
-const UNKEYABLE_TYPES = new Set(['TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'BLOB', 'LONGBLOB', 'JSON']);
-
-const TYPE_SHAPE = /^([A-Z]+)(?:\((\d{1,5})(?:,(\d{1,5}))?\))?$/;
-
-function unsupported(sqlType: string, why: string): SinkError {
-  return new SinkError('SCHEMA_UNSUPPORTED', `Column type ${JSON.stringify(sqlType)} is not supported: ${why}`);
-}
+const UNKEYABLE_TYPES = new Set(['TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'JSON']);
 
 /**
  * Canonical spelling of an allowed column type (upper case, no blanks: `decimal( 10, 2 )` → `DECIMAL(10,2)`),
- * so callers can compare types; anything outside the allow-list throws SCHEMA_UNSUPPORTED.
+ * so callers can compare types; anything outside the allow-list (src/config/sql-column-type.ts) throws
+ * SCHEMA_UNSUPPORTED.
  */
 export function normalizeSqlType(sqlType: string): string {
-  const text = sqlType
-    .trim()
-    .toUpperCase()
-    .replace(/\s*([(),])\s*/g, '$1');
-  const match = TYPE_SHAPE.exec(text);
-  if (match === null) throw unsupported(sqlType, 'not one of the allowed MySQL types');
-  const base = match[1] as string;
-  const first = match[2] === undefined ? undefined : Number(match[2]);
-  const second = match[3] === undefined ? undefined : Number(match[3]);
-
-  if (BARE_TYPES.has(base)) {
-    if (first !== undefined) throw unsupported(sqlType, `${base} takes no length or precision`);
-    return base;
-  }
-  const lengthRange = LENGTH_TYPES.get(base);
-  if (lengthRange !== undefined) {
-    const [min, max] = lengthRange;
-    if (first === undefined || second !== undefined || first < min || first > max) {
-      throw unsupported(sqlType, `${base} needs one length between ${min} and ${max}`);
-    }
-    return `${base}(${first})`;
-  }
-  if (FRACTIONAL_SECONDS_TYPES.has(base)) {
-    if (first === undefined && second === undefined) return base;
-    if (first === undefined || second !== undefined || first > 6) {
-      throw unsupported(sqlType, `${base} takes a fractional-seconds precision between 0 and 6`);
-    }
-    return `${base}(${first})`;
-  }
-  if (base === 'DECIMAL') {
-    if (first === undefined || second === undefined || first < 1 || first > 65 || second > 30 || second > first) {
-      throw unsupported(
-        sqlType,
-        'DECIMAL needs (precision,scale) with 1 <= precision <= 65, 0 <= scale <= 30, scale <= precision',
-      );
-    }
-    return `DECIMAL(${first},${second})`;
-  }
-  throw unsupported(sqlType, 'not one of the allowed MySQL types');
+  const parsed = parseColumnType(sqlType);
+  if ('type' in parsed) return parsed.type;
+  throw new SinkError(
+    'SCHEMA_UNSUPPORTED',
+    `Column type ${JSON.stringify(sqlType)} is not supported: ${parsed.problem}`,
+  );
 }
 
 /** Explicit NULL for nullable columns: under explicit_defaults_for_timestamp=OFF a bare TIMESTAMP is NOT NULL. */
@@ -185,8 +122,32 @@ export function createTable(spec: TableSpec): CompiledQuery {
  * literals that cannot be bound, so backfilling an Avro default is the caller's job (an UPDATE with `?`).
  * Not `ADD COLUMN IF NOT EXISTS`: MySQL 8 lacks it; a racing instance shows up as error 1060.
  */
-export function addColumn(table: string, column: ColumnSpec): CompiledQuery {
-  return compiled(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${columnDefinition(column)}`);
+export function addColumn(
+  table: string,
+  column: ColumnSpec,
+  defaultValue?: { readonly value: unknown },
+): CompiledQuery {
+  const literal = defaultValue === undefined ? undefined : defaultLiteral(column.sqlType, defaultValue.value);
+  const withDefault = literal === undefined ? '' : ` DEFAULT ${literal}`;
+  return compiled(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${columnDefinition(column)}${withDefault}`);
+}
+
+/** MySQL before 8.0.13 takes no literal default for these; MariaDB does, but a table must suit both. */
+const NO_LITERAL_DEFAULT = new Set(['TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'JSON']);
+
+/**
+ * A column default as SQL text (a DEFAULT cannot be bound). Only values whose text cannot escape the
+ * literal: numbers, booleans, and strings without backslashes or control characters (quotes doubled, which
+ * every sql_mode reads the same). Anything else has no DEFAULT: undefined.
+ */
+export function defaultLiteral(sqlType: string, value: unknown): string | undefined {
+  if (NO_LITERAL_DEFAULT.has(normalizeSqlType(sqlType))) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (typeof value === 'string' && !/[\\\u0000-\u001f]/.test(value)) return `'${value.replaceAll("'", "''")}'`;
+  return undefined;
 }
 
 /** MODIFY restates the whole definition: the nullability passed here replaces the column's current one. */

@@ -26,13 +26,16 @@ function invalid(message: string): SinkError {
 const INSERT_TEXT_CACHE_LIMIT = 256;
 const insertTextCache = new Map<string, string>();
 
-function buildInsertText(
-  table: string,
-  columns: readonly string[],
-  rowCount: number,
-  mode: InsertMode,
-  keyColumns: readonly string[],
-): string {
+/** What an INSERT's text depends on (values are bound, so not on them). */
+interface InsertShape {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly rowCount: number;
+  readonly mode: InsertMode;
+  readonly keyColumns: readonly string[];
+}
+
+function buildInsertText({ table, columns, rowCount, mode, keyColumns }: InsertShape): string {
   if (columns.length === 0) throw invalid(`INSERT into ${JSON.stringify(table)} has no columns`);
   const seen = new Set<string>();
   for (const column of columns) {
@@ -65,18 +68,13 @@ function buildInsertText(
   return `${head} ON DUPLICATE KEY UPDATE ${assignments}`;
 }
 
-function insertText(
-  table: string,
-  columns: readonly string[],
-  rowCount: number,
-  mode: InsertMode,
-  keyColumns: readonly string[],
-): string {
+function insertText(shape: InsertShape): string {
+  const { table, columns, rowCount, mode, keyColumns } = shape;
   // JSON keeps the key unambiguous even for names that fail validation (they are never stored anyway).
   const cacheKey = JSON.stringify([table, columns, rowCount, mode, mode === 'upsert' ? keyColumns : []]);
   let text = insertTextCache.get(cacheKey);
   if (text === undefined) {
-    text = buildInsertText(table, columns, rowCount, mode, keyColumns);
+    text = buildInsertText(shape);
     if (insertTextCache.size >= INSERT_TEXT_CACHE_LIMIT) {
       const oldest = insertTextCache.keys().next();
       if (oldest.done !== true) insertTextCache.delete(oldest.value);
@@ -98,7 +96,7 @@ export function insertRows(
   options: InsertOptions = {},
 ): CompiledQuery {
   if (rows.length === 0) throw invalid(`INSERT into ${JSON.stringify(table)} has no rows`);
-  const sql = insertText(table, columns, rows.length, mode, options.keyColumns ?? []);
+  const sql = insertText({ table, columns, rowCount: rows.length, mode, keyColumns: options.keyColumns ?? [] });
   const width = columns.length;
   const parameters = new Array<unknown>(rows.length * width);
   let next = 0;

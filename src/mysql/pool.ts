@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { SinkConfig } from '../config/index.ts';
 import type { CompiledQuery } from './compiled-query.ts';
+import { type TlsSettings, tlsConnectionOptions } from './tls.ts';
 
 export type Pool = mysql.Pool;
 export type PoolConnection = mysql.PoolConnection;
@@ -47,23 +48,35 @@ export interface Login {
   /** Default database; none when omitted. */
   readonly database?: string;
   readonly connectTimeoutMs?: number;
+  /** TLS (MySQL's modes); preferred when omitted, like MySQL's own clients. */
+  readonly tls?: TlsSettings;
 }
 
-/** The sink user's login from the configuration, on the configured database unless `database` says otherwise. */
-export function sinkLogin(config: SinkConfig, database: string | null = config.mysql.database): Login {
-  const { host, port, user, password } = config.mysql;
-  return { host, port, user, password, ...(database ? { database } : {}) };
-}
+const PREFERRED: TlsSettings = { mode: 'preferred' };
 
-/** One connection outside the pool; exact BIGINTs as strings when beyond 2^53, like the pool's. */
-export function connect(login: Login): Promise<Connection> {
-  return mysql.createConnection({
+/** The connection options every pool and connection shares: address, account, TLS. */
+function loginOptions(login: Login) {
+  return {
     host: login.host,
     port: login.port,
     user: login.user,
     password: login.password,
     ...(login.database ? { database: login.database } : {}),
     ...(login.connectTimeoutMs === undefined ? {} : { connectTimeout: login.connectTimeoutMs }),
+    ...tlsConnectionOptions(login.tls ?? PREFERRED),
+  };
+}
+
+/** The sink user's login from the configuration, on the configured database unless `database` says otherwise. */
+export function sinkLogin(config: SinkConfig, database: string | null = config.mysql.database): Login {
+  const { host, port, user, password, ssl } = config.mysql;
+  return { host, port, user, password, tls: ssl, ...(database ? { database } : {}) };
+}
+
+/** One connection outside the pool; exact BIGINTs as strings when beyond 2^53, like the pool's. */
+export function connect(login: Login): Promise<Connection> {
+  return mysql.createConnection({
+    ...loginOptions(login),
     supportBigNumbers: true,
     multipleStatements: false,
   });
@@ -75,12 +88,7 @@ export function connect(login: Login): Promise<Connection> {
  */
 export function createLoginPool(login: Login, connectionLimit = 2): Pool {
   return mysql.createPool({
-    host: login.host,
-    port: login.port,
-    user: login.user,
-    password: login.password,
-    ...(login.database ? { database: login.database } : {}),
-    ...(login.connectTimeoutMs === undefined ? {} : { connectTimeout: login.connectTimeoutMs }),
+    ...loginOptions(login),
     connectionLimit,
     maxIdle: connectionLimit,
     supportBigNumbers: true,
@@ -94,7 +102,7 @@ export function createLoginPool(login: Login, connectionLimit = 2): Pool {
  */
 export function createPool(config: SinkConfig, database: string | null = config.mysql.database): Pool {
   return mysql.createPool({
-    ...sinkLogin(config, database),
+    ...loginOptions(sinkLogin(config, database)),
     connectionLimit: config.mysql.poolSize,
     maxIdle: config.mysql.poolSize,
     waitForConnections: true,
@@ -136,3 +144,18 @@ const MARIADB_SESSION_SETUP = 'SET SESSION idle_transaction_timeout = 60';
 const SESSION_SETUP =
   "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE," +
   "ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = 10";
+
+/** `createPool`'s settings with a pool of its own size: a side reader (the status page) beside the writer's pool. */
+export function createSidePool(config: SinkConfig, connections: number, connectTimeoutMs = 5_000): Pool {
+  return mysql.createPool({
+    ...loginOptions(sinkLogin(config)),
+    connectionLimit: connections,
+    maxIdle: connections,
+    connectTimeout: connectTimeoutMs,
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    charset: 'utf8mb4_bin',
+    multipleStatements: false,
+  });
+}

@@ -3,6 +3,7 @@ import { SinkError, isSinkError, describeError } from '../core/errors.ts';
 import { RecordDecoder } from '../avro/decoder.ts';
 import { KeyDecoder, type DecodedKey, type KeyFormat } from '../avro/key-decoder.ts';
 import type { SchemaCache } from '../avro/schema-cache.ts';
+import { ValueTooLong } from '../mysql/column-converters.ts';
 import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../mysql/column-model.ts';
 import { buildKeyModel, buildKeyedModel, type KeyModel, type KeyedColumnModel } from '../mysql/key-model.ts';
 import type { TableModel } from '../sink/table-manager.ts';
@@ -14,6 +15,8 @@ const POISON_CODES = new Set([
   'WIRE_FORMAT',
   'SCHEMA_NOT_FOUND',
   'DECODE_FAILED',
+  'INVALID_UTF8',
+  'SCHEMA_SUBJECT_MISMATCH',
   'VALUE_REJECTED',
   'KEY_REJECTED',
   'SCHEMA_UNSUPPORTED',
@@ -44,6 +47,11 @@ export interface PreparerOptions {
   readonly ensureTable: (table: string, model: TableModel) => Promise<void>;
   /** For deletes: whether the table exists (keyed by these columns); a missing table has nothing to delete. */
   readonly deletableTable: (table: string, keyColumns: readonly string[]) => Promise<boolean>;
+  /**
+   * sink.auto.evolve for values: widen a string column so a too-long value fits (TableManager.widen);
+   * resolves to the column's new type, or undefined when it cannot (then the value is dead-lettered).
+   */
+  readonly widenColumn?: (table: string, column: string, chars: number, bytes: number) => Promise<string | undefined>;
   /** 'none': a poison record stops the partition instead of being dead-lettered. */
   readonly tolerance: 'all' | 'none';
 }
@@ -76,11 +84,14 @@ export class RecordPreparer {
   readonly #keyModels = new Map<number, KeyShape>();
   /** Verdicts on writer schemas the table can never represent: every record using them is poison. */
   readonly #modelErrors = new Map<string, SinkError>();
+  /** `sink.column.type.<field>` plus the string columns widened so far: the models' column types. */
+  readonly #columnTypes: Record<string, string>;
 
   constructor(schemas: SchemaCache, options: PreparerOptions) {
     this.#decoder = new RecordDecoder(schemas);
     this.#keys = new KeyDecoder(schemas, options.key.format);
     this.#options = options;
+    this.#columnTypes = { ...options.model.columnTypes };
   }
 
   async prepare(records: readonly KafkaRecord[]): Promise<PreparedBatch> {
@@ -116,16 +127,42 @@ export class RecordPreparer {
     const decoded = this.#decoder.decodeIfKnown(record.value) ?? (await this.#decoder.decode(record.value));
     const coords = { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null };
     if (this.#options.key.mode !== 'record_key') {
-      // Known schema: no await, so a batch is prepared without a microtask hop per record.
-      const shape = this.#values.get(decoded.schemaId) ?? (await this.#valueShape(decoded.schemaId, decoded.type));
-      return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(decoded.value, coords) };
+      for (;;) {
+        // Known schema: no await, so a batch is prepared without a microtask hop per record.
+        const shape = this.#values.get(decoded.schemaId) ?? (await this.#valueShape(decoded.schemaId, decoded.type));
+        try {
+          return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(decoded.value, coords) };
+        } catch (error) {
+          if (!(error instanceof ValueTooLong) || !(await this.#widened(error))) throw error;
+        }
+      }
     }
     const key = this.#keys.decodeIfKnown(record.key) ?? (await this.#keys.decode(record.key));
     const keyShape = this.#keyModels.get(key.schemaId) ?? this.#keyShape(key);
     const keyValues = keyShape.model.toKey(key.value);
     const id = `${key.schemaId}:${decoded.schemaId}`;
-    const shape = this.#keyed.get(id) ?? (await this.#keyedShape(id, keyShape.model, decoded.schemaId, decoded.type));
-    return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(keyValues, decoded.value, coords) };
+    for (;;) {
+      const shape = this.#keyed.get(id) ?? (await this.#keyedShape(id, keyShape.model, decoded.schemaId, decoded.type));
+      try {
+        const values = shape.model.toRow(keyValues, decoded.value, coords);
+        return { kind: 'write', record, layout: shape.layout, values };
+      } catch (error) {
+        if (!(error instanceof ValueTooLong) || !(await this.#widened(error))) throw error;
+      }
+    }
+  }
+
+  /** Widens the column of a too-long value; true when the models were rebuilt and the record can be retried. */
+  async #widened(error: ValueTooLong): Promise<boolean> {
+    const widen = this.#options.widenColumn;
+    if (widen === undefined) return false;
+    const type = await widen(this.#options.table, error.field, error.chars, error.bytes);
+    if (type === undefined || this.#columnTypes[error.field] === type) return false;
+    this.#columnTypes[error.field] = type;
+    this.#values.clear();
+    this.#keyed.clear();
+    this.#modelErrors.clear();
+    return true;
   }
 
   /** A tombstone: with deletes off it is poison (kind TOMBSTONE); with them on, a delete of its key's row. */
@@ -162,7 +199,9 @@ export class RecordPreparer {
   }
 
   async #valueShape(schemaId: number, type: Type): Promise<ValueShape> {
-    const model = this.#remember(`value:${schemaId}`, () => buildColumnModel(type, this.#options.model));
+    const model = this.#remember(`value:${schemaId}`, () =>
+      buildColumnModel(type, { ...this.#options.model, columnTypes: this.#columnTypes }),
+    );
     await this.#options.ensureTable(this.#options.table, model);
     const { mode, fields } = this.#options.key;
     const keyColumns =
@@ -173,7 +212,9 @@ export class RecordPreparer {
   }
 
   async #keyedShape(id: string, key: KeyModel, schemaId: number, type: Type): Promise<KeyedShape> {
-    const model = this.#remember(`value:${schemaId}/${id}`, () => buildKeyedModel(key, type, this.#options.model));
+    const model = this.#remember(`value:${schemaId}/${id}`, () =>
+      buildKeyedModel(key, type, { ...this.#options.model, columnTypes: this.#columnTypes }),
+    );
     await this.#options.ensureTable(this.#options.table, model);
     const shape = { model, layout: rowLayout(this.#options.table, model.columnNames, model.keyColumns) };
     this.#keyed.set(id, shape);

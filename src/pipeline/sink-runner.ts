@@ -9,6 +9,7 @@ import { isAccessDenied, isRetriable } from '../mysql/errno.ts';
 import type { PartitionRef } from '../core/records.ts';
 import { OffsetStore } from '../sink/offset-store.ts';
 import { createWriterPool, ping, type Pool } from '../mysql/pool.ts';
+import { sessionCipher, tlsFailure, tlsHint } from '../mysql/tls.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
@@ -72,17 +73,26 @@ export class SinkRunner {
         try {
           await ping(this.#pool);
         } catch (error) {
+          const { host, port, ssl } = this.config.mysql;
+          const tls = tlsFailure(error, `${host}:${port}`);
+          if (tls !== undefined) throw tls;
           if (isAccessDenied(error)) {
             throw new SinkError(
               'CONFIG_INVALID',
               `mysql: ${describeError(error)
                 .replace(/\(using password: \w+\)/, '')
-                .trim()}; check mysql.username / mysql.password / mysql.url (database must exist: run \`kms provision\`)`,
+                .trim()}; check mysql.username / mysql.password / mysql.url (database must exist: run \`kms provision\`)${tlsHint(ssl)}`,
             );
           }
           throw error;
         }
       },
+    );
+    // Says whether the writes travel encrypted: preferred quietly falls back to plain text.
+    const cipher = await sessionCipher(this.#pool).catch(() => undefined);
+    this.#log.info(
+      { sslMode: this.config.mysql.ssl.mode, tlsCipher: cipher || 'none (plain text)' },
+      'database connected',
     );
     await this.#waitFor('database', 'kafka_offsets / kafka_dead_letters', () => this.#offsets.ensureTables());
     await this.#waitFor('schema registry', this.#registry.url, () => this.#registry.probe());
@@ -112,6 +122,7 @@ export class SinkRunner {
       table,
       model: {
         stringType: this.config.sink.stringType,
+        columnTypes: this.config.sink.columnTypes,
         provenance: this.config.sink.provenanceColumns,
         ...(this.config.sink.fieldsInclude.length ? { include: this.config.sink.fieldsInclude } : {}),
         ...(this.config.sink.fieldsExclude.length ? { exclude: this.config.sink.fieldsExclude } : {}),
@@ -125,6 +136,7 @@ export class SinkRunner {
       },
       ensureTable: (name, model) => this.#tables.ensure(name, model),
       deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
+      widenColumn: (name, column, chars, bytes) => this.#tables.widen(name, column, chars, bytes),
       tolerance: this.config.errors.tolerance,
     });
     const pipelineOptions: PipelineOptions = {
@@ -133,6 +145,10 @@ export class SinkRunner {
       batchMaxRecords: this.config.sink.batchMaxRecords,
       lingerMs: this.config.sink.batchLingerMs,
       retry: { initialMs: this.config.sink.retryInitialMs, budgetMs: this.config.sink.retryMaxMs },
+      deadLetterLog: {
+        maxLines: this.config.errors.deadLetterLogMax,
+        intervalMs: this.config.errors.deadLetterLogIntervalMs,
+      },
     };
     const key = (partition: number): string => `${topic}\u0000${partition}`;
     const consumer: TopicConsumer = new TopicConsumer(

@@ -16,6 +16,8 @@ export type CommitResult =
       readonly deadLetters: number;
       /** Update mode only: records whose row did not exist, skipped (`sink.update.missing=skip`). */
       readonly missing?: number;
+      /** Rows the database refused, dead-lettered in this transaction (absent when none). */
+      readonly rejected?: readonly DeadLetter[];
     }
   | { readonly kind: 'fenced'; readonly stored: number | undefined };
 
@@ -86,8 +88,14 @@ export class BatchWriter {
       const nextOffset = batch.lastOffset + 1;
       await this.#offsets.advance(connection, ref, nextOffset);
       await connection.commit();
-      const committed = { kind: 'committed', nextOffset, rows, deadLetters: deadLetters.length } as const;
-      return this.#mode === 'update' ? { ...committed, missing } : committed;
+      return {
+        kind: 'committed',
+        nextOffset,
+        rows,
+        deadLetters: deadLetters.length,
+        ...(this.#mode === 'update' ? { missing } : {}),
+        ...(rejected.length > 0 ? { rejected } : {}),
+      };
     } catch (error) {
       healthy = !isTransientDbError(error);
       await connection.rollback().catch(() => {

@@ -2,7 +2,10 @@ import { SinkError, describeError } from '../core/errors.ts';
 import type { PkMode } from '../config/index.ts';
 import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
 import type { ColumnModel } from '../mysql/column-model.ts';
-import { selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
+import { selectColumn, selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
+import { columnChange } from '../mysql/column-compat.ts';
+import { isStringColumnType, stringTypeHolds, widerStringType } from '../mysql/column-types.ts';
+import { normalizeSqlType } from '../mysql/ddl.ts';
 import { isDuplicateColumn } from '../mysql/errno.ts';
 import { execute, selectRows, type Pool } from '../mysql/pool.ts';
 import { tableSpec } from '../mysql/table-spec.ts';
@@ -27,15 +30,15 @@ export interface TableModel extends Pick<ColumnModel, 'columns' | 'fingerprint'>
 const COORDINATES: readonly string[] = ['_kafka_partition', '_kafka_offset'];
 
 interface ExistingColumn {
+  readonly name: string;
+  /** DATA_TYPE, lower case. */
   readonly type: string;
+  /** COLUMN_TYPE, e.g. `varchar(255)`. */
+  readonly columnType: string;
   readonly nullable: boolean;
+  readonly key: string;
+  readonly hasDefault: boolean;
 }
-
-/** Widening changes that keep every existing value: Avro's int→long and float→double promotions. */
-const PROMOTIONS: Readonly<Record<string, readonly string[]>> = {
-  int: ['bigint'],
-  float: ['double'],
-};
 
 /**
  * Makes a table fit a writer schema before any batch using that schema starts its transaction (DDL
@@ -120,15 +123,79 @@ export class TableManager {
       const found = existing.get(column.name.toLowerCase());
       if (found === undefined) {
         this.#requireEvolve(table, `has no column \`${column.name}\``);
-        await this.#tolerateRace(() => execute(this.#pool, addColumn(table, { ...column, nullable: true })));
-      } else if (
-        found.type !== baseType(column.sqlType) &&
-        PROMOTIONS[found.type]?.includes(baseType(column.sqlType))
-      ) {
-        this.#requireEvolve(table, `column \`${column.name}\` is ${found.type}, the schema needs ${column.sqlType}`);
+        // The field's default also fills the rows before it, and later records of older schemas.
+        await this.#tolerateRace(() =>
+          execute(this.#pool, addColumn(table, { ...column, nullable: true }, column.defaultValue)),
+        );
+        continue;
+      }
+      const change = columnChange(found.type, column.sqlType);
+      if (change === 'incompatible') {
+        throw new SinkError(
+          'DB_FATAL',
+          `table \`${table}\` column \`${column.name}\` is ${found.columnType}, but a record schema makes it ` +
+            `${column.sqlType}: an incompatible change no table change can follow; migrate the table or use a new topic`,
+        );
+      }
+      if (change === 'widen') {
+        this.#requireEvolve(
+          table,
+          `column \`${column.name}\` is ${found.columnType}, the schema needs ${column.sqlType}`,
+        );
         await execute(this.#pool, modifyColumnType(table, { ...column, nullable: found.nullable }));
       }
     }
+    await this.#relaxDropped(table, model, existing);
+  }
+
+  /**
+   * A field the schema dropped keeps its column; a NOT NULL one without a default would refuse every
+   * later record, so it becomes nullable (later rows hold NULL there).
+   */
+  async #relaxDropped(table: string, model: TableModel, existing: Map<string, ExistingColumn>): Promise<void> {
+    const present = new Set(model.columns.map((column) => column.name.toLowerCase()));
+    for (const [name, found] of existing) {
+      if (present.has(name) || found.nullable || found.hasDefault || found.key === 'PRI') continue;
+      this.#requireEvolve(table, `column \`${found.name}\` is NOT NULL, and the record schema has no such field`);
+      let sqlType: string;
+      try {
+        // COLUMN_TYPE keeps display widths (int(11)) the allow-list does not take.
+        sqlType = normalizeSqlType(found.columnType.replace(/^(tinyint|smallint|mediumint|int|bigint)\(\d+\)$/i, '$1'));
+      } catch {
+        throw new SinkError(
+          'DB_FATAL',
+          `table \`${table}\` column \`${found.name}\` (${found.columnType}) is NOT NULL, and the record schema has ` +
+            'no such field; make the column nullable or give it a default',
+        );
+      }
+      await execute(this.#pool, modifyColumnType(table, { name: found.name, sqlType, nullable: true }));
+    }
+  }
+
+  /**
+   * sink.auto.evolve for data: widens string column `column` so that a value of `chars` characters and
+   * `bytes` bytes fits (VARCHAR/CHAR → TEXT → MEDIUMTEXT → LONGTEXT). Returns the column's type once it
+   * holds the value (maybe widened before, by another instance or run), undefined when it must not change:
+   * evolution is off, it is a key column (TEXT cannot be indexed), or it is not a string column.
+   */
+  widen(table: string, column: string, chars: number, bytes: number): Promise<string | undefined> {
+    if (!this.#options.autoEvolve) return Promise.resolve(undefined);
+    return this.#locked(table, async () => {
+      const [found] = await selectRows(this.#pool, selectColumn(table, column));
+      if (found === undefined || found.key === 'PRI') return undefined;
+      let current: string;
+      try {
+        current = normalizeSqlType(String(found.type));
+      } catch {
+        return undefined; // a type of the user's own, outside the sink's list: leave it alone
+      }
+      if (!isStringColumnType(current)) return undefined;
+      if (stringTypeHolds(current, chars, bytes)) return current;
+      const wider = widerStringType(bytes);
+      const nullable = found.nullable === 'YES';
+      await execute(this.#pool, modifyColumnType(table, { name: column, sqlType: wider, nullable }));
+      return wider;
+    });
   }
 
   /** An upsert on a table keyed differently would match rows on the wrong columns: refuse it. */
@@ -172,7 +239,14 @@ export class TableManager {
     return new Map(
       rows.map((row) => [
         String(row.name).toLowerCase(),
-        { type: String(row.type).toLowerCase(), nullable: row.nullable === 'YES' },
+        {
+          name: String(row.name),
+          type: String(row.type).toLowerCase(),
+          columnType: String(row.columnType),
+          nullable: row.nullable === 'YES',
+          key: String(row.key ?? ''),
+          hasDefault: Number(row.hasDefault) === 1,
+        },
       ]),
     );
   }
@@ -183,10 +257,6 @@ export class TableManager {
     this.#tableLocks.set(table, next);
     return next;
   }
-}
-
-function baseType(sqlType: string): string {
-  return sqlType.toLowerCase().replace(/\(.*$/, '');
 }
 
 /** `deletable`'s verdict for a table that does not exist (kept apart from real failures). */

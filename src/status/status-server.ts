@@ -1,5 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../core/log.ts';
 import type { SinkRunner } from '../pipeline/sink-runner.ts';
+import { GroupReader } from './group-reader.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { instanceInfo } from './instance-info.ts';
+import { StatusApi } from './status-api.ts';
+import { SAMPLE_INTERVAL_MS, StatusModel } from './status-model.ts';
 
 export interface PartitionStatus {
   topic: string;
@@ -27,10 +37,37 @@ export function partitionStatuses(runner: SinkRunner): PartitionStatus[] {
     .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }
 
-/** `/metrics` (Prometheus), `/healthz` (200 unless a partition failed or the sink is stopping), `/` (status page). */
-export function startStatusServer(runner: SinkRunner, host: string, port: number): Promise<Server> {
+const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'page');
+const UPLOT_DIR = dirname(fileURLToPath(import.meta.resolve('uplot')));
+
+/** Every file the page is made of: real files (ES modules, CSS), the chart library from node_modules. */
+const STATIC_FILES: Readonly<Record<string, readonly [string, string]>> = {
+  '/': [join(PAGE_DIR, 'index.html'), 'text/html; charset=utf-8'],
+  '/app.js': [join(PAGE_DIR, 'app.js'), 'text/javascript; charset=utf-8'],
+  '/render.js': [join(PAGE_DIR, 'render.js'), 'text/javascript; charset=utf-8'],
+  '/chart.js': [join(PAGE_DIR, 'chart.js'), 'text/javascript; charset=utf-8'],
+  '/style.css': [join(PAGE_DIR, 'style.css'), 'text/css; charset=utf-8'],
+  '/vendor/uPlot.esm.js': [join(UPLOT_DIR, 'uPlot.esm.js'), 'text/javascript; charset=utf-8'],
+  '/vendor/uPlot.min.css': [join(UPLOT_DIR, 'uPlot.min.css'), 'text/css; charset=utf-8'],
+};
+
+interface StatusParts {
+  readonly reader: GroupReader;
+  readonly heartbeat: Heartbeat;
+  timer: NodeJS.Timeout | undefined;
+}
+const parts = new WeakMap<Server, StatusParts>();
+
+/**
+ * `/metrics` (Prometheus), `/healthz` (200 unless a partition failed or the sink is stopping), `/` (the
+ * status page) with its JSON endpoints under `/api/`, and `/status.json` (this instance's partitions).
+ */
+export async function startStatusServer(runner: SinkRunner, host: string, port: number, log?: Logger): Promise<Server> {
+  const reader = new GroupReader(runner.config);
+  let api: StatusApi | undefined;
   const server = createServer(async (request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const url = new URL(request.url ?? '/', 'http://status.invalid');
+    const path = url.pathname;
     if (path === '/metrics') {
       response.writeHead(200, { 'content-type': runner.metrics.registry.contentType });
       response.end(await runner.metrics.registry.metrics());
@@ -50,41 +87,70 @@ export function startStatusServer(runner: SinkRunner, host: string, port: number
     } else if (path === '/status.json') {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(partitionStatuses(runner)));
-    } else if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(STATUS_PAGE);
+    } else if (path.startsWith('/api/') && api !== undefined) {
+      const answer = await api.handle(path, url.searchParams);
+      if (answer === undefined) {
+        response.writeHead(404, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: `no endpoint ${path}` }));
+        return;
+      }
+      response.writeHead(answer.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(answer.body));
+    } else if (STATIC_FILES[path] !== undefined) {
+      const [file, type] = STATIC_FILES[path];
+      try {
+        const body = await readFile(file);
+        response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
+        response.end(body);
+      } catch {
+        response.writeHead(500).end();
+      }
     } else {
       response.writeHead(404).end();
     }
   });
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
+    server.listen(port, host, () => resolve());
   });
+  const info = instanceInfo(runner.config, (server.address() as AddressInfo).port);
+  const localStates = () => partitionStatuses(runner);
+  const model = new StatusModel(info, localStates, () => runner.pipelines.values());
+  api = new StatusApi(reader, model);
+  const heartbeat = new Heartbeat(
+    reader.pool,
+    info,
+    () => localStates().map((p) => ({ ...p, ...(p.error === undefined ? {} : { reason: p.error }) })),
+    log ?? silentLog,
+  );
+  heartbeat.start();
+  const own: StatusParts = { reader, heartbeat, timer: undefined };
+  parts.set(server, own);
+  let sampling = false;
+  const sample = async (): Promise<void> => {
+    if (sampling) return;
+    sampling = true;
+    try {
+      model.countLocal();
+      model.record(await reader.read());
+    } finally {
+      sampling = false;
+    }
+  };
+  void sample();
+  own.timer = setInterval(() => void sample(), SAMPLE_INTERVAL_MS).unref();
+  return server;
 }
 
-// A static page polling /status.json: no template engine, nothing user-supplied is interpolated server-side.
-const STATUS_PAGE = `<!doctype html><meta charset="utf-8"><title>kafka-mysql-sink</title>
-<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}
-td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}
-th{background:#f4f4f4}.failed{color:#b00}.paused{color:#b60}</style>
-<h1>kafka-mysql-sink</h1><p id="at"></p>
-<table><thead><tr><th>topic</th><th>partition</th><th>state</th><th>committed offset</th><th>records/s</th>
-<th>queued</th><th>written</th><th>dead letters</th></tr></thead><tbody id="rows"></tbody></table>
-<script>
-let last = new Map();
-async function tick() {
-  const rows = await (await fetch('status.json')).json();
-  const body = document.getElementById('rows'); body.textContent = '';
-  for (const r of rows) {
-    const key = r.topic + '/' + r.partition, prev = last.get(key);
-    const rate = prev ? Math.round((r.committedRecords - prev) / 2) : 0; last.set(key, r.committedRecords);
-    const tr = body.insertRow(); tr.className = r.state;
-    const state = r.state + (r.error ? ': ' + r.error : '');
-    const cells = [r.topic, r.partition, state, r.committedOffset, rate, r.queued, r.committedRecords, r.deadLetters];
-    for (const v of cells) tr.insertCell().textContent = v;
-  }
-  document.getElementById('at').textContent = 'updated ' + new Date().toLocaleTimeString();
+/** Stops sampling, removes this instance's heartbeat row, closes the side pool and Kafka handle. */
+export async function closeStatusServer(server: Server): Promise<void> {
+  server.close();
+  server.closeAllConnections();
+  const own = parts.get(server);
+  if (own === undefined) return;
+  clearInterval(own.timer);
+  await own.heartbeat.stop();
+  await own.reader.close();
 }
-tick(); setInterval(tick, 2000);
-</script>`;
+
+const silentLog = { warn: () => {}, info: () => {} } as unknown as Logger;

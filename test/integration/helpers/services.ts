@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { certificatePaths } from '../../../kit/stack/certificates.ts';
 import { bootstrapServers, registryUrl, stackOptions } from '../../../kit/stack/stack-options.ts';
 import { type Connection, type Pool, connect, createLoginPool } from '../../../src/mysql/pool.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';
@@ -11,6 +12,8 @@ import { mysqlAddress, mysqlAdmin } from './mysql-server.ts';
 const stack = stackOptions(PROJECT_ROOT);
 export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? bootstrapServers(stack);
 export const REGISTRY = process.env.KMS_REGISTRY_URL ?? registryUrl(stack);
+/** The stack's TLS material (`stack up` makes it): CA, server and client certificates, an unrelated CA. */
+export const TLS_FILES = certificatePaths(stack);
 
 /** The stack's MariaDB as its administrator: tests create and drop their own databases with it. */
 export function rootConnection(database?: string): Promise<Connection> {

@@ -39,6 +39,7 @@ describe('config/sink.properties', () => {
       '# Kafka',
       '# Back Pressure',
       '# MySQL',
+      '# MySQL TLS',
       '# Kafka consumer',
       '# Backpressure and batching',
       '# Tables',

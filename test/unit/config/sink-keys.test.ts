@@ -57,7 +57,7 @@ describe('sink keys: every declared secret is redacted wherever it comes from', 
     }
   }
 
-  for (const prefix of KEY_PREFIXES) {
+  for (const prefix of KEY_PREFIXES.filter((p) => p.secretNames('sasl.password'))) {
     it(`${prefix.prefix}<credential> from the file and --set`, () => {
       const config = load({
         file: 'sink.properties',

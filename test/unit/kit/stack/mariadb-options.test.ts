@@ -69,6 +69,9 @@ describe("the own server's configuration file", () => {
       'collation-server=utf8mb4_general_ci',
       'innodb_buffer_pool_size=128M',
       'innodb_flush_log_at_trx_commit=1',
+      'ssl_ca=/project/.stack/tls/ca.pem',
+      'ssl_cert=/project/.stack/tls/server.pem',
+      'ssl_key=/project/.stack/tls/server-key.pem',
     ]);
   });
 
