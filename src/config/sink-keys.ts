@@ -179,6 +179,16 @@ const errors = z.object({
     default: 'all',
     doc: 'all: a record that can never be written goes to the dead-letter table; none: stop',
   }),
+  deadLetterLogMax: key('errors.deadletter.log.max', wholeNumber(0, 1_000_000), {
+    section: ERRORS,
+    default: '10',
+    doc: 'dead letters logged as one WARN line each, per partition and interval; the rest are counted in one line',
+  }),
+  deadLetterLogIntervalMs: key('errors.deadletter.log.interval.ms', wholeNumber(100, 3_600_000), {
+    section: ERRORS,
+    default: '10000',
+    doc: 'interval of errors.deadletter.log.max, in ms',
+  }),
 });
 
 const sink = z.object({

@@ -30,7 +30,10 @@ export interface TableRows {
 
 export interface DeadLetter {
   readonly record: KafkaRecord;
-  /** Stable kind: WIRE_FORMAT, SCHEMA_NOT_FOUND, DECODE_FAILED, VALUE_REJECTED, TOMBSTONE. */
+  /**
+   * Stable kind: WIRE_FORMAT, SCHEMA_NOT_FOUND, SCHEMA_SUBJECT_MISMATCH, DECODE_FAILED, INVALID_UTF8,
+   * VALUE_REJECTED, TOMBSTONE.
+   */
   readonly kind: string;
   readonly message: string;
 }

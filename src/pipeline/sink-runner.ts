@@ -139,6 +139,10 @@ export class SinkRunner {
       batchMaxRecords: this.config.sink.batchMaxRecords,
       lingerMs: this.config.sink.batchLingerMs,
       retry: { initialMs: this.config.sink.retryInitialMs, budgetMs: this.config.sink.retryMaxMs },
+      deadLetterLog: {
+        maxLines: this.config.errors.deadLetterLogMax,
+        intervalMs: this.config.errors.deadLetterLogIntervalMs,
+      },
     };
     const key = (partition: number): string => `${topic}\u0000${partition}`;
     const consumer: TopicConsumer = new TopicConsumer(

@@ -7,7 +7,14 @@ import type { OffsetStore } from './offset-store.ts';
 import { execute, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
 export type CommitResult =
-  | { readonly kind: 'committed'; readonly nextOffset: number; readonly rows: number; readonly deadLetters: number }
+  | {
+      readonly kind: 'committed';
+      readonly nextOffset: number;
+      readonly rows: number;
+      readonly deadLetters: number;
+      /** Rows the database refused, dead-lettered in this transaction (absent when none). */
+      readonly rejected?: readonly DeadLetter[];
+    }
   | { readonly kind: 'fenced'; readonly stored: number | undefined };
 
 /** Largest INSERT we send, in estimated bytes: far below MySQL's default 16-64 MB max_allowed_packet. */
@@ -63,7 +70,13 @@ export class BatchWriter {
       const nextOffset = batch.lastOffset + 1;
       await this.#offsets.advance(connection, ref, nextOffset);
       await connection.commit();
-      return { kind: 'committed', nextOffset, rows, deadLetters: deadLetters.length };
+      return {
+        kind: 'committed',
+        nextOffset,
+        rows,
+        deadLetters: deadLetters.length,
+        ...(rejected.length > 0 ? { rejected } : {}),
+      };
     } catch (error) {
       healthy = !isTransientDbError(error);
       await connection.rollback().catch(() => {

@@ -1,4 +1,5 @@
 import type { PartitionRef } from '../core/records.ts';
+import { selectTableExists } from '../mysql/catalog-sql.ts';
 import * as offsetSql from '../mysql/offset-sql.ts';
 import { execute, selectRows, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
@@ -17,9 +18,20 @@ export class OffsetStore {
     this.#deadLettersTable = deadLettersTable;
   }
 
+  /**
+   * Creates the two tables when missing. An existing table is not "created if not exists" again: that
+   * statement needs the CREATE privilege even when it does nothing, and a sink user without DDL rights
+   * (tables made by `kms provision` as an administrator, docs/security.md) must still start.
+   */
   async ensureTables(): Promise<void> {
-    await execute(this.#pool, offsetSql.createOffsetsTable(this.#offsetsTable));
-    await execute(this.#pool, offsetSql.createDeadLettersTable(this.#deadLettersTable));
+    if (!(await this.#exists(this.#offsetsTable)))
+      await execute(this.#pool, offsetSql.createOffsetsTable(this.#offsetsTable));
+    if (!(await this.#exists(this.#deadLettersTable)))
+      await execute(this.#pool, offsetSql.createDeadLettersTable(this.#deadLettersTable));
+  }
+
+  async #exists(table: string): Promise<boolean> {
+    return (await selectRows(this.#pool, selectTableExists(table))).length > 0;
   }
 
   /** Creates the partition's row at `earliest` when it has none, then returns the stored offset. */

@@ -20,6 +20,11 @@ describe('loadConfig: bad values', () => {
     ['sink.batch.max.records=99999999999999999999', /is out of range/],
     ['status.port=65536', /status\.port = "65536" .* from 0 to 65535/],
     [
+      'errors.deadletter.log.max=-1',
+      /errors\.deadletter\.log\.max = "-1" .* is out of range; set a whole number from 0 to 1000000/,
+    ],
+    ['errors.deadletter.log.interval.ms=10', /errors\.deadletter\.log\.interval\.ms = "10" .* from 100 to 3600000/],
+    [
       'sink.queue.low.watermark=1.5',
       /sink\.queue\.low\.watermark = "1\.5" .* is out of range; set a fraction from 0 to 1/,
     ],
