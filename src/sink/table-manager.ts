@@ -2,6 +2,7 @@ import { SinkError, describeError } from '../core/errors.ts';
 import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
 import type { ColumnModel } from '../mysql/column-model.ts';
 import { selectColumn, selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
+import { columnChange } from '../mysql/column-compat.ts';
 import { isStringColumnType, stringTypeHolds, widerStringType } from '../mysql/column-types.ts';
 import { normalizeSqlType } from '../mysql/ddl.ts';
 import { isDuplicateColumn } from '../mysql/errno.ts';
@@ -17,15 +18,15 @@ export interface TableManagerOptions {
 }
 
 interface ExistingColumn {
+  readonly name: string;
+  /** DATA_TYPE, lower case. */
   readonly type: string;
+  /** COLUMN_TYPE, e.g. `varchar(255)`. */
+  readonly columnType: string;
   readonly nullable: boolean;
+  readonly key: string;
+  readonly hasDefault: boolean;
 }
-
-/** Widening changes that keep every existing value: Avro's int→long and float→double promotions. */
-const PROMOTIONS: Readonly<Record<string, readonly string[]>> = {
-  int: ['bigint'],
-  float: ['double'],
-};
 
 /**
  * Makes a table fit a writer schema before any batch using that schema starts its transaction (DDL
@@ -72,14 +73,52 @@ export class TableManager {
       const found = existing.get(column.name.toLowerCase());
       if (found === undefined) {
         this.#requireEvolve(table, `has no column \`${column.name}\``);
-        await this.#tolerateRace(() => execute(this.#pool, addColumn(table, { ...column, nullable: true })));
-      } else if (
-        found.type !== baseType(column.sqlType) &&
-        PROMOTIONS[found.type]?.includes(baseType(column.sqlType))
-      ) {
-        this.#requireEvolve(table, `column \`${column.name}\` is ${found.type}, the schema needs ${column.sqlType}`);
+        // The field's default also fills the rows before it, and later records of older schemas.
+        await this.#tolerateRace(() =>
+          execute(this.#pool, addColumn(table, { ...column, nullable: true }, column.defaultValue)),
+        );
+        continue;
+      }
+      const change = columnChange(found.type, column.sqlType);
+      if (change === 'incompatible') {
+        throw new SinkError(
+          'DB_FATAL',
+          `table \`${table}\` column \`${column.name}\` is ${found.columnType}, but a record schema makes it ` +
+            `${column.sqlType}: an incompatible change no table change can follow; migrate the table or use a new topic`,
+        );
+      }
+      if (change === 'widen') {
+        this.#requireEvolve(
+          table,
+          `column \`${column.name}\` is ${found.columnType}, the schema needs ${column.sqlType}`,
+        );
         await execute(this.#pool, modifyColumnType(table, { ...column, nullable: found.nullable }));
       }
+    }
+    await this.#relaxDropped(table, model, existing);
+  }
+
+  /**
+   * A field the schema dropped keeps its column; a NOT NULL one without a default would refuse every
+   * later record, so it becomes nullable (later rows hold NULL there).
+   */
+  async #relaxDropped(table: string, model: ColumnModel, existing: Map<string, ExistingColumn>): Promise<void> {
+    const present = new Set(model.columns.map((column) => column.name.toLowerCase()));
+    for (const [name, found] of existing) {
+      if (present.has(name) || found.nullable || found.hasDefault || found.key === 'PRI') continue;
+      this.#requireEvolve(table, `column \`${found.name}\` is NOT NULL, and the record schema has no such field`);
+      let sqlType: string;
+      try {
+        // COLUMN_TYPE keeps display widths (int(11)) the allow-list does not take.
+        sqlType = normalizeSqlType(found.columnType.replace(/^(tinyint|smallint|mediumint|int|bigint)\(\d+\)$/i, '$1'));
+      } catch {
+        throw new SinkError(
+          'DB_FATAL',
+          `table \`${table}\` column \`${found.name}\` (${found.columnType}) is NOT NULL, and the record schema has ` +
+            'no such field; make the column nullable or give it a default',
+        );
+      }
+      await execute(this.#pool, modifyColumnType(table, { name: found.name, sqlType, nullable: true }));
     }
   }
 
@@ -144,7 +183,14 @@ export class TableManager {
     return new Map(
       rows.map((row) => [
         String(row.name).toLowerCase(),
-        { type: String(row.type).toLowerCase(), nullable: row.nullable === 'YES' },
+        {
+          name: String(row.name),
+          type: String(row.type).toLowerCase(),
+          columnType: String(row.columnType),
+          nullable: row.nullable === 'YES',
+          key: String(row.key ?? ''),
+          hasDefault: Number(row.hasDefault) === 1,
+        },
       ]),
     );
   }
@@ -155,8 +201,4 @@ export class TableManager {
     this.#tableLocks.set(table, next);
     return next;
   }
-}
-
-function baseType(sqlType: string): string {
-  return sqlType.toLowerCase().replace(/\(.*$/, '');
 }
