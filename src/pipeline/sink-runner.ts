@@ -1,5 +1,5 @@
 import type { SinkConfig } from '../config/index.ts';
-import { groupIdFor, tableNameFor } from '../config/index.ts';
+import { DEFAULT_KEY_COLUMN, groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { RegistryClient } from '../avro/registry-client.ts';
@@ -48,15 +48,13 @@ export class SinkRunner {
       autoCreate: config.sink.autoCreate,
       autoEvolve: config.sink.autoEvolve,
       provenance: config.sink.provenanceColumns,
+      pkMode: config.sink.pkMode,
       pkFields: config.sink.pkFields,
+      checkKafkaKey: config.sink.insertMode !== 'insert',
     });
-    this.#writer = new BatchWriter(
-      this.#pool,
-      this.#offsets,
-      config.sink.insertMode,
-      config.errors.tolerance,
-      config.sink.pkFields,
-    );
+    this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, {
+      updateMissing: config.sink.updateMissing,
+    });
     this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
   }
 
@@ -129,7 +127,15 @@ export class SinkRunner {
         ...(this.config.sink.fieldsInclude.length ? { include: this.config.sink.fieldsInclude } : {}),
         ...(this.config.sink.fieldsExclude.length ? { exclude: this.config.sink.fieldsExclude } : {}),
       },
+      key: {
+        mode: this.config.sink.pkMode,
+        fields: this.config.sink.pkFields,
+        format: this.config.sink.keyFormat,
+        primitiveColumn: DEFAULT_KEY_COLUMN,
+        deletes: this.config.sink.deleteEnabled,
+      },
       ensureTable: (name, model) => this.#tables.ensure(name, model),
+      deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
       widenColumn: (name, column, chars, bytes) => this.#tables.widen(name, column, chars, bytes),
       tolerance: this.config.errors.tolerance,
     });
