@@ -1,4 +1,5 @@
 import type { Type } from 'avsc';
+import { DEFAULT_KEY_COLUMN, type SinkConfig } from '../config/index.ts';
 import { SinkError, isSinkError, describeError } from '../core/errors.ts';
 import { RecordDecoder } from '../avro/decoder.ts';
 import { KeyDecoder, type DecodedKey, type KeyFormat } from '../avro/key-decoder.ts';
@@ -38,6 +39,18 @@ export interface KeyOptions {
   readonly primitiveColumn: string;
   /** `sink.delete.enabled`: a tombstone deletes its key's row. */
   readonly deletes: boolean;
+}
+
+/** The key options of a loaded config. */
+export function keyOptionsOf(config: SinkConfig): KeyOptions {
+  const { pkMode, pkFields, keyFormat, deleteEnabled } = config.sink;
+  return {
+    mode: pkMode,
+    fields: pkFields,
+    format: keyFormat,
+    primitiveColumn: DEFAULT_KEY_COLUMN,
+    deletes: deleteEnabled,
+  };
 }
 
 export interface PreparerOptions {

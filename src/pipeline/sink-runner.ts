@@ -1,5 +1,5 @@
 import type { SinkConfig } from '../config/index.ts';
-import { DEFAULT_KEY_COLUMN, groupIdFor, tableNameFor } from '../config/index.ts';
+import { groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { RegistryClient } from '../avro/registry-client.ts';
@@ -13,7 +13,7 @@ import { sessionCipher, tlsFailure, tlsHint } from '../mysql/tls.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
-import { RecordPreparer } from './record-preparer.ts';
+import { keyOptionsOf, RecordPreparer } from './record-preparer.ts';
 import { withRetry } from '../core/retry.ts';
 
 /** Start-up waits this long at most between attempts to reach a service that is not up yet. */
@@ -127,13 +127,7 @@ export class SinkRunner {
         ...(this.config.sink.fieldsInclude.length ? { include: this.config.sink.fieldsInclude } : {}),
         ...(this.config.sink.fieldsExclude.length ? { exclude: this.config.sink.fieldsExclude } : {}),
       },
-      key: {
-        mode: this.config.sink.pkMode,
-        fields: this.config.sink.pkFields,
-        format: this.config.sink.keyFormat,
-        primitiveColumn: DEFAULT_KEY_COLUMN,
-        deletes: this.config.sink.deleteEnabled,
-      },
+      key: keyOptionsOf(this.config),
       ensureTable: (name, model) => this.#tables.ensure(name, model),
       ...(this.config.sink.cdcFormat === 'debezium' ? { cdc: { columns: this.config.sink.cdcColumns } } : {}),
       deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
