@@ -39,12 +39,38 @@ export function crossCheck(values: KeyValues, lookup: KeyLookup): string[] {
     );
   }
   problems.push(...keyModeProblems(values, pkMode, at));
+  problems.push(...cdcProblems(values, pkMode, at));
   const { retryMaxMs, retryInitialMs } = values.sink;
   if (retryMaxMs > 0 && retryInitialMs > retryMaxMs) {
     const max = name(keys.retryMaxMs);
     problems.push(problem(keys.retryInitialMs, `is larger than ${max} (${retryMaxMs})`, `set it at most ${max}`));
   }
   problems.push(...tableAndGroupProblems(values, lookup));
+  return problems;
+}
+
+/** A Debezium change stream finds its rows by the record key and upserts them. */
+function cdcProblems(values: KeyValues, pkMode: PkMode, at: KeyLookup['at']): string[] {
+  const keys = sink.shape;
+  const { cdcFormat, cdcColumns, insertMode } = values.sink;
+  if (cdcFormat === 'none') {
+    return cdcColumns.length === 0
+      ? []
+      : [
+          `config key ${at(keys.cdcColumns)} names change columns, but ${at(keys.cdcFormat)} is none; set ${name(keys.cdcFormat)}=debezium or clear ${name(keys.cdcColumns)}`,
+        ];
+  }
+  const problems: string[] = [];
+  if (pkMode !== 'record_key') {
+    problems.push(
+      `config key ${at(keys.cdcFormat)} = debezium finds rows by the record key (Debezium's key schema), but ${name(keys.pkMode)} is ${pkMode}; set ${name(keys.pkMode)}=record_key`,
+    );
+  }
+  if (insertMode !== 'upsert') {
+    problems.push(
+      `config key ${at(keys.cdcFormat)} = debezium applies creates and updates as upserts, but ${at(keys.insertMode)} is ${insertMode}; set ${name(keys.insertMode)}=upsert`,
+    );
+  }
   return problems;
 }
 

@@ -7,7 +7,15 @@
 import * as z from 'zod';
 import { httpUrl, brokerList, hostName, mysqlUrl } from './address-types.ts';
 import { key, ownSection, prefixed, seedSection, type Section } from './declare-keys.ts';
-import { columnType, fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
+import {
+  cdcColumnList,
+  columnType,
+  fieldList,
+  stringColumnType,
+  tableName,
+  topicList,
+  topicTemplate,
+} from './name-types.ts';
 import { isSecretName } from './secrets.ts';
 import { SSL_MODES } from './jdbc-params.ts';
 import { anyText, flag, fraction, oneOf, oneOfOrUnset, optionalFile, text, wholeNumber } from './value-types.ts';
@@ -221,6 +229,16 @@ const sink = z.object({
     section: TABLES,
     default: 'false',
     doc: 'a tombstone (null value) deletes the row with its record key; needs sink.pk.mode=record_key',
+  }),
+  cdcFormat: key('sink.cdc.format', oneOf(['none', 'debezium']), {
+    section: TABLES,
+    default: 'none',
+    doc: 'none | debezium: values are Debezium change events; c/r/u upsert the after row, d deletes by the record key (its tombstone is ignored); needs sink.pk.mode=record_key and sink.insert.mode=upsert',
+  }),
+  cdcColumns: key('sink.cdc.columns', cdcColumnList, {
+    section: TABLES,
+    default: '',
+    doc: 'with sink.cdc.format=debezium, also store these, comma-separated: op (__op), source.ts_ms (__source_ts_ms), ts_ms (__ts_ms)',
   }),
   provenanceColumns: key('sink.provenance.columns', flag, {
     section: TABLES,

@@ -4,6 +4,7 @@ import { SinkError, isSinkError, describeError } from '../core/errors.ts';
 import { RecordDecoder } from '../avro/decoder.ts';
 import { KeyDecoder, type DecodedKey, type KeyFormat } from '../avro/key-decoder.ts';
 import type { SchemaCache } from '../avro/schema-cache.ts';
+import { type CdcColumn, type Envelope, envelopeOf } from '../avro/debezium-envelope.ts';
 import { ValueTooLong } from '../mysql/column-converters.ts';
 import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../mysql/column-model.ts';
 import { buildKeyModel, buildKeyedModel, type KeyModel, type KeyedColumnModel } from '../mysql/key-model.ts';
@@ -67,6 +68,8 @@ export interface PreparerOptions {
   readonly widenColumn?: (table: string, column: string, chars: number, bytes: number) => Promise<string | undefined>;
   /** 'none': a poison record stops the partition instead of being dead-lettered. */
   readonly tolerance: 'all' | 'none';
+  /** `sink.cdc.format=debezium`: values are change events (debezium-envelope.ts), with these change columns. */
+  readonly cdc?: { readonly columns: readonly CdcColumn[] };
 }
 
 interface Shape {
@@ -95,6 +98,7 @@ export class RecordPreparer {
   readonly #values = new Map<number, ValueShape>();
   readonly #keyed = new Map<string, KeyedShape>();
   readonly #keyModels = new Map<number, KeyShape>();
+  readonly #envelopes = new Map<number, Envelope>();
   /** Verdicts on writer schemas the table can never represent: every record using them is poison. */
   readonly #modelErrors = new Map<string, SinkError>();
   /** `sink.column.type.<field>` plus the string columns widened so far: the models' column types. */
@@ -113,7 +117,13 @@ export class RecordPreparer {
     const { deletes } = this.#options.key;
     for (const record of records) {
       try {
-        const operation = record.value === null ? await this.#delete(record) : await this.#write(record);
+        // A change stream follows each delete event with a tombstone for compaction: the row is gone already.
+        const operation =
+          record.value === null
+            ? this.#options.cdc === undefined
+              ? await this.#delete(record)
+              : undefined
+            : await this.#write(record);
         if (operation !== undefined) operations.push(operation);
       } catch (error) {
         if (!isPoison(error)) throw error;
@@ -136,8 +146,15 @@ export class RecordPreparer {
     };
   }
 
-  async #write(record: KafkaRecord): Promise<RowOperation> {
-    const decoded = this.#decoder.decodeIfKnown(record.value) ?? (await this.#decoder.decode(record.value));
+  async #write(record: KafkaRecord): Promise<RowOperation | undefined> {
+    let decoded = this.#decoder.decodeIfKnown(record.value) ?? (await this.#decoder.decode(record.value));
+    if (this.#options.cdc !== undefined) {
+      const envelope = this.#envelopes.get(decoded.schemaId) ?? this.#envelope(decoded.schemaId, decoded.type);
+      const change = envelope.unwrap(decoded.value);
+      if (change.kind === 'delete') return this.#deleteByKey(record);
+      // The row's model is cached per envelope schema, as any value model is.
+      decoded = { schemaId: decoded.schemaId, type: envelope.rowType, value: change.row };
+    }
     const coords = { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null };
     if (this.#options.key.mode !== 'record_key') {
       for (;;) {
@@ -186,12 +203,24 @@ export class RecordPreparer {
         'tombstone (null value) and sink.delete.enabled=false: nothing to write; set sink.delete.enabled=true (with sink.pk.mode=record_key) to delete rows',
       );
     }
+    return this.#deleteByKey(record);
+  }
+
+  /** The delete of the row the record's key names (a tombstone, or a Debezium delete event). */
+  async #deleteByKey(record: KafkaRecord): Promise<RowOperation | undefined> {
     const key = this.#keys.decodeIfKnown(record.key) ?? (await this.#keys.decode(record.key));
     const shape = this.#keyModels.get(key.schemaId) ?? this.#keyShape(key);
     const values = shape.model.toKey(key.value);
     // A table that does not exist yet holds no row to delete: the tombstone is applied as it is.
     if (!(await this.#options.deletableTable(this.#options.table, shape.model.columnNames))) return undefined;
     return { kind: 'delete', record, layout: shape.layout, values };
+  }
+
+  /** The envelope of a writer schema; one that is not an envelope poisons every record written with it. */
+  #envelope(schemaId: number, type: Type): Envelope {
+    const envelope = this.#remember(`envelope:${schemaId}`, () => envelopeOf(type, this.#options.cdc?.columns ?? []));
+    this.#envelopes.set(schemaId, envelope);
+    return envelope;
   }
 
   #keyShape(key: DecodedKey): KeyShape {

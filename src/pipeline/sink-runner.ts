@@ -129,6 +129,7 @@ export class SinkRunner {
       },
       key: keyOptionsOf(this.config),
       ensureTable: (name, model) => this.#tables.ensure(name, model),
+      ...(this.config.sink.cdcFormat === 'debezium' ? { cdc: { columns: this.config.sink.cdcColumns } } : {}),
       deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
       widenColumn: (name, column, chars, bytes) => this.#tables.widen(name, column, chars, bytes),
       tolerance: this.config.errors.tolerance,

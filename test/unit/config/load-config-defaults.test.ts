@@ -51,6 +51,8 @@ describe('loadConfig: defaults', () => {
       insertMode: 'insert',
       updateMissing: 'skip',
       deleteEnabled: false,
+      cdcFormat: 'none',
+      cdcColumns: [],
       provenanceColumns: true,
       stringType: 'VARCHAR(255)',
       columnTypes: {},
