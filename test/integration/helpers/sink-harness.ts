@@ -12,20 +12,16 @@ import { BOOTSTRAP, REGISTRY } from './services.ts';
 import { type Settings, TestWorld } from './test-world.ts';
 import { uniqueName } from './unique.ts';
 import { isAlive, waitFor } from './wait.ts';
+import { avroRecord } from '../../fixtures/avro-schemas.ts';
 
 /** Records carry their own per-partition sequence, so order and completeness can be checked in the table. */
-export const SEQUENCED_SCHEMA = {
-  type: 'record',
-  name: 'sequenced',
-  namespace: 'kms.test',
-  fields: [
-    { name: 'key_field', type: 'string' },
-    { name: 'seq', type: 'long' },
-    { name: 'produced_at', type: 'long' },
-    { name: 'note', type: 'string' },
-    { name: 'amount', type: 'double' },
-  ],
-};
+export const SEQUENCED_SCHEMA = avroRecord('kms.test.sequenced', [
+  ['key_field', 'string'],
+  ['seq', 'long'],
+  ['produced_at', 'long'],
+  ['note', 'string'],
+  ['amount', 'double'],
+]);
 
 /**
  * A test world for real sink processes: its database and topics are created by `setup()`; records are
