@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
+import { SinkScenario, type SinkProcess, useScenarios } from './helpers/sink-harness.ts';
 import {
   assertExactlyOnce,
   linesWith,
@@ -25,14 +25,7 @@ const SETTINGS = { 'sink.batch.max.records': 200, 'kafka.session.timeout.ms': 60
 const graceful = new SinkScenario(2, 3, 'kms_inst');
 const killed = new SinkScenario(2, 3, 'kms_inst');
 
-before(async () => {
-  await graceful.setup();
-  await killed.setup();
-});
-after(async () => {
-  await graceful.cleanup();
-  await killed.cleanup();
-});
+useScenarios(graceful, killed);
 
 /** Both own part of every topic, nothing is owned twice and nothing by nobody. */
 function isSplit(scenario: SinkScenario, a: SinkProcess, b: SinkProcess): boolean {
@@ -94,6 +87,15 @@ async function startPair(scenario: SinkScenario): Promise<[SinkProcess, SinkProc
   return [a, b];
 }
 
+/** B, left alone, writes everything produced, stops gracefully, and every record is in its table once. */
+async function drainThenStop(scenario: SinkScenario, b: SinkProcess, when: string): Promise<void> {
+  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${tails([b])}`);
+  });
+  assert.equal(await b.kill('SIGTERM'), 0, tails([b]));
+  await assertExactlyOnce(scenario, when);
+}
+
 test('two instances split the partitions; one stops gracefully, the other takes over: exactly once', async (t) => {
   const t0 = Date.now();
   const scenario = graceful;
@@ -115,11 +117,7 @@ test('two instances split the partitions; one stops gracefully, the other takes 
   } finally {
     await producing.stop();
   }
-  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${tails([b!])}`);
-  });
-  assert.equal(await b!.kill('SIGTERM'), 0, tails([b!]));
-  await assertExactlyOnce(scenario, 'after A left');
+  await drainThenStop(scenario, b!, 'after A left');
   for (const sink of [a!, b!])
     assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `${sink.name} logged an ERROR\n${tails([sink])}`);
 });
@@ -156,11 +154,7 @@ test('two instances split the partitions; one is SIGKILLed, the other takes over
   } finally {
     await producing.stop();
   }
-  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${tails([b!])}`);
-  });
-  assert.equal(await b!.kill('SIGTERM'), 0, tails([b!]));
-  await assertExactlyOnce(scenario, 'after A was killed');
+  await drainThenStop(scenario, b!, 'after A was killed');
   assert.ok(!b!.logs().some((l) => l.level === 'ERROR'), `B logged an ERROR\n${tails([b!])}`);
 });
 

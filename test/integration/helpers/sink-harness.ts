@@ -1,5 +1,6 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import type { ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../../src/avro/registry-client.ts';
@@ -274,4 +275,14 @@ export class SinkProcess {
       return 0;
     }
   }
+}
+
+/** A test file's scenarios: set up, in order, before its tests, and cleaned up after them. */
+export function useScenarios(...scenarios: readonly SinkScenario[]): void {
+  before(async () => {
+    for (const scenario of scenarios) await scenario.setup();
+  });
+  after(async () => {
+    for (const scenario of scenarios) await scenario.cleanup();
+  });
 }
