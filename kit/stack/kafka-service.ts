@@ -11,6 +11,7 @@ import { MTLS_PORT_OFFSET, SASL_SSL_PORT_OFFSET, ensureScramUser, secureListener
 import { type ManagedProcess, runningPid, startDetached, stopProcess } from './process-control.ts';
 import { refuseForeignPort, waitForService } from './service-process.ts';
 import { type StackOptions, brokerPorts, bootstrapServers } from './stack-options.ts';
+import { log4j2Properties } from './log4j2.ts';
 
 const run = promisify(execFile);
 const CONTROLLER_PORT_OFFSET = 10_000;
@@ -222,13 +223,4 @@ function jvmArgs(dir: string): string[] {
 }
 
 // The broker logs through SLF4J; without a binding and a config it prints nothing at all.
-const LOG4J2 = `status = warn
-appender.out.type = Console
-appender.out.name = out
-appender.out.layout.type = PatternLayout
-appender.out.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = warn
-rootLogger.appenderRef.out.ref = out
-logger.server.name = kafka.server.KafkaRaftServer
-logger.server.level = info
-`;
+const LOG4J2 = log4j2Properties('warn', { server: ['kafka.server.KafkaRaftServer', 'info'] });

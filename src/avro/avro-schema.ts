@@ -6,6 +6,7 @@ import avro from 'avsc';
 import type { Type } from 'avsc';
 import { SinkError, describeError } from '../core/errors.ts';
 import { LONG_TYPE } from './long-type.ts';
+import { STRING_TYPE } from './string-type.ts';
 import { LOGICAL_TYPES, isUnderlyingOfLogical } from './logical-types.ts';
 import { CONNECT_LOGICAL_TYPE, ConnectType, hasConnectAnnotation } from './connect-types.ts';
 
@@ -14,6 +15,7 @@ const LONG_LOGICAL = new Set(['time-micros', 'timestamp-millis', 'timestamp-micr
 
 function typeHook(schema: unknown, opts: unknown): Type | undefined {
   if (schema === 'long') return LONG_TYPE;
+  if (schema === 'string') return STRING_TYPE;
   if (typeof schema === 'object' && schema !== null && !Array.isArray(schema)) {
     const s = schema as Record<string, unknown>;
     // Connect's attributes would be dropped by avsc: keep them in a ConnectType (connect-types.ts).
@@ -22,6 +24,12 @@ function typeHook(schema: unknown, opts: unknown): Type | undefined {
         { ...s, logicalType: CONNECT_LOGICAL_TYPE } as avro.Schema,
         opts as avro.ForSchemaOptions,
       );
+    }
+    if (s['type'] === 'string') {
+      // A logical type over string (uuid, Connect's) is built by avsc; its underlying string is ours.
+      const name = s['logicalType'] as string;
+      const logical = Object.hasOwn(LOGICAL_TYPES, name) || name === CONNECT_LOGICAL_TYPE;
+      return logical && !isUnderlyingOfLogical(schema) ? undefined : STRING_TYPE;
     }
     if (s['type'] !== 'long') return undefined;
     // Let avsc build the logical type (outer call); the inner call for its underlying type gets ours.

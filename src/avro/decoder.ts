@@ -3,11 +3,12 @@
  * Writer schemas come from a SchemaCache (`RegistryClient.schemas` in production, over a map in unit tests).
  *
  * Errors: WIRE_FORMAT (header), whatever the lookup throws (SCHEMA_NOT_FOUND, REGISTRY_UNAVAILABLE, …),
- * DECODE_FAILED (payload does not match its schema: truncated, trailing bytes, garbled). WIRE_FORMAT,
- * SCHEMA_NOT_FOUND and DECODE_FAILED are properties of the record: dead-letter it.
+ * DECODE_FAILED (payload does not match its schema: truncated, trailing bytes, garbled), INVALID_UTF8 (a
+ * string that is not UTF-8, see string-type.ts). WIRE_FORMAT, SCHEMA_NOT_FOUND, DECODE_FAILED and
+ * INVALID_UTF8 are properties of the record: dead-letter it.
  */
 import type { Type } from 'avsc';
-import { SinkError, describeError } from '../core/errors.ts';
+import { SinkError, describeError, isSinkError } from '../core/errors.ts';
 import type { SchemaCache } from './schema-cache.ts';
 import { HEADER_LENGTH, MAGIC_BYTE, decodeWireHeader } from './wire-format.ts';
 
@@ -23,6 +24,7 @@ export function decodePayload(type: Type, schemaId: number, payload: Buffer): un
   try {
     return type.fromBuffer(payload);
   } catch (error) {
+    if (isSinkError(error, 'INVALID_UTF8')) throw error;
     throw new SinkError(
       'DECODE_FAILED',
       `cannot decode ${payload.length}-byte Avro payload with schema id ${schemaId}: ${describeError(error)}`,

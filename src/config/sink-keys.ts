@@ -7,10 +7,18 @@
 import * as z from 'zod';
 import { httpUrl, brokerList, hostName, mysqlUrl } from './address-types.ts';
 import { key, ownSection, prefixed, seedSection, type Section } from './declare-keys.ts';
-import { columnType, fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
+import {
+  cdcColumnList,
+  columnType,
+  fieldList,
+  stringColumnType,
+  tableName,
+  topicList,
+  topicTemplate,
+} from './name-types.ts';
 import { isSecretName } from './secrets.ts';
 import { SSL_MODES } from './jdbc-params.ts';
-import { anyText, flag, fraction, oneOf, optionalFile, text, wholeNumber } from './value-types.ts';
+import { anyText, flag, fraction, oneOf, oneOfOrUnset, optionalFile, text, wholeNumber } from './value-types.ts';
 
 const SEED_KAFKA = seedSection('Kafka');
 const SEED_BACK_PRESSURE = seedSection('Back Pressure');
@@ -228,6 +236,16 @@ const errors = z.object({
     default: 'all',
     doc: 'all: a record that can never be written goes to the dead-letter table; none: stop',
   }),
+  deadLetterLogMax: key('errors.deadletter.log.max', wholeNumber(0, 1_000_000), {
+    section: ERRORS,
+    default: '10',
+    doc: 'dead letters logged as one WARN line each, per partition and interval; the rest are counted in one line',
+  }),
+  deadLetterLogIntervalMs: key('errors.deadletter.log.interval.ms', wholeNumber(100, 3_600_000), {
+    section: ERRORS,
+    default: '10000',
+    doc: 'interval of errors.deadletter.log.max, in ms',
+  }),
 });
 
 const sink = z.object({
@@ -246,10 +264,30 @@ const sink = z.object({
     default: '10',
     doc: 'how long a partial batch waits for more records, in ms',
   }),
-  insertMode: key('sink.insert.mode', oneOf(['insert', 'upsert', 'ignore']), {
+  insertMode: key('sink.insert.mode', oneOf(['insert', 'upsert', 'update', 'ignore']), {
     section: TABLES,
     default: 'insert',
-    doc: 'insert | upsert (replace rows with the same key) | ignore (keep existing rows)',
+    doc: 'insert | upsert (replace rows with the same key) | update (change existing rows only) | ignore (keep existing rows)',
+  }),
+  updateMissing: key('sink.update.missing', oneOf(['skip', 'dead_letter']), {
+    section: TABLES,
+    default: 'skip',
+    doc: 'sink.insert.mode=update, a record whose row does not exist: skip (counted) | dead_letter',
+  }),
+  deleteEnabled: key('sink.delete.enabled', flag, {
+    section: TABLES,
+    default: 'false',
+    doc: 'a tombstone (null value) deletes the row with its record key; needs sink.pk.mode=record_key',
+  }),
+  cdcFormat: key('sink.cdc.format', oneOf(['none', 'debezium']), {
+    section: TABLES,
+    default: 'none',
+    doc: 'none | debezium: values are Debezium change events; c/r/u upsert the after row, d deletes by the record key (its tombstone is ignored); needs sink.pk.mode=record_key and sink.insert.mode=upsert',
+  }),
+  cdcColumns: key('sink.cdc.columns', cdcColumnList, {
+    section: TABLES,
+    default: '',
+    doc: 'with sink.cdc.format=debezium, also store these, comma-separated: op (__op), source.ts_ms (__source_ts_ms), ts_ms (__ts_ms)',
   }),
   provenanceColumns: key('sink.provenance.columns', flag, {
     section: TABLES,
@@ -289,11 +327,22 @@ const sink = z.object({
     default: '',
     doc: 'these record fields are dropped, comma-separated (not together with include)',
   }),
-  /** The primary key's record fields; empty = the Kafka coordinates (provenance columns). */
+  /** As declared; '' (unset) is resolved by `effectivePkMode` (pk-mode.ts), which deriveConfig stores here. */
+  pkMode: key('sink.pk.mode', oneOfOrUnset(['none', 'kafka', 'record_key', 'record_value']), {
+    section: TABLES,
+    default: '',
+    doc: 'none | kafka (coordinates) | record_key | record_value; unset: record_value if sink.pk.fields is set, else kafka (none without provenance columns)',
+  }),
+  /** record_value: value fields; record_key: key fields (empty: all) or the primitive key's column name. */
   pkFields: key('sink.pk.fields', fieldList, {
     section: TABLES,
     default: '',
-    doc: "record fields forming the table's primary key, comma-separated (empty: the Kafka coordinates); with sink.insert.mode=upsert a table keeps the latest record per key",
+    doc: 'primary key fields, comma-separated: record_value: value fields; record_key: key fields (empty: all) or the column of a primitive key (empty: kafka_key)',
+  }),
+  keyFormat: key('sink.key.format', oneOf(['avro', 'string', 'int', 'long', 'bytes']), {
+    section: TABLES,
+    default: 'avro',
+    doc: 'record keys (sink.pk.mode=record_key): avro (Confluent wire format) | string (UTF-8) | int | long (big-endian) | bytes',
   }),
   offsetsTable: key('sink.offsets.table', tableName, {
     section: TABLES,

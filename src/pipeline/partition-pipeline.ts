@@ -8,6 +8,7 @@ import { PartitionQueue } from './partition-queue.ts';
 import type { RecordPreparer } from './record-preparer.ts';
 import { type RetryPolicy, withRetry } from '../core/retry.ts';
 import type { SinkMetrics } from './sink-metrics.ts';
+import { DeadLetterLog, type DeadLetterLogOptions } from './dead-letter-log.ts';
 
 /** What a pipeline may ask of the consumer that feeds it. */
 export interface PartitionControl {
@@ -24,6 +25,7 @@ export interface PipelineOptions {
   readonly batchMaxRecords: number;
   readonly lingerMs: number;
   readonly retry: RetryPolicy;
+  readonly deadLetterLog: DeadLetterLogOptions;
 }
 
 export type PipelineState = 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
@@ -41,6 +43,7 @@ export class PartitionPipeline {
   readonly #control: PartitionControl;
   readonly #log: Logger;
   readonly #metrics: SinkMetrics;
+  readonly #deadLetterLog: DeadLetterLog;
   #expected: number;
   /** Highest offset accepted into the queue: Kafka delivers a partition in order, so anything at or
    * below it is a re-delivery (after a seek or a resume) and is dropped. */
@@ -76,6 +79,7 @@ export class PartitionPipeline {
     this.#control = deps.control;
     this.#log = deps.log.child({ topic: ref.topic, partition: ref.partition });
     this.#metrics = deps.metrics;
+    this.#deadLetterLog = new DeadLetterLog(this.#log, deps.options.deadLetterLog);
   }
 
   get expectedOffset(): number {
@@ -178,6 +182,7 @@ export class PartitionPipeline {
       this.#metrics.failed(this.ref);
     } finally {
       this.#queue.clear();
+      this.#deadLetterLog.flush();
     }
   }
 
@@ -214,6 +219,10 @@ export class PartitionPipeline {
         result.nextOffset,
       );
       this.#control.committed(result.nextOffset);
+      if (result.deadLetters > 0) {
+        const letters = [...batch.deadLetters, ...(result.rejected ?? [])];
+        this.#deadLetterLog.report(letters.sort((a, b) => a.record.offset - b.record.offset));
+      }
       return;
     }
     await this.#fenced(result.stored, records);

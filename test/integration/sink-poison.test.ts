@@ -3,8 +3,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
-import { type RawMessage, SEQUENCED_TYPE, Sequencer, sequenced } from './helpers/sink-records.ts';
+import {
+  type RawMessage,
+  SEQUENCED_TYPE,
+  Sequencer,
+  createCheckedSequencedTable,
+  sequenced,
+} from './helpers/sink-records.ts';
 import { freePort } from './helpers/services.ts';
+import type { ResultRow } from '../../src/mysql/pool.ts';
 import { waitFor } from './helpers/wait.ts';
 
 /**
@@ -63,6 +70,12 @@ test('every kind of poison record is dead-lettered with its raw bytes; the parti
       message: /field "note": 300 characters do not fit VARCHAR\(255\)/,
     },
     { kind: 'TOMBSTONE', key: Buffer.from('poison-tombstone'), value: null, message: /tombstone/ },
+    {
+      kind: 'INVALID_UTF8',
+      key: Buffer.from('poison-utf8'),
+      value: invalidUtf8(sequenced(schemaId, 0, -1, { note: 'hello' }).value!),
+      message: /invalid UTF-8 \(byte 1 of 5 is 0xff\)/,
+    },
   ];
   const partition0: RawMessage[] = [...good(30)];
   const expected: Expected[] = [];
@@ -73,7 +86,12 @@ test('every kind of poison record is dead-lettered with its raw bytes; the parti
   partition0.push(...good(100));
   await scenario.produceRaw(POISONED, [...partition0, ...seq.next(1, 100), ...seq.next(2, 100)]);
 
-  const sink = scenario.startSink({ 'kafka.topics': POISONED, 'sink.batch.max.records': 50 });
+  // No auto-evolve: a 300-character note must stay a value the column can not hold, not a reason to widen it.
+  const sink = scenario.startSink({
+    'kafka.topics': POISONED,
+    'sink.batch.max.records': 50,
+    'sink.auto.evolve': 'false',
+  });
   const ends = [partition0.length, 100, 100];
   await scenario.waitForOffsets(POISONED, (p) => ends[p]!, 60_000);
 
@@ -107,14 +125,28 @@ test('every kind of poison record is dead-lettered with its raw bytes; the parti
     );
   }
   assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-2000));
+  assert.equal(
+    (
+      await scenario.admin.query<ResultRow[]>(
+        `SELECT COUNT(*) AS n FROM \`${scenario.database}\`.\`${POISONED}\` WHERE note LIKE '%\uFFFD%'`,
+      )
+    )[0][0]!.n,
+    0,
+    'no text altered with replacement characters',
+  );
+
+  // Every dead letter is one WARN line naming topic, partition, offset, schema id and reason.
+  const warned = sink.logs().filter((l) => l.level === 'WARN' && String(l.msg).startsWith('dead letter:'));
+  assert.deepEqual(
+    warned.map((l) => [l.topic, l.partition, l.offset, l.schemaId, l.reason]),
+    expected.map((e) => [POISONED, 0, e.offset, schemaIdIn(e.value), e.kind]),
+  );
+  for (const line of warned) assert.match(String(line.msg), new RegExp(`^dead letter: ${POISONED}/0@${line.offset} `));
 });
 
 test('a row the database rejects inside a multi-row batch is isolated by splitting and dead-lettered', async () => {
   // The model accepts any finite double; an operator's CHECK constraint on the pre-created table does not.
-  await scenario.admin.query(`CREATE TABLE \`${scenario.database}\`.\`${DB_REJECTS}\` (
-    key_field VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, produced_at BIGINT NOT NULL, note VARCHAR(255) NOT NULL, amount DOUBLE NOT NULL,
-    _kafka_partition INT NOT NULL, _kafka_offset BIGINT NOT NULL, _kafka_timestamp DATETIME(3) NULL,
-    PRIMARY KEY (_kafka_partition, _kafka_offset), CONSTRAINT amount_not_negative CHECK (amount >= 0))`);
+  await createCheckedSequencedTable(scenario, DB_REJECTS);
   const schemaId = await scenario.registry.register(`${DB_REJECTS}-value`, SEQUENCED_SCHEMA);
   const seq = new Sequencer(schemaId);
   const rejected = (): RawMessage => sequenced(schemaId, 0, -1, { key_field: 'negative', amount: -1 });
@@ -129,6 +161,8 @@ test('a row the database rejects inside a multi-row batch is isolated by splitti
     'sink.batch.max.records': 50,
     'sink.batch.linger.ms': 200,
     'status.port': port,
+    'errors.deadletter.log.max': 2,
+    'errors.deadletter.log.interval.ms': 600_000,
   });
   const ends = [partition0.length, 50, 50];
   await scenario.waitForOffsets(DB_REJECTS, (p) => ends[p]!, 60_000);
@@ -163,6 +197,17 @@ test('a row the database rejects inside a multi-row batch is isolated by splitti
     );
   }
   assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), 'no partition stopped');
+  // Rate-limited: two lines in the interval, then one line with the count of the ones not logged.
+  const warned = sink.logs().filter((l) => l.level === 'WARN' && /dead letter/.test(String(l.msg)));
+  assert.deepEqual(
+    warned.map((l) => (l.suppressed === undefined ? [l.partition, l.offset, l.reason] : [l.partition, l.suppressed])),
+    [
+      [0, badOffsets[0], 'VALUE_REJECTED'],
+      [0, badOffsets[1], 'VALUE_REJECTED'],
+      [0, 1],
+    ],
+  );
+  assert.match(String(warned[2]!.msg), new RegExp(`^1 more dead letter from offset ${badOffsets[2]} not logged`));
 });
 
 test('errors.tolerance=none stops only the poisoned partition, says where, and /healthz turns 503', async () => {
@@ -216,6 +261,19 @@ test('errors.tolerance=none stops only the poisoned partition, says where, and /
   assert.equal(sink.running, true, 'the process keeps running for the healthy partitions');
   assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-2000));
 });
+
+/** The sequenced record with its note 'hello' turned into 'h\xffllo': same length, invalid UTF-8. */
+function invalidUtf8(value: Buffer): Buffer {
+  const bad = Buffer.from(value);
+  const at = bad.indexOf(Buffer.from('hello'));
+  assert.ok(at > 5, 'the note is in the payload');
+  bad[at + 1] = 0xff;
+  return bad;
+}
+
+function schemaIdIn(value: Buffer | null): number | null {
+  return value !== null && value.length >= 5 && value[0] === 0 ? value.readUInt32BE(1) : null;
+}
 
 function decodes(payload: Buffer): boolean {
   try {

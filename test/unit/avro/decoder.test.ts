@@ -112,6 +112,46 @@ describe('RecordDecoder', () => {
     await rejectsWith(decoder.decode(encodeWire(3, Buffer.from([0x08]))), 'DECODE_FAILED', 'union');
   });
 
+  it('invalid UTF-8 in a string is INVALID_UTF8, never replaced with U+FFFD, wherever the string is', async () => {
+    const nested = parseAvroSchema({
+      type: 'record',
+      name: 'n',
+      fields: [
+        { name: 'plain', type: 'string' },
+        { name: 'maybe', type: ['null', 'string'] },
+        { name: 'many', type: { type: 'array', items: 'string' } },
+        { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
+      ],
+    });
+    const decoder = new RecordDecoder(mapLookup({ 5: nested }));
+    const good = { plain: 'hello', maybe: 'hello', many: ['x', 'hello'], id: '123e4567-e89b-12d3-a456-426614174000' };
+    const payload = nested.toBuffer(good);
+    // Each 'hello' in turn becomes 'h\xffllo' (same length, so the payload stays well-formed otherwise).
+    const hello = Buffer.from('hello');
+    let found = 0;
+    for (let at = payload.indexOf(hello); at >= 0; at = payload.indexOf(hello, at + 1), found++) {
+      const bad = Buffer.from(payload);
+      bad[at + 1] = 0xff;
+      await rejectsWith(decoder.decode(encodeWire(5, bad)), 'INVALID_UTF8', 'byte 1 of 5 is 0xff');
+      assert.throws(
+        () => decoder.decodeIfKnown(encodeWire(5, bad)),
+        (e: unknown) => isSinkError(e, 'INVALID_UTF8') && !e.retriable,
+      );
+    }
+    assert.equal(found, 3);
+    const uuid = Buffer.from(payload);
+    uuid[uuid.indexOf(Buffer.from('123e')) + 2] = 0xc3; // a lead byte without its continuation
+    await rejectsWith(decoder.decode(encodeWire(5, uuid)), 'INVALID_UTF8', 'is 0xc3');
+  });
+
+  it('a real U+FFFD (correctly encoded) and other valid text decode unchanged', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 8: keyType }));
+    for (const text of ['a\uFFFDb', '\uFFFD', 'ünï€😀', '']) {
+      const decoded = await decoder.decode(encodeWire(8, keyType.toBuffer(text)));
+      assert.equal(decoded.value, text);
+    }
+  });
+
   it('garbled payloads either decode or fail with DECODE_FAILED, never anything else', async () => {
     const decoder = new RecordDecoder(mapLookup({ 7: valueType, 3: unionType }));
     let seed = 12345;
@@ -129,7 +169,10 @@ describe('RecordDecoder', () => {
       try {
         await decoder.decode(encodeWire(id, bytes));
       } catch (error) {
-        assert.ok(isSinkError(error, 'DECODE_FAILED'), `payload ${bytes.toString('hex')}: ${String(error)}`);
+        assert.ok(
+          isSinkError(error, 'DECODE_FAILED') || isSinkError(error, 'INVALID_UTF8'),
+          `payload ${bytes.toString('hex')}: ${String(error)}`,
+        );
         assert.equal(error.retriable, false);
       }
     }

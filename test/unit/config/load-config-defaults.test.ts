@@ -58,6 +58,10 @@ describe('loadConfig: defaults', () => {
       batchMaxRecords: 2000,
       batchLingerMs: 10,
       insertMode: 'insert',
+      updateMissing: 'skip',
+      deleteEnabled: false,
+      cdcFormat: 'none',
+      cdcColumns: [],
       provenanceColumns: true,
       stringType: 'VARCHAR(255)',
       columnTypes: {},
@@ -65,13 +69,15 @@ describe('loadConfig: defaults', () => {
       autoEvolve: true,
       fieldsInclude: [],
       fieldsExclude: [],
+      pkMode: 'kafka',
       pkFields: [],
+      keyFormat: 'avro',
       offsetsTable: 'kafka_offsets',
       deadLetterTable: 'kafka_dead_letters',
       retryMaxMs: 300000,
       retryInitialMs: 100,
     });
-    assert.deepEqual(config.errors, { tolerance: 'all' });
+    assert.deepEqual(config.errors, { tolerance: 'all', deadLetterLogMax: 10, deadLetterLogIntervalMs: 10_000 });
     assert.deepEqual(config.status, { host: '127.0.0.1', port: 9464 });
     assert.deepEqual(config.log, { level: 'info' });
     assert.equal(config.origins['mysql.url'], 'default');

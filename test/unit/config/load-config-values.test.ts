@@ -20,6 +20,11 @@ describe('loadConfig: bad values', () => {
     ['sink.batch.max.records=99999999999999999999', /is out of range/],
     ['status.port=65536', /status\.port = "65536" .* from 0 to 65535/],
     [
+      'errors.deadletter.log.max=-1',
+      /errors\.deadletter\.log\.max = "-1" .* is out of range; set a whole number from 0 to 1000000/,
+    ],
+    ['errors.deadletter.log.interval.ms=10', /errors\.deadletter\.log\.interval\.ms = "10" .* from 100 to 3600000/],
+    [
       'sink.queue.low.watermark=1.5',
       /sink\.queue\.low\.watermark = "1\.5" .* is out of range; set a fraction from 0 to 1/,
     ],
@@ -30,7 +35,7 @@ describe('loadConfig: bad values', () => {
     ],
     [
       'sink.insert.mode=merge',
-      /sink\.insert\.mode = "merge" .* is not an allowed value; set one of insert, upsert, ignore/,
+      /sink\.insert\.mode = "merge" .* is not an allowed value; set one of insert, upsert, update, ignore/,
     ],
     ['errors.tolerance=some', /errors\.tolerance = "some" .* set one of all, none/],
     [
@@ -65,7 +70,7 @@ describe('loadConfig: bad values', () => {
     ],
     [
       'sink.insert.mode=upsert\nsink.provenance.columns=false',
-      /sink\.insert\.mode .* = upsert needs a key to match rows on.*set sink\.pk\.fields or sink\.provenance\.columns=true/,
+      /sink\.insert\.mode .* = upsert needs a key to match rows on.*set sink\.pk\.fields, sink\.pk\.mode=record_key or sink\.provenance\.columns=true/,
     ],
     ['kafka.offset.hint.interval.ms=-1', /kafka\.offset\.hint\.interval\.ms = "-1" .* from 0 to 3600000/],
     ['kafka.offset.hint.interval.ms=soon', /kafka\.offset\.hint\.interval\.ms = "soon" .* not a whole number/],
