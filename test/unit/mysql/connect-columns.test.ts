@@ -8,6 +8,7 @@ import { buildColumnModel } from '../../../src/mysql/column-model.ts';
 import { createTable } from '../../../src/mysql/ddl.ts';
 import { tableSpec } from '../../../src/mysql/table-spec.ts';
 import { field, record, single } from './column-model-fixtures.ts';
+import { CONNECT_DECIMAL_10_2 } from '../../fixtures/debezium.ts';
 
 const dbz = (type: string, name: string, parameters?: Record<string, string>): object => ({
   type,
@@ -106,16 +107,11 @@ describe('column model: Debezium and Connect semantic types', () => {
   });
 
   it('keeps the Connect Decimal, Date and Timestamp that carry an Avro logical type as before', () => {
-    const decimal = {
-      type: 'bytes',
-      scale: 2,
-      precision: 10,
-      'connect.version': 1,
-      'connect.parameters': { scale: '2', 'connect.decimal.precision': '10' },
-      'connect.name': 'org.apache.kafka.connect.data.Decimal',
-      logicalType: 'decimal',
-    };
-    assert.deepEqual(single(decimal, '-12.50'), { sqlType: 'DECIMAL(10,2)', nullable: false, row: '-12.50' });
+    assert.deepEqual(single(CONNECT_DECIMAL_10_2, '-12.50'), {
+      sqlType: 'DECIMAL(10,2)',
+      nullable: false,
+      row: '-12.50',
+    });
     const timestamp = { ...dbz('long', 'org.apache.kafka.connect.data.Timestamp'), logicalType: 'timestamp-millis' };
     assert.deepEqual(single(timestamp, 0), { sqlType: 'DATETIME(3)', nullable: false, row: '1970-01-01 00:00:00.000' });
   });
