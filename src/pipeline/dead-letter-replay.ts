@@ -15,11 +15,11 @@ import {
   selectDeadLetterForUpdate,
   selectDeadLetters,
 } from '../mysql/dead-letter-sql.ts';
-import { insertRows } from '../mysql/dml.ts';
+import { deleteRows, insertRows, updateRow } from '../mysql/dml.ts';
 import { isDataError } from '../mysql/errno.ts';
 import { createPool, execute, type Pool, type ResultRow, selectRows } from '../mysql/pool.ts';
 import { TableManager } from '../sink/table-manager.ts';
-import { RecordPreparer } from './record-preparer.ts';
+import { keyOptionsOf, RecordPreparer } from './record-preparer.ts';
 
 export interface DeadLetterSummary {
   readonly id: number;
@@ -78,6 +78,7 @@ export class DeadLetterStore {
       autoCreate: config.sink.autoCreate,
       autoEvolve: config.sink.autoEvolve,
       provenance: config.sink.provenanceColumns,
+      pkMode: config.sink.pkMode,
       pkFields: config.sink.pkFields,
     });
     this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
@@ -149,18 +150,16 @@ export class DeadLetterStore {
         await connection.rollback();
         return { id, where, result: 'gone', detail: 'replayed meanwhile by another replay; nothing written' };
       }
-      const { insertMode, pkFields } = this.#config.sink;
-      for (const group of batch.tables) {
-        await execute(
-          connection,
-          insertRows(group.table, group.columns, group.rows, insertMode, {
-            keyColumns: insertMode === 'upsert' ? pkFields : [],
-          }),
-        );
+      const { insertMode } = this.#config.sink;
+      for (const { kind, layout, values } of batch.operations) {
+        const { table, columns, keyColumns } = layout;
+        if (kind === 'delete') await execute(connection, deleteRows(table, keyColumns, [values]));
+        else if (insertMode === 'update') await execute(connection, updateRow(table, columns, keyColumns, values));
+        else await execute(connection, insertRows(table, columns, [values], insertMode, { keyColumns }));
       }
       await execute(connection, deleteDeadLetter(this.#config.sink.deadLetterTable, id));
       await connection.commit();
-      const table = batch.tables[0]?.table ?? tableNameFor(this.#config, where.split('/')[0]!);
+      const table = batch.operations[0]?.layout.table ?? tableNameFor(this.#config, where.split('/')[0]!);
       return { id, where, result: 'replayed', detail: `written to ${table}; dead letter removed` };
     } catch (error) {
       await connection.rollback().catch(() => {});
@@ -184,7 +183,9 @@ export class DeadLetterStore {
           ...(sink.fieldsInclude.length ? { include: sink.fieldsInclude } : {}),
           ...(sink.fieldsExclude.length ? { exclude: sink.fieldsExclude } : {}),
         },
+        key: keyOptionsOf(this.#config),
         ensureTable: (name, model) => this.#tables.ensure(name, model),
+        deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
         // A record that is still poison must not become a second dead letter: it fails the replay instead.
         tolerance: 'none',
       });

@@ -1,4 +1,5 @@
 import { SinkError, describeError } from '../core/errors.ts';
+import type { PkMode } from '../config/index.ts';
 import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
 import type { ColumnModel } from '../mysql/column-model.ts';
 import { selectColumn, selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
@@ -13,9 +14,20 @@ export interface TableManagerOptions {
   readonly autoCreate: boolean;
   readonly autoEvolve: boolean;
   readonly provenance: boolean;
-  /** `sink.pk.fields`; empty: the Kafka coordinates are the key (with provenance columns). */
+  /** `sink.pk.mode` as applied; unset: record_value with pkFields, else kafka / none by `provenance`. */
+  readonly pkMode?: PkMode;
+  /** `sink.pk.fields` (record_value: the key's value fields). */
   readonly pkFields?: readonly string[];
+  /** Check the primary key of an existing table in kafka mode (it matters only when rows are matched by key). */
+  readonly checkKafkaKey?: boolean;
 }
+
+/** What a table is made from: a model's columns, its fingerprint and, keyed on the record key, its key columns. */
+export interface TableModel extends Pick<ColumnModel, 'columns' | 'fingerprint'> {
+  readonly keyColumns?: readonly string[];
+}
+
+const COORDINATES: readonly string[] = ['_kafka_partition', '_kafka_offset'];
 
 interface ExistingColumn {
   readonly name: string;
@@ -46,7 +58,7 @@ export class TableManager {
     this.#options = options;
   }
 
-  ensure(table: string, model: ColumnModel): Promise<void> {
+  ensure(table: string, model: TableModel): Promise<void> {
     const key = `${table}\u0000${model.fingerprint}`;
     let ready = this.#ready.get(key);
     if (ready === undefined) {
@@ -57,17 +69,55 @@ export class TableManager {
     return ready;
   }
 
-  async #reconcile(table: string, model: ColumnModel): Promise<void> {
+  /**
+   * Whether deletes by these key columns can run on the table: false when it does not exist (nothing to
+   * delete); a table keyed on other columns stops the partition like a write would.
+   */
+  deletable(table: string, keyColumns: readonly string[]): Promise<boolean> {
+    const key = `${table}\u0000delete\u0000${keyColumns.join('\u0000')}`;
+    let ready = this.#ready.get(key);
+    if (ready === undefined) {
+      ready = this.#locked(table, async () => {
+        if ((await this.#columns(table)).size === 0) throw new TableAbsent();
+        await this.#checkPrimaryKey(table, { mode: 'record_key', columns: keyColumns });
+      });
+      this.#ready.set(key, ready);
+      // Not remembered when absent: a later batch may find the table created by then.
+      ready.catch(() => this.#ready.delete(key));
+    }
+    return ready.then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof TableAbsent) return false;
+        throw error;
+      },
+    );
+  }
+
+  /** The key a table must have under the configured mode; undefined: any key will do. */
+  #expectedKey(model: TableModel): { mode: PkMode; columns: readonly string[] } | undefined {
+    const { provenance, pkFields = [], checkKafkaKey = false } = this.#options;
+    const mode = this.#options.pkMode ?? (pkFields.length > 0 ? 'record_value' : provenance ? 'kafka' : 'none');
+    if (mode === 'record_key') return { mode, columns: model.keyColumns ?? [] };
+    if (mode === 'record_value') return { mode, columns: pkFields };
+    if (mode === 'kafka' && checkKafkaKey) return { mode, columns: COORDINATES };
+    return undefined;
+  }
+
+  async #reconcile(table: string, model: TableModel): Promise<void> {
     let existing = await this.#columns(table);
+    const expected = this.#expectedKey(model);
     if (existing.size === 0) {
       if (!this.#options.autoCreate) {
         throw new SinkError('DB_FATAL', `table \`${table}\` does not exist; create it or set sink.auto.create=true`);
       }
-      const { provenance, pkFields } = this.#options;
-      await execute(this.#pool, createTable(tableSpec(table, model, provenance, pkFields)));
+      const { provenance, pkFields = [] } = this.#options;
+      const mode = this.#options.pkMode;
+      const keyColumns = mode === 'record_key' ? (model.keyColumns ?? []) : mode === 'kafka' ? [] : pkFields;
+      await execute(this.#pool, createTable(tableSpec(table, model, provenance, keyColumns, mode === 'none')));
       existing = await this.#columns(table);
-    } else if ((this.#options.pkFields ?? []).length > 0) {
-      await this.#checkPrimaryKey(table, this.#options.pkFields!);
+    } else if (expected !== undefined) {
+      await this.#checkPrimaryKey(table, expected);
     }
     for (const column of model.columns) {
       const found = existing.get(column.name.toLowerCase());
@@ -102,7 +152,7 @@ export class TableManager {
    * A field the schema dropped keeps its column; a NOT NULL one without a default would refuse every
    * later record, so it becomes nullable (later rows hold NULL there).
    */
-  async #relaxDropped(table: string, model: ColumnModel, existing: Map<string, ExistingColumn>): Promise<void> {
+  async #relaxDropped(table: string, model: TableModel, existing: Map<string, ExistingColumn>): Promise<void> {
     const present = new Set(model.columns.map((column) => column.name.toLowerCase()));
     for (const [name, found] of existing) {
       if (present.has(name) || found.nullable || found.hasDefault || found.key === 'PRI') continue;
@@ -149,14 +199,20 @@ export class TableManager {
   }
 
   /** An upsert on a table keyed differently would match rows on the wrong columns: refuse it. */
-  async #checkPrimaryKey(table: string, pkFields: readonly string[]): Promise<void> {
+  async #checkPrimaryKey(table: string, expected: { mode: PkMode; columns: readonly string[] }): Promise<void> {
     const rows = await selectRows(this.#pool, selectPrimaryKey(table));
     const existing = rows.map((row) => String(row.name));
-    if (existing.map((c) => c.toLowerCase()).join('\u0000') !== pkFields.map((c) => c.toLowerCase()).join('\u0000')) {
+    const { mode, columns } = expected;
+    if (existing.map((c) => c.toLowerCase()).join('\u0000') !== columns.map((c) => c.toLowerCase()).join('\u0000')) {
+      const wanted =
+        mode === 'record_value'
+          ? `sink.pk.fields is (${columns.join(', ')}); alter the table or change sink.pk.fields`
+          : mode === 'record_key'
+            ? `the record key (sink.pk.mode=record_key) gives (${columns.join(', ')}); alter the table or change sink.pk.mode / sink.pk.fields`
+            : `sink.pk.mode=kafka keys rows on (${columns.join(', ')}); alter the table or change sink.pk.mode`;
       throw new SinkError(
         'DB_FATAL',
-        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), ` +
-          `but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`,
+        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), but ${wanted}`,
       );
     }
   }
@@ -202,3 +258,6 @@ export class TableManager {
     return next;
   }
 }
+
+/** `deletable`'s verdict for a table that does not exist (kept apart from real failures). */
+class TableAbsent extends Error {}

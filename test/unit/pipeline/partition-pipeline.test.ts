@@ -29,7 +29,7 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
   let releaseCommit: (() => void) | undefined;
   const preparer = {
     prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
-      tables: [],
+      operations: [],
       deadLetters: [],
       count: batch.length,
       lastOffset: batch.at(-1)!.offset,
