@@ -2,6 +2,7 @@
 import { productProgram, runProgram } from '../src/app/cli-program.ts';
 import { registerBenchCommand } from './cli/bench-command.ts';
 import { registerConfigCommand } from './cli/config-command.ts';
+import { registerDeadLettersCommand } from './cli/dead-letters-command.ts';
 import { registerDemoCommand } from './cli/demo-command.ts';
 import { registerProduceCommand } from './cli/produce-command.ts';
 import { registerProvisionCommand } from './cli/provision-command.ts';
@@ -18,6 +19,7 @@ registerProvisionCommand(program);
 registerProduceCommand(program);
 registerVerifyCommand(program);
 registerStatusCommand(program);
+registerDeadLettersCommand(program);
 registerBenchCommand(program);
 registerConfigCommand(program);
 

@@ -103,3 +103,69 @@ export function redacted(config: Readonly<Record<string, string>>): Record<strin
     Object.entries(config).map(([key, value]) => [key, /password|secret/i.test(key) ? '******' : value]),
   );
 }
+
+export const MARIADB_SOURCE_CLASS = 'io.debezium.connector.mariadb.MariaDbConnector';
+
+export interface MariaDbSourceSettings {
+  /** Topic prefix (Debezium's `topic.prefix`): the table's topic is `<prefix>.<database>.<table>`. */
+  readonly topicPrefix: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** `database.include.list` and `table.include.list` (`db.table`). */
+  readonly database: string;
+  readonly tables: readonly string[];
+  /** Unique among the binlog's readers (`database.server.id`). */
+  readonly serverId: number;
+  readonly bootstrapServers: string;
+  readonly registryV2Url: string;
+  /** ExtractNewRecordState: the row itself instead of the envelope; deletes become tombstones only. */
+  readonly flatten: boolean;
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Debezium's MariaDB source connector writing Avro through Apicurio's converter in the Confluent wire
+ * format (what the sink reads), with the source columns' types and lengths as schema parameters
+ * (`column.propagate.source.type`). Flattened: ExtractNewRecordState with `delete.tombstone.handling.mode
+ * =tombstone`, so a delete is one tombstone.
+ */
+export function mariadbSourceConfig(settings: MariaDbSourceSettings): Record<string, string> {
+  const writer = (prefix: 'key.converter' | 'value.converter'): Record<string, string> => ({
+    ...apicurioAvroConverter(prefix, settings.registryV2Url),
+    [`${prefix}.apicurio.registry.auto-register`]: 'true',
+    [`${prefix}.apicurio.registry.find-latest`]: 'true',
+  });
+  return {
+    'connector.class': MARIADB_SOURCE_CLASS,
+    'tasks.max': '1',
+    'topic.prefix': settings.topicPrefix,
+    'database.hostname': settings.host,
+    'database.port': String(settings.port),
+    'database.user': settings.user,
+    'database.password': settings.password,
+    'database.server.id': String(settings.serverId),
+    'database.include.list': settings.database,
+    'table.include.list': settings.tables.map((t) => `${settings.database}.${t}`).join(','),
+    'schema.history.internal.kafka.bootstrap.servers': settings.bootstrapServers,
+    'schema.history.internal.kafka.topic': `${settings.topicPrefix}.schema-history`,
+    'snapshot.mode': 'initial',
+    // The broker creates no topics by itself: the worker does, with these settings (KIP-158).
+    'topic.creation.default.replication.factor': '1',
+    'topic.creation.default.partitions': '1',
+    'include.schema.changes': 'false',
+    'column.propagate.source.type': '.*',
+    'database.ssl.mode': 'disable',
+    ...writer('key.converter'),
+    ...writer('value.converter'),
+    ...(settings.flatten
+      ? {
+          transforms: 'unwrap',
+          'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
+          'transforms.unwrap.delete.tombstone.handling.mode': 'tombstone',
+        }
+      : {}),
+    ...settings.extra,
+  };
+}

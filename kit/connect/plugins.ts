@@ -38,15 +38,15 @@ export interface PluginSpec {
  * 2.19 makes tasks fail with `ServiceConfigurationError … Jdk8Module not a subtype`). Excluded with their
  * whole subtree (so kafka-clients' compression libraries, native zstd among them, go too).
  */
-export const WORKER_PROVIDED: readonly Coordinates[] = [
-  { groupId: 'org.apache.kafka', artifactId: '*' },
-  { groupId: 'org.slf4j', artifactId: '*' },
-  { groupId: 'org.apache.logging.log4j', artifactId: '*' },
-  { groupId: 'com.fasterxml.jackson.core', artifactId: '*' },
-  { groupId: 'com.fasterxml.jackson.datatype', artifactId: '*' },
-  { groupId: 'com.fasterxml.jackson.module', artifactId: '*' },
-  { groupId: 'com.fasterxml.jackson.jakarta.rs', artifactId: '*' },
-];
+export const WORKER_PROVIDED: readonly Coordinates[] = wholeGroups(
+  'org.apache.kafka org.slf4j org.apache.logging.log4j com.fasterxml.jackson.core com.fasterxml.jackson.datatype ' +
+    'com.fasterxml.jackson.module com.fasterxml.jackson.jakarta.rs',
+);
+
+/** Every artifact of each group named (blank-separated), as exclusions. */
+function wholeGroups(groupIds: string): Coordinates[] {
+  return groupIds.split(' ').map((groupId) => ({ groupId, artifactId: '*' }));
+}
 
 export const MARIADB_DRIVER: MavenArtifact = {
   groupId: 'org.mariadb.jdbc',
@@ -73,10 +73,7 @@ export const PLUGINS = {
           // Its pom names org.hibernate:hibernate-agroal:7.2.6.Final, which Maven Central does not have.
           { groupId: 'org.hibernate', artifactId: 'hibernate-agroal' },
           // Drivers of databases we do not write to: only more classes to scan at worker start.
-          { groupId: 'com.microsoft.sqlserver', artifactId: '*' },
-          { groupId: 'com.oracle.database.jdbc', artifactId: '*' },
-          { groupId: 'org.postgresql', artifactId: '*' },
-          { groupId: 'com.mysql', artifactId: '*' },
+          ...wholeGroups('com.microsoft.sqlserver com.oracle.database.jdbc org.postgresql com.mysql'),
         ],
       },
       // The connection provider the connector configures (Agroal) lives here under its current group.

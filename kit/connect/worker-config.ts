@@ -8,6 +8,7 @@
  * internal topics and one group join at start-up (about a second on the local stack).
  */
 import { type ConnectOptions, workerGroup } from './connect-options.ts';
+import { log4j2Properties } from '../stack/log4j2.ts';
 
 /** JVM options of Kafka's own `kafka-run-class.sh` (KAFKA_JVM_PERFORMANCE_OPTS) and the heap. */
 export function workerJvmArgs(options: ConnectOptions, log4jFile: string): string[] {
@@ -72,19 +73,9 @@ export function propertiesText(properties: Readonly<Record<string, string>>): st
 }
 
 /** INFO for Connect itself (start-up, task state), WARN for the chatty client and plugin libraries. */
-export const WORKER_LOG4J2 = `status = warn
-appender.out.type = Console
-appender.out.name = out
-appender.out.layout.type = PatternLayout
-appender.out.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = info
-rootLogger.appenderRef.out.ref = out
-logger.clients.name = org.apache.kafka.clients
-logger.clients.level = warn
-logger.common.name = org.apache.kafka.common
-logger.common.level = warn
-logger.reflections.name = org.reflections
-logger.reflections.level = error
-logger.hibernate.name = org.hibernate
-logger.hibernate.level = warn
-`;
+export const WORKER_LOG4J2 = log4j2Properties('info', {
+  clients: ['org.apache.kafka.clients', 'warn'],
+  common: ['org.apache.kafka.common', 'warn'],
+  reflections: ['org.reflections', 'error'],
+  hibernate: ['org.hibernate', 'warn'],
+});

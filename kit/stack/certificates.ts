@@ -80,61 +80,27 @@ export async function ensureCertificates(options: Pick<StackOptions, 'dir'>): Pr
   return paths;
 }
 
+/**
+ * `openssl req` with a new unencrypted RSA key at `<base>-key.pem`: a signing request at `out`, or with
+ * `-x509` among `flags` a self-signed certificate. Flags are split on blanks; paths are passed as they are.
+ */
+async function newKey(base: string, out: string, subject: string, flags: string): Promise<void> {
+  const files = ['-keyout', `${base}-key.pem`, '-out', out, '-subj', subject];
+  await run('openssl', ['req', ...flags.split(' '), '-newkey', 'rsa:2048', '-nodes', ...files]);
+}
+
 async function selfSignedCa(base: string, name: string): Promise<void> {
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${base}-key.pem`,
-    '-out',
-    `${base}.pem`,
-    '-days',
-    DAYS,
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
+  const extensions = '-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign';
+  await newKey(base, `${base}.pem`, `/CN=${name}`, `-x509 -days ${DAYS} ${extensions}`);
 }
 
 async function signed(base: string, ca: string, commonName: string, extensions: readonly string[]): Promise<void> {
-  await run('openssl', [
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${base}-key.pem`,
-    '-out',
-    `${base}.csr`,
-    '-subj',
-    `/CN=${commonName}`,
-  ]);
+  await newKey(base, `${base}.csr`, `/CN=${commonName}`, '-new');
   const extFile = `${base}.ext`;
   writeFileSync(extFile, `${extensions.join('\n')}\n`);
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    `${base}.csr`,
-    '-CA',
-    `${ca}.pem`,
-    '-CAkey',
-    `${ca}-key.pem`,
-    '-set_serial',
-    `0x${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`,
-    '-days',
-    DAYS,
-    '-out',
-    `${base}.pem`,
-    '-extfile',
-    extFile,
-  ]);
+  const serial = `0x${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  const signer = ['-CA', `${ca}.pem`, '-CAkey', `${ca}-key.pem`, '-set_serial', serial, '-extfile', extFile];
+  await run('openssl', ['x509', '-req', '-in', `${base}.csr`, ...signer, '-days', DAYS, '-out', `${base}.pem`]);
   rmSync(`${base}.csr`);
   rmSync(extFile);
 }

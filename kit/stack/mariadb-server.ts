@@ -87,6 +87,14 @@ export function serverConfig(options: StackOptions, paths: MariaDbPaths, runAsRo
     `ssl_ca=${tls.ca}`,
     `ssl_cert=${tls.serverCert}`,
     `ssl_key=${tls.serverKey}`,
+    ...(options.mariadbBinlog === true
+      ? [
+          `log-bin=${join(paths.dir, 'binlog')}`,
+          'binlog_format=ROW',
+          'binlog_row_image=FULL',
+          `server-id=${options.mariadbPort}`,
+        ]
+      : []),
     '',
   ];
   return lines.join('\n');

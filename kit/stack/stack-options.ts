@@ -25,6 +25,11 @@ export interface StackOptions {
    */
   readonly mariadb: MariaDbMode;
   readonly mariadbPort: number;
+  /**
+   * Write a row-based binary log (binlog_format=ROW, full row images, server id = the port): what a change
+   * data capture source (Debezium) reads. Off for the sink's own server: a binlog costs a write per commit.
+   */
+  readonly mariadbBinlog?: boolean;
   /** Where the kit connects as administrator: the own server, or the external one. */
   readonly mysql: { host: string; port: number; adminUser: string; adminPassword: string };
 }
@@ -58,6 +63,7 @@ export function stackOptions(root: string, overrides: Partial<StackOptions> = {}
       overrides.registryReadyTimeoutMs ?? intFrom(env.KMS_REGISTRY_READY_TIMEOUT_MS) ?? readyTimeoutMs,
     mariadb,
     mariadbPort,
+    mariadbBinlog: overrides.mariadbBinlog ?? false,
     mysql:
       overrides.mysql ??
       (mariadb === 'own'

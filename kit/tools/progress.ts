@@ -59,37 +59,35 @@ export function startProgress(options: ProgressOptions): Progress {
   const window = new RateWindow();
   let done = 0;
 
+  let tick: () => void;
+  let intervalMs: number;
+  let finish = (): void => {};
   if (mode === 'lines') {
     const write = options.write ?? ((line: string) => console.log(line));
-    const timer = setInterval(
-      () => write(progressLine(options.label, done, options.total, window.sample(done))),
-      (options.intervalSeconds ?? 2) * 1000,
+    tick = () => write(progressLine(options.label, done, options.total, window.sample(done)));
+    intervalMs = (options.intervalSeconds ?? 2) * 1000;
+  } else {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${options.label} [{bar}] {percentage}% | {value}/{total} records | {speed} records/s | ETA {eta_formatted}`,
+        stream: process.stdout,
+        hideCursor: true,
+        barsize: 30,
+        fps: 10,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
     );
-    // Never what keeps the process alive.
-    timer.unref();
-    return {
-      update(value) {
-        done = value;
-      },
-      stop() {
-        clearInterval(timer);
-      },
+    bar.start(options.total, 0, { speed: 0 });
+    tick = () => bar.update(done, { speed: Math.round(window.sample(done)) });
+    intervalMs = 200;
+    finish = () => {
+      tick();
+      bar.stop();
     };
   }
-
-  const bar = new cliProgress.SingleBar(
-    {
-      format: `${options.label} [{bar}] {percentage}% | {value}/{total} records | {speed} records/s | ETA {eta_formatted}`,
-      stream: process.stdout,
-      hideCursor: true,
-      barsize: 30,
-      fps: 10,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(options.total, 0, { speed: 0 });
-  const timer = setInterval(() => bar.update(done, { speed: Math.round(window.sample(done)) }), 200);
+  const timer = setInterval(tick, intervalMs);
+  // Never what keeps the process alive.
   timer.unref();
   return {
     update(value) {
@@ -97,8 +95,7 @@ export function startProgress(options: ProgressOptions): Progress {
     },
     stop() {
       clearInterval(timer);
-      bar.update(done, { speed: Math.round(window.sample(done)) });
-      bar.stop();
+      finish();
     },
   };
 }

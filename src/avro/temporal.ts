@@ -110,13 +110,16 @@ const DATE_RE = /^([+-]\d{4,}|\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 const TIMESTAMP_RE = /^([+-]\d{4,}|\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]00:?00)?$/;
 
+/** The first three captured groups as numbers (year-month-day or hours-minutes-seconds). */
+function leadingNumbers(m: RegExpExecArray): [number, number, number] {
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
 /** `YYYY-MM-DD` → days since epoch; undefined when not that shape or not a real calendar day. */
 export function parseDate(text: string): number | undefined {
   const m = DATE_RE.exec(text);
   if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  const [year, month, day] = leadingNumbers(m);
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   const days = daysFromCivil(year, month, day);
   // Rejects 2023-02-30 and the like: the day must survive the round trip.
@@ -127,9 +130,7 @@ export function parseDate(text: string): number | undefined {
 export function parseTimeMicros(text: string): number | undefined {
   const m = TIME_RE.exec(text);
   if (!m) return undefined;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  const s = Number(m[3]);
+  const [h, min, s] = leadingNumbers(m);
   if (h > 23 || min > 59 || s > 59) return undefined;
   const frac = Number((m[4] ?? '').padEnd(6, '0'));
   return ((h * 60 + min) * 60 + s) * 1_000_000 + frac;

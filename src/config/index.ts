@@ -8,5 +8,6 @@ export { CONFIG_KEYS, type KeyInfo } from './key-table.ts';
 export { exampleProperties } from './example-file.ts';
 export { envVarFor } from './env-names.ts';
 export type { SinkConfig, InsertMode, ErrorTolerance, LogLevel } from './sink-config.ts';
+export { effectivePkMode, DEFAULT_KEY_COLUMN, type PkMode } from './pk-mode.ts';
 export { SSL_MODES, type SslMode } from './jdbc-params.ts';
 export type { MysqlTls } from './mysql-tls.ts';

@@ -107,3 +107,19 @@ export const columnType: ValueType<string> = {
       return parsed.type;
     }),
 };
+
+const CDC_COLUMNS = ['op', 'source.ts_ms', 'ts_ms'] as const;
+
+/** Change columns of a Debezium envelope to store, comma-separated, once each. Empty is allowed. */
+export const cdcColumnList: ValueType<readonly (typeof CDC_COLUMNS)[number][]> = {
+  schema: () =>
+    parsedBy((value) => {
+      const names = splitList(value);
+      for (const name of names) {
+        if (!(CDC_COLUMNS as readonly string[]).includes(name)) {
+          reject(`has an unknown change column ${JSON.stringify(name)}`, `list some of ${CDC_COLUMNS.join(', ')}`);
+        }
+      }
+      return [...new Set(names)] as (typeof CDC_COLUMNS)[number][];
+    }),
+};

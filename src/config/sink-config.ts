@@ -6,17 +6,19 @@
 import type * as z from 'zod';
 import type { DeepReadonly, Origins } from './config-loader.ts';
 import { declarationOf } from './declare-keys.ts';
+import { effectivePkMode } from './pk-mode.ts';
 import { effectiveTls } from './mysql-tls.ts';
 import { SINK_KEYS, type KeyValues } from './sink-keys.ts';
 
 export function deriveConfig(values: KeyValues, origins: Origins) {
-  const { backpressure, mysql } = values;
+  const { backpressure, mysql, sink } = values;
   const { endpoint } = mysql.url;
   const keys = SINK_KEYS.shape.mysql.shape;
   // An explicitly set mysql.username / mysql.password beats credentials in the URL; the URL's beat defaults.
   const explicit = (schema: z.ZodType): boolean => origins[declarationOf(schema).name] !== 'default';
   return {
     ...values,
+    sink: { ...sink, pkMode: effectivePkMode(sink) },
     backpressure: {
       ...backpressure,
       /** Resume consuming when the queue holds at most this many records. */
@@ -40,5 +42,6 @@ export function deriveConfig(values: KeyValues, origins: Origins) {
 
 export type SinkConfig = DeepReadonly<ReturnType<typeof deriveConfig>>;
 export type InsertMode = SinkConfig['sink']['insertMode'];
+export type { PkMode } from './pk-mode.ts';
 export type ErrorTolerance = SinkConfig['errors']['tolerance'];
 export type LogLevel = SinkConfig['log']['level'];

@@ -7,15 +7,24 @@
 import * as z from 'zod';
 import { httpUrl, brokerList, hostName, mysqlUrl } from './address-types.ts';
 import { key, ownSection, prefixed, seedSection, type Section } from './declare-keys.ts';
-import { columnType, fieldList, stringColumnType, tableName, topicList, topicTemplate } from './name-types.ts';
+import {
+  cdcColumnList,
+  columnType,
+  fieldList,
+  stringColumnType,
+  tableName,
+  topicList,
+  topicTemplate,
+} from './name-types.ts';
 import { isSecretName } from './secrets.ts';
 import { SSL_MODES } from './jdbc-params.ts';
-import { anyText, flag, fraction, oneOf, optionalFile, text, wholeNumber } from './value-types.ts';
+import { anyText, flag, fraction, oneOf, oneOfOrUnset, optionalFile, text, wholeNumber } from './value-types.ts';
 
 const SEED_KAFKA = seedSection('Kafka');
 const SEED_BACK_PRESSURE = seedSection('Back Pressure');
 const SEED_MYSQL = seedSection('MySQL');
 const MYSQL_TLS = ownSection('MySQL TLS');
+const KAFKA_SECURITY = ownSection('Kafka security');
 const KAFKA_CONSUMER = ownSection('Kafka consumer');
 const BATCHING = ownSection('Backpressure and batching');
 const TABLES = ownSection('Tables');
@@ -28,6 +37,7 @@ export const SECTIONS: readonly Section[] = [
   SEED_BACK_PRESSURE,
   SEED_MYSQL,
   MYSQL_TLS,
+  KAFKA_SECURITY,
   KAFKA_CONSUMER,
   BATCHING,
   TABLES,
@@ -46,6 +56,15 @@ const MANAGED_CONSUMER_PROPERTIES: Readonly<Record<string, string>> = {
   'enable.auto.offset.store':
     'remove it: offsets are committed to MySQL with the rows, Kafka auto-commit must stay off',
   'partition.assignment.strategy': 'remove it: the sink relies on cooperative-sticky incremental assignment',
+  // Security settings are shared by every Kafka client of the sink and the tools, so they have own keys.
+  'security.protocol': 'set kafka.security.protocol instead',
+  'sasl.mechanism': 'set kafka.sasl.mechanism instead',
+  'sasl.mechanisms': 'set kafka.sasl.mechanism instead',
+  'sasl.username': 'set kafka.sasl.username instead',
+  'sasl.password': 'set kafka.sasl.password instead',
+  'ssl.ca.location': 'set kafka.ssl.ca.location instead',
+  'ssl.certificate.location': 'set kafka.ssl.certificate.location instead',
+  'ssl.key.location': 'set kafka.ssl.key.location instead',
 };
 
 const kafka = z.object({
@@ -63,6 +82,44 @@ const kafka = z.object({
     section: SEED_KAFKA,
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',
     doc: 'Confluent-compatible schema registry base URL',
+  }),
+  security: z.object({
+    protocol: key('kafka.security.protocol', oneOf(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl']), {
+      section: KAFKA_SECURITY,
+      default: 'PLAINTEXT',
+      doc: 'PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL, for the sink and every ./kms command',
+    }),
+    saslMechanism: key('kafka.sasl.mechanism', oneOf(['plain', 'scram-sha-256', 'scram-sha-512']), {
+      section: KAFKA_SECURITY,
+      default: 'PLAIN',
+      doc: 'with SASL_*: PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512',
+    }),
+    saslUsername: key('kafka.sasl.username', anyText, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: 'with SASL_*: the user name',
+    }),
+    saslPassword: key('kafka.sasl.password', anyText, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: 'with SASL_*: the password; never logged (prefer the env var KMS_KAFKA_SASL_PASSWORD)',
+      secret: true,
+    }),
+    sslCaLocation: key('kafka.ssl.ca.location', optionalFile, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: "with SSL / SASL_SSL: PEM file of the CA(s) the brokers' certificates chain to (empty: the system's)",
+    }),
+    sslCertificateLocation: key('kafka.ssl.certificate.location', optionalFile, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: 'with SSL / SASL_SSL: PEM file of the client certificate, for brokers requiring one (mTLS)',
+    }),
+    sslKeyLocation: key('kafka.ssl.key.location', optionalFile, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: "PEM file of the client certificate's private key (unencrypted)",
+    }),
   }),
   groupIdTemplate: key('kafka.group.id.template', topicTemplate, {
     section: KAFKA_CONSUMER,
@@ -207,10 +264,30 @@ const sink = z.object({
     default: '10',
     doc: 'how long a partial batch waits for more records, in ms',
   }),
-  insertMode: key('sink.insert.mode', oneOf(['insert', 'upsert', 'ignore']), {
+  insertMode: key('sink.insert.mode', oneOf(['insert', 'upsert', 'update', 'ignore']), {
     section: TABLES,
     default: 'insert',
-    doc: 'insert | upsert (replace rows with the same key) | ignore (keep existing rows)',
+    doc: 'insert | upsert (replace rows with the same key) | update (change existing rows only) | ignore (keep existing rows)',
+  }),
+  updateMissing: key('sink.update.missing', oneOf(['skip', 'dead_letter']), {
+    section: TABLES,
+    default: 'skip',
+    doc: 'sink.insert.mode=update, a record whose row does not exist: skip (counted) | dead_letter',
+  }),
+  deleteEnabled: key('sink.delete.enabled', flag, {
+    section: TABLES,
+    default: 'false',
+    doc: 'a tombstone (null value) deletes the row with its record key; needs sink.pk.mode=record_key',
+  }),
+  cdcFormat: key('sink.cdc.format', oneOf(['none', 'debezium']), {
+    section: TABLES,
+    default: 'none',
+    doc: 'none | debezium: values are Debezium change events; c/r/u upsert the after row, d deletes by the record key (its tombstone is ignored); needs sink.pk.mode=record_key and sink.insert.mode=upsert',
+  }),
+  cdcColumns: key('sink.cdc.columns', cdcColumnList, {
+    section: TABLES,
+    default: '',
+    doc: 'with sink.cdc.format=debezium, also store these, comma-separated: op (__op), source.ts_ms (__source_ts_ms), ts_ms (__ts_ms)',
   }),
   provenanceColumns: key('sink.provenance.columns', flag, {
     section: TABLES,
@@ -250,11 +327,22 @@ const sink = z.object({
     default: '',
     doc: 'these record fields are dropped, comma-separated (not together with include)',
   }),
-  /** The primary key's record fields; empty = the Kafka coordinates (provenance columns). */
+  /** As declared; '' (unset) is resolved by `effectivePkMode` (pk-mode.ts), which deriveConfig stores here. */
+  pkMode: key('sink.pk.mode', oneOfOrUnset(['none', 'kafka', 'record_key', 'record_value']), {
+    section: TABLES,
+    default: '',
+    doc: 'none | kafka (coordinates) | record_key | record_value; unset: record_value if sink.pk.fields is set, else kafka (none without provenance columns)',
+  }),
+  /** record_value: value fields; record_key: key fields (empty: all) or the primitive key's column name. */
   pkFields: key('sink.pk.fields', fieldList, {
     section: TABLES,
     default: '',
-    doc: "record fields forming the table's primary key, comma-separated (empty: the Kafka coordinates); with sink.insert.mode=upsert a table keeps the latest record per key",
+    doc: 'primary key fields, comma-separated: record_value: value fields; record_key: key fields (empty: all) or the column of a primitive key (empty: kafka_key)',
+  }),
+  keyFormat: key('sink.key.format', oneOf(['avro', 'string', 'int', 'long', 'bytes']), {
+    section: TABLES,
+    default: 'avro',
+    doc: 'record keys (sink.pk.mode=record_key): avro (Confluent wire format) | string (UTF-8) | int | long (big-endian) | bytes',
   }),
   offsetsTable: key('sink.offsets.table', tableName, {
     section: TABLES,

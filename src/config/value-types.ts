@@ -99,6 +99,19 @@ export function oneOf<const V extends readonly [string, ...string[]]>(values: V)
   };
 }
 
+/** Like `oneOf`, but empty text is allowed and loads as '' (unset: another key decides the value). */
+export function oneOfOrUnset<const V extends readonly [string, ...string[]]>(values: V): ValueType<V[number] | ''> {
+  const fix = `set one of ${values.join(', ')}, or leave it empty`;
+  return {
+    schema: () =>
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .pipe(z.enum(['', ...values] as [string, ...string[]], { error: issue('is not an allowed value', fix) }))
+        .transform((value) => value as V[number] | ''),
+  };
+}
 /**
  * A path to a readable file, or empty for none. Checked when the config loads, so a typo in a certificate
  * path is one line at start-up rather than a TLS failure deep in a connection attempt.

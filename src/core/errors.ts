@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'INVALID_UTF8'
   | 'SCHEMA_SUBJECT_MISMATCH'
   | 'VALUE_REJECTED'
+  | 'KEY_REJECTED'
   | 'DB_FATAL'
   | 'KAFKA_UNAVAILABLE'
   | 'STACK_FAILED'

@@ -19,20 +19,36 @@ export interface PartitionRef {
   readonly group: string;
 }
 
-/** Rows of one table with one column layout, in offset order. */
-export interface TableRows {
+/**
+ * One column layout of a table, shared by every operation built from one model (compare by identity).
+ * `keyColumns` name the columns a row is found by (a subset of `columns`); empty: rows are only appended.
+ */
+export interface RowLayout {
   readonly table: string;
-  /** Column names, in the order of each row's values. */
+  /** Column names, in the order of each operation's values. */
   readonly columns: readonly string[];
-  readonly records: KafkaRecord[];
-  readonly rows: unknown[][];
+  readonly keyColumns: readonly string[];
+  /** Positions of `keyColumns` in `columns`. */
+  readonly keyIndexes: readonly number[];
+}
+
+/**
+ * What one record does to its table, in offset order. `write` puts `values` (one per layout column) in
+ * the way `sink.insert.mode` says (insert, upsert, update, ignore); `delete` removes the row whose key
+ * columns hold `values` (its layout's columns are the key columns).
+ */
+export interface RowOperation {
+  readonly kind: 'write' | 'delete';
+  readonly record: KafkaRecord;
+  readonly layout: RowLayout;
+  readonly values: unknown[];
 }
 
 export interface DeadLetter {
   readonly record: KafkaRecord;
   /**
    * Stable kind: WIRE_FORMAT, SCHEMA_NOT_FOUND, SCHEMA_SUBJECT_MISMATCH, DECODE_FAILED, INVALID_UTF8,
-   * VALUE_REJECTED, TOMBSTONE.
+   * VALUE_REJECTED, KEY_REJECTED, UPDATE_MISSING, TOMBSTONE.
    */
   readonly kind: string;
   readonly message: string;
@@ -40,7 +56,8 @@ export interface DeadLetter {
 
 /** A batch decoded and converted, ready for one transaction. */
 export interface PreparedBatch {
-  readonly tables: TableRows[];
+  /** In offset order; a record that became a dead letter has none. */
+  readonly operations: RowOperation[];
   readonly deadLetters: DeadLetter[];
   readonly lastOffset: number;
   readonly count: number;

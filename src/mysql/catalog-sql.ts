@@ -4,10 +4,15 @@
  */
 import { type CompiledQuery, compiled } from './compiled-query.ts';
 
-/** Rows `{ name, type, nullable }`: every column of a table in the current database, type in lower case. */
+/**
+ * Rows `{ name, type, nullable, key, hasDefault }`: every column of a table in the current database, type
+ * (DATA_TYPE) in lower case, COLUMN_KEY, and whether it has a default (COLUMN_DEFAULT, 'NULL' on MariaDB).
+ */
 export function selectColumns(table: string): CompiledQuery {
   return compiled(
-    'SELECT COLUMN_NAME AS name, LOWER(DATA_TYPE) AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS ' +
+    'SELECT COLUMN_NAME AS name, LOWER(DATA_TYPE) AS type, IS_NULLABLE AS nullable, COLUMN_KEY AS `key`, ' +
+      "COLUMN_TYPE AS columnType, (COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL') AS hasDefault " +
+      'FROM information_schema.COLUMNS ' +
       'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
     [table],
   );

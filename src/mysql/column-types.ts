@@ -34,6 +34,16 @@ export interface Mapping {
   readonly convert: Converter;
 }
 
+/** Logical types whose text always fits one column: its type, the longest text, and the check of the text. */
+const FIXED_TEXT_COLUMNS: Readonly<Record<string, { sqlType: string; length: number; check: typeof conv.dateText }>> = {
+  'logical:date': { sqlType: 'DATE', length: 10, check: conv.dateText },
+  'logical:time-millis': { sqlType: 'TIME(3)', length: 12, check: conv.timeText },
+  'logical:time-micros': { sqlType: 'TIME(6)', length: 15, check: conv.timeText },
+  'logical:timestamp-millis': { sqlType: 'DATETIME(3)', length: 23, check: conv.dateText },
+  'logical:timestamp-micros': { sqlType: 'DATETIME(6)', length: 26, check: conv.dateText },
+  'logical:uuid': { sqlType: 'CHAR(36)', length: 36, check: conv.maxChars },
+};
+
 const STRING_TYPE_RE = /^(?:(?:VAR)?CHAR\(\d+\)|(?:MEDIUM|LONG)?TEXT)$/;
 
 /** VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT, LONGTEXT: the types whose values are length-checked strings. */
@@ -153,17 +163,14 @@ export class ColumnTypeMapper {
         return { sqlType, nullable: false, convert: conv.decimalText(field, precision, scale, sqlType) };
       }
       case 'logical:date':
-        return { sqlType: 'DATE', nullable: false, convert: conv.dateText(field, 10, 'DATE') };
       case 'logical:time-millis':
-        return { sqlType: 'TIME(3)', nullable: false, convert: conv.timeText(field, 12, 'TIME(3)') };
       case 'logical:time-micros':
-        return { sqlType: 'TIME(6)', nullable: false, convert: conv.timeText(field, 15, 'TIME(6)') };
       case 'logical:timestamp-millis':
-        return { sqlType: 'DATETIME(3)', nullable: false, convert: conv.dateText(field, 23, 'DATETIME(3)') };
       case 'logical:timestamp-micros':
-        return { sqlType: 'DATETIME(6)', nullable: false, convert: conv.dateText(field, 26, 'DATETIME(6)') };
-      case 'logical:uuid':
-        return { sqlType: 'CHAR(36)', nullable: false, convert: conv.maxChars(field, 36, 'CHAR(36)') };
+      case 'logical:uuid': {
+        const { sqlType, length, check } = FIXED_TEXT_COLUMNS[type.typeName]!;
+        return { sqlType, nullable: false, convert: check(field, length, sqlType) };
+      }
       case `logical:${CONNECT_LOGICAL_TYPE}`: {
         const plain = this.map(field, type.underlyingType);
         const strings = (f: string, sqlType: string): Converter => stringConverter(sqlType)(f);

@@ -122,8 +122,32 @@ export function createTable(spec: TableSpec): CompiledQuery {
  * literals that cannot be bound, so backfilling an Avro default is the caller's job (an UPDATE with `?`).
  * Not `ADD COLUMN IF NOT EXISTS`: MySQL 8 lacks it; a racing instance shows up as error 1060.
  */
-export function addColumn(table: string, column: ColumnSpec): CompiledQuery {
-  return compiled(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${columnDefinition(column)}`);
+export function addColumn(
+  table: string,
+  column: ColumnSpec,
+  defaultValue?: { readonly value: unknown },
+): CompiledQuery {
+  const literal = defaultValue === undefined ? undefined : defaultLiteral(column.sqlType, defaultValue.value);
+  const withDefault = literal === undefined ? '' : ` DEFAULT ${literal}`;
+  return compiled(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${columnDefinition(column)}${withDefault}`);
+}
+
+/** MySQL before 8.0.13 takes no literal default for these; MariaDB does, but a table must suit both. */
+const NO_LITERAL_DEFAULT = new Set(['TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'JSON']);
+
+/**
+ * A column default as SQL text (a DEFAULT cannot be bound). Only values whose text cannot escape the
+ * literal: numbers, booleans, and strings without backslashes or control characters (quotes doubled, which
+ * every sql_mode reads the same). Anything else has no DEFAULT: undefined.
+ */
+export function defaultLiteral(sqlType: string, value: unknown): string | undefined {
+  if (NO_LITERAL_DEFAULT.has(normalizeSqlType(sqlType))) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (typeof value === 'string' && !/[\\\u0000-\u001f]/.test(value)) return `'${value.replaceAll("'", "''")}'`;
+  return undefined;
 }
 
 /** MODIFY restates the whole definition: the nullability passed here replaces the column's current one. */

@@ -1,11 +1,13 @@
 /**
- * Row statements for data tables: multi-row INSERT (plain, upsert, ignore-duplicates). Values are always
- * bound; only quoted identifiers and placeholders are in the text.
+ * Row statements for data tables: multi-row INSERT (plain, upsert, ignore-duplicates), UPDATE of one row
+ * by its key, DELETE of rows by key. Values are always bound; only quoted identifiers and placeholders are
+ * in the text.
  */
 import { SinkError } from '../core/errors.ts';
 import { quoteIdentifier } from './identifiers.ts';
 import type { CompiledQuery } from './compiled-query.ts';
 
+/** How a multi-row INSERT treats a row whose key exists ('update' mode never inserts: see `updateRow`). */
 export type InsertMode = 'insert' | 'upsert' | 'ignore';
 
 export interface InsertOptions {
@@ -107,4 +109,76 @@ export function insertRows(
   }
   // The array is ours and already a copy, so freeze it in place instead of copying it again in compiled().
   return Object.freeze({ sql, parameters: Object.freeze(parameters) });
+}
+
+/** Most keys one DELETE names: keeps the statement far below max_allowed_packet and the OR list short. */
+export const DELETE_CHUNK = 500;
+
+function checkKeyColumns(verb: string, table: string, keyColumns: readonly string[]): void {
+  if (keyColumns.length === 0) throw invalid(`${verb} on ${JSON.stringify(table)} has no key columns`);
+}
+
+/**
+ * Deletes the rows with these keys (each `keys` entry: one value per key column). One key column:
+ * `k IN (...)`; several: an OR of equalities, which both MySQL and MariaDB turn into index lookups.
+ */
+export function deleteRows(
+  table: string,
+  keyColumns: readonly string[],
+  keys: readonly (readonly unknown[])[],
+): CompiledQuery {
+  checkKeyColumns('DELETE', table, keyColumns);
+  if (keys.length === 0) throw invalid(`DELETE on ${JSON.stringify(table)} has no keys`);
+  const quoted = keyColumns.map(quoteIdentifier);
+  const parameters: unknown[] = [];
+  for (const [index, key] of keys.entries()) {
+    if (key.length !== keyColumns.length) {
+      throw invalid(
+        `DELETE on ${JSON.stringify(table)}: key ${index} has ${key.length} values for ${keyColumns.length} columns`,
+      );
+    }
+    parameters.push(...key);
+  }
+  const where =
+    quoted.length === 1
+      ? `${quoted[0]} IN (${keys.map(() => '?').join(', ')})`
+      : keys.map(() => `(${quoted.map((c) => `${c} = ?`).join(' AND ')})`).join(' OR ');
+  return Object.freeze({
+    sql: `DELETE FROM ${quoteIdentifier(table)} WHERE ${where}`,
+    parameters: Object.freeze(parameters),
+  });
+}
+
+/**
+ * Changes the row whose key columns hold the row's key values, leaving a missing row missing
+ * (`sink.insert.mode=update`). `values` has one value per column, key columns included.
+ */
+export function updateRow(
+  table: string,
+  columns: readonly string[],
+  keyColumns: readonly string[],
+  values: readonly unknown[],
+): CompiledQuery {
+  checkKeyColumns('UPDATE', table, keyColumns);
+  if (values.length !== columns.length) {
+    throw invalid(`UPDATE on ${JSON.stringify(table)}: ${values.length} values for ${columns.length} columns`);
+  }
+  const keyIndexes = keyColumns.map((key) => {
+    const index = columns.indexOf(key);
+    if (index < 0)
+      throw invalid(`UPDATE on ${JSON.stringify(table)}: key column ${JSON.stringify(key)} is not among the columns`);
+    return index;
+  });
+  const setIndexes = columns.map((_, i) => i).filter((i) => !keyIndexes.includes(i));
+  // A table of key columns only: assign the first key to itself, so the statement still reports the match.
+  const set =
+    setIndexes.length === 0
+      ? `${quoteIdentifier(keyColumns[0]!)} = ${quoteIdentifier(keyColumns[0]!)}`
+      : setIndexes.map((i) => `${quoteIdentifier(columns[i]!)} = ?`).join(', ');
+  const where = keyColumns.map((key) => `${quoteIdentifier(key)} = ?`).join(' AND ');
+  const parameters = [...setIndexes.map((i) => values[i]), ...keyIndexes.map((i) => values[i])];
+  return Object.freeze({
+    sql: `UPDATE ${quoteIdentifier(table)} SET ${set} WHERE ${where}`,
+    parameters: Object.freeze(parameters),
+  });
 }

@@ -23,6 +23,17 @@ export async function execute(runner: QueryRunner, query: CompiledQuery): Promis
   await runner.query(query.sql, query.parameters as unknown[]);
 }
 
+/**
+ * Runs an UPDATE / DELETE and says how many rows it matched. The pool turns FOUND_ROWS off, so the
+ * affected count is rows *changed*; an UPDATE that rewrites a row with the same values still matched it,
+ * which only the server's info line ("Rows matched: 1  Changed: 0  Warnings: 0") says.
+ */
+export async function executeCounting(runner: QueryRunner, query: CompiledQuery): Promise<number> {
+  const [result] = await runner.query<mysql.ResultSetHeader>(query.sql, query.parameters as unknown[]);
+  const matched = /Rows matched:\s*(\d+)/i.exec(result.info ?? '');
+  return matched === null ? result.affectedRows : Number(matched[1]);
+}
+
 /** Proves the server answers (pools connect lazily, so this is where a wrong address or password shows). */
 export async function ping(runner: QueryRunner): Promise<void> {
   await runner.query('SELECT 1');

@@ -5,7 +5,7 @@
  * come from here, so they never differ.
  */
 import { SinkError } from '../core/errors.ts';
-import type { ColumnModel } from './column-model.ts';
+import type { ModelColumn } from './column-model.ts';
 import type { ColumnSpec, TableSpec } from './compiled-query.ts';
 
 /** The provenance columns that place a row at its record: `_kafka_partition`, `_kafka_offset`. */
@@ -13,11 +13,17 @@ const COORDINATES: readonly string[] = Object.freeze(['_kafka_partition', '_kafk
 
 export function tableSpec(
   table: string,
-  model: ColumnModel,
+  model: { readonly columns: readonly ModelColumn[] },
   provenance: boolean,
   pkFields: readonly string[] = [],
+  unkeyed = false,
 ): TableSpec {
   const columns: ColumnSpec[] = model.columns.map(({ name, sqlType, nullable }) => ({ name, sqlType, nullable }));
+  // `sink.pk.mode=none`: no primary key; the coordinates still keep one record from landing twice.
+  if (unkeyed)
+    return provenance
+      ? { name: table, columns, uniqueKeys: { kafka_position: COORDINATES } }
+      : { name: table, columns };
   // Kafka coordinates are the natural key of an appended record: a second copy of one cannot exist.
   if (pkFields.length === 0)
     return provenance ? { name: table, columns, primaryKey: COORDINATES } : { name: table, columns };

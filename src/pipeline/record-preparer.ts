@@ -1,10 +1,16 @@
 import type { Type } from 'avsc';
+import { DEFAULT_KEY_COLUMN, type SinkConfig } from '../config/index.ts';
 import { SinkError, isSinkError, describeError } from '../core/errors.ts';
 import { RecordDecoder } from '../avro/decoder.ts';
+import { KeyDecoder, type DecodedKey, type KeyFormat } from '../avro/key-decoder.ts';
 import type { SchemaCache } from '../avro/schema-cache.ts';
+import { type CdcColumn, type Envelope, envelopeOf } from '../avro/debezium-envelope.ts';
 import { ValueTooLong } from '../mysql/column-converters.ts';
 import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../mysql/column-model.ts';
-import type { DeadLetter, KafkaRecord, PreparedBatch, TableRows } from '../core/records.ts';
+import { buildKeyModel, buildKeyedModel, type KeyModel, type KeyedColumnModel } from '../mysql/key-model.ts';
+import type { TableModel } from '../sink/table-manager.ts';
+import { rowLayout } from '../sink/operation-plan.ts';
+import type { DeadLetter, KafkaRecord, PreparedBatch, RowLayout, RowOperation } from '../core/records.ts';
 
 /** Error codes that are properties of one record: it can never be written, so it is dead-lettered. */
 const POISON_CODES = new Set([
@@ -14,15 +20,47 @@ const POISON_CODES = new Set([
   'INVALID_UTF8',
   'SCHEMA_SUBJECT_MISMATCH',
   'VALUE_REJECTED',
+  'KEY_REJECTED',
   'SCHEMA_UNSUPPORTED',
   'IDENTIFIER_INVALID',
 ]);
 
+/** The Kafka coordinates, the key of `sink.pk.mode=kafka`. */
+const COORDINATES: readonly string[] = ['_kafka_partition', '_kafka_offset'];
+
+export interface KeyOptions {
+  /** `sink.pk.mode` as applied (never unset). */
+  readonly mode: 'none' | 'kafka' | 'record_key' | 'record_value';
+  /** `sink.pk.fields`: value fields (record_value), key fields or the primitive key's column (record_key). */
+  readonly fields: readonly string[];
+  /** `sink.key.format` (record_key). */
+  readonly format: KeyFormat;
+  /** Column of a primitive key when `fields` is empty. */
+  readonly primitiveColumn: string;
+  /** `sink.delete.enabled`: a tombstone deletes its key's row. */
+  readonly deletes: boolean;
+}
+
+/** The key options of a loaded config. */
+export function keyOptionsOf(config: SinkConfig): KeyOptions {
+  const { pkMode, pkFields, keyFormat, deleteEnabled } = config.sink;
+  return {
+    mode: pkMode,
+    fields: pkFields,
+    format: keyFormat,
+    primitiveColumn: DEFAULT_KEY_COLUMN,
+    deletes: deleteEnabled,
+  };
+}
+
 export interface PreparerOptions {
   readonly table: string;
   readonly model: ColumnModelOptions;
+  readonly key: KeyOptions;
   /** Make sure the table fits the model before the batch's transaction starts. */
-  readonly ensureTable: (table: string, model: ColumnModel) => Promise<void>;
+  readonly ensureTable: (table: string, model: TableModel) => Promise<void>;
+  /** For deletes: whether the table exists (keyed by these columns); a missing table has nothing to delete. */
+  readonly deletableTable: (table: string, keyColumns: readonly string[]) => Promise<boolean>;
   /**
    * sink.auto.evolve for values: widen a string column so a too-long value fits (TableManager.widen);
    * resolves to the column's new type, or undefined when it cannot (then the value is dead-lettered).
@@ -30,59 +68,66 @@ export interface PreparerOptions {
   readonly widenColumn?: (table: string, column: string, chars: number, bytes: number) => Promise<string | undefined>;
   /** 'none': a poison record stops the partition instead of being dead-lettered. */
   readonly tolerance: 'all' | 'none';
+  /** `sink.cdc.format=debezium`: values are change events (debezium-envelope.ts), with these change columns. */
+  readonly cdc?: { readonly columns: readonly CdcColumn[] };
+}
+
+interface Shape {
+  readonly layout: RowLayout;
+}
+interface ValueShape extends Shape {
+  readonly model: ColumnModel;
+}
+interface KeyedShape extends Shape {
+  readonly model: KeyedColumnModel;
+}
+interface KeyShape extends Shape {
+  readonly model: KeyModel;
 }
 
 /**
- * Decodes a batch with each record's writer schema and turns it into rows, grouped by column layout
- * (a schema change mid-batch starts a new group, so order is kept). Poison records become dead
- * letters; a registry outage throws a retriable error and the whole batch is prepared again.
+ * Decodes a batch (each record with its writer schemas) into row operations in offset order: a write per
+ * record with a value, a delete per tombstone when deletes are on. With `sink.pk.mode=record_key` the key
+ * is decoded too and its columns lead the row. Poison records become dead letters; a registry outage
+ * throws a retriable error and the whole batch is prepared again.
  */
 export class RecordPreparer {
   readonly #decoder: RecordDecoder;
+  readonly #keys: KeyDecoder;
   readonly #options: PreparerOptions;
-  readonly #models = new Map<number, ColumnModel>();
-  readonly #modelErrors = new Map<number, SinkError>();
+  readonly #values = new Map<number, ValueShape>();
+  readonly #keyed = new Map<string, KeyedShape>();
+  readonly #keyModels = new Map<number, KeyShape>();
+  readonly #envelopes = new Map<number, Envelope>();
+  /** Verdicts on writer schemas the table can never represent: every record using them is poison. */
+  readonly #modelErrors = new Map<string, SinkError>();
   /** `sink.column.type.<field>` plus the string columns widened so far: the models' column types. */
   readonly #columnTypes: Record<string, string>;
 
   constructor(schemas: SchemaCache, options: PreparerOptions) {
     this.#decoder = new RecordDecoder(schemas);
+    this.#keys = new KeyDecoder(schemas, options.key.format);
     this.#options = options;
     this.#columnTypes = { ...options.model.columnTypes };
   }
 
   async prepare(records: readonly KafkaRecord[]): Promise<PreparedBatch> {
-    const tables: TableRows[] = [];
+    const operations: RowOperation[] = [];
     const deadLetters: DeadLetter[] = [];
-    let current: TableRows | undefined;
+    const { deletes } = this.#options.key;
     for (const record of records) {
       try {
-        if (record.value === null) {
-          throw new SinkError('VALUE_REJECTED', 'tombstone (null value): nothing to insert in insert mode');
-        }
-        const decoded = this.#decoder.decodeIfKnown(record.value) ?? (await this.#decoder.decode(record.value));
-        // Known schema: no await, so a batch is prepared without a microtask hop per record.
-        let model = this.#models.get(decoded.schemaId) ?? (await this.#modelFor(decoded.schemaId, decoded.type));
-        const coords = { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null };
-        let row: unknown[];
-        for (;;) {
-          try {
-            row = model.toRow(decoded.value, coords);
-            break;
-          } catch (error) {
-            if (!(error instanceof ValueTooLong) || !(await this.#widened(error))) throw error;
-            model = await this.#modelFor(decoded.schemaId, decoded.type);
-          }
-        }
-        if (current === undefined || current.columns !== model.columnNames) {
-          current = { table: this.#options.table, columns: model.columnNames, records: [], rows: [] };
-          tables.push(current);
-        }
-        current.records.push(record);
-        current.rows.push(row);
+        // A change stream follows each delete event with a tombstone for compaction: the row is gone already.
+        const operation =
+          record.value === null
+            ? this.#options.cdc === undefined
+              ? await this.#delete(record)
+              : undefined
+            : await this.#write(record);
+        if (operation !== undefined) operations.push(operation);
       } catch (error) {
         if (!isPoison(error)) throw error;
-        const kind = record.value === null ? 'TOMBSTONE' : (error as SinkError).code;
+        const kind = record.value === null && !deletes ? 'TOMBSTONE' : (error as SinkError).code;
         if (this.#options.tolerance === 'none') {
           throw new SinkError(
             'VALUE_REJECTED',
@@ -94,11 +139,47 @@ export class RecordPreparer {
       }
     }
     return {
-      tables,
+      operations,
       deadLetters,
       count: records.length,
       lastOffset: records[records.length - 1]!.offset,
     };
+  }
+
+  async #write(record: KafkaRecord): Promise<RowOperation | undefined> {
+    let decoded = this.#decoder.decodeIfKnown(record.value) ?? (await this.#decoder.decode(record.value));
+    if (this.#options.cdc !== undefined) {
+      const envelope = this.#envelopes.get(decoded.schemaId) ?? this.#envelope(decoded.schemaId, decoded.type);
+      const change = envelope.unwrap(decoded.value);
+      if (change.kind === 'delete') return this.#deleteByKey(record);
+      // The row's model is cached per envelope schema, as any value model is.
+      decoded = { schemaId: decoded.schemaId, type: envelope.rowType, value: change.row };
+    }
+    const coords = { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null };
+    if (this.#options.key.mode !== 'record_key') {
+      for (;;) {
+        // Known schema: no await, so a batch is prepared without a microtask hop per record.
+        const shape = this.#values.get(decoded.schemaId) ?? (await this.#valueShape(decoded.schemaId, decoded.type));
+        try {
+          return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(decoded.value, coords) };
+        } catch (error) {
+          if (!(error instanceof ValueTooLong) || !(await this.#widened(error))) throw error;
+        }
+      }
+    }
+    const key = this.#keys.decodeIfKnown(record.key) ?? (await this.#keys.decode(record.key));
+    const keyShape = this.#keyModels.get(key.schemaId) ?? this.#keyShape(key);
+    const keyValues = keyShape.model.toKey(key.value);
+    const id = `${key.schemaId}:${decoded.schemaId}`;
+    for (;;) {
+      const shape = this.#keyed.get(id) ?? (await this.#keyedShape(id, keyShape.model, decoded.schemaId, decoded.type));
+      try {
+        const values = shape.model.toRow(keyValues, decoded.value, coords);
+        return { kind: 'write', record, layout: shape.layout, values };
+      } catch (error) {
+        if (!(error instanceof ValueTooLong) || !(await this.#widened(error))) throw error;
+      }
+    }
   }
 
   /** Widens the column of a too-long value; true when the models were rebuilt and the record can be retried. */
@@ -108,27 +189,90 @@ export class RecordPreparer {
     const type = await widen(this.#options.table, error.field, error.chars, error.bytes);
     if (type === undefined || this.#columnTypes[error.field] === type) return false;
     this.#columnTypes[error.field] = type;
-    this.#models.clear();
+    this.#values.clear();
+    this.#keyed.clear();
     this.#modelErrors.clear();
     return true;
   }
 
-  async #modelFor(schemaId: number, type: Type): Promise<ColumnModel> {
-    const known = this.#models.get(schemaId);
-    if (known !== undefined) return known;
-    const failed = this.#modelErrors.get(schemaId);
+  /** A tombstone: with deletes off it is poison (kind TOMBSTONE); with them on, a delete of its key's row. */
+  async #delete(record: KafkaRecord): Promise<RowOperation | undefined> {
+    if (!this.#options.key.deletes) {
+      throw new SinkError(
+        'VALUE_REJECTED',
+        'tombstone (null value) and sink.delete.enabled=false: nothing to write; set sink.delete.enabled=true (with sink.pk.mode=record_key) to delete rows',
+      );
+    }
+    return this.#deleteByKey(record);
+  }
+
+  /** The delete of the row the record's key names (a tombstone, or a Debezium delete event). */
+  async #deleteByKey(record: KafkaRecord): Promise<RowOperation | undefined> {
+    const key = this.#keys.decodeIfKnown(record.key) ?? (await this.#keys.decode(record.key));
+    const shape = this.#keyModels.get(key.schemaId) ?? this.#keyShape(key);
+    const values = shape.model.toKey(key.value);
+    // A table that does not exist yet holds no row to delete: the tombstone is applied as it is.
+    if (!(await this.#options.deletableTable(this.#options.table, shape.model.columnNames))) return undefined;
+    return { kind: 'delete', record, layout: shape.layout, values };
+  }
+
+  /** The envelope of a writer schema; one that is not an envelope poisons every record written with it. */
+  #envelope(schemaId: number, type: Type): Envelope {
+    const envelope = this.#remember(`envelope:${schemaId}`, () => envelopeOf(type, this.#options.cdc?.columns ?? []));
+    this.#envelopes.set(schemaId, envelope);
+    return envelope;
+  }
+
+  #keyShape(key: DecodedKey): KeyShape {
+    const id = `key:${key.schemaId}`;
+    const failed = this.#modelErrors.get(id);
     if (failed !== undefined) throw failed;
-    let model: ColumnModel;
+    const { fields, primitiveColumn } = this.#options.key;
+    let model: KeyModel;
     try {
-      model = buildColumnModel(type, { ...this.#options.model, columnTypes: this.#columnTypes });
+      model = buildKeyModel(key.type, { fields, primitiveColumn, stringType: this.#options.model.stringType });
     } catch (error) {
-      // A writer schema the table can't represent poisons every record using it; remember the verdict.
-      if (isPoison(error)) this.#modelErrors.set(schemaId, error as SinkError);
+      if (isPoison(error)) this.#modelErrors.set(id, error as SinkError);
       throw error;
     }
+    const shape = { model, layout: rowLayout(this.#options.table, model.columnNames, model.columnNames) };
+    this.#keyModels.set(key.schemaId, shape);
+    return shape;
+  }
+
+  async #valueShape(schemaId: number, type: Type): Promise<ValueShape> {
+    const model = this.#remember(`value:${schemaId}`, () =>
+      buildColumnModel(type, { ...this.#options.model, columnTypes: this.#columnTypes }),
+    );
     await this.#options.ensureTable(this.#options.table, model);
-    this.#models.set(schemaId, model);
-    return model;
+    const { mode, fields } = this.#options.key;
+    const keyColumns =
+      mode === 'record_value' ? fields : mode === 'kafka' && this.#options.model.provenance ? COORDINATES : [];
+    const shape = { model, layout: rowLayout(this.#options.table, model.columnNames, keyColumns) };
+    this.#values.set(schemaId, shape);
+    return shape;
+  }
+
+  async #keyedShape(id: string, key: KeyModel, schemaId: number, type: Type): Promise<KeyedShape> {
+    const model = this.#remember(`value:${schemaId}/${id}`, () =>
+      buildKeyedModel(key, type, { ...this.#options.model, columnTypes: this.#columnTypes }),
+    );
+    await this.#options.ensureTable(this.#options.table, model);
+    const shape = { model, layout: rowLayout(this.#options.table, model.columnNames, model.keyColumns) };
+    this.#keyed.set(id, shape);
+    return shape;
+  }
+
+  /** Builds a model once; a schema the table can't represent poisons every record using it: remember that. */
+  #remember<M>(id: string, build: () => M): M {
+    const failed = this.#modelErrors.get(id);
+    if (failed !== undefined) throw failed;
+    try {
+      return build();
+    } catch (error) {
+      if (isPoison(error)) this.#modelErrors.set(id, error as SinkError);
+      throw error;
+    }
   }
 }
 

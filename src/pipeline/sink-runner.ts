@@ -3,6 +3,7 @@ import { groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { RegistryClient } from '../avro/registry-client.ts';
+import { kafkaSecurity } from '../kafka/security-config.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
 import { isAccessDenied, isRetriable } from '../mysql/errno.ts';
@@ -14,7 +15,7 @@ import { sessionCipher, tlsFailure, tlsHint } from '../mysql/tls.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
-import { RecordPreparer } from './record-preparer.ts';
+import { keyOptionsOf, RecordPreparer } from './record-preparer.ts';
 import { withRetry } from '../core/retry.ts';
 
 /** Start-up waits this long at most between attempts to reach a service that is not up yet. */
@@ -58,15 +59,13 @@ export class SinkRunner {
       autoCreate: config.sink.autoCreate,
       autoEvolve: config.sink.autoEvolve,
       provenance: config.sink.provenanceColumns,
+      pkMode: config.sink.pkMode,
       pkFields: config.sink.pkFields,
+      checkKafkaKey: config.sink.insertMode !== 'insert',
     });
-    this.#writer = new BatchWriter(
-      this.#pool,
-      this.#offsets,
-      config.sink.insertMode,
-      config.errors.tolerance,
-      config.sink.pkFields,
-    );
+    this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, {
+      updateMissing: config.sink.updateMissing,
+    });
     this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
     const graceMs = config.status.healthGraceMs;
     const probeTimeoutMs = Math.max(1_000, Math.min(5_000, Math.floor(graceMs / 2)));
@@ -161,7 +160,10 @@ export class SinkRunner {
         ...(this.config.sink.fieldsInclude.length ? { include: this.config.sink.fieldsInclude } : {}),
         ...(this.config.sink.fieldsExclude.length ? { exclude: this.config.sink.fieldsExclude } : {}),
       },
+      key: keyOptionsOf(this.config),
       ensureTable: (name, model) => this.#tables.ensure(name, model),
+      ...(this.config.sink.cdcFormat === 'debezium' ? { cdc: { columns: this.config.sink.cdcColumns } } : {}),
+      deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
       widenColumn: (name, column, chars, bytes) => this.#tables.widen(name, column, chars, bytes),
       tolerance: this.config.errors.tolerance,
     });
@@ -182,6 +184,7 @@ export class SinkRunner {
         topic,
         group,
         bootstrapServers: this.config.kafka.bootstrapServers.join(','),
+        security: kafkaSecurity(this.config),
         clientId: this.config.kafka.clientId,
         sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
         fetchMaxBytes: this.config.kafka.fetchMaxBytes,

@@ -1,21 +1,33 @@
 import { SinkError, describeError } from '../core/errors.ts';
-import { insertRows, type InsertMode } from '../mysql/dml.ts';
+import { DELETE_CHUNK, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
 import type { DeadLetterRow } from '../mysql/offset-sql.ts';
-import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch, TableRows } from '../core/records.ts';
+import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch } from '../core/records.ts';
 import { isDataError, isTransientDbError } from '../mysql/errno.ts';
 import type { OffsetStore } from './offset-store.ts';
-import { execute, type Pool, type PoolConnection } from '../mysql/pool.ts';
+import { planStatements, type Statement } from './operation-plan.ts';
+import { execute, executeCounting, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
 export type CommitResult =
   | {
       readonly kind: 'committed';
       readonly nextOffset: number;
+      /** Rows inserted, replaced, changed or deleted. */
       readonly rows: number;
       readonly deadLetters: number;
+      /** Update mode only: records whose row did not exist, skipped (`sink.update.missing=skip`). */
+      readonly missing?: number;
       /** Rows the database refused, dead-lettered in this transaction (absent when none). */
       readonly rejected?: readonly DeadLetter[];
     }
   | { readonly kind: 'fenced'; readonly stored: number | undefined };
+
+/** `sink.insert.mode`: how a write meets an existing row. */
+export type WriteMode = InsertMode | 'update';
+
+export interface WriterOptions {
+  /** `sink.update.missing`: a record whose row does not exist in update mode. */
+  readonly updateMissing?: 'skip' | 'dead_letter';
+}
 
 /** Largest INSERT we send, in estimated bytes: far below MySQL's default 16-64 MB max_allowed_packet. */
 const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
@@ -29,23 +41,22 @@ const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
 export class BatchWriter {
   readonly #pool: Pool;
   readonly #offsets: OffsetStore;
-  readonly #mode: InsertMode;
+  readonly #mode: WriteMode;
   readonly #tolerance: 'all' | 'none';
-  /** Upsert leaves these out of its UPDATE list (`sink.pk.fields`). */
-  readonly #keyColumns: readonly string[];
+  readonly #updateMissing: 'skip' | 'dead_letter';
 
   constructor(
     pool: Pool,
     offsets: OffsetStore,
-    mode: InsertMode,
+    mode: WriteMode,
     tolerance: 'all' | 'none',
-    keyColumns: readonly string[] = [],
+    options: WriterOptions = {},
   ) {
     this.#pool = pool;
     this.#offsets = offsets;
     this.#mode = mode;
     this.#tolerance = tolerance;
-    this.#keyColumns = mode === 'upsert' ? keyColumns : [];
+    this.#updateMissing = options.updateMissing ?? 'skip';
   }
 
   async commit(ref: PartitionRef, expected: number, batch: PreparedBatch): Promise<CommitResult> {
@@ -59,9 +70,16 @@ export class BatchWriter {
         return { kind: 'fenced', stored };
       }
       const rejected: DeadLetter[] = [];
-      let rows = 0;
-      for (const group of batch.tables)
-        rows += await this.#insertIsolating(connection, group, 0, group.rows.length, rejected);
+      const counts = { rows: 0, missing: 0 };
+      // Upsert: the last event per key decides, so the batch reduces to one operation per key.
+      const plan = planStatements(batch.operations, this.#mode === 'upsert');
+      for (const statement of plan.statements) {
+        if (statement.kind === 'delete') counts.rows += await this.#delete(connection, statement);
+        else if (this.#mode === 'update') await this.#update(connection, statement, rejected, counts);
+        else
+          counts.rows += await this.#insertIsolating(connection, statement, 0, statement.operations.length, rejected);
+      }
+      const { rows, missing } = counts;
       const deadLetters = [...batch.deadLetters, ...rejected];
       await this.#offsets.insertDeadLetters(
         connection,
@@ -75,6 +93,7 @@ export class BatchWriter {
         nextOffset,
         rows,
         deadLetters: deadLetters.length,
+        ...(this.#mode === 'update' ? { missing } : {}),
         ...(rejected.length > 0 ? { rejected } : {}),
       };
     } catch (error) {
@@ -90,56 +109,116 @@ export class BatchWriter {
     }
   }
 
-  /** Inserts rows [from, to) of a group, splitting on data errors; returns rows written. */
+  /** Inserts operations [from, to) of a write statement, splitting on data errors; returns rows written. */
   async #insertIsolating(
     connection: PoolConnection,
-    group: TableRows,
+    statement: Statement,
     from: number,
     to: number,
     rejected: DeadLetter[],
   ): Promise<number> {
+    const { layout, operations } = statement;
+    const mode = this.#mode as InsertMode;
     let written = 0;
-    for (const [start, end] of chunks(group, from, to)) {
+    for (const [start, end] of chunks(statement, from, to)) {
       try {
-        const rows = group.rows.slice(start, end);
+        const rows = operations.slice(start, end).map((operation) => operation.values);
         await execute(
           connection,
-          insertRows(group.table, group.columns, rows, this.#mode, { keyColumns: this.#keyColumns }),
+          insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
         );
         written += end - start;
       } catch (error) {
         if (!isDataError(error)) throw error;
         if (end - start === 1) {
-          const record = group.records[start]!;
-          if (this.#tolerance === 'none') {
-            throw new SinkError(
-              'VALUE_REJECTED',
-              `record ${record.topic}/${record.partition}@${record.offset} rejected by the database ` +
-                `(${describeError(error)}); errors.tolerance=none stops this partition`,
-            );
-          }
-          rejected.push({
-            record,
-            kind: 'VALUE_REJECTED',
-            message: `database rejected the row: ${describeError(error)}`,
-          });
+          this.#reject(
+            operations[start]!.record,
+            'VALUE_REJECTED',
+            `database rejected the row: ${describeError(error)}`,
+            rejected,
+          );
           continue;
         }
         const middle = start + Math.ceil((end - start) / 2);
-        written += await this.#insertIsolating(connection, group, start, middle, rejected);
-        written += await this.#insertIsolating(connection, group, middle, end, rejected);
+        written += await this.#insertIsolating(connection, statement, start, middle, rejected);
+        written += await this.#insertIsolating(connection, statement, middle, end, rejected);
       }
     }
     return written;
   }
+
+  /** Deletes by key; a key with no row is already in the state the tombstone asks for. */
+  async #delete(connection: PoolConnection, statement: Statement): Promise<number> {
+    const { layout, operations } = statement;
+    let deleted = 0;
+    for (let start = 0; start < operations.length; start += DELETE_CHUNK) {
+      const keys = operations.slice(start, start + DELETE_CHUNK).map((operation) => operation.values);
+      deleted += await executeCounting(connection, deleteRows(layout.table, layout.keyColumns, keys));
+    }
+    return deleted;
+  }
+
+  /** Update mode: one UPDATE per record, so a missing row is seen per record (skipped or dead-lettered). */
+  async #update(
+    connection: PoolConnection,
+    statement: Statement,
+    rejected: DeadLetter[],
+    counts: { rows: number; missing: number },
+  ): Promise<void> {
+    const { layout } = statement;
+    for (const operation of statement.operations) {
+      let matched: number;
+      try {
+        matched = await executeCounting(
+          connection,
+          updateRow(layout.table, layout.columns, layout.keyColumns, operation.values),
+        );
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        this.#reject(
+          operation.record,
+          'VALUE_REJECTED',
+          `database rejected the row: ${describeError(error)}`,
+          rejected,
+        );
+        continue;
+      }
+      if (matched > 0) {
+        counts.rows++;
+      } else if (this.#updateMissing === 'skip') {
+        counts.missing++;
+      } else {
+        const key = layout.keyIndexes.map((i) => `${layout.columns[i]}=${String(operation.values[i])}`).join(', ');
+        this.#reject(
+          operation.record,
+          'UPDATE_MISSING',
+          `no row with key (${key}) to update (sink.insert.mode=update, sink.update.missing=dead_letter)`,
+          rejected,
+        );
+      }
+    }
+  }
+
+  #reject(record: KafkaRecord, kind: string, message: string, rejected: DeadLetter[]): void {
+    if (this.#tolerance === 'none') {
+      throw new SinkError(
+        'VALUE_REJECTED',
+        `record ${record.topic}/${record.partition}@${record.offset} not written (${kind}: ${message}); ` +
+          'errors.tolerance=none stops this partition',
+      );
+    }
+    rejected.push({ record, kind, message });
+  }
 }
 
 /** Splits [from, to) so that no statement grows past MAX_STATEMENT_BYTES (raw Avro size as the estimate). */
-function* chunks(group: TableRows, from: number, to: number): Generator<[number, number]> {
+function* chunks(statement: Statement, from: number, to: number): Generator<[number, number]> {
   let start = from;
   let bytes = 0;
+  const width = statement.layout.columns.length;
   for (let i = from; i < to; i++) {
-    const size = 2 * (group.records[i]!.value?.length ?? 0) + 16 * group.columns.length;
+    const record = statement.operations[i]!.record;
+    const size = 2 * ((record.value?.length ?? 0) + (record.key?.length ?? 0)) + 16 * width;
     if (i > start && bytes + size > MAX_STATEMENT_BYTES) {
       yield [start, i];
       start = i;

@@ -1,7 +1,9 @@
 import { SinkError, describeError } from '../core/errors.ts';
+import type { PkMode } from '../config/index.ts';
 import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
 import type { ColumnModel } from '../mysql/column-model.ts';
 import { selectColumn, selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
+import { columnChange } from '../mysql/column-compat.ts';
 import { isStringColumnType, stringTypeHolds, widerStringType } from '../mysql/column-types.ts';
 import { normalizeSqlType } from '../mysql/ddl.ts';
 import { isDuplicateColumn } from '../mysql/errno.ts';
@@ -12,20 +14,31 @@ export interface TableManagerOptions {
   readonly autoCreate: boolean;
   readonly autoEvolve: boolean;
   readonly provenance: boolean;
-  /** `sink.pk.fields`; empty: the Kafka coordinates are the key (with provenance columns). */
+  /** `sink.pk.mode` as applied; unset: record_value with pkFields, else kafka / none by `provenance`. */
+  readonly pkMode?: PkMode;
+  /** `sink.pk.fields` (record_value: the key's value fields). */
   readonly pkFields?: readonly string[];
+  /** Check the primary key of an existing table in kafka mode (it matters only when rows are matched by key). */
+  readonly checkKafkaKey?: boolean;
 }
+
+/** What a table is made from: a model's columns, its fingerprint and, keyed on the record key, its key columns. */
+export interface TableModel extends Pick<ColumnModel, 'columns' | 'fingerprint'> {
+  readonly keyColumns?: readonly string[];
+}
+
+const COORDINATES: readonly string[] = ['_kafka_partition', '_kafka_offset'];
 
 interface ExistingColumn {
+  readonly name: string;
+  /** DATA_TYPE, lower case. */
   readonly type: string;
+  /** COLUMN_TYPE, e.g. `varchar(255)`. */
+  readonly columnType: string;
   readonly nullable: boolean;
+  readonly key: string;
+  readonly hasDefault: boolean;
 }
-
-/** Widening changes that keep every existing value: Avro's int→long and float→double promotions. */
-const PROMOTIONS: Readonly<Record<string, readonly string[]>> = {
-  int: ['bigint'],
-  float: ['double'],
-};
 
 /**
  * Makes a table fit a writer schema before any batch using that schema starts its transaction (DDL
@@ -45,7 +58,7 @@ export class TableManager {
     this.#options = options;
   }
 
-  ensure(table: string, model: ColumnModel): Promise<void> {
+  ensure(table: string, model: TableModel): Promise<void> {
     const key = `${table}\u0000${model.fingerprint}`;
     let ready = this.#ready.get(key);
     if (ready === undefined) {
@@ -56,30 +69,106 @@ export class TableManager {
     return ready;
   }
 
-  async #reconcile(table: string, model: ColumnModel): Promise<void> {
+  /**
+   * Whether deletes by these key columns can run on the table: false when it does not exist (nothing to
+   * delete); a table keyed on other columns stops the partition like a write would.
+   */
+  deletable(table: string, keyColumns: readonly string[]): Promise<boolean> {
+    const key = `${table}\u0000delete\u0000${keyColumns.join('\u0000')}`;
+    let ready = this.#ready.get(key);
+    if (ready === undefined) {
+      ready = this.#locked(table, async () => {
+        if ((await this.#columns(table)).size === 0) throw new TableAbsent();
+        await this.#checkPrimaryKey(table, { mode: 'record_key', columns: keyColumns });
+      });
+      this.#ready.set(key, ready);
+      // Not remembered when absent: a later batch may find the table created by then.
+      ready.catch(() => this.#ready.delete(key));
+    }
+    return ready.then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof TableAbsent) return false;
+        throw error;
+      },
+    );
+  }
+
+  /** The key a table must have under the configured mode; undefined: any key will do. */
+  #expectedKey(model: TableModel): { mode: PkMode; columns: readonly string[] } | undefined {
+    const { provenance, pkFields = [], checkKafkaKey = false } = this.#options;
+    const mode = this.#options.pkMode ?? (pkFields.length > 0 ? 'record_value' : provenance ? 'kafka' : 'none');
+    if (mode === 'record_key') return { mode, columns: model.keyColumns ?? [] };
+    if (mode === 'record_value') return { mode, columns: pkFields };
+    if (mode === 'kafka' && checkKafkaKey) return { mode, columns: COORDINATES };
+    return undefined;
+  }
+
+  async #reconcile(table: string, model: TableModel): Promise<void> {
     let existing = await this.#columns(table);
+    const expected = this.#expectedKey(model);
     if (existing.size === 0) {
       if (!this.#options.autoCreate) {
         throw new SinkError('DB_FATAL', `table \`${table}\` does not exist; create it or set sink.auto.create=true`);
       }
-      const { provenance, pkFields } = this.#options;
-      await execute(this.#pool, createTable(tableSpec(table, model, provenance, pkFields)));
+      const { provenance, pkFields = [] } = this.#options;
+      const mode = this.#options.pkMode;
+      const keyColumns = mode === 'record_key' ? (model.keyColumns ?? []) : mode === 'kafka' ? [] : pkFields;
+      await execute(this.#pool, createTable(tableSpec(table, model, provenance, keyColumns, mode === 'none')));
       existing = await this.#columns(table);
-    } else if ((this.#options.pkFields ?? []).length > 0) {
-      await this.#checkPrimaryKey(table, this.#options.pkFields!);
+    } else if (expected !== undefined) {
+      await this.#checkPrimaryKey(table, expected);
     }
     for (const column of model.columns) {
       const found = existing.get(column.name.toLowerCase());
       if (found === undefined) {
         this.#requireEvolve(table, `has no column \`${column.name}\``);
-        await this.#tolerateRace(() => execute(this.#pool, addColumn(table, { ...column, nullable: true })));
-      } else if (
-        found.type !== baseType(column.sqlType) &&
-        PROMOTIONS[found.type]?.includes(baseType(column.sqlType))
-      ) {
-        this.#requireEvolve(table, `column \`${column.name}\` is ${found.type}, the schema needs ${column.sqlType}`);
+        // The field's default also fills the rows before it, and later records of older schemas.
+        await this.#tolerateRace(() =>
+          execute(this.#pool, addColumn(table, { ...column, nullable: true }, column.defaultValue)),
+        );
+        continue;
+      }
+      const change = columnChange(found.type, column.sqlType);
+      if (change === 'incompatible') {
+        throw new SinkError(
+          'DB_FATAL',
+          `table \`${table}\` column \`${column.name}\` is ${found.columnType}, but a record schema makes it ` +
+            `${column.sqlType}: an incompatible change no table change can follow; migrate the table or use a new topic`,
+        );
+      }
+      if (change === 'widen') {
+        this.#requireEvolve(
+          table,
+          `column \`${column.name}\` is ${found.columnType}, the schema needs ${column.sqlType}`,
+        );
         await execute(this.#pool, modifyColumnType(table, { ...column, nullable: found.nullable }));
       }
+    }
+    await this.#relaxDropped(table, model, existing);
+  }
+
+  /**
+   * A field the schema dropped keeps its column; a NOT NULL one without a default would refuse every
+   * later record, so it becomes nullable (later rows hold NULL there).
+   */
+  async #relaxDropped(table: string, model: TableModel, existing: Map<string, ExistingColumn>): Promise<void> {
+    const present = new Set(model.columns.map((column) => column.name.toLowerCase()));
+    for (const [name, found] of existing) {
+      if (present.has(name) || found.nullable || found.hasDefault || found.key === 'PRI') continue;
+      this.#requireEvolve(table, `column \`${found.name}\` is NOT NULL, and the record schema has no such field`);
+      let sqlType: string;
+      try {
+        // COLUMN_TYPE keeps display widths (int(11)) the allow-list does not take.
+        sqlType = normalizeSqlType(found.columnType.replace(/^(tinyint|smallint|mediumint|int|bigint)\(\d+\)$/i, '$1'));
+      } catch {
+        throw new SinkError(
+          'DB_FATAL',
+          `table \`${table}\` column \`${found.name}\` (${found.columnType}) is NOT NULL, and the record schema has ` +
+            'no such field; make the column nullable or give it a default',
+        );
+      }
+      await execute(this.#pool, modifyColumnType(table, { name: found.name, sqlType, nullable: true }));
     }
   }
 
@@ -110,14 +199,20 @@ export class TableManager {
   }
 
   /** An upsert on a table keyed differently would match rows on the wrong columns: refuse it. */
-  async #checkPrimaryKey(table: string, pkFields: readonly string[]): Promise<void> {
+  async #checkPrimaryKey(table: string, expected: { mode: PkMode; columns: readonly string[] }): Promise<void> {
     const rows = await selectRows(this.#pool, selectPrimaryKey(table));
     const existing = rows.map((row) => String(row.name));
-    if (existing.map((c) => c.toLowerCase()).join('\u0000') !== pkFields.map((c) => c.toLowerCase()).join('\u0000')) {
+    const { mode, columns } = expected;
+    if (existing.map((c) => c.toLowerCase()).join('\u0000') !== columns.map((c) => c.toLowerCase()).join('\u0000')) {
+      const wanted =
+        mode === 'record_value'
+          ? `sink.pk.fields is (${columns.join(', ')}); alter the table or change sink.pk.fields`
+          : mode === 'record_key'
+            ? `the record key (sink.pk.mode=record_key) gives (${columns.join(', ')}); alter the table or change sink.pk.mode / sink.pk.fields`
+            : `sink.pk.mode=kafka keys rows on (${columns.join(', ')}); alter the table or change sink.pk.mode`;
       throw new SinkError(
         'DB_FATAL',
-        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), ` +
-          `but sink.pk.fields is (${pkFields.join(', ')}); alter the table or change sink.pk.fields`,
+        `table \`${table}\` has primary key (${existing.join(', ') || 'none'}), but ${wanted}`,
       );
     }
   }
@@ -144,7 +239,14 @@ export class TableManager {
     return new Map(
       rows.map((row) => [
         String(row.name).toLowerCase(),
-        { type: String(row.type).toLowerCase(), nullable: row.nullable === 'YES' },
+        {
+          name: String(row.name),
+          type: String(row.type).toLowerCase(),
+          columnType: String(row.columnType),
+          nullable: row.nullable === 'YES',
+          key: String(row.key ?? ''),
+          hasDefault: Number(row.hasDefault) === 1,
+        },
       ]),
     );
   }
@@ -157,6 +259,5 @@ export class TableManager {
   }
 }
 
-function baseType(sqlType: string): string {
-  return sqlType.toLowerCase().replace(/\(.*$/, '');
-}
+/** `deletable`'s verdict for a table that does not exist (kept apart from real failures). */
+class TableAbsent extends Error {}

@@ -9,6 +9,7 @@ import { GroupReader } from './group-reader.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { instanceInfo } from './instance-info.ts';
 import { StatusApi } from './status-api.ts';
+import { StatusMetrics } from './status-metrics.ts';
 import { SAMPLE_INTERVAL_MS, StatusModel } from './status-model.ts';
 
 export interface PartitionStatus {
@@ -109,6 +110,8 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
       }
       response.writeHead(answer.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify(answer.body));
+    } else if (path === '/favicon.ico') {
+      response.writeHead(204).end();
     } else if (STATIC_FILES[path] !== undefined) {
       const [file, type] = STATIC_FILES[path];
       try {
@@ -130,6 +133,7 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
   const localStates = () => partitionStatuses(runner);
   const model = new StatusModel(info, localStates, () => runner.pipelines.values());
   api = new StatusApi(reader, model);
+  const metrics = new StatusMetrics(runner.metrics.registry);
   const heartbeat = new Heartbeat(
     reader.pool,
     info,
@@ -145,7 +149,9 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
     sampling = true;
     try {
       model.countLocal();
-      model.record(await reader.read());
+      const reading = await reader.read();
+      model.record(reading);
+      metrics.record(reading, localStates());
     } finally {
       sampling = false;
     }

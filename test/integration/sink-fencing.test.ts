@@ -67,7 +67,9 @@ async function directWriter(): Promise<{
   const preparer = new RecordPreparer(direct.registry.schemas, {
     table: topic,
     model: { stringType: config.sink.stringType, provenance: true },
+    key: { mode: 'kafka', fields: [], format: 'avro', primitiveColumn: 'kafka_key', deletes: false },
     ensureTable: (name, model) => tables.ensure(name, model),
+    deletableTable: (name, keyColumns) => tables.deletable(name, keyColumns),
     tolerance: 'all',
   });
   const prepare = (from: number, to: number): Promise<PreparedBatch> =>

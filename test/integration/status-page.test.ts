@@ -190,3 +190,29 @@ test('the page is real files: HTML, ES modules, CSS and the chart library from n
   }
   assert.equal((await fetch(`${base}/../package.json`)).status, 404);
 });
+
+test('every metric the Grafana dashboard and the alert rules use exists in /metrics', async () => {
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  const families = new Set([...metrics.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => m[1]!));
+  const histograms = [...metrics.matchAll(/^# TYPE (\S+) histogram$/gm)].map((m) => m[1]!);
+  for (const h of histograms) for (const suffix of ['_bucket', '_sum', '_count']) families.add(h + suffix);
+  const dashboard = JSON.parse(readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as {
+    panels: { title: string; targets: { expr: string }[] }[];
+  };
+  const alerts = readFileSync(new URL('../../docs/prometheus-alerts.yml', import.meta.url), 'utf8');
+  const used = new Map<string, string>();
+  for (const panel of dashboard.panels)
+    for (const target of panel.targets)
+      for (const m of target.expr.matchAll(/\bkms_[a-z_]+/g)) used.set(m[0], `panel "${panel.title}"`);
+  for (const m of alerts.matchAll(/\bkms_[a-z_]+/g)) used.set(m[0], 'docs/prometheus-alerts.yml');
+  for (const name of ['kms_lag_records', 'kms_partition_state', 'kms_database_up', 'kms_batch_seconds_bucket'])
+    assert.ok(used.has(name), `${name} is charted or alerted on`);
+  for (const [name, where] of used) assert.ok(families.has(name), `${name} (${where}) is not in /metrics`);
+  for (const alert of ['KmsLagGrowing', 'KmsPartitionFailed', 'KmsDatabaseUnreachable', 'KmsDeadLettersRising'])
+    assert.match(alerts, new RegExp(`- alert: ${alert}\\n(\\s*#.*\\n)?\\s+expr: `));
+  // The sampler's gauges carry the numbers the page shows.
+  assert.match(metrics, new RegExp(`kms_lag_records\\{topic="${topic}",partition="1"\\} 0`));
+  assert.match(metrics, new RegExp(`kms_end_offset\\{topic="${topic}",partition="1"\\} 221`));
+  assert.match(metrics, /^kms_database_up 1$/m);
+  assert.match(metrics, new RegExp(`kms_partition_state\\{topic="${topic}",partition="0",state="running"\\} 1`));
+});

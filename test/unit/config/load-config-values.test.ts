@@ -35,7 +35,7 @@ describe('loadConfig: bad values', () => {
     ],
     [
       'sink.insert.mode=merge',
-      /sink\.insert\.mode = "merge" .* is not an allowed value; set one of insert, upsert, ignore/,
+      /sink\.insert\.mode = "merge" .* is not an allowed value; set one of insert, upsert, update, ignore/,
     ],
     ['errors.tolerance=some', /errors\.tolerance = "some" .* set one of all, none/],
     [
@@ -70,7 +70,7 @@ describe('loadConfig: bad values', () => {
     ],
     [
       'sink.insert.mode=upsert\nsink.provenance.columns=false',
-      /sink\.insert\.mode .* = upsert needs a key to match rows on.*set sink\.pk\.fields or sink\.provenance\.columns=true/,
+      /sink\.insert\.mode .* = upsert needs a key to match rows on.*set sink\.pk\.fields, sink\.pk\.mode=record_key or sink\.provenance\.columns=true/,
     ],
     ['kafka.offset.hint.interval.ms=-1', /kafka\.offset\.hint\.interval\.ms = "-1" .* from 0 to 3600000/],
     ['kafka.offset.hint.interval.ms=soon', /kafka\.offset\.hint\.interval\.ms = "soon" .* not a whole number/],

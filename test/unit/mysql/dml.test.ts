@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { insertRows } from '../../../src/mysql/dml.ts';
+import { deleteRows, insertRows, updateRow } from '../../../src/mysql/dml.ts';
 import { assertFrozen, rejects } from './sql-assertions.ts';
 
 const columns = ['key_field1', 'timestamp_field1', 'double_field1'] as const;
@@ -145,5 +145,54 @@ describe('insertRows', () => {
     rejects(() => insertRows('', ['a'], [[1]]), 'IDENTIFIER_INVALID', 'it is empty');
     rejects(() => insertRows('t', ['a\u0000b'], [[1]]), 'IDENTIFIER_INVALID', 'NUL');
     rejects(() => insertRows('t', ['💥'], [[1]]), 'IDENTIFIER_INVALID', 'Basic Multilingual Plane');
+  });
+});
+
+describe('deleteRows', () => {
+  it('deletes by one key column with IN', () => {
+    const query = deleteRows('accounts', ['id'], [[1], [2], [3]]);
+    assert.equal(query.sql, 'DELETE FROM `accounts` WHERE `id` IN (?, ?, ?)');
+    assert.deepEqual(query.parameters, [1, 2, 3]);
+    assertFrozen(query);
+  });
+
+  it('deletes by a compound key with an OR of equalities', () => {
+    const query = deleteRows(
+      't',
+      ['a', 'b`c'],
+      [
+        ['x', 1],
+        ['y', 2],
+      ],
+    );
+    assert.equal(query.sql, 'DELETE FROM `t` WHERE (`a` = ? AND `b``c` = ?) OR (`a` = ? AND `b``c` = ?)');
+    assert.deepEqual(query.parameters, ['x', 1, 'y', 2]);
+  });
+
+  it('refuses no keys, no key columns, or a key of the wrong width', () => {
+    rejects(() => deleteRows('t', ['a'], []), 'SCHEMA_INVALID', 'has no keys');
+    rejects(() => deleteRows('t', [], [[1]]), 'SCHEMA_INVALID', 'has no key columns');
+    rejects(() => deleteRows('t', ['a', 'b'], [[1]]), 'SCHEMA_INVALID', 'key 0 has 1 values for 2 columns');
+  });
+});
+
+describe('updateRow', () => {
+  it('sets the non-key columns and finds the row by its key', () => {
+    const query = updateRow('t', ['id', 'name', 'region', 'amount'], ['region', 'id'], [7, 'n', 'eu', 1.5]);
+    assert.equal(query.sql, 'UPDATE `t` SET `name` = ?, `amount` = ? WHERE `region` = ? AND `id` = ?');
+    assert.deepEqual(query.parameters, ['n', 1.5, 'eu', 7]);
+    assertFrozen(query);
+  });
+
+  it('a table of key columns only still reports whether the row exists', () => {
+    const query = updateRow('t', ['id'], ['id'], [7]);
+    assert.equal(query.sql, 'UPDATE `t` SET `id` = `id` WHERE `id` = ?');
+    assert.deepEqual(query.parameters, [7]);
+  });
+
+  it('refuses a key column that is not a column, no key, or the wrong number of values', () => {
+    rejects(() => updateRow('t', ['a'], ['b'], [1]), 'SCHEMA_INVALID', 'key column "b" is not among the columns');
+    rejects(() => updateRow('t', ['a'], [], [1]), 'SCHEMA_INVALID', 'has no key columns');
+    rejects(() => updateRow('t', ['a', 'b'], ['a'], [1]), 'SCHEMA_INVALID', '1 values for 2 columns');
   });
 });

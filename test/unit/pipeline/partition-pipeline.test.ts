@@ -29,7 +29,7 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
   let releaseCommit: (() => void) | undefined;
   const preparer = {
     prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
-      tables: [],
+      operations: [],
       deadLetters: [],
       count: batch.length,
       lastOffset: batch.at(-1)!.offset,
@@ -81,6 +81,18 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
   };
 }
 
+/** A held-writer pipeline, started, with offsets 0 to count-1 accepted and its first commit in flight. */
+async function midBatch(
+  count: number,
+  result?: (batch: PreparedBatch) => CommitResult,
+): Promise<ReturnType<typeof pipelineWithHeldWriter>> {
+  const held = pipelineWithHeldWriter(result);
+  held.pipeline.start();
+  held.pipeline.accept(records(0, count));
+  await waitUntil(held.committing);
+  return held;
+}
+
 async function waitUntil(probe: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !probe(); i++) await sleep(5);
   assert.ok(probe(), 'condition never became true');
@@ -91,10 +103,7 @@ const settle = (stopping: Promise<void>): Promise<string> =>
   Promise.race([stopping.then(() => 'stopped'), sleep(1_000).then(() => 'hung')]);
 
 test('a revoke (stop without drain) during an in-flight batch ends once that batch is done, queue empty or not', async () => {
-  const { pipeline, commits, release, committing } = pipelineWithHeldWriter();
-  pipeline.start();
-  pipeline.accept(records(0, 5));
-  await waitUntil(committing);
+  const { pipeline, commits, release } = await midBatch(5);
   const stopping = pipeline.stop({ drain: false });
   release();
   assert.equal(await settle(stopping), 'stopped');
@@ -104,10 +113,7 @@ test('a revoke (stop without drain) during an in-flight batch ends once that bat
 });
 
 test('a graceful stop during an in-flight batch writes what is queued, then ends', async () => {
-  const { pipeline, commits, release, committing } = pipelineWithHeldWriter();
-  pipeline.start();
-  pipeline.accept(records(0, 10));
-  await waitUntil(committing);
+  const { pipeline, commits, release, committing } = await midBatch(10);
   pipeline.accept(records(10, 13));
   const stopping = pipeline.stop({ drain: true });
   release();
@@ -125,10 +131,7 @@ test('a graceful stop during an in-flight batch writes what is queued, then ends
 });
 
 test('a lost assignment (abandon) during an in-flight batch ends the loop once that batch is done', async () => {
-  const { pipeline, commits, release, committing } = pipelineWithHeldWriter();
-  pipeline.start();
-  pipeline.accept(records(0, 15));
-  await waitUntil(committing);
+  const { pipeline, commits, release } = await midBatch(15);
   pipeline.abandon();
   release();
   assert.equal(await settle(pipeline.stop({ drain: false })), 'stopped');
@@ -136,13 +139,10 @@ test('a lost assignment (abandon) during an in-flight batch ends the loop once t
 });
 
 test('a lost pipeline whose in-flight batch is fenced far ahead neither seeks nor reports the partition as failed', async () => {
-  const { pipeline, release, committing, seeks, pauses } = pipelineWithHeldWriter(() => ({
+  const { pipeline, release, seeks, pauses } = await midBatch(15, () => ({
     kind: 'fenced',
     stored: 1_000,
   }));
-  pipeline.start();
-  pipeline.accept(records(0, 15));
-  await waitUntil(committing);
   pipeline.abandon();
   release();
   assert.equal(await settle(pipeline.stop({ drain: false })), 'stopped');
