@@ -182,7 +182,7 @@ test('a partition shows why it waits: waiting_for_database while a batch is retr
   let releaseRetry: (() => void) | undefined;
   const preparer = {
     prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
-      tables: [],
+      operations: [],
       deadLetters: [],
       count: batch.length,
       lastOffset: batch.at(-1)!.offset,
