@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PartitionRef } from '../core/records.ts';
+import { PIPELINE_STATES, type PipelineState } from './partition-state.ts';
 
 /** Prometheus metrics of one sink process, labelled by topic and partition. */
 export class SinkMetrics {
@@ -70,6 +71,18 @@ export class SinkMetrics {
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
+  readonly #state = new Gauge({
+    name: 'kms_partition_state',
+    help: `1 for the state the partition is in, 0 for the others (${PIPELINE_STATES.join(', ')})`,
+    labelNames: ['topic', 'partition', 'state'],
+    registers: [this.registry],
+  });
+  readonly #dependencyUp = new Gauge({
+    name: 'kms_dependency_up',
+    help: '1 while the service answers (database, kafka, registry), 0 while it does not',
+    labelNames: ['dependency'],
+    registers: [this.registry],
+  });
   readonly #committedOffset = new Gauge({
     name: 'kms_committed_offset',
     help: 'Next offset to read, as stored in kafka_offsets',
@@ -106,6 +119,13 @@ export class SinkMetrics {
   failed(ref: PartitionRef): void {
     this.#failed.set(labels(ref), 1);
   }
+  state(ref: PartitionRef, state: PipelineState): void {
+    const l = labels(ref);
+    for (const each of PIPELINE_STATES) this.#state.set({ ...l, state: each }, each === state ? 1 : 0);
+  }
+  dependency(name: string, up: boolean): void {
+    this.#dependencyUp.set({ dependency: name }, up ? 1 : 0);
+  }
   retentionGap(ref: PartitionRef, records: number): void {
     this.#retentionGaps.inc(labels(ref), records);
   }
@@ -113,6 +133,7 @@ export class SinkMetrics {
     this.#committedOffset.set(labels(ref), offset);
     this.#failed.set(labels(ref), 0);
     this.#paused.set(labels(ref), 0);
+    this.state(ref, 'running');
   }
 
   committed(
