@@ -6,6 +6,7 @@
  * Problems that need no service (flags, schema file) are found before anything is touched.
  */
 import { RegistryClient } from '../../src/avro/registry-client.ts';
+import { registryOptions } from '../../src/avro/registry-options.ts';
 import { tableNameFor, type SinkConfig } from '../../src/config/index.ts';
 import { SinkError } from '../../src/core/errors.ts';
 import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
@@ -78,7 +79,7 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
       ),
     };
   });
-  const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+  const registry = new RegistryClient(registryOptions(config));
 
   return withMetadataClient(config, async (kafka) => {
     const cluster = await kafka.cluster();
