@@ -14,6 +14,16 @@ const records = offsetRange;
 /** The fake preparer's batches hold consecutive offsets. */
 const firstOffset = (batch: PreparedBatch): number => batch.lastOffset - batch.count + 1;
 
+/** Prepares nothing: a batch of consecutive offsets becomes a batch without rows that counts them. */
+const preparer = {
+  prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
+    operations: [],
+    deadLetters: [],
+    count: batch.length,
+    lastOffset: batch.at(-1)!.offset,
+  }),
+} as unknown as RecordPreparer;
+
 /** A pipeline whose writer holds every commit until `release()`; it records the batches it was given. */
 function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult): {
   pipeline: PartitionPipeline;
@@ -27,14 +37,6 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
   const seeks: number[] = [];
   let pauses = 0;
   let releaseCommit: (() => void) | undefined;
-  const preparer = {
-    prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
-      operations: [],
-      deadLetters: [],
-      count: batch.length,
-      lastOffset: batch.at(-1)!.offset,
-    }),
-  } as unknown as RecordPreparer;
   const writer = {
     commit: async (_ref: unknown, _expected: number, batch: PreparedBatch): Promise<CommitResult> => {
       commits.push(batch);
@@ -180,14 +182,6 @@ test('an owned pipeline fenced far ahead of what it fetched seeks to the stored 
 test('a partition shows why it waits: waiting_for_database while a batch is retried, running once it commits', async () => {
   let attempts = 0;
   let releaseRetry: (() => void) | undefined;
-  const preparer = {
-    prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
-      operations: [],
-      deadLetters: [],
-      count: batch.length,
-      lastOffset: batch.at(-1)!.offset,
-    }),
-  } as unknown as RecordPreparer;
   const writer = {
     commit: async (_ref: unknown, _expected: number, batch: PreparedBatch): Promise<CommitResult> => {
       if (++attempts === 1) {
