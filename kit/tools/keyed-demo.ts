@@ -23,6 +23,7 @@ import { tableNameFor } from '../../src/config/index.ts';
 import { ensureDatabase, openPool } from './database.ts';
 import { connectProducer, disconnectProducer, flushProducer } from './fast-producer.ts';
 import { TopicAdmin } from './kafka-topics.ts';
+import { avroRecord } from './avro-record.ts';
 
 export const KEYED_DEMO_TOPIC = 'demo_accounts';
 export const KEYED_DEMO_PARTITIONS = 3;
@@ -37,23 +38,13 @@ export const KEYED_DEMO_SETTINGS: readonly string[] = [
   'sink.delete.enabled=true',
 ];
 
-const KEY_SCHEMA = {
-  type: 'record',
-  name: 'AccountKey',
-  namespace: 'kms.demo',
-  fields: [{ name: 'account_id', type: 'long' }],
-};
-const VALUE_SCHEMA = {
-  type: 'record',
-  name: 'Account',
-  namespace: 'kms.demo',
-  fields: [
-    { name: 'account_id', type: 'long' },
-    { name: 'owner', type: 'string' },
-    { name: 'balance_cents', type: 'long' },
-    { name: 'version', type: 'int' },
-  ],
-};
+const KEY_SCHEMA = avroRecord('kms.demo.AccountKey', { account_id: 'long' });
+const VALUE_SCHEMA = avroRecord('kms.demo.Account', {
+  account_id: 'long',
+  owner: 'string',
+  balance_cents: 'long',
+  version: 'int',
+});
 const KEY_TYPE = parseAvroSchema(KEY_SCHEMA);
 const VALUE_TYPE = parseAvroSchema(VALUE_SCHEMA);
 
