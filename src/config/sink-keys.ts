@@ -377,6 +377,11 @@ const status = z.object({
     default: '127.0.0.1',
     doc: 'address the status server listens on',
   }),
+  healthGraceMs: key('status.health.grace.ms', wholeNumber(1_000, 3_600_000), {
+    section: STATUS,
+    default: '15000',
+    doc: '/healthz answers 503 once the database, Kafka or the registry has not answered for this long, in ms',
+  }),
 });
 
 const log = z.object({

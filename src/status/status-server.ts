@@ -60,7 +60,8 @@ interface StatusParts {
 const parts = new WeakMap<Server, StatusParts>();
 
 /**
- * `/metrics` (Prometheus), `/healthz` (200 unless a partition failed or the sink is stopping), `/` (the
+ * `/metrics` (Prometheus), `/healthz` (503 with the reasons while a partition failed, the database, Kafka
+ * or the registry has not answered for longer than status.health.grace.ms, or the sink stops), `/` (the
  * status page) with its JSON endpoints under `/api/`, and `/status.json` (this instance's partitions).
  */
 export async function startStatusServer(runner: SinkRunner, host: string, port: number, log?: Logger): Promise<Server> {
@@ -75,13 +76,25 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
     } else if (path === '/healthz') {
       const partitions = partitionStatuses(runner);
       const failed = partitions.filter((p) => p.state === 'failed');
-      const healthy = failed.length === 0 && runner.failures.length === 0 && !runner.stopping;
+      const down = runner.dependencies.downPastGrace();
+      const reasons = [
+        ...down.map(
+          (d) =>
+            `${d.dependency} has not answered for ${Math.round(d.downMs / 1000)} s (grace ${runner.dependencies.graceMs / 1000} s): ${d.error}`,
+        ),
+        ...failed.map((p) => `partition ${p.topic}/${p.partition} failed: ${p.error ?? 'unknown error'}`),
+        ...runner.failures,
+        ...(runner.stopping ? ['the sink is stopping'] : []),
+      ];
+      const healthy = reasons.length === 0;
       response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify({
           status: healthy ? 'ok' : 'degraded',
+          reasons,
           partitions: partitions.length,
           failed,
+          dependencies: runner.dependencies.down(),
           errors: runner.failures,
         }),
       );

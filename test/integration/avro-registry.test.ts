@@ -50,13 +50,17 @@ function reverseKeys(value: unknown): unknown {
 }
 
 const subject = `kms-it-avro-${randomUUID()}-value`;
-const schema = avroRecord('kms.it.payment', [
-  ['id', 'string'],
-  ['amount', { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 }],
-  ['at', { type: 'long', logicalType: 'timestamp-micros' }],
-  ['seq', 'long'],
-  ['note', ['null', 'string'], null],
-]);
+const schema = avroRecord(
+  'kms.it.payment',
+  {
+    id: 'string',
+    amount: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 },
+    at: { type: 'long', logicalType: 'timestamp-micros' },
+    seq: 'long',
+    note: ['null', 'string'],
+  },
+  { note: null },
+);
 
 describe('RegistryClient against a real registry', () => {
   before(async () => {

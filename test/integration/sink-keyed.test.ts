@@ -7,6 +7,7 @@ import { describeRun, oneLineError, runKms } from './helpers/kms-cli.ts';
 import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
 import { type RawMessage, sequenced } from './helpers/sink-records.ts';
 import { waitFor } from './helpers/wait.ts';
+import { avroRecord } from '../fixtures/avro-schemas.ts';
 
 /**
  * Tables keyed on the record key (`sink.pk.mode=record_key`): an Avro record key's fields or a raw
@@ -19,25 +20,8 @@ const [CDC, UPDATES, BAD, REKEYED] = scenario.topics as [string, string, string,
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
-const KEY_SCHEMA = {
-  type: 'record',
-  name: 'AccountKey',
-  namespace: 'kms.test',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'region', type: 'string' },
-  ],
-};
-const VALUE_SCHEMA = {
-  type: 'record',
-  name: 'Account',
-  namespace: 'kms.test',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'name', type: 'string' },
-    { name: 'amount', type: 'double' },
-  ],
-};
+const KEY_SCHEMA = avroRecord('kms.test.AccountKey', { id: 'long', region: 'string' });
+const VALUE_SCHEMA = avroRecord('kms.test.Account', { id: 'long', name: 'string', amount: 'double' });
 const KEY_TYPE = parseAvroSchema(KEY_SCHEMA);
 const VALUE_TYPE = parseAvroSchema(VALUE_SCHEMA);
 const KEYED = {

@@ -19,11 +19,7 @@ const MARIADB = { host: mysqlAdmin().host, port: mysqlAdmin().port };
  */
 const REGISTRY_JSON = 'application/vnd.schemaregistry.v1+json';
 
-const PAYMENT_SCHEMA = avroRecord('kms.test.Payment', [
-  ['id', 'long'],
-  ['account', 'string'],
-  ['cents', 'long'],
-]);
+const PAYMENT_SCHEMA = avroRecord('kms.test.Payment', { id: 'long', account: 'string', cents: 'long' });
 
 const subjects: string[] = [];
 const topics: string[] = [];

@@ -78,7 +78,7 @@ describe('loadConfig: defaults', () => {
       retryInitialMs: 100,
     });
     assert.deepEqual(config.errors, { tolerance: 'all', deadLetterLogMax: 10, deadLetterLogIntervalMs: 10_000 });
-    assert.deepEqual(config.status, { host: '127.0.0.1', port: 9464 });
+    assert.deepEqual(config.status, { host: '127.0.0.1', port: 9464, healthGraceMs: 15_000 });
     assert.deepEqual(config.log, { level: 'info' });
     assert.equal(config.origins['mysql.url'], 'default');
   });
