@@ -7,7 +7,7 @@ import { describeRun, oneLineError, runKms } from './helpers/kms-cli.ts';
 import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
 import { type RawMessage, sequenced } from './helpers/sink-records.ts';
 import { waitFor } from './helpers/wait.ts';
-import { avroRecord } from '../fixtures/avro-schemas.ts';
+import { avroRecord } from '../../kit/tools/avro-record.ts';
 
 /**
  * Tables keyed on the record key (`sink.pk.mode=record_key`): an Avro record key's fields or a raw

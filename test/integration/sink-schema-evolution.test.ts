@@ -4,7 +4,7 @@ import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import type { ResultRow } from '../../src/mysql/pool.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
-import { avroRecord } from '../fixtures/avro-schemas.ts';
+import { avroRecord } from '../../kit/tools/avro-record.ts';
 
 /**
  * Schema evolution end to end, on one partition: version 2 of a value schema adds a field with a

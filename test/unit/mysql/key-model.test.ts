@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { buildKeyModel, buildKeyedModel } from '../../../src/mysql/key-model.ts';
 import { rejects } from './sql-assertions.ts';
-import { avroRecord } from '../../fixtures/avro-schemas.ts';
+import { avroRecord } from '../../../kit/tools/avro-record.ts';
 
 const KEY = parseAvroSchema(avroRecord('Key', { region: 'string', id: 'long' }));
 const VALUE = parseAvroSchema(avroRecord('Value', { ID: 'long', name: ['null', 'string'] }));
