@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseJdbcUrl } from '../../../src/config/jdbc-url.ts';
 import { loadConfig, type LoadConfigOptions } from '../../../src/config/load-config.ts';
 import { isSinkError } from '../../../src/core/errors.ts';
+import { placeholderPems } from '../../fixtures/pem-files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kms-tls-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const pem = (name: string): string => {
-  const path = join(dir, name);
-  writeFileSync(path, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
-  return path;
-};
-const CA = pem('ca.pem');
-const CERT = pem('client.pem');
-const KEY = pem('client-key.pem');
+const { CA, CERT, KEY } = placeholderPems('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
 
 const load = (text: string, options: LoadConfigOptions = {}) =>
   loadConfig({ env: {}, file: 'sink.properties', text, ...options });
