@@ -6,7 +6,7 @@ import { loadConfig, type LoadConfigOptions } from '../../../src/config/load-con
 import { isSinkError } from '../../../src/core/errors.ts';
 import { placeholderPems } from '../../fixtures/pem-files.ts';
 
-const { CA, CERT, KEY } = placeholderPems('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
+const { dir, CA, CERT, KEY } = placeholderPems('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
 
 const load = (text: string, options: LoadConfigOptions = {}) =>
   loadConfig({ env: {}, file: 'sink.properties', text, ...options });

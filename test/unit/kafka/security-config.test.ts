@@ -8,7 +8,7 @@ import { kafkaSecurity } from '../../../src/kafka/security-config.ts';
 import { kafkaSecurityFailure } from '../../../src/kafka/security-errors.ts';
 import { placeholderPems } from '../../fixtures/pem-files.ts';
 
-const { CA, CERT, KEY } = placeholderPems('PEM');
+const { dir, CA, CERT, KEY } = placeholderPems('PEM');
 const load = (...overrides: string[]) => loadConfig({ env: {}, overrides });
 
 function refused(pattern: RegExp, ...overrides: string[]): void {
