@@ -5,6 +5,7 @@
  */
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
+import { registryOptions } from '../../src/avro/registry-options.ts';
 import { writeWireHeader } from '../../src/avro/wire-format.ts';
 import type { SinkConfig } from '../../src/config/index.ts';
 import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
@@ -81,7 +82,7 @@ export function expectedAccounts(events: readonly AccountEvent[]): Map<number, u
 /** Starts clean: the topic recreated, its table dropped, its offsets and dead letters gone; schemas registered. */
 export async function resetKeyedDemo(config: SinkConfig): Promise<{ keyId: number; valueId: number }> {
   await ensureDatabase(config);
-  const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+  const registry = new RegistryClient(registryOptions(config));
   const keyId = await registry.register(`${KEYED_DEMO_TOPIC}-key`, KEY_SCHEMA);
   const valueId = await registry.register(`${KEYED_DEMO_TOPIC}-value`, VALUE_SCHEMA);
   await withMetadataClient(config, async (kafka) => {

@@ -123,3 +123,41 @@ describe('Kafka security settings', () => {
     assert.equal(kafkaSecurityFailure(new Error('broker transport failure'), 'b:1'), undefined);
   });
 });
+
+describe('schema registry security settings', () => {
+  it('take basic auth from USER_INFO or the URL, and a CA for https', async () => {
+    const { registryOptions } = await import('../../../src/avro/registry-options.ts');
+    const userInfo = load(
+      'kafka.schema.registry.url=https://reg:8443/apis/ccompat/v7',
+      'kafka.schema.registry.basic.auth.credentials.source=USER_INFO',
+      'kafka.schema.registry.basic.auth.user.info=alice:pa:ss',
+      `kafka.schema.registry.ssl.ca.location=${CA}`,
+    );
+    const options = registryOptions(userInfo);
+    assert.deepEqual(options.basicAuth, { username: 'alice', password: 'pa:ss' });
+    assert.equal(typeof options.fetch, 'function', 'a fetch trusting the CA');
+    assert.equal(registryOptions(load('kafka.schema.registry.url=https://bob:pw@reg/x')).basicAuth, undefined);
+  });
+
+  it('refuse contradicting settings in one line, never showing the user info', () => {
+    refused(
+      /basic\.auth\.user\.info = <hidden> .* is not user:password/,
+      'kafka.schema.registry.basic.auth.credentials.source=USER_INFO',
+      'kafka.schema.registry.basic.auth.user.info=secretonly',
+    );
+    refused(
+      /basic\.auth\.user\.info = <hidden> .* is set, but .*credentials\.source is URL/,
+      'kafka.schema.registry.basic.auth.user.info=a:b',
+    );
+    refused(
+      /credentials\.source = "USER_INFO" .*registry\.url carries credentials too/,
+      'kafka.schema.registry.url=https://a:b@reg/x',
+      'kafka.schema.registry.basic.auth.credentials.source=USER_INFO',
+      'kafka.schema.registry.basic.auth.user.info=a:b',
+    );
+    refused(
+      /ssl\.ca\.location = .* is set, but kafka\.schema\.registry\.url is not https/,
+      `kafka.schema.registry.ssl.ca.location=${CA}`,
+    );
+  });
+});
