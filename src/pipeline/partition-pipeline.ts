@@ -233,6 +233,7 @@ export class PartitionPipeline {
         result.nextOffset,
       );
       this.#control.committed(result.nextOffset);
+      if ((result.missing ?? 0) > 0) this.#metrics.updateMissing(this.ref, result.missing!);
       if (result.deadLetters > 0) {
         const letters = [...batch.deadLetters, ...(result.rejected ?? [])];
         this.#deadLetterLog.report(letters.sort((a, b) => a.record.offset - b.record.offset));

@@ -13,13 +13,19 @@ export class SinkMetrics {
   });
   readonly #rows = new Counter({
     name: 'kms_rows_inserted_total',
-    help: 'Rows inserted into sink tables',
+    help: 'Rows inserted, replaced, changed or deleted in sink tables (keyed tables: per statement effect)',
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
   readonly #deadLetters = new Counter({
     name: 'kms_dead_letters_total',
     help: 'Records written to the dead-letter table',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly #updateMissing = new Counter({
+    name: 'kms_update_missing_total',
+    help: 'Records of sink.insert.mode=update whose row did not exist, skipped (sink.update.missing=skip)',
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
@@ -103,6 +109,9 @@ export class SinkMetrics {
   }
   fenced(ref: PartitionRef): void {
     this.#fenced.inc(labels(ref));
+  }
+  updateMissing(ref: PartitionRef, records: number): void {
+    this.#updateMissing.inc(labels(ref), records);
   }
   retry(ref: PartitionRef): void {
     this.#retries.inc(labels(ref));

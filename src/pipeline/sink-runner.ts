@@ -3,6 +3,7 @@ import { groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { RegistryClient } from '../avro/registry-client.ts';
+import { registryOptions } from '../avro/registry-options.ts';
 import { kafkaSecurity } from '../kafka/security-config.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
@@ -67,7 +68,7 @@ export class SinkRunner {
     this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, {
       updateMissing: config.sink.updateMissing,
     });
-    this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+    this.#registry = new RegistryClient(registryOptions(config));
     const graceMs = config.status.healthGraceMs;
     const probeTimeoutMs = Math.max(1_000, Math.min(5_000, Math.floor(graceMs / 2)));
     this.#probePool = createSidePool(config, 1, probeTimeoutMs);
