@@ -6,6 +6,7 @@
  */
 import Kafka from '@confluentinc/kafka-javascript';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clientSettings, kafkaAddress } from '../../src/kafka/metadata-client.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { stringLimit } from '../tools/produce.ts';
 import { KEY_SCHEMA } from '../tools/provision.ts';
@@ -64,7 +65,7 @@ export async function measureLatency(
     );
   }
   const producer = new Kafka.Producer({
-    'bootstrap.servers': config.kafka.bootstrapServers.join(','),
+    ...clientSettings(kafkaAddress(config)),
     'client.id': `${config.kafka.clientId}-bench-latency`,
     'linger.ms': PRODUCER_LINGER_MS,
     'compression.codec': 'lz4',

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureChromium } from '../stack/chromium.ts';
 import { stackDown, stackStatus, stackUp } from '../stack/stack.ts';
 import { stackOptions, bootstrapServers, registryUrl } from '../stack/stack-options.ts';
 import { projectRoot } from '../../src/app/project-root.ts';
@@ -39,6 +40,8 @@ export function registerTestCommand(program: Command): void {
       const options = stackOptions(root);
       const wasRunning = (await stackStatus(options)).filter((s) => s.state === 'running').length;
       if (needsStack) await stackUp(options, (line) => console.log(line));
+      // The browser test drives Debian's chromium: the set-up installs it the first time.
+      if (wanted.some((file) => file.endsWith('.browser.test.ts'))) await ensureChromium(root);
       const env = {
         ...process.env,
         KMS_BOOTSTRAP_SERVERS: bootstrapServers(options),

@@ -4,7 +4,8 @@
 #  - Debian's headers that the native Kafka client (librdkafka) is built against;
 #  - the npm dependencies, reinstalled whenever package-lock.json or the Node version changes;
 #  - on request of `./kms stack up` (kms_ensure_mariadb_server), Debian's MariaDB server binaries
-#    (mariadb-server-core: mariadbd and mariadb-install-db, without a machine-wide service).
+#    (mariadb-server-core: mariadbd and mariadb-install-db, without a machine-wide service);
+#  - on request of `./kms test` when the browser test runs (kms_ensure_chromium), Debian's chromium.
 # Everything it installs goes under .tools/ and node_modules/ (both ignored by git), apart from the
 # Debian packages. Installing happens under a lock (.tools/install.lock): two ./kms commands started at
 # once on a fresh clone take turns instead of running npm ci in the same folder together; when nothing
@@ -117,6 +118,27 @@ kms_install_mariadb_server() {
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server-core; } \
     >"$KMS_ROOT/.tools/apt.log" 2>&1 \
     || { kms_say "apt-get install mariadb-server-core failed, see .tools/apt.log"; return 1; }
+}
+
+# Debian's chromium, for the browser test of the status page (playwright-core drives it; it never
+# downloads a browser of its own).
+kms_ensure_chromium() {
+  kms_chromium_installed && return
+  kms_with_install_lock kms_install_chromium
+}
+
+kms_chromium_installed() { [ -x /usr/bin/chromium ]; }
+
+kms_install_chromium() {
+  kms_chromium_installed && return
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    kms_say "the browser test needs the Debian package chromium (install it, then retry)"
+    return 1
+  fi
+  kms_say "installing Debian's chromium for the browser test (a few minutes, once)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+    >"$KMS_ROOT/.tools/apt.log" 2>&1 \
+    || { kms_say "apt-get install chromium failed, see .tools/apt.log"; return 1; }
 }
 
 # The fast path takes no lock; whatever has to be installed is installed under the lock, after a

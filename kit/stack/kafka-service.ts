@@ -5,7 +5,9 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { SinkError } from '../../src/core/errors.ts';
 import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
+import { ensureCertificates } from './certificates.ts';
 import { ensureKafkaLibs } from './downloads.ts';
+import { MTLS_PORT_OFFSET, SASL_SSL_PORT_OFFSET, ensureScramUser, secureListeners } from './kafka-listeners.ts';
 import { type ManagedProcess, runningPid, startDetached, stopProcess } from './process-control.ts';
 import { refuseForeignPort, waitForService } from './service-process.ts';
 import { type StackOptions, brokerPorts, bootstrapServers } from './stack-options.ts';
@@ -53,6 +55,7 @@ export async function startKafka(options: StackOptions): Promise<string> {
   }
   await checkPortsFree(options, nodes);
   const libs = await ensureKafkaLibs(options);
+  await ensureCertificates(options);
   const clusterId = clusterIdFor(options);
   for (const [index, node] of nodes.entries()) {
     if (runningPid(node) !== undefined) continue;
@@ -62,6 +65,7 @@ export async function startKafka(options: StackOptions): Promise<string> {
     startDetached(node, 'java', [...jvmArgs(dir), '-cp', `${libs}/*`, 'kafka.Kafka', config], dir);
   }
   await waitForBrokers(options, nodes);
+  await ensureScramUser(options, libs, clusterId, bootstrapServers(options));
   return bootstrapServers(options);
 }
 
@@ -85,7 +89,7 @@ export function kafkaAddress(options: StackOptions): string {
       join(nodeDir(options, i + 1, size), 'server.properties'),
     ).map((file) =>
       existsSync(file)
-        ? /^advertised\.listeners=PLAINTEXT:\/\/(\S+)$/m.exec(readFileSync(file, 'utf8'))?.[1]
+        ? /^advertised\.listeners=(?:.*,)?PLAINTEXT:\/\/([^,\s]+)/m.exec(readFileSync(file, 'utf8'))?.[1]
         : undefined,
     );
     if (listeners.every((listener) => listener !== undefined)) return listeners.join(',');
@@ -116,7 +120,7 @@ async function checkPortsFree(options: StackOptions, nodes: ManagedProcess[]): P
   for (const [index, port] of brokerPorts(options).entries()) {
     const node = nodes[index]!;
     if (runningPid(node) !== undefined) continue;
-    for (const taken of [port, port + CONTROLLER_PORT_OFFSET])
+    for (const taken of [port, port + CONTROLLER_PORT_OFFSET, port + SASL_SSL_PORT_OFFSET, port + MTLS_PORT_OFFSET])
       await refuseForeignPort('kafka: port', taken, 'KMS_KAFKA_FIRST_PORT', node.logFile);
   }
 }
@@ -148,14 +152,16 @@ function writeNodeConfig(options: StackOptions, nodeId: number, dir: string): st
   const port = ports[nodeId - 1]!;
   const voters = ports.map((p, i) => `${i + 1}@127.0.0.1:${p + CONTROLLER_PORT_OFFSET}`).join(',');
   const replication = options.brokers;
+  const secure = secureListeners(options, port);
   const lines = [
     'process.roles=broker,controller',
     `node.id=${nodeId}`,
     `controller.quorum.voters=${voters}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + CONTROLLER_PORT_OFFSET}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=${[`PLAINTEXT://127.0.0.1:${port}`, `CONTROLLER://127.0.0.1:${port + CONTROLLER_PORT_OFFSET}`, ...secure.listeners].join(',')}`,
+    `advertised.listeners=${[`PLAINTEXT://127.0.0.1:${port}`, ...secure.advertised].join(',')}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
+    ...secure.settings,
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${join(dir, 'data')}`,
     'num.partitions=3',

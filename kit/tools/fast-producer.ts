@@ -5,7 +5,8 @@
  */
 import Kafka from '@confluentinc/kafka-javascript';
 import type { SinkConfig } from '../../src/config/index.ts';
-import { kafkaAddress, kafkaUnavailable } from '../../src/kafka/metadata-client.ts';
+import { clientSettings, kafkaAddress, kafkaUnavailable } from '../../src/kafka/metadata-client.ts';
+import { connectChecked } from '../../src/kafka/security-errors.ts';
 
 /** How long a record may wait for its acknowledgement, and a flush for all of them. */
 const FLUSH_TIMEOUT_MS = 60_000;
@@ -13,7 +14,7 @@ const FLUSH_TIMEOUT_MS = 60_000;
 /** A producer tuned for throughput, connected; fails with the one "Kafka did not answer" line. */
 export function connectProducer(config: SinkConfig): Promise<Kafka.Producer> {
   const producer = new Kafka.Producer({
-    'bootstrap.servers': kafkaAddress(config).bootstrapServers,
+    ...clientSettings(kafkaAddress(config)),
     'client.id': `${config.kafka.clientId}-produce`,
     'linger.ms': 10,
     'batch.num.messages': 10_000,
@@ -30,14 +31,12 @@ export function connectProducer(config: SinkConfig): Promise<Kafka.Producer> {
     'socket.connection.setup.timeout.ms': 8_000,
     log_level: 0,
   });
-  return new Promise((resolve, reject) => {
-    producer.connect({ timeout: 8_000 }, (error) => {
-      if (error) reject(kafkaUnavailable(kafkaAddress(config), 'did not answer within 8 s', error));
-      else {
-        producer.setPollInterval(50);
-        resolve(producer);
-      }
-    });
+  const address = kafkaAddress(config);
+  return connectChecked(producer, address, 8_000, (error) =>
+    kafkaUnavailable(address, 'did not answer within 8 s', error),
+  ).then(() => {
+    producer.setPollInterval(50);
+    return producer;
   });
 }
 

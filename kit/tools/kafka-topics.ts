@@ -12,6 +12,7 @@ import {
   kafkaAddress,
   kafkaUnavailable,
   type KafkaAddress,
+  clientSettings,
   type MetadataClient,
 } from '../../src/kafka/metadata-client.ts';
 
@@ -39,7 +40,7 @@ export class TopicAdmin {
     this.#address = kafkaAddress(config);
     this.#metadata = metadata;
     this.#admin = Kafka.AdminClient.create({
-      'bootstrap.servers': this.#address.bootstrapServers,
+      ...clientSettings(this.#address),
       'client.id': `${config.kafka.clientId}-admin`,
       log_level: 0,
     });

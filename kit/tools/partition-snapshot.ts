@@ -7,10 +7,11 @@
 import { groupIdFor, tableNameFor, type SinkConfig } from '../../src/config/index.ts';
 import { MetadataClient } from '../../src/kafka/metadata-client.ts';
 import type { CompiledQuery } from '../../src/mysql/compiled-query.ts';
-import { selectTableExists } from '../../src/mysql/catalog-sql.ts';
+import { selectPrimaryKey, selectTableExists } from '../../src/mysql/catalog-sql.ts';
 import { isNoSuchTable } from '../../src/mysql/errno.ts';
 import { type Pool, type ResultRow, selectRows } from '../../src/mysql/pool.ts';
 import {
+  countDuplicateKeys,
   countDeadLetters,
   countRows,
   countRowsAlsoDeadLettered,
@@ -44,12 +45,19 @@ export interface TopicState {
   readonly tableExists: boolean;
   /** All rows of the table: the only count possible without provenance columns; null when not counted. */
   readonly totalRows: number | null;
+  /**
+   * Keyed tables (verify of a keyed mode): the key columns checked and how many key values appear in more
+   * than one row; columns empty when the table has no primary key. Undefined when not checked.
+   */
+  readonly keys?: { readonly columns: readonly string[]; readonly duplicated: number };
   readonly partitions: readonly PartitionState[];
 }
 
 export interface SnapshotOptions {
   /** Count table rows (verify); status leaves them out to stay cheap on big tables. */
   readonly rows: boolean;
+  /** Keyed tables: check that no primary key value appears twice. */
+  readonly keys?: boolean;
 }
 
 type Counts = Map<number, number>;
@@ -145,7 +153,14 @@ export class PartitionProbe {
         maxOffset: maxOffsets?.get(partition) ?? null,
       }),
     );
-    return { topic, group, table, inKafka, tableExists, totalRows, partitions: states };
+    let keys: TopicState['keys'];
+    if (options.keys === true && tableExists) {
+      const columns = (await this.#select(selectPrimaryKey(table))).map((row) => String(row.name));
+      const duplicated =
+        columns.length === 0 ? 0 : Number((await this.#select(countDuplicateKeys(table, columns)))[0]?.n ?? 0);
+      keys = { columns, duplicated };
+    }
+    return { topic, group, table, inKafka, tableExists, totalRows, ...(keys ? { keys } : {}), partitions: states };
   }
 
   /** `p` → `n` from a two-column query; a bookkeeping table that does not exist yet counts as empty. */

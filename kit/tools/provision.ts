@@ -5,6 +5,7 @@
  * model), so provisioned and sink-created tables never differ.
  * Problems that need no service (flags, schema file) are found before anything is touched.
  */
+import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { tableNameFor, type SinkConfig } from '../../src/config/index.ts';
 import { SinkError } from '../../src/core/errors.ts';
@@ -19,10 +20,9 @@ import {
   deleteOffsetsOfTopic,
 } from '../../src/mysql/offset-sql.ts';
 import { execute, selectRows, type Pool } from '../../src/mysql/pool.ts';
-import { tableSpec } from '../../src/mysql/table-spec.ts';
 import { databaseError, ensureDatabase, openPool } from './database.ts';
 import { TopicAdmin, checkPartitions, type TopicOutcome } from './kafka-topics.ts';
-import { columnModelFor, defaultSchemaFile, readSchemaFile, schemasFor } from './schema-file.ts';
+import { defaultSchemaFile, readSchemaFile, schemasFor, tableSpecFor } from './schema-file.ts';
 
 /** Key schema of every topic: the seed keys records by the first field's text. */
 export const KEY_SCHEMA = 'string';
@@ -70,12 +70,7 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
     return {
       ...entry,
       table,
-      spec: tableSpec(
-        table,
-        columnModelFor(config, entry.type, where),
-        config.sink.provenanceColumns,
-        config.sink.pkFields,
-      ),
+      spec: tableSpecFor(config, table, entry.type, parseAvroSchema(JSON.stringify(KEY_SCHEMA)), where),
     };
   });
   const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });

@@ -7,8 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { buildColumnModel, type ColumnModel } from '../../src/mysql/column-model.ts';
-import type { SinkConfig } from '../../src/config/index.ts';
+import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../../src/mysql/column-model.ts';
+import type { TableSpec } from '../../src/mysql/compiled-query.ts';
+import { buildKeyModel, buildKeyedModel } from '../../src/mysql/key-model.ts';
+import { tableSpec } from '../../src/mysql/table-spec.ts';
+import { DEFAULT_KEY_COLUMN, type SinkConfig } from '../../src/config/index.ts';
 import { SinkError, describeError } from '../../src/core/errors.ts';
 import { projectRoot } from '../../src/app/project-root.ts';
 
@@ -102,13 +105,36 @@ export function parseTopicSchema(file: SchemaFile, topic: string, schema: object
 /** The column model the sink will use for this schema under this config (same options as the sink). */
 export function columnModelFor(config: SinkConfig, type: Type, where: string): ColumnModel {
   try {
-    return buildColumnModel(type, {
-      stringType: config.sink.stringType,
-      columnTypes: config.sink.columnTypes,
-      ...(config.sink.fieldsInclude.length > 0 ? { include: config.sink.fieldsInclude } : {}),
-      exclude: config.sink.fieldsExclude,
-      provenance: config.sink.provenanceColumns,
-    });
+    return buildColumnModel(type, modelOptions(config));
+  } catch (error) {
+    throw problem(`${where}: ${describeError(error)}`);
+  }
+}
+
+function modelOptions(config: SinkConfig): ColumnModelOptions {
+  return {
+    stringType: config.sink.stringType,
+    columnTypes: config.sink.columnTypes,
+    ...(config.sink.fieldsInclude.length > 0 ? { include: config.sink.fieldsInclude } : {}),
+    exclude: config.sink.fieldsExclude,
+    provenance: config.sink.provenanceColumns,
+  };
+}
+
+/**
+ * The table layout the sink will create for this schema under this config: with `sink.pk.mode=record_key`
+ * the key schema's columns lead and are the primary key, as the sink's own keyed model makes them.
+ */
+export function tableSpecFor(config: SinkConfig, table: string, type: Type, keyType: Type, where: string): TableSpec {
+  const { pkMode, pkFields, provenanceColumns, stringType } = config.sink;
+  if (pkMode !== 'record_key') {
+    const pk = pkMode === 'record_value' ? pkFields : [];
+    return tableSpec(table, columnModelFor(config, type, where), provenanceColumns, pk, pkMode === 'none');
+  }
+  try {
+    const key = buildKeyModel(keyType, { fields: pkFields, primitiveColumn: DEFAULT_KEY_COLUMN, stringType });
+    const model = buildKeyedModel(key, type, modelOptions(config));
+    return tableSpec(table, model, provenanceColumns, model.keyColumns);
   } catch (error) {
     throw problem(`${where}: ${describeError(error)}`);
   }

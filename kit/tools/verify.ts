@@ -4,8 +4,10 @@
  *   stored offset == Kafka end offset, and rows + dead letters == end offset,
  *   and (provenance columns on) no offset appears twice, none beyond the end, none both as row and dead letter.
  *
- * Keyed tables (`sink.pk.fields` with upsert / ignore) keep one row per key, so rows + dead letters may
- * be fewer than the end offset, never more; the other checks are the same.
+ * Keyed tables (`sink.pk.mode=record_key`, `record_value` with upsert / update / ignore, any update
+ * mode) keep one row per key, and deletes and skipped updates leave none, so rows + dead letters may be
+ * fewer than the end offset, never more; the table must have a primary key and no key value twice; the
+ * other checks are the same.
  *
  * Assumption: a partition's offsets are 0 .. end-1 with no gaps, so the record count equals the end
  * offset. That holds for topics created by `provision` and filled by `produce` (no compaction, no
@@ -45,8 +47,10 @@ export interface PartitionVerdict {
 export interface VerifyResult {
   readonly ok: boolean;
   readonly partitions: readonly PartitionVerdict[];
-  /** Topic-level problems (topic missing in Kafka). */
+  /** Topic-level problems (topic missing in Kafka, a keyed table with a key value twice). */
   readonly problems: readonly string[];
+  /** Keyed tables checked for repeated keys: table and key columns. */
+  readonly keyedTables?: readonly { readonly table: string; readonly columns: readonly string[] }[];
   readonly seconds: number;
 }
 
@@ -56,8 +60,9 @@ export async function verify(config: SinkConfig, options: VerifyOptions = {}): P
   const probe = await PartitionProbe.open(config);
   try {
     for (;;) {
-      const keyed = config.sink.pkFields.length > 0 && config.sink.insertMode !== 'insert';
-      const result = judge(await probe.snapshot({ rows: true }), (performance.now() - started) / 1000, { keyed });
+      const keyed = isKeyed(config);
+      const snapshot = await probe.snapshot({ rows: true, keys: keyed });
+      const result = judge(snapshot, (performance.now() - started) / 1000, { keyed });
       if (result.ok || options.wait !== true || performance.now() >= deadline) return result;
       options.onPoll?.(result, result.seconds);
       await new Promise((resolve) =>
@@ -69,6 +74,12 @@ export async function verify(config: SinkConfig, options: VerifyOptions = {}): P
   }
 }
 
+/** Whether the config keeps one row per key (rather than one per record). */
+export function isKeyed(config: SinkConfig): boolean {
+  const { pkMode, insertMode } = config.sink;
+  return pkMode === 'record_key' || insertMode === 'update' || (pkMode === 'record_value' && insertMode !== 'insert');
+}
+
 export interface JudgeOptions {
   /** One row per key (upsert / ignore on sink.pk.fields): fewer rows than records is expected. */
   readonly keyed?: boolean;
@@ -77,16 +88,27 @@ export interface JudgeOptions {
 export function judge(topics: readonly TopicState[], seconds = 0, options: JudgeOptions = {}): VerifyResult {
   const partitions: PartitionVerdict[] = [];
   const problems: string[] = [];
+  const keyedTables: { table: string; columns: readonly string[] }[] = [];
   for (const topic of topics) {
+    if (topic.keys !== undefined && topic.keys.columns.length > 0 && topic.keys.duplicated === 0) {
+      keyedTables.push({ table: topic.table, columns: topic.keys.columns });
+    }
     if (!topic.inKafka) {
       problems.push(`topic ${JSON.stringify(topic.topic)} does not exist in Kafka`);
       continue;
+    }
+    if (topic.keys !== undefined && topic.keys.columns.length === 0) {
+      problems.push(`table ${topic.table} of topic ${topic.topic} has no primary key, so keys can repeat`);
+    } else if (topic.keys !== undefined && topic.keys.duplicated > 0) {
+      problems.push(
+        `table ${topic.table} of topic ${topic.topic}: ${topic.keys.duplicated} key values of (${topic.keys.columns.join(', ')}) appear more than once`,
+      );
     }
     for (const state of topic.partitions) partitions.push(verdict(state, options.keyed === true));
     if (topic.totalRows !== null) partitions.push(topicVerdict(topic, topic.totalRows, options.keyed === true));
   }
   const ok = problems.length === 0 && partitions.every((p) => p.ok);
-  return { ok, partitions, problems, seconds };
+  return { ok, partitions, problems, seconds, ...(keyedTables.length > 0 ? { keyedTables } : {}) };
 }
 
 function verdict(state: PartitionState, keyed: boolean): PartitionVerdict {
@@ -164,6 +186,9 @@ export function formatVerify(result: VerifyResult): string[] {
   return [
     ...formatTable(COLUMNS, rows),
     ...result.problems.map((problem) => `FAIL: ${problem}`),
+    ...(result.keyedTables ?? []).map(
+      ({ table, columns }) => `keys: ${table} keeps one row per (${columns.join(', ')}), none twice`,
+    ),
     verifySummary(result),
   ];
 }

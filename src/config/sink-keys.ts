@@ -24,6 +24,7 @@ const SEED_KAFKA = seedSection('Kafka');
 const SEED_BACK_PRESSURE = seedSection('Back Pressure');
 const SEED_MYSQL = seedSection('MySQL');
 const MYSQL_TLS = ownSection('MySQL TLS');
+const KAFKA_SECURITY = ownSection('Kafka security');
 const KAFKA_CONSUMER = ownSection('Kafka consumer');
 const BATCHING = ownSection('Backpressure and batching');
 const TABLES = ownSection('Tables');
@@ -36,6 +37,7 @@ export const SECTIONS: readonly Section[] = [
   SEED_BACK_PRESSURE,
   SEED_MYSQL,
   MYSQL_TLS,
+  KAFKA_SECURITY,
   KAFKA_CONSUMER,
   BATCHING,
   TABLES,
@@ -54,6 +56,15 @@ const MANAGED_CONSUMER_PROPERTIES: Readonly<Record<string, string>> = {
   'enable.auto.offset.store':
     'remove it: offsets are committed to MySQL with the rows, Kafka auto-commit must stay off',
   'partition.assignment.strategy': 'remove it: the sink relies on cooperative-sticky incremental assignment',
+  // Security settings are shared by every Kafka client of the sink and the tools, so they have own keys.
+  'security.protocol': 'set kafka.security.protocol instead',
+  'sasl.mechanism': 'set kafka.sasl.mechanism instead',
+  'sasl.mechanisms': 'set kafka.sasl.mechanism instead',
+  'sasl.username': 'set kafka.sasl.username instead',
+  'sasl.password': 'set kafka.sasl.password instead',
+  'ssl.ca.location': 'set kafka.ssl.ca.location instead',
+  'ssl.certificate.location': 'set kafka.ssl.certificate.location instead',
+  'ssl.key.location': 'set kafka.ssl.key.location instead',
 };
 
 const kafka = z.object({
@@ -71,6 +82,44 @@ const kafka = z.object({
     section: SEED_KAFKA,
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',
     doc: 'Confluent-compatible schema registry base URL',
+  }),
+  security: z.object({
+    protocol: key('kafka.security.protocol', oneOf(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl']), {
+      section: KAFKA_SECURITY,
+      default: 'PLAINTEXT',
+      doc: 'PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL, for the sink and every ./kms command',
+    }),
+    saslMechanism: key('kafka.sasl.mechanism', oneOf(['plain', 'scram-sha-256', 'scram-sha-512']), {
+      section: KAFKA_SECURITY,
+      default: 'PLAIN',
+      doc: 'with SASL_*: PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512',
+    }),
+    saslUsername: key('kafka.sasl.username', anyText, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: 'with SASL_*: the user name',
+    }),
+    saslPassword: key('kafka.sasl.password', anyText, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: 'with SASL_*: the password; never logged (prefer the env var KMS_KAFKA_SASL_PASSWORD)',
+      secret: true,
+    }),
+    sslCaLocation: key('kafka.ssl.ca.location', optionalFile, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: "with SSL / SASL_SSL: PEM file of the CA(s) the brokers' certificates chain to (empty: the system's)",
+    }),
+    sslCertificateLocation: key('kafka.ssl.certificate.location', optionalFile, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: 'with SSL / SASL_SSL: PEM file of the client certificate, for brokers requiring one (mTLS)',
+    }),
+    sslKeyLocation: key('kafka.ssl.key.location', optionalFile, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: "PEM file of the client certificate's private key (unencrypted)",
+    }),
   }),
   groupIdTemplate: key('kafka.group.id.template', topicTemplate, {
     section: KAFKA_CONSUMER,

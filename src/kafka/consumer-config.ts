@@ -16,6 +16,8 @@ export interface TopicConsumerOptions {
   readonly offsetHintIntervalMs: number;
   /** `kafka.consumer.*` keys, passed to librdkafka as they are. */
   readonly extra: Readonly<Record<string, string>>;
+  /** The security settings every Kafka client of the sink uses (security-config.ts). */
+  readonly security?: Readonly<Record<string, string>>;
 }
 
 /** Tuned defaults (docs/benchmarks.md says how each was measured); `kafka.consumer.<key>` overrides them. */
@@ -41,6 +43,7 @@ export function consumerConfig(options: TopicConsumerOptions): Readonly<Record<s
   return Object.freeze({
     ...tunedDefaults(options),
     ...options.extra,
+    ...options.security,
     'bootstrap.servers': options.bootstrapServers,
     'group.id': options.group,
     'client.id': options.clientId,

@@ -1,13 +1,15 @@
 /**
  * The one short-lived Kafka client for what the cluster knows: its brokers, its topics with their
- * partitions, and partition end offsets. One connected native handle serves all of it (a producer that
- * never produces), so a caller that polls (`verify --wait`, `status --watch`, the stack's readiness
+ * partitions, and partition end offsets. One connected native handle serves all of it (a consumer that
+ * never subscribes), so a caller that polls (`verify --wait`, `status --watch`, the stack's readiness
  * check) does not reconnect. Every failure becomes one KAFKA_UNAVAILABLE line naming the bootstrap
  * servers and the fix (`kafkaUnavailable`, also used by the consumer and the kit's admin and producer).
  */
 import Kafka from '@confluentinc/kafka-javascript';
 import type { SinkConfig } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
+import { type KafkaSecurity, kafkaSecurity } from './security-config.ts';
+import { connectChecked } from './security-errors.ts';
 
 /** Long enough for a busy broker, short enough that a wrong address fails well inside ~15 s. */
 export const KAFKA_TIMEOUT_MS = 8_000;
@@ -18,6 +20,13 @@ export interface KafkaAddress {
   readonly bootstrapServers: string;
   /** Origin of `kafka.bootstrap.servers` (file, environment, default…); unknown outside a config. */
   readonly origin?: string;
+  /** librdkafka security settings (security-config.ts); none = plaintext. */
+  readonly security?: KafkaSecurity;
+}
+
+/** What every client of the address is created with: the brokers and the security settings. */
+export function clientSettings(address: KafkaAddress): Record<string, string> {
+  return { 'bootstrap.servers': address.bootstrapServers, ...address.security };
 }
 
 export interface TopicInfo {
@@ -36,6 +45,7 @@ export function kafkaAddress(config: SinkConfig): KafkaAddress {
   return {
     bootstrapServers: config.kafka.bootstrapServers.join(','),
     origin: config.origins['kafka.bootstrap.servers'] ?? 'default',
+    security: kafkaSecurity(config),
   };
 }
 
@@ -59,10 +69,10 @@ export interface MetadataClientOptions {
 
 export class MetadataClient {
   readonly #address: KafkaAddress;
-  readonly #client: Kafka.Producer;
+  readonly #client: Kafka.KafkaConsumer;
   readonly #timeoutMs: number;
 
-  private constructor(address: KafkaAddress, client: Kafka.Producer, timeoutMs: number) {
+  private constructor(address: KafkaAddress, client: Kafka.KafkaConsumer, timeoutMs: number) {
     this.#address = address;
     this.#client = client;
     this.#timeoutMs = timeoutMs;
@@ -76,22 +86,23 @@ export class MetadataClient {
     const address = 'kafka' in target ? kafkaAddress(target) : target;
     const clientId = options.clientId ?? ('kafka' in target ? `${target.kafka.clientId}-tools` : 'kms-metadata');
     const timeoutMs = options.timeoutMs ?? KAFKA_TIMEOUT_MS;
-    const client = new Kafka.Producer({
-      'bootstrap.servers': address.bootstrapServers,
-      'client.id': clientId,
-      'socket.connection.setup.timeout.ms': timeoutMs,
-      log_level: 0,
-    });
-    return new Promise((resolve, reject) => {
-      client.connect({ timeout: timeoutMs }, (error) => {
-        // A handle whose connect failed is already torn down: disconnecting it again would throw.
-        if (error) {
-          reject(kafkaUnavailable(address, `did not answer within ${Math.round(timeoutMs / 1000)} s`, error));
-          return;
-        }
-        resolve(new MetadataClient(address, client, timeoutMs));
-      });
-    });
+    // A consumer that never subscribes (so never joins its group): unlike a producer, it reports a
+    // refused login or TLS handshake as an event while connecting, which connectChecked turns into one line.
+    const client = new Kafka.KafkaConsumer(
+      {
+        ...clientSettings(address),
+        'client.id': clientId,
+        'group.id': `${clientId}-metadata`,
+        'enable.auto.commit': false,
+        'socket.connection.setup.timeout.ms': timeoutMs,
+        log_level: 0,
+      },
+      {},
+    );
+    const within = `did not answer within ${Math.round(timeoutMs / 1000)} s`;
+    return connectChecked(client, address, timeoutMs, (error) => kafkaUnavailable(address, within, error)).then(
+      () => new MetadataClient(address, client, timeoutMs),
+    );
   }
 
   /** One metadata round trip: proves a broker really answers. */

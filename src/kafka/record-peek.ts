@@ -5,7 +5,7 @@
  */
 import Kafka from '@confluentinc/kafka-javascript';
 import type { KafkaRecord } from '../core/records.ts';
-import { type KafkaAddress, kafkaUnavailable } from './metadata-client.ts';
+import { type KafkaAddress, clientSettings, kafkaUnavailable } from './metadata-client.ts';
 
 const PEEK_TIMEOUT_MS = 5_000;
 
@@ -20,7 +20,7 @@ export async function peekRecords(
   if (start >= range.end) return [];
   const consumer = new Kafka.KafkaConsumer(
     {
-      'bootstrap.servers': address.bootstrapServers,
+      ...clientSettings(address),
       // Required by librdkafka even without subscribing; assign() never joins it.
       'group.id': 'kms-status-peek',
       'client.id': 'kms-status-peek',

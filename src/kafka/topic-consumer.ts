@@ -4,6 +4,7 @@ import { SinkError, describeError } from '../core/errors.ts';
 import type { KafkaRecord } from '../core/records.ts';
 import { kafkaUnavailable } from './metadata-client.ts';
 import { consumerConfig, type TopicConsumerOptions } from './consumer-config.ts';
+import { connectChecked } from './security-errors.ts';
 
 const ERR_ASSIGN_PARTITIONS = -175;
 const ERR_REVOKE_PARTITIONS = -174;
@@ -99,14 +100,11 @@ export class TopicConsumer {
 
   /** Connects (metadata round trip); an unreachable cluster fails with KAFKA_UNAVAILABLE (retriable). */
   connect(timeoutMs = 10_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#consumer.connect({ timeout: timeoutMs }, (error) => {
-        if (error) {
-          const within = `did not answer within ${Math.round(timeoutMs / 1000)} s`;
-          reject(kafkaUnavailable({ bootstrapServers: this.options.bootstrapServers }, within, error));
-        } else resolve();
-      });
-    });
+    const { bootstrapServers } = this.options;
+    const within = `did not answer within ${Math.round(timeoutMs / 1000)} s`;
+    return connectChecked(this.#consumer, this.options, timeoutMs, (error) =>
+      kafkaUnavailable({ bootstrapServers }, within, error),
+    );
   }
 
   /** Joins the group and starts the fetch loop. */

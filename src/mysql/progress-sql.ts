@@ -3,6 +3,7 @@
  * rows of a topic's table (by their provenance columns). Read by `verify` and `status`, and meant for
  * the status page. Every query answers rows `{ p, n }` (partition, number) unless it says otherwise.
  */
+import { SinkError } from '../core/errors.ts';
 import { type CompiledQuery, compiled } from './compiled-query.ts';
 import { quoteIdentifier } from './identifiers.ts';
 
@@ -48,6 +49,18 @@ export function countRowsAlsoDeadLettered(
       `JOIN ${quoteIdentifier(deadLettersTable)} d ON d.\`topic\` = ? AND d.\`consumer_group\` = ? ` +
       'AND d.`partition` = t.`_kafka_partition` AND d.`offset` = t.`_kafka_offset` GROUP BY t.`_kafka_partition`',
     [topic, group],
+  );
+}
+
+/**
+ * One row `{ n }`: how many key values appear in more than one row. A primary key makes it 0 by
+ * construction; verify still asks, so a table whose key was dropped or never matched the config shows.
+ */
+export function countDuplicateKeys(table: string, keyColumns: readonly string[]): CompiledQuery {
+  if (keyColumns.length === 0) throw new SinkError('SCHEMA_INVALID', 'countDuplicateKeys needs key columns');
+  const key = keyColumns.map(quoteIdentifier).join(', ');
+  return compiled(
+    `SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM ${quoteIdentifier(table)} GROUP BY ${key} HAVING COUNT(*) > 1) AS d`,
   );
 }
 

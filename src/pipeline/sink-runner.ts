@@ -3,6 +3,7 @@ import { groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { RegistryClient } from '../avro/registry-client.ts';
+import { kafkaSecurity } from '../kafka/security-config.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
 import { isAccessDenied, isRetriable } from '../mysql/errno.ts';
@@ -151,6 +152,7 @@ export class SinkRunner {
         topic,
         group,
         bootstrapServers: this.config.kafka.bootstrapServers.join(','),
+        security: kafkaSecurity(this.config),
         clientId: this.config.kafka.clientId,
         sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
         fetchMaxBytes: this.config.kafka.fetchMaxBytes,

@@ -11,6 +11,7 @@ export const SAMPLE_INTERVAL_MS = 3_000;
 export const HISTORY_MS = 15 * 60_000;
 /** Rates are averaged over this window: long enough to smooth batches, short enough to follow a drain. */
 const RATE_WINDOW_MS = 30_000;
+const STALE_RATE_MS = 4 * SAMPLE_INTERVAL_MS;
 
 /** One partition as this instance's pipeline reports it (the shape of /status.json). */
 export interface LocalPartition {
@@ -160,8 +161,10 @@ export class StatusModel {
     }
     if (!reading.databaseOk && previous === undefined) return;
     let lag = 0;
-    for (const p of reading.partitions)
-      if (p.end !== null && p.committed !== null) lag += Math.max(0, p.end - p.committed);
+    for (const p of reading.partitions) {
+      const from = p.committed ?? p.low;
+      if (p.end !== null && from !== null) lag += Math.max(0, p.end - from);
+    }
     let rate = 0;
     if (previous !== undefined && reading.databaseOk && previous.databaseOk) {
       const before = new Map(previous.partitions.map((p) => [key(p.topic, p.partition), p.committed]));
@@ -177,9 +180,11 @@ export class StatusModel {
     while (this.#history.length > 0 && reading.at - this.#history[0]!.t * 1000 > HISTORY_MS) this.#history.shift();
   }
 
-  #rate(topic: string, partition: number): number {
+  #rate(topic: string, partition: number, now: number): number {
     const samples = this.#progress.get(key(topic, partition));
     if (samples === undefined || samples.length < 2) return 0;
+    // No reading of the partition for a while (database unreachable): no rate is known, not the old one.
+    if (now - samples[samples.length - 1]![0] > STALE_RATE_MS) return 0;
     const [t0, c0] = samples[0]!;
     const [t1, c1] = samples[samples.length - 1]!;
     return t1 > t0 ? Math.max(0, c1 - c0) / ((t1 - t0) / 1000) : 0;
@@ -208,8 +213,10 @@ export class StatusModel {
       const other = owners.get(k);
       const committed = r?.committed ?? mine?.committedOffset ?? null;
       const end = r?.end ?? null;
-      const lag = end !== null && committed !== null ? Math.max(0, end - committed) : null;
-      const rate = this.#rate(topic, partition);
+      // No offset row yet: the sink will start at the earliest offset, so all of the partition is lag.
+      const from = committed ?? (reading?.databaseOk ? (r?.low ?? null) : null);
+      const lag = end !== null && from !== null ? Math.max(0, end - from) : null;
+      const rate = this.#rate(topic, partition, now);
       rows.push({
         topic,
         partition,

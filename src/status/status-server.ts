@@ -97,6 +97,8 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
       }
       response.writeHead(answer.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify(answer.body));
+    } else if (path === '/favicon.ico') {
+      response.writeHead(204).end();
     } else if (STATIC_FILES[path] !== undefined) {
       const [file, type] = STATIC_FILES[path];
       try {

@@ -12,6 +12,7 @@ import { RecordDecoder } from '../../src/avro/decoder.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { buildColumnModel } from '../../src/mysql/column-model.ts';
 import { REGISTRY, freePort } from './helpers/services.ts';
+import { avroRecord } from '../fixtures/avro-schemas.ts';
 
 /** fetch wrapper that records every request URL, to prove cache hits make no request. */
 function countingFetch(): { fetch: typeof fetch; requests: string[] } {
@@ -49,18 +50,13 @@ function reverseKeys(value: unknown): unknown {
 }
 
 const subject = `kms-it-avro-${randomUUID()}-value`;
-const schema = {
-  type: 'record',
-  name: 'payment',
-  namespace: 'kms.it',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 } },
-    { name: 'at', type: { type: 'long', logicalType: 'timestamp-micros' } },
-    { name: 'seq', type: 'long' },
-    { name: 'note', type: ['null', 'string'], default: null },
-  ],
-};
+const schema = avroRecord('kms.it.payment', [
+  ['id', 'string'],
+  ['amount', { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 }],
+  ['at', { type: 'long', logicalType: 'timestamp-micros' }],
+  ['seq', 'long'],
+  ['note', ['null', 'string'], null],
+]);
 
 describe('RegistryClient against a real registry', () => {
   before(async () => {

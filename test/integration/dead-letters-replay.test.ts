@@ -5,7 +5,7 @@ import type { ResultRow } from '../../src/mysql/pool.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { describeRun, oneLineError, runKms } from './helpers/kms-cli.ts';
 import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
-import { Sequencer, sequenced, sequencedFields } from './helpers/sink-records.ts';
+import { Sequencer, createCheckedSequencedTable, sequenced, sequencedFields } from './helpers/sink-records.ts';
 
 /**
  * `kms dead-letters`: poison records whose cause is then fixed — a writer schema registered after the
@@ -26,10 +26,7 @@ const kms = (args: string[]) => runKms(args, {}, { timeoutMs: 60_000 });
 
 before(async () => {
   await scenario.setup();
-  await scenario.admin.query(`CREATE TABLE \`${scenario.database}\`.\`${REJECTS}\` (
-    key_field VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, produced_at BIGINT NOT NULL, note VARCHAR(255) NOT NULL, amount DOUBLE NOT NULL,
-    _kafka_partition INT NOT NULL, _kafka_offset BIGINT NOT NULL, _kafka_timestamp DATETIME(3) NULL,
-    PRIMARY KEY (_kafka_partition, _kafka_offset), CONSTRAINT amount_not_negative CHECK (amount >= 0))`);
+  await createCheckedSequencedTable(scenario, REJECTS);
   const rejectsId = await scenario.registry.register(`${REJECTS}-value`, SEQUENCED_SCHEMA);
   const a = new Sequencer(rejectsId);
   const negative = sequenced(rejectsId, 0, 10, { amount: -5 });

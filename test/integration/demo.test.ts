@@ -34,6 +34,18 @@ test('kms demo: crash halfway, restart, verify passes (README main job, small si
   assert.doesNotMatch(run.stdout + run.stderr, /consumer1!/, 'the password is never printed');
 });
 
+test('kms demo --keyed: upserts and deletes by record key survive a kill -9; the table is what the stream says', async () => {
+  const args = ['demo', '--keyed', '--records', '300'];
+  const run = await runKms(args, ON_THIS_STACK, { timeoutMs: 300_000 });
+  assert.equal(run.code, 0, describeRun(args, run));
+  assert.match(run.stdout, /killed with SIGKILL/);
+  assert.match(run.stdout, /^PASS: 3\/3 partitions match, 300 records exactly once/m);
+  assert.match(run.stdout, /^keys: demo_accounts keeps one row per \(account_id\), none twice/m);
+  assert.match(run.stdout, /table demo_accounts: (\d+) rows; the stream leaves \1 open accounts/);
+  assert.doesNotMatch(run.stdout, /DIFFERENT/);
+  assert.match(run.stdout, /DEMO PASS/);
+});
+
 test('kms demo: a bad flag is one clear line and exit code 2', async () => {
   const args = ['demo', '--records', 'many'];
   const run = await runKms(args, {});

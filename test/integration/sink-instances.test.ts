@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
+import { SinkScenario, type SinkProcess, useScenarios } from './helpers/sink-harness.ts';
 import {
   assertExactlyOnce,
   linesWith,
@@ -25,14 +25,7 @@ const SETTINGS = { 'sink.batch.max.records': 200, 'kafka.session.timeout.ms': 60
 const graceful = new SinkScenario(2, 3, 'kms_inst');
 const killed = new SinkScenario(2, 3, 'kms_inst');
 
-before(async () => {
-  await graceful.setup();
-  await killed.setup();
-});
-after(async () => {
-  await graceful.cleanup();
-  await killed.cleanup();
-});
+useScenarios(graceful, killed);
 
 /** Both own part of every topic, nothing is owned twice and nothing by nobody. */
 function isSplit(scenario: SinkScenario, a: SinkProcess, b: SinkProcess): boolean {
@@ -94,43 +87,56 @@ async function startPair(scenario: SinkScenario): Promise<[SinkProcess, SinkProc
   return [a, b];
 }
 
-test('two instances split the partitions; one stops gracefully, the other takes over: exactly once', async (t) => {
-  const t0 = Date.now();
-  const scenario = graceful;
+/**
+ * A takeover: a backlog and records produced throughout while A and B share the partitions; `leave` makes
+ * A go (its own way) and returns once B owns everything. B then writes A's former partitions too, drains
+ * what was produced and stops gracefully, and every record is in its table exactly once.
+ */
+async function takeover(
+  scenario: SinkScenario,
+  when: string,
+  leave: (a: SinkProcess, b: SinkProcess) => Promise<void>,
+): Promise<[SinkProcess, SinkProcess]> {
   for (const topic of scenario.topics) await scenario.produceSequenced(topic, 2_000);
   const producing = produceInBackground(scenario, 25, 50);
-  let a: SinkProcess, b: SinkProcess;
+  let pair: [SinkProcess, SinkProcess];
   try {
-    [a, b] = await startPair(scenario);
-    assert.equal(await a.kill('SIGTERM'), 0, `A stops gracefully\n${tails([a])}`);
-    t.diagnostic(`A stopped gracefully ${Date.now() - t0} ms into the test`);
-    assert.ok(
-      scenario.topics.every((topic) => (ownership(a).get(topic)?.size ?? 0) === 0),
-      'A released everything on the way out',
-    );
-    await waitForAllPartitions(scenario, b, 60_000);
-    t.diagnostic(`B owns everything ${Date.now() - t0} ms into the test`);
-    // B writes A's former partitions too, while records keep coming.
+    pair = await startPair(scenario);
+    await leave(...pair);
     await producing.burst(500);
   } finally {
     await producing.stop();
   }
+  const b = pair[1];
   await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${tails([b!])}`);
+    throw new Error(`${String(error)}\n${tails([b])}`);
   });
-  assert.equal(await b!.kill('SIGTERM'), 0, tails([b!]));
-  await assertExactlyOnce(scenario, 'after A left');
-  for (const sink of [a!, b!])
-    assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `${sink.name} logged an ERROR\n${tails([sink])}`);
+  assert.equal(await b.kill('SIGTERM'), 0, tails([b]));
+  await assertExactlyOnce(scenario, when);
+  return pair;
+}
+
+const noErrors = (sink: SinkProcess): void =>
+  assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), `${sink.name} logged an ERROR\n${tails([sink])}`);
+
+test('two instances split the partitions; one stops gracefully, the other takes over: exactly once', async (t) => {
+  const t0 = Date.now();
+  const pair = await takeover(graceful, 'after A left', async (a, b) => {
+    assert.equal(await a.kill('SIGTERM'), 0, `A stops gracefully\n${tails([a])}`);
+    t.diagnostic(`A stopped gracefully ${Date.now() - t0} ms into the test`);
+    assert.ok(
+      graceful.topics.every((topic) => (ownership(a).get(topic)?.size ?? 0) === 0),
+      'A released everything on the way out',
+    );
+    await waitForAllPartitions(graceful, b, 60_000);
+    t.diagnostic(`B owns everything ${Date.now() - t0} ms into the test`);
+  });
+  pair.forEach(noErrors);
 });
 
 test('two instances split the partitions; one is SIGKILLed, the other takes over after the session timeout: exactly once', async () => {
   const scenario = killed;
-  for (const topic of scenario.topics) await scenario.produceSequenced(topic, 2_000);
-  const producing = produceInBackground(scenario, 25, 50);
-  let a: SinkProcess, b: SinkProcess;
-  try {
-    [a, b] = await startPair(scenario);
+  const [, b] = await takeover(scenario, 'after A was killed', async (a, b) => {
     const ownedByA = ownership(a);
     // Frozen a moment first, so that a COMMIT A sent just before the kill is in kafka_offsets when it is read.
     signal(a, 'SIGSTOP');
@@ -142,26 +148,18 @@ test('two instances split the partitions; one is SIGKILLed, the other takes over
     await waitForAllPartitions(scenario, b, 60_000);
     for (const topic of scenario.topics) {
       for (const partition of ownedByA.get(topic)!) {
-        const takeover = linesWith(b, 'partitions assigned')
+        const assigned = linesWith(b, 'partitions assigned')
           .filter((l) => l.topic === topic && (l.partitions as number[]).includes(partition))
           .at(-1);
         assert.equal(
-          (takeover?.offsets as Record<string, number> | undefined)?.[String(partition)],
+          (assigned?.offsets as Record<string, number> | undefined)?.[String(partition)],
           leftAt[topic]![String(partition)],
           `B took ${topic}/${partition} over at A's last committed offset`,
         );
       }
     }
-    await producing.burst(500);
-  } finally {
-    await producing.stop();
-  }
-  await waitForAllProduced(scenario, 90_000).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${tails([b!])}`);
   });
-  assert.equal(await b!.kill('SIGTERM'), 0, tails([b!]));
-  await assertExactlyOnce(scenario, 'after A was killed');
-  assert.ok(!b!.logs().some((l) => l.level === 'ERROR'), `B logged an ERROR\n${tails([b!])}`);
+  noErrors(b);
 });
 
 /**

@@ -19,18 +19,22 @@ after(() => scenario.cleanup());
 const kafkaOffsets = (topic: string): Promise<Map<number, number>> =>
   groupCommittedOffsets(BOOTSTRAP, `group-${topic}`, topic, 3);
 
+/** Waits until the group's committed position of each of `partitions` is `offset`. */
+const waitForHint = (what: string, topic: string, partitions: readonly number[], offset: number, timeoutMs: number) =>
+  waitFor(
+    what,
+    async () => {
+      const committed = await kafkaOffsets(topic);
+      return partitions.every((p) => committed.get(p) === offset);
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+
 test('committed offsets follow kafka_offsets while running, never ahead of it', async () => {
   await scenario.produceSequenced(hinted, 200);
   const sink = scenario.startSink({ 'kafka.topics': hinted, 'kafka.offset.hint.interval.ms': 200 });
   await scenario.waitForOffsets(hinted, () => 200);
-  await waitFor(
-    'the hint reaches 200 on every partition',
-    async () => {
-      const committed = await kafkaOffsets(hinted);
-      return PARTITIONS.every((p) => committed.get(p) === 200);
-    },
-    { timeoutMs: 20_000, intervalMs: 200 },
-  );
+  await waitForHint('the hint reaches 200 on every partition', hinted, PARTITIONS, 200, 20_000);
 
   // While more records flow, every hint read is at most what MySQL already holds.
   const more = scenario.produceSequenced(hinted, 2_000);
@@ -63,14 +67,7 @@ test('positions go to Kafka without waiting for a tick when partitions are revok
     .logs()
     .filter((line) => line.msg === 'partitions revoked')
     .flatMap((line) => line.partitions as number[]);
-  await waitFor(
-    'the revoked partitions carry their final position',
-    async () => {
-      const committed = await kafkaOffsets(stopped);
-      return revoked.every((p) => committed.get(p) === 300);
-    },
-    { timeoutMs: 10_000, intervalMs: 200 },
-  );
+  await waitForHint('the revoked partitions carry their final position', stopped, revoked, 300, 10_000);
 
   // A rolling stop: the second leaves, the first takes its partition back, then stops too. (Were both to
   // stop during one rebalance, the hint could be refused: it is best effort, kafka_offsets is the truth.)

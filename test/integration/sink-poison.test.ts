@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
-import { type RawMessage, SEQUENCED_TYPE, Sequencer, sequenced } from './helpers/sink-records.ts';
+import {
+  type RawMessage,
+  SEQUENCED_TYPE,
+  Sequencer,
+  createCheckedSequencedTable,
+  sequenced,
+} from './helpers/sink-records.ts';
 import { freePort } from './helpers/services.ts';
 import type { ResultRow } from '../../src/mysql/pool.ts';
 import { waitFor } from './helpers/wait.ts';
@@ -140,10 +146,7 @@ test('every kind of poison record is dead-lettered with its raw bytes; the parti
 
 test('a row the database rejects inside a multi-row batch is isolated by splitting and dead-lettered', async () => {
   // The model accepts any finite double; an operator's CHECK constraint on the pre-created table does not.
-  await scenario.admin.query(`CREATE TABLE \`${scenario.database}\`.\`${DB_REJECTS}\` (
-    key_field VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, produced_at BIGINT NOT NULL, note VARCHAR(255) NOT NULL, amount DOUBLE NOT NULL,
-    _kafka_partition INT NOT NULL, _kafka_offset BIGINT NOT NULL, _kafka_timestamp DATETIME(3) NULL,
-    PRIMARY KEY (_kafka_partition, _kafka_offset), CONSTRAINT amount_not_negative CHECK (amount >= 0))`);
+  await createCheckedSequencedTable(scenario, DB_REJECTS);
   const schemaId = await scenario.registry.register(`${DB_REJECTS}-value`, SEQUENCED_SCHEMA);
   const seq = new Sequencer(schemaId);
   const rejected = (): RawMessage => sequenced(schemaId, 0, -1, { key_field: 'negative', amount: -1 });

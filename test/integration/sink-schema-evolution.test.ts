@@ -4,6 +4,7 @@ import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import type { ResultRow } from '../../src/mysql/pool.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
+import { avroRecord } from '../fixtures/avro-schemas.ts';
 
 /**
  * Schema evolution end to end, on one partition: version 2 of a value schema adds a field with a
@@ -16,28 +17,18 @@ const scenario = new SinkScenario(3, 1, 'kms_evolve');
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
-const V1 = {
-  type: 'record',
-  name: 'Item',
-  namespace: 'kms.evolve',
-  fields: [
-    { name: 'id', type: 'int' },
-    { name: 'qty', type: 'int' },
-    { name: 'score', type: 'float' },
-    { name: 'note', type: ['null', 'string'], default: null },
-  ],
-};
-const V2 = {
-  type: 'record',
-  name: 'Item',
-  namespace: 'kms.evolve',
-  fields: [
-    { name: 'id', type: 'int' },
-    { name: 'qty', type: 'long' },
-    { name: 'score', type: 'double' },
-    { name: 'region', type: 'string', default: 'eu' },
-  ],
-};
+const V1 = avroRecord('kms.evolve.Item', [
+  ['id', 'int'],
+  ['qty', 'int'],
+  ['score', 'float'],
+  ['note', ['null', 'string'], null],
+]);
+const V2 = avroRecord('kms.evolve.Item', [
+  ['id', 'int'],
+  ['qty', 'long'],
+  ['score', 'double'],
+  ['region', 'string', 'eu'],
+]);
 
 async function produce(topic: string, schema: object, values: object[]): Promise<void> {
   const id = await scenario.registry.register(`${topic}-value`, schema);
@@ -108,20 +99,14 @@ test('a table follows v1 → v2 (added field with default, int→long, float→d
 
 test('an incompatible change (string → int) stops the partition with one clear line; nothing of it is written', async () => {
   const topic = scenario.topics[1]!;
-  const before = {
-    ...V1,
-    fields: [
-      { name: 'id', type: 'int' },
-      { name: 'code', type: 'string' },
-    ],
-  };
-  const changed = {
-    ...V1,
-    fields: [
-      { name: 'id', type: 'int' },
-      { name: 'code', type: 'int' },
-    ],
-  };
+  const before = avroRecord('kms.evolve.Item', [
+    ['id', 'int'],
+    ['code', 'string'],
+  ]);
+  const changed = avroRecord('kms.evolve.Item', [
+    ['id', 'int'],
+    ['code', 'int'],
+  ]);
   await produce(topic, before, [{ id: 1, code: 'A' }]);
   const sink = scenario.startSink({ 'kafka.topics': topic }, 'incompatible');
   await scenario.waitForOffsets(topic, () => 1);

@@ -1,7 +1,7 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResultRow } from '../../src/mysql/pool.ts';
-import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
+import { SEQUENCED_SCHEMA, SinkScenario, useScenarios } from './helpers/sink-harness.ts';
 import { type RawMessage, sequenced } from './helpers/sink-records.ts';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
 import { waitFor } from './helpers/wait.ts';
@@ -14,14 +14,7 @@ import { waitFor } from './helpers/wait.ts';
 const KEYS_PER_PARTITION = 20;
 const keyed = new SinkScenario(1, 3, 'kms_upsert');
 const misconfigured = new SinkScenario(2, 1, 'kms_upsert');
-before(async () => {
-  await keyed.setup();
-  await misconfigured.setup();
-});
-after(async () => {
-  await keyed.cleanup();
-  await misconfigured.cleanup();
-});
+useScenarios(keyed, misconfigured);
 
 const UPSERT = { 'sink.insert.mode': 'upsert', 'sink.pk.fields': 'key_field' };
 

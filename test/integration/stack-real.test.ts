@@ -7,6 +7,7 @@ import { SINK_DATABASE, SINK_PASSWORD, SINK_USER } from '../../kit/stack/mariadb
 import { connect } from '../../src/mysql/pool.ts';
 import { mysqlAdmin } from './helpers/mysql-server.ts';
 import { BOOTSTRAP, REGISTRY } from './helpers/services.ts';
+import { avroRecord } from '../fixtures/avro-schemas.ts';
 
 const MARIADB = { host: mysqlAdmin().host, port: mysqlAdmin().port };
 
@@ -18,16 +19,11 @@ const MARIADB = { host: mysqlAdmin().host, port: mysqlAdmin().port };
  */
 const REGISTRY_JSON = 'application/vnd.schemaregistry.v1+json';
 
-const PAYMENT_SCHEMA = {
-  type: 'record',
-  name: 'Payment',
-  namespace: 'kms.test',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'account', type: 'string' },
-    { name: 'cents', type: 'long' },
-  ],
-};
+const PAYMENT_SCHEMA = avroRecord('kms.test.Payment', [
+  ['id', 'long'],
+  ['account', 'string'],
+  ['cents', 'long'],
+]);
 
 const subjects: string[] = [];
 const topics: string[] = [];

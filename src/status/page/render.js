@@ -4,10 +4,10 @@
 /** Icon + words for every state, so states differ without colour. */
 const STATES = {
   running: ['▶', 'running'],
-  backpressure: ['⏸', 'backpressure'],
-  paused: ['⏸', 'backpressure'],
-  waiting_for_database: ['⛁', 'waiting for database'],
-  waiting_for_registry: ['⌛', 'waiting for registry'],
+  backpressure: ['‖', 'backpressure'],
+  paused: ['‖', 'backpressure'],
+  waiting_for_database: ['◌', 'waiting for database'],
+  waiting_for_registry: ['◌', 'waiting for registry'],
   failed: ['✖', 'failed'],
   stopping: ['■', 'stopping'],
   stopped: ['■', 'stopped'],

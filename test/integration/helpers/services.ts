@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { certificatePaths } from '../../../kit/stack/certificates.ts';
-import { bootstrapServers, registryUrl, stackOptions } from '../../../kit/stack/stack-options.ts';
+import { KAFKA_SASL_PASSWORD, KAFKA_SASL_USER, secureAddresses } from '../../../kit/stack/kafka-listeners.ts';
+import { bootstrapServers, brokerPorts, registryUrl, stackOptions } from '../../../kit/stack/stack-options.ts';
 import { type Connection, type Pool, connect, createLoginPool } from '../../../src/mysql/pool.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';
 import { mysqlAddress, mysqlAdmin } from './mysql-server.ts';
@@ -14,6 +15,9 @@ export const BOOTSTRAP = process.env.KMS_BOOTSTRAP_SERVERS ?? bootstrapServers(s
 export const REGISTRY = process.env.KMS_REGISTRY_URL ?? registryUrl(stack);
 /** The stack's TLS material (`stack up` makes it): CA, server and client certificates, an unrelated CA. */
 export const TLS_FILES = certificatePaths(stack);
+/** The broker's secured listeners: SASL_SSL (SCRAM and PLAIN user KAFKA_SASL.user) and SSL with client certificates. */
+export const SECURE_KAFKA = secureAddresses(brokerPorts(stack));
+export const KAFKA_SASL = { user: KAFKA_SASL_USER, password: KAFKA_SASL_PASSWORD } as const;
 
 /** The stack's MariaDB as its administrator: tests create and drop their own databases with it. */
 export function rootConnection(database?: string): Promise<Connection> {

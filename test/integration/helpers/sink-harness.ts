@@ -1,5 +1,6 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import type { ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../../src/avro/registry-client.ts';
@@ -12,20 +13,16 @@ import { BOOTSTRAP, REGISTRY } from './services.ts';
 import { type Settings, TestWorld } from './test-world.ts';
 import { uniqueName } from './unique.ts';
 import { isAlive, waitFor } from './wait.ts';
+import { avroRecord } from '../../fixtures/avro-schemas.ts';
 
 /** Records carry their own per-partition sequence, so order and completeness can be checked in the table. */
-export const SEQUENCED_SCHEMA = {
-  type: 'record',
-  name: 'sequenced',
-  namespace: 'kms.test',
-  fields: [
-    { name: 'key_field', type: 'string' },
-    { name: 'seq', type: 'long' },
-    { name: 'produced_at', type: 'long' },
-    { name: 'note', type: 'string' },
-    { name: 'amount', type: 'double' },
-  ],
-};
+export const SEQUENCED_SCHEMA = avroRecord('kms.test.sequenced', [
+  ['key_field', 'string'],
+  ['seq', 'long'],
+  ['produced_at', 'long'],
+  ['note', 'string'],
+  ['amount', 'double'],
+]);
 
 /**
  * A test world for real sink processes: its database and topics are created by `setup()`; records are
@@ -278,4 +275,14 @@ export class SinkProcess {
       return 0;
     }
   }
+}
+
+/** A test file's scenarios: set up, in order, before its tests, and cleaned up after them. */
+export function useScenarios(...scenarios: readonly SinkScenario[]): void {
+  before(async () => {
+    for (const scenario of scenarios) await scenario.setup();
+  });
+  after(async () => {
+    for (const scenario of scenarios) await scenario.cleanup();
+  });
 }

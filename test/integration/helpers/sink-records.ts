@@ -1,7 +1,7 @@
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { encodeWire } from '../../fixtures/wire-format.ts';
-import { SEQUENCED_SCHEMA } from './sink-harness.ts';
+import { SEQUENCED_SCHEMA, type SinkScenario } from './sink-harness.ts';
 
 /**
  * Hand-built records for tests that place good and bad records at exact offsets of one partition,
@@ -65,4 +65,15 @@ export class Sequencer {
 /** MySQL identifier quoting for test queries on hostile names, written apart from src/mysql/identifiers.ts so the test does not trust the code it checks. */
 export function quoteId(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
+}
+
+/**
+ * Pre-creates `table` in the harness's layout, as an operator would, with a CHECK constraint the model does
+ * not know (amount not negative): the database, not the sink, rejects such a record.
+ */
+export async function createCheckedSequencedTable(scenario: SinkScenario, table: string): Promise<void> {
+  await scenario.admin.query(`CREATE TABLE \`${scenario.database}\`.\`${table}\` (
+    key_field VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, produced_at BIGINT NOT NULL, note VARCHAR(255) NOT NULL, amount DOUBLE NOT NULL,
+    _kafka_partition INT NOT NULL, _kafka_offset BIGINT NOT NULL, _kafka_timestamp DATETIME(3) NULL,
+    PRIMARY KEY (_kafka_partition, _kafka_offset), CONSTRAINT amount_not_negative CHECK (amount >= 0))`);
 }

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +10,10 @@ import { buildColumnModel } from '../../../src/mysql/column-model.ts';
 import { insertRows } from '../../../src/mysql/dml.ts';
 import { insertOffsetIfAbsent, updateOffset } from '../../../src/mysql/offset-sql.ts';
 import type { ConsumedRecord } from './kafka-client.ts';
-import { type KmsResult, runKms } from './kms-cli.ts';
+import { type KmsResult, oneLineError, runKms } from './kms-cli.ts';
 import { ScratchDatabase } from './scratch-database.ts';
 import { REGISTRY } from './services.ts';
-import { TestWorld } from './test-world.ts';
+import { type Settings, TestWorld } from './test-world.ts';
 
 /** A record schema like the seed's datasets, with a decimal, a date and a nullable field. */
 export const SEED_LIKE = (name: string): object => ({
@@ -56,6 +57,14 @@ export class ToolsWorld extends TestWorld {
 
   kms(args: readonly string[], timeoutMs = 60_000): Promise<KmsResult> {
     return runKms(args, {}, { timeoutMs });
+  }
+
+  /** Runs `kms <args>` pointed at this world (plus `settings`); it must exit `code` with one "kms: …" line matching `error`. */
+  async fails(args: readonly string[], settings: Settings, code: number, error: RegExp): Promise<KmsResult> {
+    const run = await this.kms([...args, ...this.sets(settings)]);
+    assert.equal(run.code, code);
+    assert.match(oneLineError(run), error);
+    return run;
   }
 
   override async cleanup(): Promise<void> {

@@ -40,6 +40,7 @@ describe('config/sink.properties', () => {
       '# Back Pressure',
       '# MySQL',
       '# MySQL TLS',
+      '# Kafka security',
       '# Kafka consumer',
       '# Backpressure and batching',
       '# Tables',

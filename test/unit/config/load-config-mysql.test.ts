@@ -159,12 +159,12 @@ describe('loadConfig: librdkafka pass-through', () => {
   });
 
   it('collects kafka.consumer.* properties', () => {
-    const config = fromText('kafka.consumer.auto.offset.reset=earliest\nkafka.consumer.sasl.password= x ', {
+    const config = fromText('kafka.consumer.auto.offset.reset=earliest\nkafka.consumer.ssl.key.password= x ', {
       overrides: ['kafka.consumer.fetch.wait.max.ms=50'],
     });
     assert.deepEqual(config.kafka.consumerProperties, {
       'auto.offset.reset': 'earliest',
-      'sasl.password': 'x ',
+      'ssl.key.password': 'x ',
       'fetch.wait.max.ms': '50',
     });
     assert.equal(config.origins['kafka.consumer.fetch.wait.max.ms'], '--set');
@@ -177,6 +177,9 @@ describe('loadConfig: librdkafka pass-through', () => {
     );
     textError('kafka.consumer.group.id=x', /set kafka\.group\.id\.template instead/);
     textError('kafka.consumer.bootstrap.servers=x', /set kafka\.bootstrap\.servers instead/);
+    // Security settings are shared by every client, so they have keys of their own.
+    textError('kafka.consumer.sasl.password=hunter2', /= <hidden> .* set kafka\.sasl\.password instead/, 'hunter2');
+    textError('kafka.consumer.security.protocol=SSL', /set kafka\.security\.protocol instead/);
   });
 
   it('rejects malformed property names without showing secret values', () => {
@@ -195,18 +198,22 @@ describe('redactConfig', () => {
         'mysql.url=jdbc:mysql://db/bank?password=urlpw&useSSL=true',
         'mysql.password=filepw',
         'kafka.schema.registry.url=https://reg-user:regpw@reg/apis/ccompat/v7',
-        'kafka.consumer.sasl.password=saslpw',
-        'kafka.consumer.sasl.username=alice',
+        'kafka.security.protocol=SASL_SSL',
+        'kafka.sasl.username=alice',
+        'kafka.sasl.password=saslpw',
+        'kafka.consumer.ssl.key.password=keypw',
       ].join('\n'),
     );
     assert.equal(config.mysql.password, 'filepw');
     const redacted = redactConfig(config);
     const json = JSON.stringify(redacted);
-    for (const secret of ['urlpw', 'filepw', 'regpw', 'saslpw'])
+    for (const secret of ['urlpw', 'filepw', 'regpw', 'saslpw', 'keypw'])
       assert.ok(!json.includes(secret), `${secret} leaked: ${json}`);
     assert.equal(redacted.mysql.password, '***');
     assert.equal(redacted.kafka.schemaRegistryUrl, 'https://reg-user:***@reg/apis/ccompat/v7');
-    assert.deepEqual(redacted.kafka.consumerProperties, { 'sasl.password': '***', 'sasl.username': 'alice' });
+    assert.deepEqual(redacted.kafka.consumerProperties, { 'ssl.key.password': '***' });
+    assert.equal(redacted.kafka.security.saslPassword, '***');
+    assert.equal(redacted.kafka.security.saslUsername, 'alice');
     assert.equal(redacted.mysql.database, 'bank');
     assert.equal(redacted.sink.batchMaxRecords, 2000);
   });

@@ -25,10 +25,10 @@ describe('sink keys: the declaration', () => {
     for (const { key, description } of CONFIG_KEYS) assert.match(description, /^[^\n]{10,200}$/, key);
   });
 
-  it('declares mysql.password the secret, and kafka.consumer.* credentials by name', () => {
+  it('declares mysql.password and kafka.sasl.password the secrets, and kafka.consumer.* credentials by name', () => {
     assert.deepEqual(
       CONFIG_KEYS.filter((k) => k.secret).map((k) => k.key),
-      ['mysql.password'],
+      ['mysql.password', 'kafka.sasl.password'],
     );
     const consumer = KEY_PREFIXES.find((p) => p.prefix === 'kafka.consumer.');
     assert.ok(consumer?.secretNames('sasl.password'));
@@ -36,12 +36,18 @@ describe('sink keys: the declaration', () => {
   });
 });
 
+/** Keys a secret is only valid with (a SASL password needs a SASL protocol and a user). */
+const COMPANIONS: Readonly<Record<string, readonly string[]>> = {
+  'kafka.sasl.password': ['kafka.security.protocol=SASL_SSL', 'kafka.sasl.username=user'],
+};
+
 describe('sink keys: every declared secret is redacted wherever it comes from', () => {
   for (const { key } of CONFIG_KEYS.filter((k) => k.secret)) {
+    const companions = COMPANIONS[key] ?? [];
     const sources: readonly [string, LoadConfigOptions][] = [
-      ['the file', { file: 'sink.properties', text: `${key}=${SENTINEL}` }],
-      ['the environment', { env: { [envVarFor(key)]: SENTINEL } }],
-      ['--set', { overrides: [`${key}=${SENTINEL}`] }],
+      ['the file', { file: 'sink.properties', text: `${key}=${SENTINEL}`, overrides: companions }],
+      ['the environment', { env: { [envVarFor(key)]: SENTINEL }, overrides: companions }],
+      ['--set', { overrides: [...companions, `${key}=${SENTINEL}`] }],
     ];
     for (const [source, options] of sources) {
       it(`${key} from ${source}`, () => {
@@ -61,7 +67,7 @@ describe('sink keys: every declared secret is redacted wherever it comes from', 
     it(`${prefix.prefix}<credential> from the file and --set`, () => {
       const config = load({
         file: 'sink.properties',
-        text: `${prefix.prefix}sasl.password=${SENTINEL}`,
+        text: `${prefix.prefix}ssl.keystore.password=${SENTINEL}`,
         overrides: [`${prefix.prefix}ssl.key.password=${SENTINEL}`],
       });
       assert.ok(JSON.stringify(config).includes(SENTINEL));

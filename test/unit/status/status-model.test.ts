@@ -52,7 +52,7 @@ const mine: LocalPartition[] = [
   },
 ];
 
-test('rates, lag in seconds, owners and states: own pipelines live, others from their heartbeat', () => {
+test('rates, lag in seconds, owners and states: own pipelines live, others from their heartbeat; no offset row yet: all of it is lag', () => {
   const model = new StatusModel(INFO, () => mine);
   model.record(reading(10_000, [100, 500, null]));
   model.record(reading(20_000, [600, 500, null]));
@@ -62,19 +62,19 @@ test('rates, lag in seconds, owners and states: own pipelines live, others from 
     [
       [0, 600, 400, 50, 8, 'backpressure', null, 'host:1'],
       [1, 500, 500, 0, null, 'failed', 'VALUE_REJECTED: boom', 'other:2'],
-      [2, null, null, 0, null, 'unassigned', null, null],
+      [2, null, 1000, 0, null, 'unassigned', null, null],
     ],
   );
   assert.deepEqual(
     o.topics.map((t) => [t.partitions, t.committed, t.end, t.lag, t.rate, t.deadLetters]),
-    [[3, 1100, 3000, 900, 50, 3]],
+    [[3, 1100, 3000, 1900, 50, 3]],
   );
-  assert.deepEqual(o.totals, { lag: 900, rate: 50, lagSeconds: 18, deadLetters: 3 });
+  assert.deepEqual(o.totals, { lag: 1900, rate: 50, lagSeconds: 38, deadLetters: 3 });
   assert.deepEqual(
     model.history.map((h) => [h.t, h.rate, h.lag]),
     [
-      [10, 0, 1400],
-      [20, 50, 900],
+      [10, 0, 2400],
+      [20, 50, 1900],
     ],
   );
 });

@@ -1,0 +1,63 @@
+/**
+ * The Kafka security keys must agree with each other: SASL needs a user and a password, TLS files need a
+ * TLS protocol, a client certificate needs its key. A setting that would be silently unused is refused,
+ * like the database's TLS files (mysql-tls.ts).
+ */
+import type { KeyValues } from './sink-keys.ts';
+
+type SecurityField = keyof KeyValues['kafka']['security'];
+
+export interface SecurityProblem {
+  readonly about: SecurityField;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+export function kafkaSecurityProblems(values: KeyValues): SecurityProblem[] {
+  const s = values.kafka.security;
+  const problems: SecurityProblem[] = [];
+  const sasl = s.protocol === 'sasl_plaintext' || s.protocol === 'sasl_ssl';
+  const tls = s.protocol === 'ssl' || s.protocol === 'sasl_ssl';
+  const protocol = s.protocol.toUpperCase();
+  if (sasl) {
+    if (s.saslUsername === '')
+      problems.push({
+        about: 'saslUsername',
+        problem: `is empty, but ${protocol} needs it`,
+        fix: 'set the SASL user name',
+      });
+    if (s.saslPassword === '')
+      problems.push({
+        about: 'saslPassword',
+        problem: `is empty, but ${protocol} needs it`,
+        fix: 'set the SASL password',
+      });
+  } else {
+    for (const about of ['saslUsername', 'saslPassword'] as const) {
+      if (s[about] !== '')
+        problems.push({
+          about,
+          problem: `is set, but kafka.security.protocol=${protocol} does not use SASL`,
+          fix: 'set kafka.security.protocol=SASL_SSL (or SASL_PLAINTEXT), or remove it',
+        });
+    }
+  }
+  if (!tls) {
+    for (const about of ['sslCaLocation', 'sslCertificateLocation', 'sslKeyLocation'] as const) {
+      if (s[about] !== undefined)
+        problems.push({
+          about,
+          problem: `is set, but kafka.security.protocol=${protocol} does not use TLS`,
+          fix: 'set kafka.security.protocol=SSL or SASL_SSL, or remove it',
+        });
+    }
+  }
+  if ((s.sslCertificateLocation === undefined) !== (s.sslKeyLocation === undefined)) {
+    problems.push({
+      about: s.sslCertificateLocation === undefined ? 'sslKeyLocation' : 'sslCertificateLocation',
+      problem: 'is set without its pair',
+      fix: 'set both kafka.ssl.certificate.location and kafka.ssl.key.location',
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadConfig } from '../../../src/config/index.ts';
+import { isSinkError } from '../../../src/core/errors.ts';
+import { consumerConfig } from '../../../src/kafka/consumer-config.ts';
+import { clientSettings, kafkaAddress } from '../../../src/kafka/metadata-client.ts';
+import { kafkaSecurity } from '../../../src/kafka/security-config.ts';
+import { kafkaSecurityFailure } from '../../../src/kafka/security-errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kms-ksec-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, 'PEM');
+  return path;
+};
+const CA = file('ca.pem');
+const CERT = file('client.pem');
+const KEY = file('client-key.pem');
+const load = (...overrides: string[]) => loadConfig({ env: {}, overrides });
+
+function refused(pattern: RegExp, ...overrides: string[]): void {
+  assert.throws(
+    () => load(...overrides),
+    (error: unknown) =>
+      isSinkError(error, 'CONFIG_INVALID') && pattern.test(error.message) && !/\n/.test(error.message),
+  );
+}
+
+describe('Kafka security settings', () => {
+  it('are plaintext by default', () => {
+    assert.deepEqual(kafkaSecurity(load()), { 'security.protocol': 'plaintext' });
+  });
+
+  it('map SASL_SSL with SCRAM onto librdkafka names (mechanism upper case)', () => {
+    const config = load(
+      'kafka.security.protocol=SASL_SSL',
+      'kafka.sasl.mechanism=scram-sha-512',
+      'kafka.sasl.username=alice',
+      'kafka.sasl.password= s3cret ',
+      `kafka.ssl.ca.location=${CA}`,
+    );
+    const security = {
+      'security.protocol': 'sasl_ssl',
+      'sasl.mechanisms': 'SCRAM-SHA-512',
+      'sasl.username': 'alice',
+      'sasl.password': ' s3cret ',
+      'ssl.ca.location': CA,
+    };
+    assert.deepEqual(kafkaSecurity(config), security);
+    // The one builder feeds every client: the tools' address and the sink's consumer.
+    assert.deepEqual(clientSettings(kafkaAddress(config)), { 'bootstrap.servers': '127.0.0.1:9092', ...security });
+    const consumer = consumerConfig({
+      topic: 't',
+      group: 'g',
+      bootstrapServers: 'b:1',
+      clientId: 'c',
+      sessionTimeoutMs: 10_000,
+      fetchMaxBytes: 1,
+      maxPollRecords: 1,
+      pollIntervalMs: 1,
+      offsetHintIntervalMs: 0,
+      extra: {},
+      security: kafkaSecurity(config),
+    });
+    for (const [name, value] of Object.entries(security)) assert.equal(consumer[name], value);
+  });
+
+  it('map SSL with a client certificate (mTLS)', () => {
+    const config = load(
+      'kafka.security.protocol=SSL',
+      `kafka.ssl.ca.location=${CA}`,
+      `kafka.ssl.certificate.location=${CERT}`,
+      `kafka.ssl.key.location=${KEY}`,
+    );
+    assert.deepEqual(kafkaSecurity(config), {
+      'security.protocol': 'ssl',
+      'ssl.ca.location': CA,
+      'ssl.certificate.location': CERT,
+      'ssl.key.location': KEY,
+    });
+  });
+
+  it('refuse settings that contradict each other, in one line', () => {
+    refused(
+      /kafka\.sasl\.username = "" .* is empty, but SASL_SSL needs it/,
+      'kafka.security.protocol=SASL_SSL',
+      'kafka.sasl.password=x',
+    );
+    refused(
+      /kafka\.sasl\.password = <hidden> .* is set, but kafka\.security\.protocol=PLAINTEXT does not use SASL/,
+      'kafka.sasl.password=x',
+    );
+    refused(
+      /kafka\.ssl\.ca\.location = .* is set, but kafka\.security\.protocol=SASL_PLAINTEXT does not use TLS/,
+      'kafka.security.protocol=SASL_PLAINTEXT',
+      'kafka.sasl.username=u',
+      'kafka.sasl.password=p',
+      `kafka.ssl.ca.location=${CA}`,
+    );
+    refused(
+      /kafka\.ssl\.certificate\.location = .* is set without its pair/,
+      'kafka.security.protocol=SSL',
+      `kafka.ssl.certificate.location=${CERT}`,
+    );
+    refused(
+      /kafka\.ssl\.ca\.location = .* names no file/,
+      'kafka.security.protocol=SSL',
+      `kafka.ssl.ca.location=${dir}/none.pem`,
+    );
+    refused(
+      /kafka\.sasl\.mechanism = "GSSAPI" .* is not an allowed value; set one of plain, scram-sha-256, scram-sha-512/,
+      'kafka.sasl.mechanism=GSSAPI',
+    );
+    refused(
+      /kafka\.consumer\.sasl\.password = <hidden> .* set kafka\.sasl\.password instead/,
+      'kafka.consumer.sasl.password=x',
+    );
+  });
+
+  it('turn librdkafka login and TLS failures into config errors, and leave outages alone', () => {
+    const login = kafkaSecurityFailure(new Error('authentication failure'), 'b:1');
+    assert.ok(isSinkError(login, 'CONFIG_INVALID'));
+    assert.match(
+      login.message,
+      /^Kafka at b:1 refused the login \(authentication failure\); check kafka\.sasl\.username/,
+    );
+    const tls = kafkaSecurityFailure(new Error('ssl error'), 'b:1');
+    assert.ok(isSinkError(tls, 'CONFIG_INVALID'));
+    assert.match(tls.message, /^TLS to Kafka at b:1 failed \(ssl error\): the broker's certificate is not trusted/);
+    assert.equal(kafkaSecurityFailure(new Error('broker transport failure'), 'b:1'), undefined);
+  });
+});
