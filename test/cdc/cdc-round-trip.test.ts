@@ -4,6 +4,7 @@ import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import type { QueryRunner, ResultRow } from '../../src/mysql/pool.ts';
 import { CdcSource } from '../integration/helpers/cdc-source.ts';
 import { deleteTopic } from '../integration/helpers/kafka-client.ts';
+import { describeRun, runKms } from '../integration/helpers/kms-cli.ts';
 import { BOOTSTRAP, REGISTRY } from '../integration/helpers/services.ts';
 import { SinkScenario } from '../integration/helpers/sink-harness.ts';
 import { uniqueName } from '../integration/helpers/unique.ts';
@@ -182,4 +183,10 @@ test('MariaDB → Debezium (raw and flattened) → Kafka → sink: the target ta
   }
   assert.equal(await raw.kill('SIGTERM'), 0);
   assert.equal(await flat.kill('SIGTERM'), 0);
+  for (const settings of [RAW, FLAT]) {
+    const args = ['verify', ...target.sets(settings)];
+    const result = await runKms(args, {}, { timeoutMs: 60_000 });
+    assert.equal(result.code, 0, describeRun(args, result));
+    assert.match(result.stdout, /PASS: 1\/1 partitions match/);
+  }
 });
