@@ -8,6 +8,7 @@ import Kafka from '@confluentinc/kafka-javascript';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clientSettings, kafkaAddress } from '../../src/kafka/metadata-client.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
+import { registryOptions } from '../../src/avro/registry-options.ts';
 import { stringLimit } from '../tools/produce.ts';
 import { KEY_SCHEMA } from '../tools/provision.ts';
 import { RecordFactory } from '../tools/record-factory.ts';
@@ -47,7 +48,7 @@ export async function measureLatency(
 ): Promise<LatencyResult> {
   const config = env.config(topics);
   const services = env.services();
-  const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+  const registry = new RegistryClient(registryOptions(config));
   const runId = `lat${Date.now().toString(36)}`;
   const factories: RecordFactory[] = [];
   for (const topic of topics) {

@@ -66,13 +66,22 @@ kms_ensure_build_headers() {
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
+  kms_apt_install "the native Kafka client needs these Debian packages: ${missing[*]} (install them, then retry)" \
+    "installing build headers for the native Kafka client: ${missing[*]}" "${missing[@]}"
+}
+
+# kms_apt_install <refusal> <announcement> <package>...: installs Debian packages as root, output in
+# .tools/apt.log; says <refusal> and fails when this user or machine cannot install them.
+kms_apt_install() {
+  local refusal=$1 announcement=$2
+  shift 2
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    kms_say "the native Kafka client needs these Debian packages: ${missing[*]} (install them, then retry)"
+    kms_say "$refusal"
     return 1
   fi
-  kms_say "installing build headers for the native Kafka client: ${missing[*]}"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$KMS_ROOT/.tools/apt.log" 2>&1 \
-    || { kms_say "apt-get failed, see .tools/apt.log"; return 1; }
+  kms_say "$announcement"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >"$KMS_ROOT/.tools/apt.log" 2>&1 \
+    || { kms_say "apt-get install $* failed, see .tools/apt.log"; return 1; }
 }
 
 # True when node_modules was installed for this package-lock.json and this Node.
@@ -109,15 +118,10 @@ kms_mariadb_server_installed() { [ -x /usr/sbin/mariadbd ] && [ -x /usr/bin/mari
 
 kms_install_mariadb_server() {
   kms_mariadb_server_installed && return
-  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    kms_say "the stack's own MariaDB needs the Debian package mariadb-server-core (install it, or set KMS_MARIADB=external)"
-    return 1
-  fi
-  kms_say "installing Debian's mariadb-server-core for the stack's own database server"
   # The -core package: the binaries only, no service that would start a machine-wide server.
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server-core; } \
-    >"$KMS_ROOT/.tools/apt.log" 2>&1 \
-    || { kms_say "apt-get install mariadb-server-core failed, see .tools/apt.log"; return 1; }
+  kms_apt_install \
+    "the stack's own MariaDB needs the Debian package mariadb-server-core (install it, or set KMS_MARIADB=external)" \
+    "installing Debian's mariadb-server-core for the stack's own database server" mariadb-server-core
 }
 
 # Debian's chromium, for the browser test of the status page (playwright-core drives it; it never
@@ -131,14 +135,8 @@ kms_chromium_installed() { [ -x /usr/bin/chromium ]; }
 
 kms_install_chromium() {
   kms_chromium_installed && return
-  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-    kms_say "the browser test needs the Debian package chromium (install it, then retry)"
-    return 1
-  fi
-  kms_say "installing Debian's chromium for the browser test (a few minutes, once)"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-    >"$KMS_ROOT/.tools/apt.log" 2>&1 \
-    || { kms_say "apt-get install chromium failed, see .tools/apt.log"; return 1; }
+  kms_apt_install "the browser test needs the Debian package chromium (install it, then retry)" \
+    "installing Debian's chromium for the browser test (a few minutes, once)" chromium
 }
 
 # The fast path takes no lock; whatever has to be installed is installed under the lock, after a

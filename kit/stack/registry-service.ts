@@ -1,9 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureCertificates } from './certificates.ts';
 import { ensureRegistryApp } from './downloads.ts';
 import { type ManagedProcess, runningPid, startDetached, stopProcess } from './process-control.ts';
 import { refuseForeignPort, waitForService } from './service-process.ts';
 import { type StackOptions, registryUrl } from './stack-options.ts';
+
+/** The registry also serves HTTPS (the stack's server certificate) on its port + this. */
+export const REGISTRY_TLS_PORT_OFFSET = 20_000;
+
+export function secureRegistryUrl(options: StackOptions): string {
+  return `https://127.0.0.1:${options.registryPort + REGISTRY_TLS_PORT_OFFSET}/apis/ccompat/v7`;
+}
 
 export function registryProcess(options: StackOptions): ManagedProcess {
   const dir = join(options.dir, 'registry');
@@ -22,7 +30,10 @@ export async function startRegistry(options: StackOptions): Promise<string> {
     const dir = join(options.dir, 'registry');
     mkdirSync(join(dir, 'data'), { recursive: true });
     await refuseForeignPort('registry: port', options.registryPort, 'KMS_REGISTRY_PORT', proc.logFile);
+    const tlsPort = options.registryPort + REGISTRY_TLS_PORT_OFFSET;
+    await refuseForeignPort('registry: HTTPS port', tlsPort, 'KMS_REGISTRY_PORT', proc.logFile);
     const jar = await ensureRegistryApp(options);
+    const tls = await ensureCertificates(options);
     startDetached(
       proc,
       'java',
@@ -32,6 +43,11 @@ export async function startRegistry(options: StackOptions): Promise<string> {
         '-XX:+UseSerialGC',
         `-Dquarkus.http.port=${options.registryPort}`,
         '-Dquarkus.http.host=127.0.0.1',
+        // Quarkus serves TLS from PEM files; plain HTTP stays on for the tools and tests that use it.
+        `-Dquarkus.http.ssl-port=${tlsPort}`,
+        `-Dquarkus.http.ssl.certificate.files=${tls.serverCert}`,
+        `-Dquarkus.http.ssl.certificate.key-files=${tls.serverKey}`,
+        '-Dquarkus.http.insecure-requests=enabled',
         `-Dapicurio.datasource.url=jdbc:h2:file:${join(dir, 'data', 'registry')}`,
         '-Dquarkus.log.level=WARN',
         '-jar',

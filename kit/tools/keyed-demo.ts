@@ -5,6 +5,7 @@
  */
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
+import { registryOptions } from '../../src/avro/registry-options.ts';
 import { writeWireHeader } from '../../src/avro/wire-format.ts';
 import type { SinkConfig } from '../../src/config/index.ts';
 import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
@@ -22,6 +23,7 @@ import { tableNameFor } from '../../src/config/index.ts';
 import { ensureDatabase, openPool } from './database.ts';
 import { connectProducer, disconnectProducer, flushProducer } from './fast-producer.ts';
 import { TopicAdmin } from './kafka-topics.ts';
+import { avroRecord } from './avro-record.ts';
 
 export const KEYED_DEMO_TOPIC = 'demo_accounts';
 export const KEYED_DEMO_PARTITIONS = 3;
@@ -36,23 +38,13 @@ export const KEYED_DEMO_SETTINGS: readonly string[] = [
   'sink.delete.enabled=true',
 ];
 
-const KEY_SCHEMA = {
-  type: 'record',
-  name: 'AccountKey',
-  namespace: 'kms.demo',
-  fields: [{ name: 'account_id', type: 'long' }],
-};
-const VALUE_SCHEMA = {
-  type: 'record',
-  name: 'Account',
-  namespace: 'kms.demo',
-  fields: [
-    { name: 'account_id', type: 'long' },
-    { name: 'owner', type: 'string' },
-    { name: 'balance_cents', type: 'long' },
-    { name: 'version', type: 'int' },
-  ],
-};
+const KEY_SCHEMA = avroRecord('kms.demo.AccountKey', { account_id: 'long' });
+const VALUE_SCHEMA = avroRecord('kms.demo.Account', {
+  account_id: 'long',
+  owner: 'string',
+  balance_cents: 'long',
+  version: 'int',
+});
 const KEY_TYPE = parseAvroSchema(KEY_SCHEMA);
 const VALUE_TYPE = parseAvroSchema(VALUE_SCHEMA);
 
@@ -90,7 +82,7 @@ export function expectedAccounts(events: readonly AccountEvent[]): Map<number, u
 /** Starts clean: the topic recreated, its table dropped, its offsets and dead letters gone; schemas registered. */
 export async function resetKeyedDemo(config: SinkConfig): Promise<{ keyId: number; valueId: number }> {
   await ensureDatabase(config);
-  const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+  const registry = new RegistryClient(registryOptions(config));
   const keyId = await registry.register(`${KEYED_DEMO_TOPIC}-key`, KEY_SCHEMA);
   const valueId = await registry.register(`${KEYED_DEMO_TOPIC}-value`, VALUE_SCHEMA);
   await withMetadataClient(config, async (kafka) => {

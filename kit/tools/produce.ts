@@ -9,6 +9,7 @@ import Kafka from '@confluentinc/kafka-javascript';
 import type { Type } from 'avsc';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
+import { registryOptions } from '../../src/avro/registry-options.ts';
 import type { SinkConfig } from '../../src/config/index.ts';
 import { SinkError, isSinkError } from '../../src/core/errors.ts';
 import { kafkaAddress, withMetadataClient } from '../../src/kafka/metadata-client.ts';
@@ -62,7 +63,7 @@ interface TopicPlan {
 export async function produce(config: SinkConfig, options: ProduceOptions): Promise<ProduceResult> {
   const topics = [...new Set(options.topics ?? config.kafka.topics)];
   checkOptions(options, topics);
-  const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+  const registry = new RegistryClient(registryOptions(config));
   const file = options.schemas === undefined ? undefined : readSchemaFile(options.schemas);
 
   // Fail on a missing topic before sending anything: auto-creation would make a 1-partition topic.

@@ -7,6 +7,7 @@
  */
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
+import { registryOptions } from '../../src/avro/registry-options.ts';
 import { tableNameFor, type SinkConfig } from '../../src/config/index.ts';
 import { SinkError } from '../../src/core/errors.ts';
 import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
@@ -73,7 +74,7 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
       spec: tableSpecFor(config, table, entry.type, parseAvroSchema(JSON.stringify(KEY_SCHEMA)), where),
     };
   });
-  const registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+  const registry = new RegistryClient(registryOptions(config));
 
   return withMetadataClient(config, async (kafka) => {
     const cluster = await kafka.cluster();

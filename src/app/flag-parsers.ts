@@ -38,8 +38,10 @@ export function nameList(text: string): string[] {
  * CLI, instead of commander's "error: ..." followed by the whole help text.
  */
 export function oneLineUsageErrors(command: Command): Command {
+  // A subcommand is named with its parents (`kms dead-letters show --help`), the program itself left out.
+  const path = (c: Command): string => (c.parent?.parent ? `${path(c.parent)} ${c.name()}` : c.name());
   return command.showHelpAfterError(false).configureOutput({
     outputError: (text, write) =>
-      write(`kms: ${text.trim().replace(/^error: /, '')} (see kms ${command.name()} --help)\n`),
+      write(`kms: ${text.trim().replace(/^error: /, '')} (see kms ${path(command)} --help)\n`),
   });
 }

@@ -15,6 +15,7 @@ import type { Type } from 'avsc';
 import { SinkError, describeError } from '../core/errors.ts';
 import { parseAvroSchema } from './avro-schema.ts';
 import { SchemaCache } from './schema-cache.ts';
+import { tlsRefusal } from './registry-https.ts';
 import { DEFAULT_REGISTRY_TIMEOUT_MS, type RegistryOptions } from './registry-options.ts';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -111,9 +112,17 @@ export class RegistryClient {
       headers: this.#headers,
       signal: AbortSignal.timeout(timeoutMs),
     }).catch((error: unknown) => {
-      throw new SinkError('REGISTRY_UNAVAILABLE', networkReason(error, timeoutMs), { retriable: true });
+      throw (
+        this.#tlsRefused(error) ??
+        new SinkError('REGISTRY_UNAVAILABLE', networkReason(error, timeoutMs), { retriable: true })
+      );
     });
     await response.body?.cancel();
+    if (response.status === 401 || response.status === 403)
+      throw new SinkError(
+        'CONFIG_INVALID',
+        `schema registry ${this.url} refused the credentials (HTTP ${response.status}); check kafka.schema.registry.basic.auth.user.info (or the user-info of kafka.schema.registry.url)`,
+      );
     if (!response.ok)
       throw new SinkError('REGISTRY_UNAVAILABLE', `HTTP ${response.status}`, { retriable: response.status >= 500 });
   }
@@ -204,6 +213,17 @@ export class RegistryClient {
     }
   }
 
+  /** A certificate the client does not trust is a configuration problem: waiting will not fix it. */
+  #tlsRefused(error: unknown): SinkError | undefined {
+    const reason = tlsRefusal(error);
+    if (reason === undefined) return undefined;
+    return new SinkError(
+      'CONFIG_INVALID',
+      `schema registry ${this.url}: TLS certificate not accepted: ${reason}; set kafka.schema.registry.ssl.ca.location to the CA that signed it`,
+      { cause: error },
+    );
+  }
+
   #notARegistry(method: string, path: string, detail: string): SinkError {
     return new SinkError(
       'REGISTRY_UNAVAILABLE',
@@ -229,6 +249,8 @@ export class RegistryClient {
       }
       answer = { status: response.status, body: parsed };
     } catch (error) {
+      const refused = this.#tlsRefused(error);
+      if (refused) throw refused;
       throw new SinkError(
         'REGISTRY_UNAVAILABLE',
         `schema registry unreachable: ${method} ${url}: ${networkReason(error, this.#timeoutMs)}`,

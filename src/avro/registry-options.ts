@@ -1,4 +1,8 @@
-/** Options of the schema registry client (registry-client.ts). */
+/** Options of the schema registry client (registry-client.ts), and how the configuration gives them. */
+import { readFileSync } from 'node:fs';
+import type { SinkConfig } from '../config/index.ts';
+import { SinkError } from '../core/errors.ts';
+import { fetchTrusting } from './registry-https.ts';
 
 export interface RegistryOptions {
   /**
@@ -18,3 +22,34 @@ export interface RegistryOptions {
 }
 
 export const DEFAULT_REGISTRY_TIMEOUT_MS = 10_000;
+
+/**
+ * The registry client's options from the configuration: the one place the sink and every tool get the
+ * URL, the basic-auth credentials (Confluent's `basic.auth.credentials.source` rules) and the CA.
+ */
+export function registryOptions(config: SinkConfig, timeoutMs?: number): RegistryOptions {
+  const { registry, schemaRegistryUrl } = config.kafka;
+  let basicAuth: RegistryOptions['basicAuth'];
+  if (registry.credentialsSource === 'user_info') {
+    const colon = registry.userInfo.indexOf(':');
+    basicAuth = { username: registry.userInfo.slice(0, colon), password: registry.userInfo.slice(colon + 1) };
+  }
+  let ca: string | undefined;
+  if (registry.caLocation !== undefined) {
+    try {
+      ca = readFileSync(registry.caLocation, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new SinkError(
+        'CONFIG_INVALID',
+        `config key kafka.schema.registry.ssl.ca.location = ${JSON.stringify(registry.caLocation)} cannot be read (${code}); set the path of a PEM file`,
+      );
+    }
+  }
+  return {
+    url: schemaRegistryUrl,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(basicAuth === undefined ? {} : { basicAuth }),
+    ...(ca === undefined ? {} : { fetch: fetchTrusting(ca) }),
+  };
+}

@@ -6,7 +6,7 @@ import type * as z from 'zod';
 import type { KeyLookup } from './config-loader.ts';
 import { declarationOf } from './declare-keys.ts';
 import { oneLine } from './messages.ts';
-import { kafkaSecurityProblems } from './kafka-security-checks.ts';
+import { kafkaSecurityProblems, registryProblems } from './kafka-security-checks.ts';
 import { effectivePkMode, type PkMode } from './pk-mode.ts';
 import { tlsProblems } from './mysql-tls.ts';
 import { SINK_KEYS, type KeyValues } from './sink-keys.ts';
@@ -22,6 +22,8 @@ export function crossCheck(values: KeyValues, lookup: KeyLookup): string[] {
   for (const p of tlsProblems(values, isSet(tls.mode))) problems.push(problem(tls[p.about], p.problem, p.fix));
   const security = kafka.shape.security.shape;
   for (const p of kafkaSecurityProblems(values)) problems.push(problem(security[p.about], p.problem, p.fix));
+  const registry = kafka.shape.registry.shape;
+  for (const p of registryProblems(values)) problems.push(problem(registry[p.about], p.problem, p.fix));
   const keys = sink.shape;
   const { fieldsInclude: include, fieldsExclude: exclude, pkFields: pk } = values.sink;
 

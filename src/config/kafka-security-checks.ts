@@ -6,6 +6,7 @@
 import type { KeyValues } from './sink-keys.ts';
 
 type SecurityField = keyof KeyValues['kafka']['security'];
+type RegistryField = keyof KeyValues['kafka']['registry'];
 
 export interface SecurityProblem {
   readonly about: SecurityField;
@@ -59,5 +60,45 @@ export function kafkaSecurityProblems(values: KeyValues): SecurityProblem[] {
       fix: 'set both kafka.ssl.certificate.location and kafka.ssl.key.location',
     });
   }
+  return problems;
+}
+
+export interface RegistryProblem {
+  readonly about: RegistryField;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** Confluent's rules: USER_INFO takes `user:password` from its key, URL takes the URL's user-info. */
+export function registryProblems(values: KeyValues): RegistryProblem[] {
+  const r = values.kafka.registry;
+  const url = URL.parse(values.kafka.schemaRegistryUrl);
+  const problems: RegistryProblem[] = [];
+  if (r.credentialsSource === 'user_info') {
+    if (!r.userInfo.includes(':'))
+      problems.push({
+        about: 'userInfo',
+        problem: 'is not user:password, but the credentials source is USER_INFO',
+        fix: 'set it to user:password',
+      });
+    if (url !== null && url.username !== '')
+      problems.push({
+        about: 'credentialsSource',
+        problem: 'is USER_INFO, but kafka.schema.registry.url carries credentials too',
+        fix: 'remove user:password@ from the URL, or set the source to URL',
+      });
+  } else if (r.userInfo !== '') {
+    problems.push({
+      about: 'userInfo',
+      problem: 'is set, but kafka.schema.registry.basic.auth.credentials.source is URL',
+      fix: 'set kafka.schema.registry.basic.auth.credentials.source=USER_INFO, or remove it',
+    });
+  }
+  if (r.caLocation !== undefined && url?.protocol !== 'https:')
+    problems.push({
+      about: 'caLocation',
+      problem: 'is set, but kafka.schema.registry.url is not https',
+      fix: 'use an https:// registry URL, or remove it',
+    });
   return problems;
 }

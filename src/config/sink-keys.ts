@@ -121,6 +121,24 @@ const kafka = z.object({
       doc: "PEM file of the client certificate's private key (unencrypted)",
     }),
   }),
+  registry: z.object({
+    credentialsSource: key('kafka.schema.registry.basic.auth.credentials.source', oneOf(['url', 'user_info']), {
+      section: KAFKA_SECURITY,
+      default: 'URL',
+      doc: "registry basic auth from the URL's user:password@ (URL) or from the next key (USER_INFO), as Confluent's clients",
+    }),
+    userInfo: key('kafka.schema.registry.basic.auth.user.info', anyText, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: 'with USER_INFO: user:password for the registry; never logged',
+      secret: true,
+    }),
+    caLocation: key('kafka.schema.registry.ssl.ca.location', optionalFile, {
+      section: KAFKA_SECURITY,
+      default: '',
+      doc: "with an https registry URL: PEM file of the CA(s) of the registry's certificate (empty: Node's)",
+    }),
+  }),
   groupIdTemplate: key('kafka.group.id.template', topicTemplate, {
     section: KAFKA_CONSUMER,
     default: 'group-${topic}',
@@ -376,6 +394,11 @@ const status = z.object({
     section: STATUS,
     default: '127.0.0.1',
     doc: 'address the status server listens on',
+  }),
+  healthGraceMs: key('status.health.grace.ms', wholeNumber(1_000, 3_600_000), {
+    section: STATUS,
+    default: '15000',
+    doc: '/healthz answers 503 once the database, Kafka or the registry has not answered for this long, in ms',
   }),
 });
 

@@ -108,6 +108,11 @@ export function isRetriable(error: unknown): boolean {
 }
 
 /** A value the column cannot hold (strict mode): the record's fault, not the batch's. */
+/** ER_DUP_ENTRY: a row with this key exists (insert mode on a keyed table). */
+export function isDuplicateKey(error: unknown): boolean {
+  return errnoOf(error) === 1062;
+}
+
 export function isDataError(error: unknown): boolean {
   const errno = errnoOf(error);
   return errno !== undefined && DATA_ERRNOS.has(errno);

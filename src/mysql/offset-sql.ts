@@ -133,23 +133,24 @@ export function insertOffsetIfAbsent(
   ]);
 }
 
-export function selectOffset(
-  topic: string,
-  partition: number,
-  group: string,
-  table: string = DEFAULT_OFFSETS_TABLE,
+/** One partition's row of the offsets table: topic, partition, group, and the table (default kafka_offsets). */
+type OffsetRow = [topic: string, partition: number, group: string, table?: string];
+
+/** A statement whose only parameters are the row's key. */
+function offsetRowQuery(
+  text: 'select' | 'selectForUpdate',
+  [topic, partition, group, table]: OffsetRow,
 ): CompiledQuery {
-  return compiled(offsetTexts(table).select, partitionKey(topic, partition, group));
+  return compiled(offsetTexts(table ?? DEFAULT_OFFSETS_TABLE)[text], partitionKey(topic, partition, group));
+}
+
+export function selectOffset(...row: OffsetRow): CompiledQuery {
+  return offsetRowQuery('select', row);
 }
 
 /** Step 1 of a batch: the row lock is the fence between two owners of one partition. */
-export function selectOffsetForUpdate(
-  topic: string,
-  partition: number,
-  group: string,
-  table: string = DEFAULT_OFFSETS_TABLE,
-): CompiledQuery {
-  return compiled(offsetTexts(table).selectForUpdate, partitionKey(topic, partition, group));
+export function selectOffsetForUpdate(...row: OffsetRow): CompiledQuery {
+  return offsetRowQuery('selectForUpdate', row);
 }
 
 /** `nextOffset` is the last written record's offset + 1, never a record count (offsets have gaps). */

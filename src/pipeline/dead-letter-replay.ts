@@ -6,6 +6,7 @@
  * its dead letter, and the replay says why.
  */
 import { RegistryClient } from '../avro/registry-client.ts';
+import { registryOptions } from '../avro/registry-options.ts';
 import { groupIdFor, type SinkConfig, tableNameFor } from '../config/index.ts';
 import { describeError, isSinkError } from '../core/errors.ts';
 import type { KafkaRecord, PreparedBatch } from '../core/records.ts';
@@ -81,7 +82,7 @@ export class DeadLetterStore {
       pkMode: config.sink.pkMode,
       pkFields: config.sink.pkFields,
     });
-    this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+    this.#registry = new RegistryClient(registryOptions(config));
   }
 
   get pool(): Pool {

@@ -9,6 +9,7 @@ import type { RecordPreparer } from './record-preparer.ts';
 import { type RetryPolicy, withRetry } from '../core/retry.ts';
 import type { SinkMetrics } from './sink-metrics.ts';
 import { DeadLetterLog, type DeadLetterLogOptions } from './dead-letter-log.ts';
+import type { DependencyEvents, PipelineState, WaitingFor } from './partition-state.ts';
 
 /** What a pipeline may ask of the consumer that feeds it. */
 export interface PartitionControl {
@@ -28,8 +29,6 @@ export interface PipelineOptions {
   readonly deadLetterLog: DeadLetterLogOptions;
 }
 
-export type PipelineState = 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
-
 /**
  * One partition: a bounded queue filled by the consumer, drained by a single writer loop that commits
  * one fenced transaction per batch. `expected` is what this pipeline believes kafka_offsets holds.
@@ -44,6 +43,9 @@ export class PartitionPipeline {
   readonly #log: Logger;
   readonly #metrics: SinkMetrics;
   readonly #deadLetterLog: DeadLetterLog;
+  readonly #dependencies: DependencyEvents | undefined;
+  /** Set while the batch in hand is being retried because a service does not answer. */
+  #waitingFor: WaitingFor | undefined;
   #expected: number;
   /** Highest offset accepted into the queue: Kafka delivers a partition in order, so anything at or
    * below it is a re-delivery (after a seek or a resume) and is dropped. */
@@ -67,6 +69,7 @@ export class PartitionPipeline {
       control: PartitionControl;
       log: Logger;
       metrics: SinkMetrics;
+      dependencies?: DependencyEvents;
     },
   ) {
     this.ref = ref;
@@ -80,6 +83,7 @@ export class PartitionPipeline {
     this.#log = deps.log.child({ topic: ref.topic, partition: ref.partition });
     this.#metrics = deps.metrics;
     this.#deadLetterLog = new DeadLetterLog(this.#log, deps.options.deadLetterLog);
+    this.#dependencies = deps.dependencies;
   }
 
   get expectedOffset(): number {
@@ -92,7 +96,8 @@ export class PartitionPipeline {
     if (this.#failure) return 'failed';
     if (this.#loop === undefined && this.#stopping) return 'stopped';
     if (this.#stopping) return 'stopping';
-    return this.#paused ? 'paused' : 'running';
+    if (this.#waitingFor !== undefined) return `waiting_for_${this.#waitingFor}`;
+    return this.#paused ? 'backpressure' : 'running';
   }
   get failure(): Error | undefined {
     return this.#failure;
@@ -117,6 +122,7 @@ export class PartitionPipeline {
       this.#paused = true;
       this.#control.pause();
       this.#metrics.backpressure(this.ref, true);
+      this.#metrics.state(this.ref, this.state);
       this.#log.warn({ queued: this.#queue.length }, 'Backpressure activated and message processing stopped...');
     }
   }
@@ -180,9 +186,11 @@ export class PartitionPipeline {
       );
       this.#control.pause();
       this.#metrics.failed(this.ref);
+      this.#metrics.state(this.ref, this.state);
     } finally {
       this.#queue.clear();
       this.#deadLetterLog.flush();
+      if (this.#failure === undefined) this.#metrics.state(this.ref, 'stopped');
     }
   }
 
@@ -192,6 +200,9 @@ export class PartitionPipeline {
       isRetriable,
       onRetry: (error: unknown, attempt: number, delayMs: number) => {
         this.#metrics.retry(this.ref);
+        this.#waitingFor = isSinkError(error, 'REGISTRY_UNAVAILABLE') ? 'registry' : 'database';
+        this.#dependencies?.unreachable(this.#waitingFor, error);
+        this.#metrics.state(this.ref, this.state);
         this.#log.warn(
           { err: describeError(error), attempt, delayMs },
           'transient failure, batch rolled back; retrying',
@@ -200,11 +211,14 @@ export class PartitionPipeline {
       shouldStop: () => this.#stopping && !this.#drainOnStop,
     };
     const batch: PreparedBatch = await withRetry(() => this.#preparer.prepare(records), this.#options.retry, retry);
+    this.#answered();
     const result = await withRetry(
       () => this.#writer.commit(this.ref, this.#expected, batch),
       this.#options.retry,
       retry,
     );
+    this.#answered();
+    this.#dependencies?.reachable('database');
     if (result.kind === 'committed') {
       this.#expected = result.nextOffset;
       this.committedRecords += batch.count;
@@ -219,6 +233,7 @@ export class PartitionPipeline {
         result.nextOffset,
       );
       this.#control.committed(result.nextOffset);
+      if ((result.missing ?? 0) > 0) this.#metrics.updateMissing(this.ref, result.missing!);
       if (result.deadLetters > 0) {
         const letters = [...batch.deadLetters, ...(result.rejected ?? [])];
         this.#deadLetterLog.report(letters.sort((a, b) => a.record.offset - b.record.offset));
@@ -257,11 +272,19 @@ export class PartitionPipeline {
     this.#maybeResume();
   }
 
+  /** A step of the batch went through: whatever it waited for answered. */
+  #answered(): void {
+    if (this.#waitingFor === undefined) return;
+    this.#waitingFor = undefined;
+    this.#metrics.state(this.ref, this.state);
+  }
+
   #maybeResume(): void {
     if (this.#paused && this.#queue.canResume && !this.#stopping) {
       this.#paused = false;
       this.#control.resume();
       this.#metrics.backpressure(this.ref, false);
+      this.#metrics.state(this.ref, this.state);
       this.#log.warn({ queued: this.#queue.length }, 'Backpressure has been resolved. Resuming message processing...');
     }
   }

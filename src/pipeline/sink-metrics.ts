@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PartitionRef } from '../core/records.ts';
+import { PIPELINE_STATES, type PipelineState } from './partition-state.ts';
 
 /** Prometheus metrics of one sink process, labelled by topic and partition. */
 export class SinkMetrics {
@@ -12,13 +13,19 @@ export class SinkMetrics {
   });
   readonly #rows = new Counter({
     name: 'kms_rows_inserted_total',
-    help: 'Rows inserted into sink tables',
+    help: 'Rows inserted, replaced, changed or deleted in sink tables (keyed tables: per statement effect)',
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
   readonly #deadLetters = new Counter({
     name: 'kms_dead_letters_total',
     help: 'Records written to the dead-letter table',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly #updateMissing = new Counter({
+    name: 'kms_update_missing_total',
+    help: 'Records of sink.insert.mode=update whose row did not exist, skipped (sink.update.missing=skip)',
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
@@ -64,6 +71,18 @@ export class SinkMetrics {
     labelNames: ['topic', 'partition'],
     registers: [this.registry],
   });
+  readonly #state = new Gauge({
+    name: 'kms_partition_state',
+    help: `1 for the state the partition is in, 0 for the others (${PIPELINE_STATES.join(', ')})`,
+    labelNames: ['topic', 'partition', 'state'],
+    registers: [this.registry],
+  });
+  readonly #dependencyUp = new Gauge({
+    name: 'kms_dependency_up',
+    help: '1 while the service answers (database, kafka, registry), 0 while it does not',
+    labelNames: ['dependency'],
+    registers: [this.registry],
+  });
   readonly #committedOffset = new Gauge({
     name: 'kms_committed_offset',
     help: 'Next offset to read, as stored in kafka_offsets',
@@ -91,11 +110,21 @@ export class SinkMetrics {
   fenced(ref: PartitionRef): void {
     this.#fenced.inc(labels(ref));
   }
+  updateMissing(ref: PartitionRef, records: number): void {
+    this.#updateMissing.inc(labels(ref), records);
+  }
   retry(ref: PartitionRef): void {
     this.#retries.inc(labels(ref));
   }
   failed(ref: PartitionRef): void {
     this.#failed.set(labels(ref), 1);
+  }
+  state(ref: PartitionRef, state: PipelineState): void {
+    const l = labels(ref);
+    for (const each of PIPELINE_STATES) this.#state.set({ ...l, state: each }, each === state ? 1 : 0);
+  }
+  dependency(name: string, up: boolean): void {
+    this.#dependencyUp.set({ dependency: name }, up ? 1 : 0);
   }
   retentionGap(ref: PartitionRef, records: number): void {
     this.#retentionGaps.inc(labels(ref), records);
@@ -104,6 +133,7 @@ export class SinkMetrics {
     this.#committedOffset.set(labels(ref), offset);
     this.#failed.set(labels(ref), 0);
     this.#paused.set(labels(ref), 0);
+    this.state(ref, 'running');
   }
 
   committed(

@@ -3,13 +3,15 @@ import { groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { RegistryClient } from '../avro/registry-client.ts';
+import { registryOptions } from '../avro/registry-options.ts';
 import { kafkaSecurity } from '../kafka/security-config.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
 import { isAccessDenied, isRetriable } from '../mysql/errno.ts';
 import type { PartitionRef } from '../core/records.ts';
 import { OffsetStore } from '../sink/offset-store.ts';
-import { createWriterPool, ping, type Pool } from '../mysql/pool.ts';
+import { createSidePool, createWriterPool, ping, type Pool } from '../mysql/pool.ts';
+import { type Dependency, DependencyMonitor } from './dependency-monitor.ts';
 import { sessionCipher, tlsFailure, tlsHint } from '../mysql/tls.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
@@ -19,6 +21,12 @@ import { withRetry } from '../core/retry.ts';
 
 /** Start-up waits this long at most between attempts to reach a service that is not up yet. */
 const STARTUP_RETRY = { initialMs: 500, budgetMs: Number.POSITIVE_INFINITY, maxDelayMs: 10_000 };
+
+const SERVICE_DEPENDENCY = {
+  database: 'database',
+  kafka: 'kafka',
+  'schema registry': 'registry',
+} as const satisfies Record<string, Dependency>;
 
 /**
  * The sink process: one consumer group member per topic, one pipeline per assigned partition, one
@@ -34,6 +42,9 @@ export class SinkRunner {
   readonly #tables: TableManager;
   readonly #writer: BatchWriter;
   readonly #registry: RegistryClient;
+  /** One connection of its own: probing through the writer's pool would queue behind stuck batches. */
+  readonly #probePool: Pool;
+  readonly dependencies: DependencyMonitor;
   readonly #consumers: TopicConsumer[] = [];
   readonly #pipelines = new Map<string, PartitionPipeline>();
   #stopping = false;
@@ -56,7 +67,26 @@ export class SinkRunner {
     this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, {
       updateMissing: config.sink.updateMissing,
     });
-    this.#registry = new RegistryClient({ url: config.kafka.schemaRegistryUrl });
+    this.#registry = new RegistryClient(registryOptions(config));
+    const graceMs = config.status.healthGraceMs;
+    const probeTimeoutMs = Math.max(1_000, Math.min(5_000, Math.floor(graceMs / 2)));
+    this.#probePool = createSidePool(config, 1, probeTimeoutMs);
+    this.dependencies = new DependencyMonitor(
+      {
+        probes: {
+          database: () => ping(this.#probePool),
+          kafka: async () => {
+            await this.#consumers[0]?.watermarks(0, probeTimeoutMs);
+          },
+          registry: () => this.#registry.probe(probeTimeoutMs),
+        },
+        graceMs,
+        intervalMs: Math.max(500, Math.min(5_000, Math.floor(graceMs / 3))),
+        probeTimeoutMs,
+      },
+      this.metrics,
+      log,
+    );
   }
 
   get pipelines(): ReadonlyMap<string, PartitionPipeline> {
@@ -67,6 +97,7 @@ export class SinkRunner {
   }
 
   async start(): Promise<void> {
+    this.dependencies.start();
     await this.#waitFor(
       'database',
       `${this.config.mysql.host}:${this.config.mysql.port}/${this.config.mysql.database}`,
@@ -113,6 +144,8 @@ export class SinkRunner {
     await Promise.all(this.#consumers.map((c) => c.stopFetching()));
     await Promise.all([...this.#pipelines.values()].map((p) => p.stop({ drain: true, timeoutMs })));
     await Promise.all(this.#consumers.map((c) => c.disconnect()));
+    this.dependencies.stop();
+    await this.#probePool.end().catch(() => {});
     await this.#pool.end().catch(() => {});
   }
 
@@ -174,6 +207,7 @@ export class SinkRunner {
               writer: this.#writer,
               log: this.#log,
               metrics: this.metrics,
+              dependencies: this.dependencies,
               control: {
                 pause: () => consumer.pause(partition),
                 resume: () => consumer.resume(partition),
@@ -245,15 +279,17 @@ export class SinkRunner {
   }
 
   /** Retries `probe` with backoff while the service is unreachable, one WARN line per attempt. */
-  async #waitFor(service: string, where: string, probe: () => Promise<void>): Promise<void> {
+  async #waitFor(service: keyof typeof SERVICE_DEPENDENCY, where: string, probe: () => Promise<void>): Promise<void> {
     await withRetry(probe, STARTUP_RETRY, {
       // A refused connection (ECONNREFUSED) is transient: the service may just not be up yet.
       isRetriable,
-      onRetry: (error, attempt, delayMs) =>
+      onRetry: (error, attempt, delayMs) => {
+        this.dependencies.unreachable(SERVICE_DEPENDENCY[service], error);
         this.#log.warn(
           { service, where, attempt, retryInMs: delayMs, err: describeError(error) },
           `${service} unreachable at ${where}; retrying`,
-        ),
+        );
+      },
       shouldStop: () => this.#stopping,
     });
   }

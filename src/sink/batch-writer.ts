@@ -1,8 +1,8 @@
 import { SinkError, describeError } from '../core/errors.ts';
 import { DELETE_CHUNK, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
 import type { DeadLetterRow } from '../mysql/offset-sql.ts';
-import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch } from '../core/records.ts';
-import { isDataError, isTransientDbError } from '../mysql/errno.ts';
+import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch, RowLayout } from '../core/records.ts';
+import { isDataError, isDuplicateKey, isTransientDbError } from '../mysql/errno.ts';
 import type { OffsetStore } from './offset-store.ts';
 import { planStatements, type Statement } from './operation-plan.ts';
 import { execute, executeCounting, type Pool, type PoolConnection } from '../mysql/pool.ts';
@@ -129,7 +129,7 @@ export class BatchWriter {
         );
         written += end - start;
       } catch (error) {
-        if (!isDataError(error)) throw error;
+        if (!isDataError(error) && !(isDuplicateKey(error) && keyedByContent(layout))) throw error;
         if (end - start === 1) {
           this.#reject(
             operations[start]!.record,
@@ -227,6 +227,15 @@ function* chunks(statement: Statement, from: number, to: number): Generator<[num
     bytes += size;
   }
   if (start < to) yield [start, to];
+}
+
+/**
+ * A key taken from the record (its key or value fields): in insert mode a second record of one key is a
+ * duplicate that can never be inserted, so it is that record's fault (a dead letter). Keyed on the Kafka
+ * coordinates, a duplicate would mean a record written twice: that must stop the partition, never hide.
+ */
+function keyedByContent(layout: RowLayout): boolean {
+  return layout.keyColumns.length > 0 && layout.keyColumns[0] !== '_kafka_partition';
 }
 
 function deadLetterRow(ref: PartitionRef, letter: DeadLetter): DeadLetterRow {

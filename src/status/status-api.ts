@@ -3,6 +3,7 @@
  * are a 400 `{ error }` with one line saying what to fix, a database or Kafka that does not answer a 503.
  */
 import { RegistryClient } from '../avro/registry-client.ts';
+import { registryOptions } from '../avro/registry-options.ts';
 import { SinkError, describeError } from '../core/errors.ts';
 import { groupIdFor } from '../config/index.ts';
 import { kafkaAddress } from '../kafka/metadata-client.ts';
@@ -33,7 +34,7 @@ export class StatusApi {
   constructor(reader: GroupReader, model: StatusModel) {
     this.#reader = reader;
     this.#model = model;
-    this.#registry = new RegistryClient({ url: reader.config.kafka.schemaRegistryUrl, timeoutMs: 5_000 });
+    this.#registry = new RegistryClient(registryOptions(reader.config, 5_000));
   }
 
   /** undefined: not an API path. */

@@ -115,16 +115,20 @@ export class StatusModel {
   readonly #localSamples: [number, number][] = [];
 
   readonly #pipelines: () => Iterable<{ committedRecords: number; deadLetters: number }>;
+  readonly #problems: () => string[];
 
   /** `pipelines`: this instance's live pipeline objects, for totals that survive rebalances. */
   constructor(
     info: InstanceInfo,
     local: () => LocalPartition[],
     pipelines: () => Iterable<{ committedRecords: number; deadLetters: number }> = () => [],
+    /** This instance's own view of its services (the pipeline's dependency probes), shown with the sampler's. */
+    problems: () => string[] = () => [],
   ) {
     this.#info = info;
     this.#local = local;
     this.#pipelines = pipelines;
+    this.#problems = problems;
   }
 
   get reading(): GroupReading | undefined {
@@ -299,7 +303,7 @@ export class StatusModel {
         ageSeconds: i.ageSeconds,
         partitions: i.partitions.length,
       })),
-      problems: reading?.problems ?? [],
+      problems: [...this.#problems(), ...(reading?.problems ?? [])],
       database: reading === undefined || reading.databaseOk ? 'ok' : 'unreachable',
       kafka: reading === undefined || reading.kafkaOk ? 'ok' : 'unreachable',
     };

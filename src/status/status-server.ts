@@ -21,9 +21,20 @@ export interface PartitionStatus {
   committedRecords: number;
   deadLetters: number;
   error?: string;
+  /** Why it is not running: the error of a failed partition, the silent service it waits for. */
+  reason?: string;
 }
 
 export function partitionStatuses(runner: SinkRunner): PartitionStatus[] {
+  const down = new Map(runner.dependencies.down().map((d) => [d.dependency as string, d]));
+  const waitingReason = (state: string): string | undefined => {
+    const dependency = /^waiting_for_(\w+)$/.exec(state)?.[1];
+    const d = dependency === undefined ? undefined : down.get(dependency);
+    if (dependency === undefined) return undefined;
+    return d === undefined
+      ? `a batch is retried until the ${dependency} answers`
+      : `${dependency} has not answered for ${Math.round(d.downMs / 1000)} s: ${d.error}`;
+  };
   return [...runner.pipelines.values()]
     .map((p) => ({
       topic: p.ref.topic,
@@ -33,7 +44,8 @@ export function partitionStatuses(runner: SinkRunner): PartitionStatus[] {
       queued: p.queued,
       committedRecords: p.committedRecords,
       deadLetters: p.deadLetters,
-      ...(p.failure ? { error: p.failure.message } : {}),
+      ...(p.failure ? { error: p.failure.message, reason: p.failure.message } : {}),
+      ...(p.failure === undefined && waitingReason(p.state) !== undefined ? { reason: waitingReason(p.state) } : {}),
     }))
     .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }
@@ -60,7 +72,8 @@ interface StatusParts {
 const parts = new WeakMap<Server, StatusParts>();
 
 /**
- * `/metrics` (Prometheus), `/healthz` (200 unless a partition failed or the sink is stopping), `/` (the
+ * `/metrics` (Prometheus), `/healthz` (503 with the reasons while a partition failed, the database, Kafka
+ * or the registry has not answered for longer than status.health.grace.ms, or the sink stops), `/` (the
  * status page) with its JSON endpoints under `/api/`, and `/status.json` (this instance's partitions).
  */
 export async function startStatusServer(runner: SinkRunner, host: string, port: number, log?: Logger): Promise<Server> {
@@ -75,13 +88,25 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
     } else if (path === '/healthz') {
       const partitions = partitionStatuses(runner);
       const failed = partitions.filter((p) => p.state === 'failed');
-      const healthy = failed.length === 0 && runner.failures.length === 0 && !runner.stopping;
+      const down = runner.dependencies.downPastGrace();
+      const reasons = [
+        ...down.map(
+          (d) =>
+            `${d.dependency} has not answered for ${Math.round(d.downMs / 1000)} s (grace ${runner.dependencies.graceMs / 1000} s): ${d.error}`,
+        ),
+        ...failed.map((p) => `partition ${p.topic}/${p.partition} failed: ${p.error ?? 'unknown error'}`),
+        ...runner.failures,
+        ...(runner.stopping ? ['the sink is stopping'] : []),
+      ];
+      const healthy = reasons.length === 0;
       response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify({
           status: healthy ? 'ok' : 'degraded',
+          reasons,
           partitions: partitions.length,
           failed,
+          dependencies: runner.dependencies.down(),
           errors: runner.failures,
         }),
       );
@@ -118,15 +143,18 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
   });
   const info = instanceInfo(runner.config, (server.address() as AddressInfo).port);
   const localStates = () => partitionStatuses(runner);
-  const model = new StatusModel(info, localStates, () => runner.pipelines.values());
+  const model = new StatusModel(
+    info,
+    localStates,
+    () => runner.pipelines.values(),
+    () =>
+      runner.dependencies
+        .down()
+        .map((d) => `${d.dependency} has not answered this instance for ${Math.round(d.downMs / 1000)} s: ${d.error}`),
+  );
   api = new StatusApi(reader, model);
   const metrics = new StatusMetrics(runner.metrics.registry);
-  const heartbeat = new Heartbeat(
-    reader.pool,
-    info,
-    () => localStates().map((p) => ({ ...p, ...(p.error === undefined ? {} : { reason: p.error }) })),
-    log ?? silentLog,
-  );
+  const heartbeat = new Heartbeat(reader.pool, info, localStates, log ?? silentLog);
   heartbeat.start();
   const own: StatusParts = { reader, heartbeat, timer: undefined };
   parts.set(server, own);

@@ -12,7 +12,7 @@ import { RecordDecoder } from '../../src/avro/decoder.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { buildColumnModel } from '../../src/mysql/column-model.ts';
 import { REGISTRY, freePort } from './helpers/services.ts';
-import { avroRecord } from '../fixtures/avro-schemas.ts';
+import { avroRecord } from '../../kit/tools/avro-record.ts';
 
 /** fetch wrapper that records every request URL, to prove cache hits make no request. */
 function countingFetch(): { fetch: typeof fetch; requests: string[] } {
@@ -50,13 +50,17 @@ function reverseKeys(value: unknown): unknown {
 }
 
 const subject = `kms-it-avro-${randomUUID()}-value`;
-const schema = avroRecord('kms.it.payment', [
-  ['id', 'string'],
-  ['amount', { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 }],
-  ['at', { type: 'long', logicalType: 'timestamp-micros' }],
-  ['seq', 'long'],
-  ['note', ['null', 'string'], null],
-]);
+const schema = avroRecord(
+  'kms.it.payment',
+  {
+    id: 'string',
+    amount: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 },
+    at: { type: 'long', logicalType: 'timestamp-micros' },
+    seq: 'long',
+    note: ['null', 'string'],
+  },
+  { note: null },
+);
 
 describe('RegistryClient against a real registry', () => {
   before(async () => {

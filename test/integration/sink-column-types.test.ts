@@ -5,6 +5,7 @@ import type { ResultRow } from '../../src/mysql/pool.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
 import type { RawMessage } from './helpers/sink-records.ts';
+import { connectSemantic, sourceColumn } from '../fixtures/debezium.ts';
 
 /**
  * Column types that fit the data: a flattened Debezium row (semantic types, source column hints as
@@ -16,35 +17,20 @@ const scenario = new SinkScenario(2, 1, 'kms_types');
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
-const hint = (type: string, column: string, length?: number, extra: object = {}): object => ({
-  type,
-  ...extra,
-  'connect.parameters': {
-    '__debezium.source.column.type': column,
-    ...(length === undefined ? {} : { '__debezium.source.column.length': String(length) }),
-  },
-});
-const semantic = (type: string, name: string, parameters?: Record<string, string>): object => ({
-  type,
-  'connect.version': 1,
-  'connect.name': name,
-  ...(parameters === undefined ? {} : { 'connect.parameters': parameters }),
-});
-
 const ROW_SCHEMA = {
   type: 'record',
   name: 'Value',
   namespace: 'dbserver1.shop.items',
   fields: [
-    { name: 'code', type: hint('string', 'VARCHAR', 8) },
-    { name: 'active', type: hint('int', 'TINYINT', 1, { 'connect.type': 'int16' }) },
-    { name: 'born', type: ['null', semantic('int', 'io.debezium.time.Date')], default: null },
-    { name: 'seen_at', type: semantic('long', 'io.debezium.time.MicroTimestamp') },
-    { name: 'changed_at', type: semantic('string', 'io.debezium.time.ZonedTimestamp') },
-    { name: 'took', type: semantic('long', 'io.debezium.time.MicroTime') },
-    { name: 'size', type: semantic('string', 'io.debezium.data.Enum', { allowed: 'S,M,XL' }) },
-    { name: 'doc', type: ['null', semantic('string', 'io.debezium.data.Json')], default: null },
-    { name: 'flags', type: semantic('bytes', 'io.debezium.data.Bits', { length: '12' }) },
+    { name: 'code', type: sourceColumn('string', 'VARCHAR', 8) },
+    { name: 'active', type: sourceColumn('int', 'TINYINT', 1, { 'connect.type': 'int16' }) },
+    { name: 'born', type: ['null', connectSemantic('int', 'io.debezium.time.Date')], default: null },
+    { name: 'seen_at', type: connectSemantic('long', 'io.debezium.time.MicroTimestamp') },
+    { name: 'changed_at', type: connectSemantic('string', 'io.debezium.time.ZonedTimestamp') },
+    { name: 'took', type: connectSemantic('long', 'io.debezium.time.MicroTime') },
+    { name: 'size', type: connectSemantic('string', 'io.debezium.data.Enum', { allowed: 'S,M,XL' }) },
+    { name: 'doc', type: ['null', connectSemantic('string', 'io.debezium.data.Json')], default: null },
+    { name: 'flags', type: connectSemantic('bytes', 'io.debezium.data.Bits', { length: '12' }) },
     { name: 'notes', type: 'string' },
     { name: 'memo', type: 'string' },
   ],

@@ -12,21 +12,31 @@ import {
   storedTotal,
   waitForAllProduced,
 } from './helpers/sink-checks.ts';
+import { freePort } from './helpers/services.ts';
 import { isAlive, waitFor } from './helpers/wait.ts';
 
 /**
  * A real database outage: the MariaDB server itself is stopped (SIGTERM by its pid: it closes every
  * connection and refuses new ones) while the sink drains, stays down for 20 s, and is started again.
  * The sink must ride it out on its own (retry with backoff, backpressure while its queues are full) and
- * end exactly once per partition. Stopping a server stops every test using it, so this file runs a
- * MariaDB server of its own (own stack folder, port 27591) and points the harness at it.
+ * end exactly once per partition, and show the outage while it lasts: /healthz 503 naming the database
+ * once the grace is over, the partitions waiting_for_database, kms_dependency_up 0; all back after.
+ * Stopping a server stops every test using it, so this file runs a MariaDB server of its own (own stack
+ * folder, port 20000 + the stack's MariaDB port, so stacks side by side do not collide) and points the
+ * harness at it.
  */
-const PORT = 27591;
+const offsetPort = (name: string, fallback: number): number => 20_000 + Number(process.env[name] ?? fallback);
+const PORT = offsetPort('KMS_MARIADB_PORT', 7591);
+const GRACE_MS = 3_000;
 const OUTAGE_MS = 20_000;
 const UP = ['stack', 'up', '--only', 'mariadb'];
 const RETRYING = 'transient failure, batch rolled back; retrying';
 
-const server = new IsolatedStack('db-outage', { kafkaFirstPort: 29591, registryPort: 28591, mariadbPort: PORT });
+const server = new IsolatedStack('db-outage', {
+  kafkaFirstPort: offsetPort('KMS_KAFKA_FIRST_PORT', 9591),
+  registryPort: offsetPort('KMS_REGISTRY_PORT', 8591),
+  mariadbPort: PORT,
+});
 const scenario = new SinkScenario(1, 3, 'kms_outage');
 
 before(async () => {
@@ -42,6 +52,8 @@ before(async () => {
   await scenario.setup();
 });
 after(async () => {
+  // A failed assertion mid-outage must not leave the clean-up waiting for a stopped server.
+  if (!(await isPortOpen(PORT))) await server.kms(UP);
   // The whole server, data folder and all, goes with its stack folder: dropping the database is a nicety.
   await scenario.cleanup().catch(() => undefined);
   await server.cleanUp();
@@ -51,9 +63,17 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
   timeout: 360_000,
 }, async (t) => {
   const topic = scenario.topics[0]!;
-  const sink = scenario.startSink({ 'sink.batch.max.records': 200, 'sink.retry.initial.ms': 50 });
+  const statusPort = await freePort();
+  const sink = scenario.startSink({
+    'sink.batch.max.records': 200,
+    'sink.retry.initial.ms': 50,
+    'status.port': statusPort,
+    'status.health.grace.ms': GRACE_MS,
+  });
+  const status = sinkStatus(statusPort);
   await scenario.produceSequenced(topic, 2_000);
   await scenario.waitForOffsets(topic, () => 2_000, 60_000);
+  assert.equal((await status.health()).status, 200, 'healthy before the outage');
 
   // Records keep arriving before, during and after the outage: the server goes away mid-drain.
   const producing = produceInBackground(scenario, 100, 50);
@@ -66,7 +86,37 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
   await waitFor('MariaDB to shut down', () => !isAlive(pid), { timeoutMs: 60_000, intervalMs: 50 });
   const downAt = Date.now();
   assert.equal(await isPortOpen(PORT), false, `nothing answers on ${PORT} during the outage`);
-  await sleep(OUTAGE_MS);
+
+  // The outage is visible: 503 with the reason once the grace is over, and why each partition waits.
+  let health = await status.health();
+  await waitFor(
+    '/healthz 503 naming the database',
+    async () => {
+      health = await status.health();
+      return health.status === 503;
+    },
+    { timeoutMs: GRACE_MS + 15_000 },
+  );
+  // Counted from the first failure the sink saw, which comes before the server has finished stopping.
+  const unhealthyAfterMs = Date.now() - downAt;
+  const reason = health.body.reasons[0] ?? '';
+  assert.match(reason, /^database has not answered for \d+ s \(grace 3 s\): /);
+  assert.ok(Number(/for (\d+) s/.exec(reason)?.[1]) >= 3, reason);
+  let states: string[] = [];
+  await waitFor('a partition waiting_for_database', async () => {
+    states = await status.states();
+    return states.includes('waiting_for_database');
+  });
+  assert.ok(
+    states.every((s) => ['waiting_for_database', 'backpressure', 'running'].includes(s)),
+    `states during the outage: ${states}`,
+  );
+  const metrics = await status.metrics();
+  assert.match(metrics, /^kms_dependency_up\{dependency="database"\} 0$/m);
+  assert.match(metrics, /^kms_dependency_up\{dependency="kafka"\} 1$/m);
+  assert.match(metrics, /^kms_partition_state\{topic="[^"]+",partition="\d",state="waiting_for_database"\} 1$/m);
+  t.diagnostic(`/healthz 503 after ${unhealthyAfterMs} ms; partition states ${states.join(', ')}`);
+  await sleep(Math.max(0, OUTAGE_MS - (Date.now() - downAt)));
   assert.ok(sink.running, `the sink is still running after ${OUTAGE_MS} ms without its database`);
 
   const up = await server.kms(UP);
@@ -77,6 +127,9 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
   await sleep(2_000);
   const rounds = await producing.stop();
   await waitForAllProduced(scenario, 180_000);
+  await waitFor('/healthz 200 again', async () => (await status.health()).status === 200, { timeoutMs: 30_000 });
+  assert.deepEqual(await status.states(), ['running', 'running', 'running'], 'every partition running again');
+  assert.match(await status.metrics(), /^kms_dependency_up\{dependency="database"\} 1$/m);
 
   const retries = linesWith(sink, RETRYING).length;
   t.diagnostic(`${rounds} production rounds, ${scenario.produced(topic, 0)} records per partition, ${retries} retries`);
@@ -95,3 +148,21 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
   assert.equal(verified.code, 0, describeRun(verify, verified));
   assert.match(verified.stdout, /^PASS: 3\/3 partitions match/m);
 });
+
+/** The sink's status server: /healthz, the partition states of /status.json, /metrics. */
+function sinkStatus(port: number) {
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    async health(): Promise<{ status: number; body: { reasons: string[] } }> {
+      const response = await fetch(`${base}/healthz`);
+      return { status: response.status, body: (await response.json()) as { reasons: string[] } };
+    },
+    async states(): Promise<string[]> {
+      const partitions = (await (await fetch(`${base}/status.json`)).json()) as { partition: number; state: string }[];
+      return partitions.sort((a, b) => a.partition - b.partition).map((p) => p.state);
+    },
+    async metrics(): Promise<string> {
+      return (await fetch(`${base}/metrics`)).text();
+    },
+  };
+}

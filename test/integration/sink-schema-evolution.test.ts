@@ -4,7 +4,7 @@ import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import type { ResultRow } from '../../src/mysql/pool.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
-import { avroRecord } from '../fixtures/avro-schemas.ts';
+import { avroRecord } from '../../kit/tools/avro-record.ts';
 
 /**
  * Schema evolution end to end, on one partition: version 2 of a value schema adds a field with a
@@ -17,18 +17,16 @@ const scenario = new SinkScenario(3, 1, 'kms_evolve');
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
-const V1 = avroRecord('kms.evolve.Item', [
-  ['id', 'int'],
-  ['qty', 'int'],
-  ['score', 'float'],
-  ['note', ['null', 'string'], null],
-]);
-const V2 = avroRecord('kms.evolve.Item', [
-  ['id', 'int'],
-  ['qty', 'long'],
-  ['score', 'double'],
-  ['region', 'string', 'eu'],
-]);
+const V1 = avroRecord(
+  'kms.evolve.Item',
+  { id: 'int', qty: 'int', score: 'float', note: ['null', 'string'] },
+  { note: null },
+);
+const V2 = avroRecord(
+  'kms.evolve.Item',
+  { id: 'int', qty: 'long', score: 'double', region: 'string' },
+  { region: 'eu' },
+);
 
 async function produce(topic: string, schema: object, values: object[]): Promise<void> {
   const id = await scenario.registry.register(`${topic}-value`, schema);
@@ -99,14 +97,8 @@ test('a table follows v1 → v2 (added field with default, int→long, float→d
 
 test('an incompatible change (string → int) stops the partition with one clear line; nothing of it is written', async () => {
   const topic = scenario.topics[1]!;
-  const before = avroRecord('kms.evolve.Item', [
-    ['id', 'int'],
-    ['code', 'string'],
-  ]);
-  const changed = avroRecord('kms.evolve.Item', [
-    ['id', 'int'],
-    ['code', 'int'],
-  ]);
+  const before = avroRecord('kms.evolve.Item', { id: 'int', code: 'string' });
+  const changed = avroRecord('kms.evolve.Item', { id: 'int', code: 'int' });
   await produce(topic, before, [{ id: 1, code: 'A' }]);
   const sink = scenario.startSink({ 'kafka.topics': topic }, 'incompatible');
   await scenario.waitForOffsets(topic, () => 1);

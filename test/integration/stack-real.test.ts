@@ -7,7 +7,7 @@ import { SINK_DATABASE, SINK_PASSWORD, SINK_USER } from '../../kit/stack/mariadb
 import { connect } from '../../src/mysql/pool.ts';
 import { mysqlAdmin } from './helpers/mysql-server.ts';
 import { BOOTSTRAP, REGISTRY } from './helpers/services.ts';
-import { avroRecord } from '../fixtures/avro-schemas.ts';
+import { avroRecord } from '../../kit/tools/avro-record.ts';
 
 const MARIADB = { host: mysqlAdmin().host, port: mysqlAdmin().port };
 
@@ -19,11 +19,7 @@ const MARIADB = { host: mysqlAdmin().host, port: mysqlAdmin().port };
  */
 const REGISTRY_JSON = 'application/vnd.schemaregistry.v1+json';
 
-const PAYMENT_SCHEMA = avroRecord('kms.test.Payment', [
-  ['id', 'long'],
-  ['account', 'string'],
-  ['cents', 'long'],
-]);
+const PAYMENT_SCHEMA = avroRecord('kms.test.Payment', { id: 'long', account: 'string', cents: 'long' });
 
 const subjects: string[] = [];
 const topics: string[] = [];

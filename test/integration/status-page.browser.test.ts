@@ -169,6 +169,17 @@ test('during a drain the page shows the broker end offsets, kafka_offsets, falli
   assert.match((await page.textContent('#problems')) ?? '', /1 partition\(s\) failed/);
   const topicTotals = await page.$$eval('#topics tbody tr', (trs) => trs.map((tr) => tr.textContent));
   assert.equal(topicTotals.length, 2);
+  // Record peek: the last records of a partition, decoded through the registry.
+  await page.locator(`tr[data-partition="${DRAIN}/1"] button`).click();
+  await page.waitForSelector(`#peek tbody tr[data-offset="${PER_PARTITION - 1}"]`);
+  const peeked = await page.$$eval('#peek tbody tr', (trs) =>
+    trs.map((tr) => [tr.getAttribute('data-offset'), tr.querySelector('td.value')?.textContent ?? '']),
+  );
+  assert.deepEqual(
+    peeked.map(([offset]) => Number(offset)),
+    Array.from({ length: 10 }, (_, i) => PER_PARTITION - 10 + i),
+  );
+  assert.match(peeked.at(-1)![1]!, new RegExp(`"seq":${PER_PARTITION - 1}`));
   await failed.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${IMG}/status-failed-partition.png`, fullPage: true });
 
@@ -184,24 +195,41 @@ test('during a drain the page shows the broker end offsets, kafka_offsets, falli
   await phone.screenshot({ path: `${IMG}/status-phone.png` });
   await phone.close();
 
-  // The database goes away: the page says so, and still shows what Kafka and the sink know.
-  const outage = proxy.outage(25_000);
+  // The database goes away while records arrive: the page says so, the partitions wait for it, and what
+  // Kafka and the sink know is still shown.
+  const outage = proxy.outage(30_000);
+  await scenario.produceSequenced(DRAIN, 5);
   await waitFor(
-    'database shown unreachable',
+    'database shown unreachable, partitions waiting for it',
     async () => {
       await refreshed();
-      return ((await page.textContent('#card-database')) ?? '').includes('unreachable');
+      const states = [...(await shownRows()).entries()]
+        .filter(([key]) => key.startsWith(DRAIN))
+        .map(([, r]) => r.state);
+      return (
+        ((await page.textContent('#card-database')) ?? '').includes('unreachable') &&
+        states.every((state) => state === 'waiting_for_database')
+      );
     },
-    { timeoutMs: 25_000, intervalMs: 0 },
+    { timeoutMs: 30_000, intervalMs: 0 },
   );
   assert.match((await page.textContent('#problems')) ?? '', /Database unreachable/);
+  const waiting = page.locator(`tr[data-partition="${DRAIN}/0"] .state`);
+  assert.equal((await waiting.textContent())?.trim(), '◌ waiting for database');
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `${IMG}/status-database-down.png`, fullPage: false });
   await outage;
-  await waitFor('database back on the page', async () => {
+  // Back: the records of the outage are written, and the page agrees with kafka_offsets again.
+  await scenario.waitForOffsets(DRAIN, () => PER_PARTITION + 5, 120_000);
+  await waitFor('the page after the outage', async () => {
     await refreshed();
-    return ((await page.textContent('#card-database')) ?? '').includes('reachable');
+    const rows = await shownRows();
+    return [0, 1, 2].every(
+      (p) =>
+        rows.get(`${DRAIN}/${p}`)?.committed === PER_PARTITION + 5 && rows.get(`${DRAIN}/${p}`)?.state === 'running',
+    );
   });
+  assert.match((await page.textContent('#card-database')) ?? '', /✔ reachable/);
   assert.deepEqual(pageErrors, []);
   await sink.kill('SIGTERM');
 });

@@ -205,7 +205,13 @@ test('every metric the Grafana dashboard and the alert rules use exists in /metr
     for (const target of panel.targets)
       for (const m of target.expr.matchAll(/\bkms_[a-z_]+/g)) used.set(m[0], `panel "${panel.title}"`);
   for (const m of alerts.matchAll(/\bkms_[a-z_]+/g)) used.set(m[0], 'docs/prometheus-alerts.yml');
-  for (const name of ['kms_lag_records', 'kms_partition_state', 'kms_database_up', 'kms_batch_seconds_bucket'])
+  for (const name of [
+    'kms_lag_records',
+    'kms_partition_state',
+    'kms_database_up',
+    'kms_dependency_up',
+    'kms_batch_seconds_bucket',
+  ])
     assert.ok(used.has(name), `${name} is charted or alerted on`);
   for (const [name, where] of used) assert.ok(families.has(name), `${name} (${where}) is not in /metrics`);
   for (const alert of ['KmsLagGrowing', 'KmsPartitionFailed', 'KmsDatabaseUnreachable', 'KmsDeadLettersRising'])

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { certificatePaths } from '../../../kit/stack/certificates.ts';
 import { KAFKA_SASL_PASSWORD, KAFKA_SASL_USER, secureAddresses } from '../../../kit/stack/kafka-listeners.ts';
+import { secureRegistryUrl } from '../../../kit/stack/registry-service.ts';
 import { bootstrapServers, brokerPorts, registryUrl, stackOptions } from '../../../kit/stack/stack-options.ts';
 import { type Connection, type Pool, connect, createLoginPool } from '../../../src/mysql/pool.ts';
 import { PROJECT_ROOT } from './kms-cli.ts';
@@ -17,6 +18,8 @@ export const REGISTRY = process.env.KMS_REGISTRY_URL ?? registryUrl(stack);
 export const TLS_FILES = certificatePaths(stack);
 /** The broker's secured listeners: SASL_SSL (SCRAM and PLAIN user KAFKA_SASL.user) and SSL with client certificates. */
 export const SECURE_KAFKA = secureAddresses(brokerPorts(stack));
+/** The registry's HTTPS address (the stack's server certificate, signed by TLS_FILES.ca). */
+export const SECURE_REGISTRY = secureRegistryUrl(stack);
 export const KAFKA_SASL = { user: KAFKA_SASL_USER, password: KAFKA_SASL_PASSWORD } as const;
 
 /** The stack's MariaDB as its administrator: tests create and drop their own databases with it. */

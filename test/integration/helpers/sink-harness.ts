@@ -13,16 +13,16 @@ import { BOOTSTRAP, REGISTRY } from './services.ts';
 import { type Settings, TestWorld } from './test-world.ts';
 import { uniqueName } from './unique.ts';
 import { isAlive, waitFor } from './wait.ts';
-import { avroRecord } from '../../fixtures/avro-schemas.ts';
+import { avroRecord } from '../../../kit/tools/avro-record.ts';
 
 /** Records carry their own per-partition sequence, so order and completeness can be checked in the table. */
-export const SEQUENCED_SCHEMA = avroRecord('kms.test.sequenced', [
-  ['key_field', 'string'],
-  ['seq', 'long'],
-  ['produced_at', 'long'],
-  ['note', 'string'],
-  ['amount', 'double'],
-]);
+export const SEQUENCED_SCHEMA = avroRecord('kms.test.sequenced', {
+  key_field: 'string',
+  seq: 'long',
+  produced_at: 'long',
+  note: 'string',
+  amount: 'double',
+});
 
 /**
  * A test world for real sink processes: its database and topics are created by `setup()`; records are

@@ -10,35 +10,31 @@ import { httpUrl } from '../../../src/config/address-types.ts';
 import { configLoader } from '../../../src/config/config-loader.ts';
 import { key, ownSection, prefixed } from '../../../src/config/declare-keys.ts';
 import { stringColumnType } from '../../../src/config/name-types.ts';
-import { anyText, oneOf, text, wholeNumber } from '../../../src/config/value-types.ts';
+import { type ValueType, anyText, oneOf, text, wholeNumber } from '../../../src/config/value-types.ts';
 
 const SECTION = ownSection('Upcoming');
 const PASSWORD = 'S3cr3t-sasl';
 const REGISTRY_PASSWORD = 'r3g-pw';
 
+/** A key of the test section; `secret` ones are hidden in messages and redacted. */
+function declare<T>(name: string, type: ValueType<T>, defaultValue: string, doc: string, secret = false) {
+  return key(name, type, { section: SECTION, default: defaultValue, doc, ...(secret ? { secret } : {}) });
+}
+
 const kafka = z.object({
-  securityProtocol: key('kafka.security.protocol', oneOf(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl']), {
-    section: SECTION,
-    default: 'plaintext',
-    doc: 'how to talk to the brokers',
-  }),
-  saslUsername: key('kafka.sasl.username', anyText, { section: SECTION, default: '', doc: 'SASL user' }),
-  saslPassword: key('kafka.sasl.password', anyText, {
-    section: SECTION,
-    default: '',
-    doc: 'SASL password',
-    secret: true,
-  }),
+  securityProtocol: declare(
+    'kafka.security.protocol',
+    oneOf(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl']),
+    'plaintext',
+    'how to talk to the brokers',
+  ),
+  saslUsername: declare('kafka.sasl.username', anyText, '', 'SASL user'),
+  saslPassword: declare('kafka.sasl.password', anyText, '', 'SASL password', true),
 });
 const registry = z.object({
-  url: key('registry.url', httpUrl, { section: SECTION, default: 'http://127.0.0.1:8081', doc: 'registry' }),
-  user: key('registry.basic.auth.user', text, { section: SECTION, default: 'sink', doc: 'registry user' }),
-  password: key('registry.basic.auth.password', text, {
-    section: SECTION,
-    default: 'changeme',
-    doc: 'registry password',
-    secret: true,
-  }),
+  url: declare('registry.url', httpUrl, 'http://127.0.0.1:8081', 'registry'),
+  user: declare('registry.basic.auth.user', text, 'sink', 'registry user'),
+  password: declare('registry.basic.auth.password', text, 'changeme', 'registry password', true),
 });
 const sink = z.object({
   columnTypes: prefixed('sink.column.type.', stringColumnType, {
@@ -47,7 +43,7 @@ const sink = z.object({
     example: { name: 'comment', value: 'TEXT' },
     names: { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'a record field', placeholder: 'field' },
   }),
-  healthGraceMs: key('health.grace.ms', wholeNumber(0, 600_000), { section: SECTION, default: '30000', doc: 'grace' }),
+  healthGraceMs: declare('health.grace.ms', wholeNumber(0, 600_000), '30000', 'grace'),
 });
 const KEYS = z.object({ kafka, registry, sink });
 

@@ -20,6 +20,7 @@ describe('loadConfig: defaults', () => {
       bootstrapServers: ['127.0.0.1:9092'],
       topics: ['dataset1', 'dataset2', 'dataset3'],
       schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
+      registry: { credentialsSource: 'url', userInfo: '', caLocation: undefined },
       security: {
         protocol: 'plaintext',
         saslMechanism: 'plain',
@@ -78,7 +79,7 @@ describe('loadConfig: defaults', () => {
       retryInitialMs: 100,
     });
     assert.deepEqual(config.errors, { tolerance: 'all', deadLetterLogMax: 10, deadLetterLogIntervalMs: 10_000 });
-    assert.deepEqual(config.status, { host: '127.0.0.1', port: 9464 });
+    assert.deepEqual(config.status, { host: '127.0.0.1', port: 9464, healthGraceMs: 15_000 });
     assert.deepEqual(config.log, { level: 'info' });
     assert.equal(config.origins['mysql.url'], 'default');
   });

@@ -25,10 +25,10 @@ describe('sink keys: the declaration', () => {
     for (const { key, description } of CONFIG_KEYS) assert.match(description, /^[^\n]{10,200}$/, key);
   });
 
-  it('declares mysql.password and kafka.sasl.password the secrets, and kafka.consumer.* credentials by name', () => {
+  it('declares the passwords and the registry user info the secrets, and kafka.consumer.* credentials by name', () => {
     assert.deepEqual(
       CONFIG_KEYS.filter((k) => k.secret).map((k) => k.key),
-      ['mysql.password', 'kafka.sasl.password'],
+      ['mysql.password', 'kafka.sasl.password', 'kafka.schema.registry.basic.auth.user.info'],
     );
     const consumer = KEY_PREFIXES.find((p) => p.prefix === 'kafka.consumer.');
     assert.ok(consumer?.secretNames('sasl.password'));
@@ -39,15 +39,18 @@ describe('sink keys: the declaration', () => {
 /** Keys a secret is only valid with (a SASL password needs a SASL protocol and a user). */
 const COMPANIONS: Readonly<Record<string, readonly string[]>> = {
   'kafka.sasl.password': ['kafka.security.protocol=SASL_SSL', 'kafka.sasl.username=user'],
+  'kafka.schema.registry.basic.auth.user.info': ['kafka.schema.registry.basic.auth.credentials.source=USER_INFO'],
 };
+/** The secret's value: the sentinel, in the shape the key needs. */
+const secretValue = (key: string): string => (key.endsWith('.user.info') ? `user:${SENTINEL}` : SENTINEL);
 
 describe('sink keys: every declared secret is redacted wherever it comes from', () => {
   for (const { key } of CONFIG_KEYS.filter((k) => k.secret)) {
     const companions = COMPANIONS[key] ?? [];
     const sources: readonly [string, LoadConfigOptions][] = [
-      ['the file', { file: 'sink.properties', text: `${key}=${SENTINEL}`, overrides: companions }],
-      ['the environment', { env: { [envVarFor(key)]: SENTINEL }, overrides: companions }],
-      ['--set', { overrides: [...companions, `${key}=${SENTINEL}`] }],
+      ['the file', { file: 'sink.properties', text: `${key}=${secretValue(key)}`, overrides: companions }],
+      ['the environment', { env: { [envVarFor(key)]: secretValue(key) }, overrides: companions }],
+      ['--set', { overrides: [...companions, `${key}=${secretValue(key)}`] }],
     ];
     for (const [source, options] of sources) {
       it(`${key} from ${source}`, () => {

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config/index.ts';
 import { isSinkError } from '../../../src/core/errors.ts';
 import { consumerConfig } from '../../../src/kafka/consumer-config.ts';
 import { clientSettings, kafkaAddress } from '../../../src/kafka/metadata-client.ts';
 import { kafkaSecurity } from '../../../src/kafka/security-config.ts';
 import { kafkaSecurityFailure } from '../../../src/kafka/security-errors.ts';
+import { placeholderPems } from '../../fixtures/pem-files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kms-ksec-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string): string => {
-  const path = join(dir, name);
-  writeFileSync(path, 'PEM');
-  return path;
-};
-const CA = file('ca.pem');
-const CERT = file('client.pem');
-const KEY = file('client-key.pem');
+const { dir, CA, CERT, KEY } = placeholderPems('PEM');
 const load = (...overrides: string[]) => loadConfig({ env: {}, overrides });
 
 function refused(pattern: RegExp, ...overrides: string[]): void {
@@ -132,5 +121,43 @@ describe('Kafka security settings', () => {
     assert.ok(isSinkError(tls, 'CONFIG_INVALID'));
     assert.match(tls.message, /^TLS to Kafka at b:1 failed \(ssl error\): the broker's certificate is not trusted/);
     assert.equal(kafkaSecurityFailure(new Error('broker transport failure'), 'b:1'), undefined);
+  });
+});
+
+describe('schema registry security settings', () => {
+  it('take basic auth from USER_INFO or the URL, and a CA for https', async () => {
+    const { registryOptions } = await import('../../../src/avro/registry-options.ts');
+    const userInfo = load(
+      'kafka.schema.registry.url=https://reg:8443/apis/ccompat/v7',
+      'kafka.schema.registry.basic.auth.credentials.source=USER_INFO',
+      'kafka.schema.registry.basic.auth.user.info=alice:pa:ss',
+      `kafka.schema.registry.ssl.ca.location=${CA}`,
+    );
+    const options = registryOptions(userInfo);
+    assert.deepEqual(options.basicAuth, { username: 'alice', password: 'pa:ss' });
+    assert.equal(typeof options.fetch, 'function', 'a fetch trusting the CA');
+    assert.equal(registryOptions(load('kafka.schema.registry.url=https://bob:pw@reg/x')).basicAuth, undefined);
+  });
+
+  it('refuse contradicting settings in one line, never showing the user info', () => {
+    refused(
+      /basic\.auth\.user\.info = <hidden> .* is not user:password/,
+      'kafka.schema.registry.basic.auth.credentials.source=USER_INFO',
+      'kafka.schema.registry.basic.auth.user.info=secretonly',
+    );
+    refused(
+      /basic\.auth\.user\.info = <hidden> .* is set, but .*credentials\.source is URL/,
+      'kafka.schema.registry.basic.auth.user.info=a:b',
+    );
+    refused(
+      /credentials\.source = "USER_INFO" .*registry\.url carries credentials too/,
+      'kafka.schema.registry.url=https://a:b@reg/x',
+      'kafka.schema.registry.basic.auth.credentials.source=USER_INFO',
+      'kafka.schema.registry.basic.auth.user.info=a:b',
+    );
+    refused(
+      /ssl\.ca\.location = .* is set, but kafka\.schema\.registry\.url is not https/,
+      `kafka.schema.registry.ssl.ca.location=${CA}`,
+    );
   });
 });

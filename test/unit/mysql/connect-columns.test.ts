@@ -8,87 +8,81 @@ import { buildColumnModel } from '../../../src/mysql/column-model.ts';
 import { createTable } from '../../../src/mysql/ddl.ts';
 import { tableSpec } from '../../../src/mysql/table-spec.ts';
 import { field, record, single } from './column-model-fixtures.ts';
-
-const dbz = (type: string, name: string, parameters?: Record<string, string>): object => ({
-  type,
-  'connect.version': 1,
-  'connect.name': name,
-  ...(parameters === undefined ? {} : { 'connect.parameters': parameters }),
-});
-/** A type as Debezium writes it with column.propagate.source.type on. */
-const source = (type: string, column: string, length?: number, extra: object = {}): object => ({
-  type,
-  ...extra,
-  'connect.parameters': {
-    '__debezium.source.column.type': column,
-    ...(length === undefined ? {} : { '__debezium.source.column.length': String(length) }),
-  },
-});
+import { CONNECT_DECIMAL_10_2, connectSemantic, sourceColumn } from '../../fixtures/debezium.ts';
 
 describe('column model: Debezium and Connect semantic types', () => {
   it('maps each semantic type to its SQL type and decodes its value to the column form', () => {
-    assert.deepEqual(single(dbz('int', 'io.debezium.time.Date'), 19753), {
+    assert.deepEqual(single(connectSemantic('int', 'io.debezium.time.Date'), 19753), {
       sqlType: 'DATE',
       nullable: false,
       row: '2024-01-31',
     });
-    assert.deepEqual(single(dbz('long', 'io.debezium.time.Timestamp'), 1706708710123), {
+    assert.deepEqual(single(connectSemantic('long', 'io.debezium.time.Timestamp'), 1706708710123), {
       sqlType: 'DATETIME(3)',
       nullable: false,
       row: '2024-01-31 13:45:10.123',
     });
-    assert.deepEqual(single(dbz('long', 'io.debezium.time.MicroTimestamp'), 1706708710123456), {
+    assert.deepEqual(single(connectSemantic('long', 'io.debezium.time.MicroTimestamp'), 1706708710123456), {
       sqlType: 'DATETIME(6)',
       nullable: false,
       row: '2024-01-31 13:45:10.123456',
     });
-    assert.deepEqual(single(dbz('long', 'io.debezium.time.NanoTimestamp'), 1706708710123456789n), {
+    assert.deepEqual(single(connectSemantic('long', 'io.debezium.time.NanoTimestamp'), 1706708710123456789n), {
       sqlType: 'DATETIME(6)',
       nullable: false,
       row: '2024-01-31 13:45:10.123456',
     });
-    assert.deepEqual(single(dbz('string', 'io.debezium.time.ZonedTimestamp'), '2024-01-31T13:45:10.5+02:00'), {
-      sqlType: 'DATETIME(6)',
-      nullable: false,
-      row: '2024-01-31 11:45:10.500000',
-    });
-    assert.deepEqual(single(dbz('int', 'io.debezium.time.Time'), 49510123), {
+    assert.deepEqual(
+      single(connectSemantic('string', 'io.debezium.time.ZonedTimestamp'), '2024-01-31T13:45:10.5+02:00'),
+      {
+        sqlType: 'DATETIME(6)',
+        nullable: false,
+        row: '2024-01-31 11:45:10.500000',
+      },
+    );
+    assert.deepEqual(single(connectSemantic('int', 'io.debezium.time.Time'), 49510123), {
       sqlType: 'TIME(3)',
       nullable: false,
       row: '13:45:10.123',
     });
-    assert.deepEqual(single(dbz('long', 'io.debezium.time.MicroTime'), -3_000_000_000_001), {
+    assert.deepEqual(single(connectSemantic('long', 'io.debezium.time.MicroTime'), -3_000_000_000_001), {
       sqlType: 'TIME(6)',
       nullable: false,
       row: '-833:20:00.000001',
     });
-    assert.deepEqual(single(dbz('int', 'io.debezium.time.Year'), 2024), {
+    assert.deepEqual(single(connectSemantic('int', 'io.debezium.time.Year'), 2024), {
       sqlType: 'YEAR',
       nullable: false,
       row: 2024,
     });
-    assert.deepEqual(single(dbz('string', 'io.debezium.data.Json'), '{"a": [1, 2]}'), {
+    assert.deepEqual(single(connectSemantic('string', 'io.debezium.data.Json'), '{"a": [1, 2]}'), {
       sqlType: 'JSON',
       nullable: false,
       row: '{"a": [1, 2]}',
     });
-    assert.deepEqual(single(dbz('string', 'io.debezium.data.Enum', { allowed: 'small,medium,large' }), 'medium'), {
-      sqlType: 'VARCHAR(6)',
-      nullable: false,
-      row: 'medium',
-    });
-    assert.deepEqual(single(dbz('string', 'io.debezium.data.EnumSet', { allowed: 'a,bb,ccc' }), 'a,ccc'), {
+    assert.deepEqual(
+      single(connectSemantic('string', 'io.debezium.data.Enum', { allowed: 'small,medium,large' }), 'medium'),
+      {
+        sqlType: 'VARCHAR(6)',
+        nullable: false,
+        row: 'medium',
+      },
+    );
+    assert.deepEqual(single(connectSemantic('string', 'io.debezium.data.EnumSet', { allowed: 'a,bb,ccc' }), 'a,ccc'), {
       sqlType: 'VARCHAR(8)',
       nullable: false,
       row: 'a,ccc',
     });
     // Debezium's bits are little-endian; a BIT column reads big-endian.
-    assert.deepEqual(single(dbz('bytes', 'io.debezium.data.Bits', { length: '12' }), Buffer.from([0x01, 0x0a])), {
-      sqlType: 'BIT(12)',
-      nullable: false,
-      row: Buffer.from([0x0a, 0x01]),
-    });
-    assert.deepEqual(single(dbz('int', 'org.apache.kafka.connect.data.Date'), 0), {
+    assert.deepEqual(
+      single(connectSemantic('bytes', 'io.debezium.data.Bits', { length: '12' }), Buffer.from([0x01, 0x0a])),
+      {
+        sqlType: 'BIT(12)',
+        nullable: false,
+        row: Buffer.from([0x0a, 0x01]),
+      },
+    );
+    assert.deepEqual(single(connectSemantic('int', 'org.apache.kafka.connect.data.Date'), 0), {
       sqlType: 'DATE',
       nullable: false,
       row: '1970-01-01',
@@ -106,27 +100,25 @@ describe('column model: Debezium and Connect semantic types', () => {
   });
 
   it('keeps the Connect Decimal, Date and Timestamp that carry an Avro logical type as before', () => {
-    const decimal = {
-      type: 'bytes',
-      scale: 2,
-      precision: 10,
-      'connect.version': 1,
-      'connect.parameters': { scale: '2', 'connect.decimal.precision': '10' },
-      'connect.name': 'org.apache.kafka.connect.data.Decimal',
-      logicalType: 'decimal',
+    assert.deepEqual(single(CONNECT_DECIMAL_10_2, '-12.50'), {
+      sqlType: 'DECIMAL(10,2)',
+      nullable: false,
+      row: '-12.50',
+    });
+    const timestamp = {
+      ...connectSemantic('long', 'org.apache.kafka.connect.data.Timestamp'),
+      logicalType: 'timestamp-millis',
     };
-    assert.deepEqual(single(decimal, '-12.50'), { sqlType: 'DECIMAL(10,2)', nullable: false, row: '-12.50' });
-    const timestamp = { ...dbz('long', 'org.apache.kafka.connect.data.Timestamp'), logicalType: 'timestamp-millis' };
     assert.deepEqual(single(timestamp, 0), { sqlType: 'DATETIME(3)', nullable: false, row: '1970-01-01 00:00:00.000' });
   });
 
   it('rejects semantic values the column cannot hold, naming the field', () => {
     assert.throws(
-      () => single(dbz('long', 'io.debezium.time.MicroTime'), 839 * 3_600_000_000),
+      () => single(connectSemantic('long', 'io.debezium.time.MicroTime'), 839 * 3_600_000_000),
       /field "f": "839:00:00.000000" is outside the TIME\(6\) range/,
     );
     assert.throws(
-      () => single(dbz('string', 'io.debezium.time.ZonedTimestamp'), 'yesterday'),
+      () => single(connectSemantic('string', 'io.debezium.time.ZonedTimestamp'), 'yesterday'),
       /field "f": "yesterday" is outside the DATETIME\(6\) range/,
     );
   });
@@ -141,36 +133,40 @@ describe('column model: Debezium and Connect semantic types', () => {
 describe('column model: source column hints (column.propagate.source.type)', () => {
   it('follows the source type and length where they fit the Avro type', () => {
     const cases: [object, unknown, string][] = [
-      [source('string', 'VARCHAR', 64), 'x', 'VARCHAR(64)'],
-      [source('string', 'CHAR', 3), 'abc', 'CHAR(3)'],
-      [source('string', 'VARCHAR', 20000), 'x', 'MEDIUMTEXT'],
-      [source('string', 'TEXT', 65535), 'x', 'TEXT'],
-      [source('string', 'MEDIUMTEXT'), 'x', 'MEDIUMTEXT'],
-      [source('string', 'LONGTEXT'), 'x', 'LONGTEXT'],
-      [source('string', 'TINYTEXT', 255), 'x', 'VARCHAR(255)'],
-      [source('string', 'JSON'), '[]', 'JSON'],
-      [source('int', 'TINYINT', 1, { 'connect.type': 'int16' }), 1, 'BOOLEAN'],
-      [source('int', 'TINYINT', 4, { 'connect.type': 'int16' }), 100, 'TINYINT'],
-      [source('int', 'TINYINT UNSIGNED', 3, { 'connect.type': 'int16' }), 255, 'SMALLINT'],
-      [source('int', 'MEDIUMINT'), 5, 'MEDIUMINT'],
-      [source('long', 'INT UNSIGNED', 10), 4294967295, 'BIGINT'],
-      [source('bytes', 'VARBINARY', 16), Buffer.from('ab'), 'VARBINARY(16)'],
-      [source('bytes', 'BINARY', 4), Buffer.from('abcd'), 'BINARY(4)'],
-      [source('bytes', 'MEDIUMBLOB'), Buffer.from('ab'), 'MEDIUMBLOB'],
+      [sourceColumn('string', 'VARCHAR', 64), 'x', 'VARCHAR(64)'],
+      [sourceColumn('string', 'CHAR', 3), 'abc', 'CHAR(3)'],
+      [sourceColumn('string', 'VARCHAR', 20000), 'x', 'MEDIUMTEXT'],
+      [sourceColumn('string', 'TEXT', 65535), 'x', 'TEXT'],
+      [sourceColumn('string', 'MEDIUMTEXT'), 'x', 'MEDIUMTEXT'],
+      [sourceColumn('string', 'LONGTEXT'), 'x', 'LONGTEXT'],
+      [sourceColumn('string', 'TINYTEXT', 255), 'x', 'VARCHAR(255)'],
+      [sourceColumn('string', 'JSON'), '[]', 'JSON'],
+      [sourceColumn('int', 'TINYINT', 1, { 'connect.type': 'int16' }), 1, 'BOOLEAN'],
+      [sourceColumn('int', 'TINYINT', 4, { 'connect.type': 'int16' }), 100, 'TINYINT'],
+      [sourceColumn('int', 'TINYINT UNSIGNED', 3, { 'connect.type': 'int16' }), 255, 'SMALLINT'],
+      [sourceColumn('int', 'MEDIUMINT'), 5, 'MEDIUMINT'],
+      [sourceColumn('long', 'INT UNSIGNED', 10), 4294967295, 'BIGINT'],
+      [sourceColumn('bytes', 'VARBINARY', 16), Buffer.from('ab'), 'VARBINARY(16)'],
+      [sourceColumn('bytes', 'BINARY', 4), Buffer.from('abcd'), 'BINARY(4)'],
+      [sourceColumn('bytes', 'MEDIUMBLOB'), Buffer.from('ab'), 'MEDIUMBLOB'],
       [
-        { ...dbz('long', 'io.debezium.time.Timestamp'), ...source('long', 'DATETIME', 2) },
+        { ...connectSemantic('long', 'io.debezium.time.Timestamp'), ...sourceColumn('long', 'DATETIME', 2) },
         1706708710120,
         'DATETIME(2)',
       ],
-      [{ ...dbz('long', 'io.debezium.time.MicroTime'), ...source('long', 'TIME', 0) }, 3_600_000_000, 'TIME'],
       [
-        { ...dbz('string', 'io.debezium.time.ZonedTimestamp'), ...source('string', 'TIMESTAMP', 6) },
+        { ...connectSemantic('long', 'io.debezium.time.MicroTime'), ...sourceColumn('long', 'TIME', 0) },
+        3_600_000_000,
+        'TIME',
+      ],
+      [
+        { ...connectSemantic('string', 'io.debezium.time.ZonedTimestamp'), ...sourceColumn('string', 'TIMESTAMP', 6) },
         'x',
         'DATETIME(6)',
       ],
       // Hints that do not fit the carrying type are ignored.
-      [source('string', 'INT', 11), 'x', 'VARCHAR(255)'],
-      [source('long', 'VARCHAR', 10), 5, 'BIGINT'],
+      [sourceColumn('string', 'INT', 11), 'x', 'VARCHAR(255)'],
+      [sourceColumn('long', 'VARCHAR', 10), 5, 'BIGINT'],
     ];
     for (const [type, value, sqlType] of cases) {
       const model = buildColumnModel(record([field('f', type)]));
@@ -181,7 +177,7 @@ describe('column model: source column hints (column.propagate.source.type)', () 
 
   it('checks string lengths against the hinted column', () => {
     assert.throws(
-      () => single(source('string', 'VARCHAR', 3), 'abcd'),
+      () => single(sourceColumn('string', 'VARCHAR', 3), 'abcd'),
       /field "f": 4 characters do not fit VARCHAR\(3\)/,
     );
   });
@@ -189,13 +185,13 @@ describe('column model: source column hints (column.propagate.source.type)', () 
   it('writes the exact CREATE TABLE of a flattened Debezium row, nullable columns included', () => {
     const model = buildColumnModel(
       record([
-        field('id', source('int', 'INT', 11)),
-        field('name', ['null', source('string', 'VARCHAR', 40)], { default: null }),
-        field('active', source('int', 'TINYINT', 1, { 'connect.type': 'int16' })),
-        field('born', ['null', dbz('int', 'io.debezium.time.Date')], { default: null }),
-        field('updated', dbz('string', 'io.debezium.time.ZonedTimestamp')),
-        field('size', dbz('string', 'io.debezium.data.Enum', { allowed: 'S,M,XL' })),
-        field('doc', ['null', dbz('string', 'io.debezium.data.Json')], { default: null }),
+        field('id', sourceColumn('int', 'INT', 11)),
+        field('name', ['null', sourceColumn('string', 'VARCHAR', 40)], { default: null }),
+        field('active', sourceColumn('int', 'TINYINT', 1, { 'connect.type': 'int16' })),
+        field('born', ['null', connectSemantic('int', 'io.debezium.time.Date')], { default: null }),
+        field('updated', connectSemantic('string', 'io.debezium.time.ZonedTimestamp')),
+        field('size', connectSemantic('string', 'io.debezium.data.Enum', { allowed: 'S,M,XL' })),
+        field('doc', ['null', connectSemantic('string', 'io.debezium.data.Json')], { default: null }),
       ]),
       { provenance: false },
     );
@@ -268,7 +264,7 @@ describe('column model: sink.column.type.<field> overrides', () => {
 
 describe('avro: Connect annotations survive parsing', () => {
   it('keeps connect.name, connect.type and parameters on the type and in its schema', () => {
-    const type = parseAvroSchema(record([field('f', source('int', 'TINYINT', 1, { 'connect.type': 'int16' }))]));
+    const type = parseAvroSchema(record([field('f', sourceColumn('int', 'TINYINT', 1, { 'connect.type': 'int16' }))]));
     const exported = JSON.stringify(type.schema({ exportAttrs: true }));
     assert.match(exported, /"connect.type":"int16"/);
     assert.match(exported, /"__debezium.source.column.type":"TINYINT"/);

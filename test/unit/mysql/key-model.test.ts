@@ -3,23 +3,10 @@ import { describe, it } from 'node:test';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { buildKeyModel, buildKeyedModel } from '../../../src/mysql/key-model.ts';
 import { rejects } from './sql-assertions.ts';
+import { avroRecord } from '../../../kit/tools/avro-record.ts';
 
-const KEY = parseAvroSchema({
-  type: 'record',
-  name: 'Key',
-  fields: [
-    { name: 'region', type: 'string' },
-    { name: 'id', type: 'long' },
-  ],
-});
-const VALUE = parseAvroSchema({
-  type: 'record',
-  name: 'Value',
-  fields: [
-    { name: 'ID', type: 'long' },
-    { name: 'name', type: ['null', 'string'] },
-  ],
-});
+const KEY = parseAvroSchema(avroRecord('Key', { region: 'string', id: 'long' }));
+const VALUE = parseAvroSchema(avroRecord('Value', { ID: 'long', name: ['null', 'string'] }));
 const options = { fields: [] as string[], primitiveColumn: 'kafka_key', stringType: 'MEDIUMTEXT' };
 
 describe('buildKeyModel', () => {

@@ -51,24 +51,20 @@ describe('mysql TLS options', () => {
   });
 
   it('turns TLS handshake failures into one config line, and leaves other errors alone', () => {
-    const noTls = tlsFailure(
-      Object.assign(new Error('Server does not support secure connection'), { code: 'HANDSHAKE_NO_SSL_SUPPORT' }),
-      'db:3306',
-    );
-    assert.ok(isSinkError(noTls, 'CONFIG_INVALID'));
-    assert.match(
-      noTls.message,
+    const failure = (message: string, code: string) =>
+      tlsFailure(Object.assign(new Error(message), { code }), 'db:3306');
+    const configError = (error: unknown, pattern: RegExp): void => {
+      assert.ok(isSinkError(error, 'CONFIG_INVALID'));
+      assert.match(error.message, pattern);
+    };
+    configError(
+      failure('Server does not support secure connection', 'HANDSHAKE_NO_SSL_SUPPORT'),
       /^mysql: the database server db:3306 offers no TLS, but mysql\.ssl\.mode .* requires it/,
     );
-    const untrusted = tlsFailure(
-      Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'HANDSHAKE_SSL_ERROR' }),
-      'db:3306',
-    );
-    assert.ok(isSinkError(untrusted, 'CONFIG_INVALID'));
-    assert.match(
-      untrusted.message,
+    configError(
+      failure('self-signed certificate in certificate chain', 'HANDSHAKE_SSL_ERROR'),
       /the certificate of the database server db:3306 is not trusted \(self-signed certificate in certificate chain\); set mysql\.ssl\.ca/,
     );
-    assert.equal(tlsFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'db:3306'), undefined);
+    assert.equal(failure('x', 'ECONNREFUSED'), undefined);
   });
 });

@@ -14,6 +14,40 @@ const records = offsetRange;
 /** The fake preparer's batches hold consecutive offsets. */
 const firstOffset = (batch: PreparedBatch): number => batch.lastOffset - batch.count + 1;
 
+/** Prepares nothing: a batch of consecutive offsets becomes a batch without rows that counts them. */
+const preparer = {
+  prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
+    operations: [],
+    deadLetters: [],
+    count: batch.length,
+    lastOffset: batch.at(-1)!.offset,
+  }),
+} as unknown as RecordPreparer;
+
+type Collaborators = ConstructorParameters<typeof PartitionPipeline>[2];
+
+const OPTIONS: Collaborators['options'] = {
+  queueSize: 100,
+  resumeAt: 50,
+  batchMaxRecords: 10,
+  lingerMs: 0,
+  retry: { initialMs: 1, budgetMs: 0 },
+  deadLetterLog: { maxLines: 10, intervalMs: 1000 },
+};
+
+/** Partition t/0 of group g from offset 0: the no-op preparer, `writer`, and `overrides` of the rest. */
+function partitionPipeline(writer: BatchWriter, overrides: Partial<Collaborators>): PartitionPipeline {
+  return new PartitionPipeline({ topic: 't', partition: 0, group: 'g' }, 0, {
+    options: OPTIONS,
+    preparer,
+    writer,
+    log: pino({ level: 'silent' }),
+    metrics: new SinkMetrics(false),
+    control: { pause: () => {}, resume: () => {}, seek: async () => {}, committed: () => {} },
+    ...overrides,
+  });
+}
+
 /** A pipeline whose writer holds every commit until `release()`; it records the batches it was given. */
 function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult): {
   pipeline: PartitionPipeline;
@@ -27,14 +61,6 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
   const seeks: number[] = [];
   let pauses = 0;
   let releaseCommit: (() => void) | undefined;
-  const preparer = {
-    prepare: async (batch: readonly KafkaRecord[]): Promise<PreparedBatch> => ({
-      operations: [],
-      deadLetters: [],
-      count: batch.length,
-      lastOffset: batch.at(-1)!.offset,
-    }),
-  } as unknown as RecordPreparer;
   const writer = {
     commit: async (_ref: unknown, _expected: number, batch: PreparedBatch): Promise<CommitResult> => {
       commits.push(batch);
@@ -47,19 +73,7 @@ function pipelineWithHeldWriter(result?: (batch: PreparedBatch) => CommitResult)
       );
     },
   } as unknown as BatchWriter;
-  const pipeline = new PartitionPipeline({ topic: 't', partition: 0, group: 'g' }, 0, {
-    options: {
-      queueSize: 100,
-      resumeAt: 50,
-      batchMaxRecords: 10,
-      lingerMs: 0,
-      retry: { initialMs: 1, budgetMs: 0 },
-      deadLetterLog: { maxLines: 10, intervalMs: 1000 },
-    },
-    preparer,
-    writer,
-    log: pino({ level: 'silent' }),
-    metrics: new SinkMetrics(false),
+  const pipeline = partitionPipeline(writer, {
     control: {
       pause: () => {
         pauses++;
@@ -175,4 +189,44 @@ test('an owned pipeline fenced far ahead of what it fetched seeks to the stored 
   release();
   assert.equal(await settle(pipeline.stop({ drain: false })), 'stopped');
   assert.equal(pipeline.expectedOffset, 1_003);
+});
+
+test('a partition shows why it waits: waiting_for_database while a batch is retried, running once it commits', async () => {
+  let attempts = 0;
+  let releaseRetry: (() => void) | undefined;
+  const writer = {
+    commit: async (_ref: unknown, _expected: number, batch: PreparedBatch): Promise<CommitResult> => {
+      if (++attempts === 1) {
+        await new Promise<void>((resolve) => {
+          releaseRetry = resolve;
+        });
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      }
+      return { kind: 'committed', nextOffset: batch.lastOffset + 1, rows: batch.count, deadLetters: 0 };
+    },
+  } as unknown as BatchWriter;
+  const events: string[] = [];
+  const metrics = new SinkMetrics(false);
+  const pipeline = partitionPipeline(writer, {
+    options: { ...OPTIONS, queueSize: 4, resumeAt: 2, batchMaxRecords: 2, retry: { initialMs: 200, budgetMs: 10_000 } },
+    metrics,
+    dependencies: {
+      reachable: (d) => events.push(`up ${d}`),
+      unreachable: (d) => events.push(`down ${d}`),
+    },
+  });
+  pipeline.start();
+  pipeline.accept(records(0, 2));
+  await waitUntil(() => releaseRetry !== undefined);
+  pipeline.accept(records(2, 6));
+  assert.equal(pipeline.state, 'backpressure', 'queue full while the batch is in hand');
+  releaseRetry!();
+  await waitUntil(() => pipeline.state === 'waiting_for_database');
+  const stateMetric = await metrics.registry.getSingleMetricAsString('kms_partition_state');
+  assert.match(stateMetric, /kms_partition_state\{topic="t",partition="0",state="waiting_for_database"\} 1/);
+  assert.match(stateMetric, /kms_partition_state\{topic="t",partition="0",state="backpressure"\} 0/);
+  await waitUntil(() => pipeline.expectedOffset === 6);
+  assert.equal(pipeline.state, 'running');
+  assert.deepEqual(events.slice(0, 2), ['down database', 'up database']);
+  await pipeline.stop({ drain: false });
 });
