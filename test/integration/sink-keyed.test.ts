@@ -199,6 +199,8 @@ test('record_key with a raw string key + update mode: only existing rows change;
   assert.equal(await first.kill('SIGKILL'), null);
   const second = scenario.startSink(update, 'update-second');
   await scenario.waitForOffsets(UPDATES, () => 110);
+  // The first may have finished everything before its kill: a SIGTERM before start-up ends kills the process.
+  await second.waitForLog('consuming', (l) => l.msg === 'consuming');
   assert.equal(await second.kill('SIGTERM'), 0);
 
   const want: unknown[][] = [];
