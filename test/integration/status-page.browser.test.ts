@@ -169,6 +169,17 @@ test('during a drain the page shows the broker end offsets, kafka_offsets, falli
   assert.match((await page.textContent('#problems')) ?? '', /1 partition\(s\) failed/);
   const topicTotals = await page.$$eval('#topics tbody tr', (trs) => trs.map((tr) => tr.textContent));
   assert.equal(topicTotals.length, 2);
+  // Record peek: the last records of a partition, decoded through the registry.
+  await page.locator(`tr[data-partition="${DRAIN}/1"] button`).click();
+  await page.waitForSelector(`#peek tbody tr[data-offset="${PER_PARTITION - 1}"]`);
+  const peeked = await page.$$eval('#peek tbody tr', (trs) =>
+    trs.map((tr) => [tr.getAttribute('data-offset'), tr.querySelector('td.value')?.textContent ?? '']),
+  );
+  assert.deepEqual(
+    peeked.map(([offset]) => Number(offset)),
+    Array.from({ length: 10 }, (_, i) => PER_PARTITION - 10 + i),
+  );
+  assert.match(peeked.at(-1)![1]!, new RegExp(`"seq":${PER_PARTITION - 1}`));
   await failed.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${IMG}/status-failed-partition.png`, fullPage: true });
 
