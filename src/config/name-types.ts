@@ -123,3 +123,22 @@ export const cdcColumnList: ValueType<readonly (typeof CDC_COLUMNS)[number][]> =
       return [...new Set(names)] as (typeof CDC_COLUMNS)[number][];
     }),
 };
+
+/** Confluent's subject name strategies, by their class names. */
+export const SUBJECT_NAME_STRATEGIES = ['TopicNameStrategy', 'RecordNameStrategy', 'TopicRecordNameStrategy'] as const;
+export type SubjectNameStrategy = (typeof SUBJECT_NAME_STRATEGIES)[number];
+const CONFLUENT_STRATEGY_PACKAGE = 'io.confluent.kafka.serializers.subject.';
+
+/** A subject name strategy, as Confluent's serializers are configured: the class name, short or qualified. */
+export const subjectNameStrategy: ValueType<SubjectNameStrategy> = {
+  schema: () =>
+    parsedBy((value) => {
+      const short = value.startsWith(CONFLUENT_STRATEGY_PACKAGE)
+        ? value.slice(CONFLUENT_STRATEGY_PACKAGE.length)
+        : value;
+      const found = SUBJECT_NAME_STRATEGIES.find((name) => name.toLowerCase() === short.toLowerCase());
+      if (found === undefined)
+        reject('is not a subject name strategy', `set one of ${SUBJECT_NAME_STRATEGIES.join(', ')}`);
+      return found;
+    }),
+};

@@ -12,6 +12,7 @@ import {
   columnType,
   fieldList,
   stringColumnType,
+  subjectNameStrategy,
   tableName,
   topicList,
   topicTemplate,
@@ -82,6 +83,11 @@ const kafka = z.object({
     section: SEED_KAFKA,
     default: 'http://127.0.0.1:8081/apis/ccompat/v7',
     doc: 'Confluent-compatible schema registry base URL',
+  }),
+  valueSubjectNameStrategy: key('kafka.value.subject.name.strategy', subjectNameStrategy, {
+    section: KAFKA_CONSUMER,
+    default: 'TopicNameStrategy',
+    doc: 'subject value schemas must be registered under: TopicNameStrategy (<topic>-value), RecordNameStrategy, TopicRecordNameStrategy',
   }),
   security: z.object({
     protocol: key('kafka.security.protocol', oneOf(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl']), {

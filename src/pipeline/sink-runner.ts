@@ -17,6 +17,7 @@ import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
 import { keyOptionsOf, RecordPreparer } from './record-preparer.ts';
+import { SubjectCheck } from './subject-check.ts';
 import { withRetry } from '../core/retry.ts';
 
 /** Start-up waits this long at most between attempts to reach a service that is not up yet. */
@@ -167,6 +168,7 @@ export class SinkRunner {
       deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
       widenColumn: (name, column, chars, bytes) => this.#tables.widen(name, column, chars, bytes),
       tolerance: this.config.errors.tolerance,
+      subjects: new SubjectCheck(this.#registry, topic, this.config.kafka.valueSubjectNameStrategy),
     });
     const pipelineOptions: PipelineOptions = {
       queueSize: this.config.backpressure.queueSize,
