@@ -13,9 +13,12 @@ import type { StackOptions } from './stack-options.ts';
 
 const run = promisify(execFile);
 
-/** Broker n's SASL_SSL listener is its plaintext port + this; its mTLS listener + the other. */
-export const SASL_SSL_PORT_OFFSET = 20_000;
-export const MTLS_PORT_OFFSET = 21_000;
+/**
+ * Broker n's SASL_SSL listener is its plaintext port + this; its mTLS listener + the other. Chosen clear
+ * of the controllers (+10000) and of the 27xxx-29xxx / 39xxx ports the test suite's own stacks use.
+ */
+export const SASL_SSL_PORT_OFFSET = 12_000;
+export const MTLS_PORT_OFFSET = 13_000;
 /** The SASL account of the stack (SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN). */
 export const KAFKA_SASL_USER = 'consumer';
 export const KAFKA_SASL_PASSWORD = 'kafka-consumer1!';

@@ -28,6 +28,21 @@ const STOP_GRACE_MS = 30_000;
  */
 const NOT_READY_GRACE_MS = 3_000;
 
+/**
+ * The second server a change data capture test reads from (row-based binlog), in its own folder of the
+ * stack; `port` is whatever the test chose (stopping goes by the pid file, so any port will do).
+ */
+export function cdcSourceOptions(options: StackOptions, port = options.mariadbPort + 1): StackOptions {
+  return {
+    ...options,
+    dir: join(options.dir, 'cdc-source'),
+    mariadb: 'own',
+    mariadbPort: port,
+    mariadbBinlog: true,
+    mysql: { host: '127.0.0.1', port, adminUser: 'root', adminPassword: '' },
+  };
+}
+
 /** Everything of one server lives in one folder of the stack: a second stack folder is a second server. */
 export interface MariaDbPaths {
   readonly dir: string;

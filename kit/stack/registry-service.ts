@@ -7,7 +7,7 @@ import { refuseForeignPort, waitForService } from './service-process.ts';
 import { type StackOptions, registryUrl } from './stack-options.ts';
 
 /** The registry also serves HTTPS (the stack's server certificate) on its port + this. */
-export const REGISTRY_TLS_PORT_OFFSET = 20_000;
+export const REGISTRY_TLS_PORT_OFFSET = 12_000;
 
 export function secureRegistryUrl(options: StackOptions): string {
   return `https://127.0.0.1:${options.registryPort + REGISTRY_TLS_PORT_OFFSET}/apis/ccompat/v7`;

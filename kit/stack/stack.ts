@@ -3,7 +3,7 @@ import { runningPid } from './process-control.ts';
 import { brokerProcesses, kafkaAddress, startKafka, stopKafka } from './kafka-service.ts';
 import { registryProcess, startRegistry, stopRegistry } from './registry-service.ts';
 import { ensureMariaDb } from './mariadb-service.ts';
-import { configuredPort, mariadbProcess, stopMariaDbServer } from './mariadb-server.ts';
+import { cdcSourceOptions, configuredPort, mariadbProcess, stopMariaDbServer } from './mariadb-server.ts';
 import { stopStackWorkers } from '../connect/connect-worker.ts';
 import { type ServiceName, type StackOptions, registryUrl } from './stack-options.ts';
 
@@ -48,7 +48,11 @@ export async function stackDown(options: StackOptions): Promise<string[]> {
   if (options.services.includes('kafka')) stopped.push(...(await stopStackWorkers(options)));
   if (options.services.includes('registry')) stopped.push(...(await stopRegistry(options)));
   if (options.services.includes('kafka')) stopped.push(...(await stopKafka(options)));
-  if (options.services.includes('mariadb')) stopped.push(...(await stopMariaDbServer(options)));
+  if (options.services.includes('mariadb')) {
+    stopped.push(...(await stopMariaDbServer(options)));
+    // A change data capture test that died before its clean-up leaves its source server running.
+    if ((await stopMariaDbServer(cdcSourceOptions(options))).length > 0) stopped.push('mariadb (cdc source)');
+  }
   return stopped;
 }
 

@@ -168,6 +168,17 @@ export class RegistryClient {
     return { subject, id: obj.id, version: obj.version, schema: obj.schema, type };
   }
 
+  /**
+   * The subjects schema `id` is registered under (`GET /schemas/ids/{id}/versions`; Confluent, Apicurio
+   * and Redpanda answer it). Not cached: a schema can be registered under another subject at any time.
+   */
+  async subjectsOf(id: number): Promise<string[]> {
+    const path = `/schemas/ids/${id}/versions`;
+    const body = await this.#request('GET', path, undefined, `schema id ${id}`);
+    if (!Array.isArray(body)) throw this.#notARegistry('GET', path, 'answer is not a list of subject versions');
+    return body.flatMap((entry: { subject?: unknown }) => (typeof entry.subject === 'string' ? [entry.subject] : []));
+  }
+
   async #fetchSchema(id: number): Promise<Type> {
     if (!Number.isInteger(id) || id < 0) {
       throw new SinkError('SCHEMA_NOT_FOUND', `schema id ${id} is not a valid registry id`);

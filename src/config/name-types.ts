@@ -123,3 +123,42 @@ export const cdcColumnList: ValueType<readonly (typeof CDC_COLUMNS)[number][]> =
       return [...new Set(names)] as (typeof CDC_COLUMNS)[number][];
     }),
 };
+
+/** Confluent's subject name strategies, by their class names. */
+export const SUBJECT_NAME_STRATEGIES = ['TopicNameStrategy', 'RecordNameStrategy', 'TopicRecordNameStrategy'] as const;
+export type SubjectNameStrategy = (typeof SUBJECT_NAME_STRATEGIES)[number];
+const CONFLUENT_STRATEGY_PACKAGE = 'io.confluent.kafka.serializers.subject.';
+
+/** A subject name strategy, as Confluent's serializers are configured: the class name, short or qualified. */
+export const subjectNameStrategy: ValueType<SubjectNameStrategy> = {
+  schema: () =>
+    parsedBy((value) => {
+      const short = value.startsWith(CONFLUENT_STRATEGY_PACKAGE)
+        ? value.slice(CONFLUENT_STRATEGY_PACKAGE.length)
+        : value;
+      const found = SUBJECT_NAME_STRATEGIES.find((name) => name.toLowerCase() === short.toLowerCase());
+      if (found === undefined)
+        reject('is not a subject name strategy', `set one of ${SUBJECT_NAME_STRATEGIES.join(', ')}`);
+      return found;
+    }),
+};
+
+const INSTANCE_ID_RE = /^[A-Za-z0-9._-]{1,200}$/;
+
+/**
+ * `kafka.group.instance.id`: `auto` (a stable id per host and slot, see src/kafka/instance-slot.ts),
+ * `none` (dynamic membership), or an id of the operator's (e.g. a StatefulSet pod name).
+ */
+export const groupInstanceId: ValueType<string> = {
+  schema: () =>
+    parsedBy((value) => {
+      const lower = value.toLowerCase();
+      if (lower === 'auto' || lower === 'none') return lower;
+      if (!INSTANCE_ID_RE.test(value))
+        reject(
+          'is not a usable group instance id',
+          'set auto, none, or 1 to 200 characters from a-z A-Z 0-9 . _ - (unique per instance)',
+        );
+      return value;
+    }),
+};

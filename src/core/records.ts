@@ -1,4 +1,5 @@
 /** The shapes every layer passes along: a Kafka record, a partition of a group, a prepared batch. */
+import type { SinkError } from './errors.ts';
 
 /** One Kafka message as the pipeline keeps it: raw bytes until the writer prepares its batch. */
 export interface KafkaRecord {
@@ -61,4 +62,9 @@ export interface PreparedBatch {
   readonly deadLetters: DeadLetter[];
   readonly lastOffset: number;
   readonly count: number;
+  /**
+   * errors.tolerance=none: the batch was cut before a record that can never be written; commit what came
+   * before it (lastOffset is the offset before that record), then stop the partition with this error.
+   */
+  readonly halt?: SinkError;
 }

@@ -57,20 +57,31 @@ const UNREACHABLE_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
 ]);
 
-/** Errors that belong to one row's values, not to the batch: strict mode rejects the statement only. */
+/**
+ * Errors that belong to one row's values, not to the batch: strict mode rejects the statement only, the
+ * split in the batch writer isolates the row, and it is dead-lettered (or, with errors.tolerance=none,
+ * the partition stops at it after committing what came before). MySQL and MariaDB numbers alike.
+ */
 const DATA_ERRNOS = new Set([
-  1048, // ER_BAD_NULL_ERROR
+  1048, // ER_BAD_NULL_ERROR: NULL into a NOT NULL column
   1264, // ER_WARN_DATA_OUT_OF_RANGE
   1265, // WARN_DATA_TRUNCATED
   1292, // ER_TRUNCATED_WRONG_VALUE
-  1366, // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD
+  1300, // ER_INVALID_CHARACTER_STRING
+  1364, // ER_NO_DEFAULT_FOR_FIELD: a NOT NULL column without default the record has no value for
+  1366, // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (also: a character the column's charset can not hold)
   1367, // ER_ILLEGAL_VALUE_FOR_TYPE
   1406, // ER_DATA_TOO_LONG
+  1411, // ER_WRONG_VALUE_FOR_TYPE
   1416, // ER_CANT_CREATE_GEOMETRY_OBJECT
-  3140, // ER_INVALID_JSON_TEXT (MySQL)
-  4025, // ER_CONSTRAINT_FAILED (MariaDB CHECK, e.g. JSON_VALID)
-  3819, // ER_CHECK_CONSTRAINT_VIOLATED (MySQL 8 CHECK)
+  1525, // ER_WRONG_VALUE
   1690, // ER_DATA_OUT_OF_RANGE
+  1918, // ER_CANNOT_CONVERT_CHARACTER (MariaDB)
+  3140, // ER_INVALID_JSON_TEXT (MySQL)
+  3819, // ER_CHECK_CONSTRAINT_VIOLATED (MySQL 8 CHECK)
+  3988, // ER_CANNOT_CONVERT_STRING (MySQL 8)
+  4025, // ER_CONSTRAINT_FAILED (MariaDB CHECK, e.g. JSON_VALID)
+  4078, // ER_BAD_DATA (MariaDB: a value its type can not hold)
 ]);
 
 /** What the drivers attach to their errors. */

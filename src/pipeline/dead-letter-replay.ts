@@ -17,7 +17,7 @@ import {
   selectDeadLetters,
 } from '../mysql/dead-letter-sql.ts';
 import { deleteRows, insertRows, updateRow } from '../mysql/dml.ts';
-import { isDataError } from '../mysql/errno.ts';
+import { isDataError, isNoSuchTable } from '../mysql/errno.ts';
 import { createPool, execute, type Pool, type ResultRow, selectRows } from '../mysql/pool.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { keyOptionsOf, RecordPreparer } from './record-preparer.ts';
@@ -90,16 +90,14 @@ export class DeadLetterStore {
   }
 
   async list(filter: DeadLetterFilter, limit: number): Promise<DeadLetterSummary[]> {
-    const rows = await selectRows(
-      this.#pool,
+    const rows = await this.#select(
       selectDeadLetters(this.#config.sink.deadLetterTable, filter, { limit, order: 'offset' }),
     );
     return rows.map(summaryOf);
   }
 
   async show(id: number): Promise<DeadLetterDetail | undefined> {
-    const rows = await selectRows(
-      this.#pool,
+    const rows = await this.#select(
       selectDeadLetters(this.#config.sink.deadLetterTable, { id }, { limit: 1, bytes: true }),
     );
     const row = rows[0];
@@ -169,6 +167,16 @@ export class DeadLetterStore {
       throw error;
     } finally {
       connection.release();
+    }
+  }
+
+  /** No dead-letter table yet (nothing provisioned, no sink run): no dead letters. */
+  async #select(query: Parameters<typeof selectRows>[1]): Promise<ResultRow[]> {
+    try {
+      return await selectRows(this.#pool, query);
+    } catch (error) {
+      if (isNoSuchTable(error)) return [];
+      throw error;
     }
   }
 

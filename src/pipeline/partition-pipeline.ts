@@ -238,6 +238,8 @@ export class PartitionPipeline {
         const letters = [...batch.deadLetters, ...(result.rejected ?? [])];
         this.#deadLetterLog.report(letters.sort((a, b) => a.record.offset - b.record.offset));
       }
+      // errors.tolerance=none: everything before the bad record is committed; the partition stops at it.
+      if (result.halt !== undefined) throw result.halt;
       return;
     }
     await this.#fenced(result.stored, records);

@@ -10,6 +10,7 @@ import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../
 import { buildKeyModel, buildKeyedModel, type KeyModel, type KeyedColumnModel } from '../mysql/key-model.ts';
 import type { TableModel } from '../sink/table-manager.ts';
 import { rowLayout } from '../sink/operation-plan.ts';
+import type { SubjectCheck } from './subject-check.ts';
 import type { DeadLetter, KafkaRecord, PreparedBatch, RowLayout, RowOperation } from '../core/records.ts';
 
 /** Error codes that are properties of one record: it can never be written, so it is dead-lettered. */
@@ -66,6 +67,8 @@ export interface PreparerOptions {
    * resolves to the column's new type, or undefined when it cannot (then the value is dead-lettered).
    */
   readonly widenColumn?: (table: string, column: string, chars: number, bytes: number) => Promise<string | undefined>;
+  /** The value schema's subject check (kafka.value.subject.name.strategy); none in tools that replay. */
+  readonly subjects?: SubjectCheck;
   /** 'none': a poison record stops the partition instead of being dead-lettered. */
   readonly tolerance: 'all' | 'none';
   /** `sink.cdc.format=debezium`: values are change events (debezium-envelope.ts), with these change columns. */
@@ -115,7 +118,7 @@ export class RecordPreparer {
     const operations: RowOperation[] = [];
     const deadLetters: DeadLetter[] = [];
     const { deletes } = this.#options.key;
-    for (const record of records) {
+    for (const [index, record] of records.entries()) {
       try {
         // A change stream follows each delete event with a tombstone for compaction: the row is gone already.
         const operation =
@@ -129,11 +132,14 @@ export class RecordPreparer {
         if (!isPoison(error)) throw error;
         const kind = record.value === null && !deletes ? 'TOMBSTONE' : (error as SinkError).code;
         if (this.#options.tolerance === 'none') {
-          throw new SinkError(
+          const halt = new SinkError(
             'VALUE_REJECTED',
             `record ${record.topic}/${record.partition}@${record.offset} can never be written ` +
               `(${kind}: ${describeError(error)}); errors.tolerance=none stops this partition`,
           );
+          if (index === 0) throw halt;
+          // What came before the record is written; the partition stops at it.
+          return { operations, deadLetters, count: index, lastOffset: record.offset - 1, halt };
         }
         deadLetters.push({ record, kind, message: describeError(error) });
       }
@@ -148,6 +154,10 @@ export class RecordPreparer {
 
   async #write(record: KafkaRecord): Promise<RowOperation | undefined> {
     let decoded = this.#decoder.decodeIfKnown(record.value) ?? (await this.#decoder.decode(record.value));
+    // Before the schema may shape the table: it must be the topic's (subject-check.ts).
+    const subjects = this.#options.subjects;
+    if (subjects !== undefined && !subjects.passed(decoded.schemaId))
+      await subjects.check(decoded.schemaId, decoded.type);
     if (this.#options.cdc !== undefined) {
       const envelope = this.#envelopes.get(decoded.schemaId) ?? this.#envelope(decoded.schemaId, decoded.type);
       const change = envelope.unwrap(decoded.value);

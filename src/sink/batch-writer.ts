@@ -18,6 +18,8 @@ export type CommitResult =
       readonly missing?: number;
       /** Rows the database refused, dead-lettered in this transaction (absent when none). */
       readonly rejected?: readonly DeadLetter[];
+      /** errors.tolerance=none: what came before this record's error was committed; stop the partition. */
+      readonly halt?: SinkError;
     }
   | { readonly kind: 'fenced'; readonly stored: number | undefined };
 
@@ -59,7 +61,27 @@ export class BatchWriter {
     this.#updateMissing = options.updateMissing ?? 'skip';
   }
 
+  /**
+   * With errors.tolerance=none a record the database refuses rolls the transaction back; the records
+   * before it are then committed on their own, and the result carries the error that stops the partition.
+   */
   async commit(ref: PartitionRef, expected: number, batch: PreparedBatch): Promise<CommitResult> {
+    try {
+      return await this.#commitOnce(ref, expected, batch);
+    } catch (error) {
+      if (!(error instanceof RecordHalt) || error.offset <= expected) throw error;
+      const before: PreparedBatch = {
+        operations: batch.operations.filter((o) => o.record.offset < error.offset),
+        deadLetters: batch.deadLetters.filter((d) => d.record.offset < error.offset),
+        count: batch.operations.filter((o) => o.record.offset < error.offset).length,
+        lastOffset: error.offset - 1,
+      };
+      const result = await this.#commitOnce(ref, expected, before);
+      return result.kind === 'committed' ? { ...result, halt: error } : result;
+    }
+  }
+
+  async #commitOnce(ref: PartitionRef, expected: number, batch: PreparedBatch): Promise<CommitResult> {
     const connection = await this.#pool.getConnection();
     let healthy = true;
     try {
@@ -95,6 +117,7 @@ export class BatchWriter {
         deadLetters: deadLetters.length,
         ...(this.#mode === 'update' ? { missing } : {}),
         ...(rejected.length > 0 ? { rejected } : {}),
+        ...(batch.halt === undefined ? {} : { halt: batch.halt }),
       };
     } catch (error) {
       healthy = !isTransientDbError(error);
@@ -201,13 +224,22 @@ export class BatchWriter {
 
   #reject(record: KafkaRecord, kind: string, message: string, rejected: DeadLetter[]): void {
     if (this.#tolerance === 'none') {
-      throw new SinkError(
-        'VALUE_REJECTED',
+      throw new RecordHalt(
+        record.offset,
         `record ${record.topic}/${record.partition}@${record.offset} not written (${kind}: ${message}); ` +
           'errors.tolerance=none stops this partition',
       );
     }
     rejected.push({ record, kind, message });
+  }
+}
+
+/** errors.tolerance=none: the database refused the record at `offset`; the partition stops there. */
+class RecordHalt extends SinkError {
+  readonly offset: number;
+  constructor(offset: number, message: string) {
+    super('VALUE_REJECTED', message);
+    this.offset = offset;
   }
 }
 

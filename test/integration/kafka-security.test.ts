@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
-import { assertExactlyOnce, tails } from './helpers/sink-checks.ts';
+import { assertExactlyOnce, drainWith, refusedAtStart, tails } from './helpers/sink-checks.ts';
 import { KAFKA_SASL, SECURE_KAFKA, TLS_FILES } from './helpers/services.ts';
 
 /**
@@ -37,14 +37,7 @@ after(async () => {
 });
 
 async function drain(settings: Record<string, string>, name: string): Promise<void> {
-  await scenario.produceSequenced(topic, 50);
-  const sink = scenario.startSink(settings, name);
-  await scenario
-    .waitForOffsets(topic, (p) => scenario.produced(topic, p), 90_000)
-    .catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${tails([sink])}`);
-    });
-  assert.equal(await sink.kill('SIGTERM'), 0, tails([sink]));
+  const sink = await drainWith(scenario, topic, 50, settings, name);
   assert.ok(!sink.logs().some((l) => l.msg === 'kafka client error'), tails([sink]));
   await assertExactlyOnce(scenario, name);
 }
@@ -65,13 +58,7 @@ test('exactly once over SSL with a client certificate (mTLS), after the SASL_SSL
 
 /** `./kms run` must stop with exit 2 and one line on stderr, having tried once (no reconnect storm). */
 async function refused(settings: Record<string, string>, says: RegExp, secret?: string): Promise<void> {
-  const args = ['run', ...scenario.sets(settings)];
-  const result = await runKms(args, {}, { timeoutMs: 60_000 });
-  const context = describeRun(args, result);
-  assert.equal(result.code, 2, context);
-  const lines = result.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, context);
-  assert.match(lines[0]!, says, context);
+  const { result, context } = await refusedAtStart(scenario, settings, says);
   const warnings = result.stdout.split('\n').filter((l) => /kafka client error|unreachable/.test(l));
   assert.ok(warnings.length <= 1, `one attempt, no retry storm: ${context}`);
   if (secret !== undefined) assert.ok(!`${result.stdout}${result.stderr}`.includes(secret), 'secret leaked');

@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { SSL_USER, X509_USER } from '../../kit/stack/mariadb-service.ts';
 import { connect } from '../../src/mysql/pool.ts';
 import { sessionCipher } from '../../src/mysql/tls.ts';
-import { describeRun, runKms } from './helpers/kms-cli.ts';
 import { mysqlAdmin } from './helpers/mysql-server.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
-import { assertExactlyOnce, linesWith, tails } from './helpers/sink-checks.ts';
+import { assertExactlyOnce, linesWith, refusedAtStart, tails } from './helpers/sink-checks.ts';
 import { TLS_FILES } from './helpers/services.ts';
 
 /**
@@ -26,16 +25,10 @@ after(async () => {
 });
 
 /** `./kms run` with these settings must exit 2 with exactly one line on stderr matching `says`. */
-async function refusedAtStart(settings: Record<string, string>, says: RegExp): Promise<string> {
-  const args = ['run', ...scenario.sets(settings)];
-  const result = await runKms(args, {}, { timeoutMs: 60_000 });
-  const context = describeRun(args, result);
-  assert.equal(result.code, 2, context);
-  const lines = result.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, context);
-  assert.match(lines[0]!, says, context);
+async function refused(settings: Record<string, string>, says: RegExp): Promise<string> {
+  const { result, line } = await refusedAtStart(scenario, settings, says);
   assert.ok(!`${result.stdout}${result.stderr}`.includes(PASSWORD), 'the password appears nowhere');
-  return lines[0]!;
+  return line;
 }
 
 test('the sink drains exactly once through verify_identity TLS as a REQUIRE SSL user, then as a REQUIRE X509 user', async () => {
@@ -87,25 +80,25 @@ test('the sink drains exactly once through verify_identity TLS as a REQUIRE SSL 
 });
 
 test('verify_ca with a CA that did not sign the server certificate: one line, exit 2', async () => {
-  await refusedAtStart(
+  await refused(
     { 'mysql.ssl.mode': 'verify_ca', 'mysql.ssl.ca': TLS_FILES.otherCa },
     /^kms: mysql: the certificate of the database server 127\.0\.0\.1:\d+ is not trusted \(.*\); set mysql\.ssl\.ca to the CA file that signed/,
   );
 });
 
 test('the REQUIRE SSL user without TLS: one line naming the account and the TLS mode, exit 2', async () => {
-  await refusedAtStart(
+  await refused(
     { 'mysql.username': SSL_USER, 'mysql.ssl.mode': 'disabled' },
     /^kms: mysql: Access denied for user 'consumer_ssl'@'127\.0\.0\.1'.*check mysql\.username.*REQUIRE SSL or X509 also needs mysql\.ssl\.mode=required/,
   );
 });
 
 test('a missing certificate file and an unsupported URL parameter: one line, exit 2, before connecting', async () => {
-  await refusedAtStart(
+  await refused(
     { 'mysql.ssl.ca': `${TLS_FILES.dir}/no-such-ca.pem` },
     /^kms: config key mysql\.ssl\.ca = ".*no-such-ca\.pem" \(from --set\) names no file; set the path of an existing PEM file/,
   );
-  await refusedAtStart(
+  await refused(
     { 'mysql.url': `${scenario.settings()['mysql.url']}?sslMode=REQUIRED&autoReconnect=true` },
     /^kms: config key mysql\.url = .* has query parameter "autoReconnect", which the sink does not implement/,
   );
@@ -136,7 +129,7 @@ test('required against a server without TLS: one line, exit 2 (the machine Maria
     t.skip('the MariaDB on 127.0.0.1:3306 offers TLS');
     return;
   }
-  await refusedAtStart(
+  await refused(
     { 'mysql.url': 'jdbc:mysql://127.0.0.1:3306/bank?sslMode=REQUIRED' },
     /^kms: mysql: the database server 127\.0\.0\.1:3306 offers no TLS, but mysql\.ssl\.mode \(or sslMode in mysql\.url\) requires it/,
   );

@@ -1,9 +1,8 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BasicAuthProxy } from './helpers/basic-auth-proxy.ts';
-import { describeRun, runKms } from './helpers/kms-cli.ts';
-import { SinkScenario } from './helpers/sink-harness.ts';
-import { assertExactlyOnce, tails } from './helpers/sink-checks.ts';
+import { SinkScenario, useScenarioBehind } from './helpers/sink-harness.ts';
+import { assertExactlyOnce, drainWith, refusedAtStart } from './helpers/sink-checks.ts';
 import { REGISTRY, SECURE_REGISTRY, TLS_FILES } from './helpers/services.ts';
 
 /**
@@ -18,37 +17,17 @@ const USER = 'registry-user';
 const PASSWORD = 'Reg1stry-Pa55!';
 const proxy = new BasicAuthProxy(REGISTRY, USER, PASSWORD, { cert: TLS_FILES.serverCert, key: TLS_FILES.serverKey });
 
-before(async () => {
-  await scenario.setup();
-  await proxy.start();
-});
-after(async () => {
-  await proxy.stop();
-  await scenario.cleanup();
-});
+useScenarioBehind(scenario, proxy);
 
 async function drain(settings: Record<string, string>, name: string): Promise<void> {
-  await scenario.produceSequenced(topic, 30);
-  const sink = scenario.startSink(settings, name);
-  await scenario
-    .waitForOffsets(topic, (p) => scenario.produced(topic, p), 90_000)
-    .catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${tails([sink])}`);
-    });
-  assert.equal(await sink.kill('SIGTERM'), 0, tails([sink]));
+  const sink = await drainWith(scenario, topic, 30, settings, name);
   const output = JSON.stringify(sink.logs());
   assert.ok(!output.includes(PASSWORD), 'the registry password appears in no log line');
   await assertExactlyOnce(scenario, name);
 }
 
 async function refused(settings: Record<string, string>, says: RegExp): Promise<void> {
-  const args = ['run', ...scenario.sets(settings)];
-  const result = await runKms(args, {}, { timeoutMs: 60_000 });
-  const context = describeRun(args, result);
-  assert.equal(result.code, 2, context);
-  const lines = result.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, context);
-  assert.match(lines[0]!, says, context);
+  const { result } = await refusedAtStart(scenario, settings, says);
   assert.ok(!`${result.stdout}${result.stderr}`.includes(PASSWORD), 'the registry password appears nowhere');
 }
 

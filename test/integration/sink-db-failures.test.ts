@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultRow } from '../../src/mysql/pool.ts';
-import { SinkScenario } from './helpers/sink-harness.ts';
+import { SinkScenario, useScenarioBehind } from './helpers/sink-harness.ts';
 import { assertExactlyOnce } from './helpers/sink-checks.ts';
 import { TcpProxy } from './helpers/tcp-proxy.ts';
 import { mysqlAdmin } from './helpers/mysql-server.ts';
@@ -55,14 +55,7 @@ test("killing the sink's database connections mid-run loses and duplicates nothi
  */
 const outages = new SinkScenario(1, 3);
 const proxy = new TcpProxy(mysqlAdmin().host, mysqlAdmin().port);
-before(async () => {
-  await outages.setup();
-  await proxy.start();
-});
-after(async () => {
-  await proxy.stop();
-  await outages.cleanup();
-});
+useScenarioBehind(outages, proxy);
 
 test('the database away for seconds (server restart) mid-run: batches wait and retry, nothing lost or duplicated', async (t) => {
   const topic = outages.topics[0]!;

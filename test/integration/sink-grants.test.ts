@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
-import { assertExactlyOnce, tails } from './helpers/sink-checks.ts';
+import { assertExactlyOnce, drainWith, tails } from './helpers/sink-checks.ts';
 import { uniqueName } from './helpers/unique.ts';
 
 /**
@@ -31,14 +31,13 @@ after(async () => {
 });
 
 async function drainAs(user: string, extra: Record<string, string>, name: string): Promise<void> {
-  await scenario.produceSequenced(topic, 30);
-  const sink = scenario.startSink({ 'mysql.username': user, 'mysql.password': PASSWORD, ...extra }, name);
-  await scenario
-    .waitForOffsets(topic, (p) => scenario.produced(topic, p), 90_000)
-    .catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${tails([sink])}`);
-    });
-  assert.equal(await sink.kill('SIGTERM'), 0, tails([sink]));
+  const sink = await drainWith(
+    scenario,
+    topic,
+    30,
+    { 'mysql.username': user, 'mysql.password': PASSWORD, ...extra },
+    name,
+  );
   assert.ok(!sink.logs().some((l) => l.level === 'ERROR'), tails([sink]));
 }
 

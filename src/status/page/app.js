@@ -179,7 +179,7 @@ async function peek(topic, partition) {
           numCell(r.offset, 'offset'),
           cell(r.timestamp ?? '–'),
           cell(r.key ?? '(none)'),
-          el('td', { className: 'value' }, r.error === null ? JSON.stringify(r.value, null, 1) : `✖ ${r.error}`),
+          el('td', { className: 'value' }, r.error === null ? JSON.stringify(r.value) : `✖ ${r.error}`),
         ),
       ),
     );

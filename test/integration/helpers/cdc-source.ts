@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { connectOptions, type ConnectOptions } from '../../../kit/connect/connect-options.ts';
 import { type RunningWorker, startWorker, stopWorker } from '../../../kit/connect/connect-worker.ts';
 import { mariadbSourceConfig, registryV2From } from '../../../kit/connect/connector-configs.ts';
-import { startMariaDbServer, stopMariaDbServer } from '../../../kit/stack/mariadb-server.ts';
+import { cdcSourceOptions, startMariaDbServer, stopMariaDbServer } from '../../../kit/stack/mariadb-server.ts';
 import { adminConnection } from '../../../kit/stack/mysql-admin.ts';
 import { stackOptions, type StackOptions } from '../../../kit/stack/stack-options.ts';
 import type { Connection } from '../../../src/mysql/pool.ts';
@@ -33,12 +32,7 @@ export class CdcSource {
   /** Starts the source server (binlog on) and the Connect worker; the worker downloads its jars on first use. */
   async start(): Promise<void> {
     const base = stackOptions(PROJECT_ROOT);
-    this.#server = stackOptions(PROJECT_ROOT, {
-      dir: join(base.dir, 'cdc-source'),
-      mariadb: 'own',
-      mariadbPort: await freePort(),
-      mariadbBinlog: true,
-    });
+    this.#server = cdcSourceOptions(base, await freePort());
     await startMariaDbServer(this.#server);
     this.#admin = await adminConnection(this.#server);
     await this.#admin.query(`CREATE USER IF NOT EXISTS '${CDC_USER}'@'127.0.0.1' IDENTIFIED BY '${CDC_PASSWORD}'`);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResultRow } from '../../../src/mysql/pool.ts';
+import { type KmsResult, describeRun, runKms } from './kms-cli.ts';
 import type { SinkProcess, SinkScenario } from './sink-harness.ts';
+import type { Settings } from './test-world.ts';
 import { waitFor } from './wait.ts';
 
 /**
@@ -180,4 +182,42 @@ export async function openTransactions(scenario: SinkScenario): Promise<{ rowsMo
     [scenario.database],
   );
   return rows.map((r) => ({ rowsModified: Number(r.modified) }));
+}
+
+/**
+ * Produces `records` more per partition of `topic`, runs one sink with `settings` until it has written
+ * them all, and stops it gracefully; returns the stopped sink for checks of its log.
+ */
+export async function drainWith(
+  scenario: SinkScenario,
+  topic: string,
+  records: number,
+  settings: Settings,
+  name: string,
+): Promise<SinkProcess> {
+  await scenario.produceSequenced(topic, records);
+  const sink = scenario.startSink(settings, name);
+  await scenario
+    .waitForOffsets(topic, (p) => scenario.produced(topic, p), 90_000)
+    .catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${tails([sink])}`);
+    });
+  assert.equal(await sink.kill('SIGTERM'), 0, tails([sink]));
+  return sink;
+}
+
+/** `./kms run` with the scenario's settings and `settings` must exit 2 with exactly one stderr line matching `says`. */
+export async function refusedAtStart(
+  scenario: SinkScenario,
+  settings: Settings,
+  says: RegExp,
+): Promise<{ result: KmsResult; line: string; context: string }> {
+  const args = ['run', ...scenario.sets(settings)];
+  const result = await runKms(args, {}, { timeoutMs: 60_000 });
+  const context = describeRun(args, result);
+  assert.equal(result.code, 2, context);
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, context);
+  assert.match(lines[0]!, says, context);
+  return { result, line: lines[0]!, context };
 }

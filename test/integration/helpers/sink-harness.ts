@@ -286,3 +286,18 @@ export function useScenarios(...scenarios: readonly SinkScenario[]): void {
     for (const scenario of scenarios) await scenario.cleanup();
   });
 }
+
+/** A test file's scenario with a proxy in front of one of its services: set up, then started; stopped first after the tests. */
+export function useScenarioBehind(
+  scenario: SinkScenario,
+  proxy: { start(): Promise<unknown>; stop(): Promise<unknown> },
+): void {
+  before(async () => {
+    await scenario.setup();
+    await proxy.start();
+  });
+  after(async () => {
+    await proxy.stop();
+    await scenario.cleanup();
+  });
+}

@@ -20,6 +20,7 @@ describe('loadConfig: defaults', () => {
       bootstrapServers: ['127.0.0.1:9092'],
       topics: ['dataset1', 'dataset2', 'dataset3'],
       schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
+      valueSubjectNameStrategy: 'TopicNameStrategy',
       registry: { credentialsSource: 'url', userInfo: '', caLocation: undefined },
       security: {
         protocol: 'plaintext',
@@ -32,6 +33,7 @@ describe('loadConfig: defaults', () => {
       },
       groupIdTemplate: 'group-${topic}',
       clientId: 'kafka-mysql-sink',
+      groupInstanceId: 'auto',
       sessionTimeoutMs: 10000,
       fetchMaxBytes: 1048576,
       offsetHintIntervalMs: 5000,

@@ -23,6 +23,15 @@ describe('loadConfig: bad values', () => {
       'errors.deadletter.log.max=-1',
       /errors\.deadletter\.log\.max = "-1" .* is out of range; set a whole number from 0 to 1000000/,
     ],
+    [
+      'kafka.value.subject.name.strategy=TopicName',
+      /kafka\.value\.subject\.name\.strategy = "TopicName" .* is not a subject name strategy; set one of TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy/,
+    ],
+    [
+      'kafka.group.instance.id=a b',
+      /kafka\.group\.instance\.id = "a b" .* is not a usable group instance id; set auto, none, or 1 to 200 characters/,
+    ],
+    ['kafka.consumer.group.instance.id=x', /set kafka\.group\.instance\.id instead/],
     ['errors.deadletter.log.interval.ms=10', /errors\.deadletter\.log\.interval\.ms = "10" .* from 100 to 3600000/],
     [
       'sink.queue.low.watermark=1.5',
@@ -116,6 +125,14 @@ describe('loadConfig: accepted value forms', () => {
   it('keeps the password verbatim, spaces included', () => {
     assert.equal(load({ env: { KMS_MYSQL_PASSWORD: ' pa ss ' } }).mysql.password, ' pa ss ');
     assert.equal(load({ env: { KMS_MYSQL_PASSWORD: '' } }).mysql.password, '');
+  });
+
+  it("takes Confluent's subject name strategies by short or qualified class name, any case", () => {
+    const strategy = (text: string) =>
+      fromText(`kafka.value.subject.name.strategy=${text}`).kafka.valueSubjectNameStrategy;
+    assert.equal(strategy('RecordNameStrategy'), 'RecordNameStrategy');
+    assert.equal(strategy('io.confluent.kafka.serializers.subject.TopicRecordNameStrategy'), 'TopicRecordNameStrategy');
+    assert.equal(strategy('topicnamestrategy'), 'TopicNameStrategy');
   });
 
   it('normalises the string type', () => {

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseJdbcUrl } from '../../../src/config/jdbc-url.ts';
 import { loadConfig, type LoadConfigOptions } from '../../../src/config/load-config.ts';
 import { isSinkError } from '../../../src/core/errors.ts';
+import { placeholderPems } from '../../fixtures/pem-files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kms-tls-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const pem = (name: string): string => {
-  const path = join(dir, name);
-  writeFileSync(path, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
-  return path;
-};
-const CA = pem('ca.pem');
-const CERT = pem('client.pem');
-const KEY = pem('client-key.pem');
+const { dir, CA, CERT, KEY } = placeholderPems('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
 
 const load = (text: string, options: LoadConfigOptions = {}) =>
   loadConfig({ env: {}, file: 'sink.properties', text, ...options });
@@ -40,15 +30,15 @@ describe('mysql.url TLS parameters', () => {
   const modeOf = (query: string) => parseJdbcUrl(`jdbc:mysql://db:3306/bank?${query}`).sslMode;
 
   it('maps sslMode in MySQL Connector/J and MariaDB Connector/J spelling, any case', () => {
-    assert.equal(modeOf('sslMode=DISABLED'), 'disabled');
-    assert.equal(modeOf('sslMode=PREFERRED'), 'preferred');
-    assert.equal(modeOf('sslMode=REQUIRED'), 'required');
-    assert.equal(modeOf('sslMode=VERIFY_CA'), 'verify_ca');
-    assert.equal(modeOf('sslmode=verify_identity'), 'verify_identity');
-    assert.equal(modeOf('sslMode=disable'), 'disabled');
-    assert.equal(modeOf('sslMode=trust'), 'required');
-    assert.equal(modeOf('sslMode=verify-ca'), 'verify_ca');
-    assert.equal(modeOf('sslMode=verify-full'), 'verify_identity');
+    const spellings: Record<string, string> = {
+      disabled: 'sslMode=DISABLED sslMode=disable',
+      preferred: 'sslMode=PREFERRED',
+      required: 'sslMode=REQUIRED sslMode=trust',
+      verify_ca: 'sslMode=VERIFY_CA sslMode=verify-ca',
+      verify_identity: 'sslmode=verify_identity sslMode=verify-full',
+    };
+    for (const [mode, queries] of Object.entries(spellings))
+      for (const query of queries.split(' ')) assert.equal(modeOf(query), mode, query);
     assert.equal(modeOf(''), undefined);
   });
 

@@ -7,6 +7,11 @@ import { SEED_PROPERTIES } from '../../fixtures/seed-properties.ts';
 
 const props = (text: string): Record<string, string> => Object.fromEntries(parseProperties(text, 'test.properties'));
 
+/** One test per entry, named by its key: the text parses to exactly these entries. */
+function parsesAs(cases: Record<string, [text: string, expected: Record<string, string>]>): void {
+  for (const [name, [text, expected]] of Object.entries(cases)) it(name, () => assert.deepEqual(props(text), expected));
+}
+
 function assertConfigError(action: () => unknown, pattern: RegExp): string {
   let message = '';
   assert.throws(action, (error: unknown) => {
@@ -129,28 +134,19 @@ describe('parseProperties: continuation lines', () => {
 });
 
 describe('parseProperties: escapes', () => {
-  it('decodes \\uXXXX, in keys and values, either case of hex', () => {
-    assert.deepEqual(props('caf\\u00e9=\\u00C9t\\u00e9 \\uD83D\\uDE00'), { café: 'Été 😀' });
-  });
-
-  it('decodes \\t \\n \\r \\f', () => {
-    assert.deepEqual(props('a=1\\t2\\n3\\r4\\f5'), { a: '1\t2\n3\r4\f5' });
-  });
-
-  it('lets escaped separators and spaces be part of a key', () => {
-    assert.deepEqual(props('a\\=b=c\nd\\:e:f\ng\\ h i\n\\#k=v'), { 'a=b': 'c', 'd:e': 'f', 'g h': 'i', '#k': 'v' });
-  });
-
-  it('drops the backslash before any other character', () => {
-    assert.deepEqual(props('a=\\q\\"\\\\'), { a: 'q"\\' });
-  });
-
-  it('keeps an escaped leading space in a value', () => {
-    assert.deepEqual(props('a=\\  b'), { a: '  b' });
-  });
-
-  it('reads UTF-8 text as is', () => {
-    assert.deepEqual(props('name=데이터'), { name: '데이터' });
+  parsesAs({
+    'decodes \\uXXXX, in keys and values, either case of hex': [
+      'caf\\u00e9=\\u00C9t\\u00e9 \\uD83D\\uDE00',
+      { café: 'Été 😀' },
+    ],
+    'decodes \\t \\n \\r \\f': ['a=1\\t2\\n3\\r4\\f5', { a: '1\t2\n3\r4\f5' }],
+    'lets escaped separators and spaces be part of a key': [
+      'a\\=b=c\nd\\:e:f\ng\\ h i\n\\#k=v',
+      { 'a=b': 'c', 'd:e': 'f', 'g h': 'i', '#k': 'v' },
+    ],
+    'drops the backslash before any other character': ['a=\\q\\"\\\\', { a: 'q"\\' }],
+    'keeps an escaped leading space in a value': ['a=\\  b', { a: '  b' }],
+    'reads UTF-8 text as is': ['name=데이터', { name: '데이터' }],
   });
 });
 

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config/index.ts';
 import { isSinkError } from '../../../src/core/errors.ts';
 import { consumerConfig } from '../../../src/kafka/consumer-config.ts';
 import { clientSettings, kafkaAddress } from '../../../src/kafka/metadata-client.ts';
 import { kafkaSecurity } from '../../../src/kafka/security-config.ts';
 import { kafkaSecurityFailure } from '../../../src/kafka/security-errors.ts';
+import { placeholderPems } from '../../fixtures/pem-files.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kms-ksec-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string): string => {
-  const path = join(dir, name);
-  writeFileSync(path, 'PEM');
-  return path;
-};
-const CA = file('ca.pem');
-const CERT = file('client.pem');
-const KEY = file('client-key.pem');
+const { dir, CA, CERT, KEY } = placeholderPems('PEM');
 const load = (...overrides: string[]) => loadConfig({ env: {}, overrides });
 
 function refused(pattern: RegExp, ...overrides: string[]): void {

@@ -16,7 +16,7 @@ describe('driver error classification', () => {
   });
 
   it("data errors isolate one row; an unknown column is the model's fault, not the row's", () => {
-    for (const errno of [1048, 1264, 1292, 1366, 1406])
+    for (const errno of [1048, 1264, 1265, 1292, 1364, 1366, 1406, 1690, 3140, 3819, 4025])
       assert.equal(classify.isDataError({ errno }), true, String(errno));
     assert.equal(classify.isDataError({ errno: 1213 }), false);
     assert.equal(classify.isDataError({ errno: 1054 }), false);
