@@ -7,16 +7,13 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { GroupReading } from './group-reader.ts';
 import type { LocalPartition } from './status-model.ts';
+import { PIPELINE_STATES } from '../pipeline/partition-state.ts';
 
-/** Every state a partition can show; a state outside this list still gets its series. */
-export const PARTITION_STATES = [
-  'running',
-  'backpressure',
-  'waiting_for_database',
-  'waiting_for_registry',
-  'failed',
-  'stopping',
-] as const;
+/**
+ * Every state an owned partition can show (the pipeline's states but `stopped`: a stopped partition is
+ * released and has no series); a state outside this list still gets its series.
+ */
+export const PARTITION_STATES: readonly string[] = PIPELINE_STATES.filter((state) => state !== 'stopped');
 
 export class StatusMetrics {
   readonly #end: Gauge;

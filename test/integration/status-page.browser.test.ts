@@ -18,7 +18,8 @@ import { waitFor } from './helpers/wait.ts';
  */
 const scenario = new SinkScenario(2, 3, 'kms_ui');
 const [DRAIN, FAILING] = scenario.topics as [string, string];
-const PER_PARTITION = 10_000;
+// Enough that even a fast machine shows several readings of a drain in progress.
+const PER_PARTITION = 20_000;
 const IMG = `${PROJECT_ROOT}/docs/img`;
 const proxy = new TcpProxy(mysqlAdmin().host, mysqlAdmin().port);
 let browser: Browser;
@@ -180,6 +181,18 @@ test('during a drain the page shows the broker end offsets, kafka_offsets, falli
     Array.from({ length: 10 }, (_, i) => PER_PARTITION - 10 + i),
   );
   assert.match(peeked.at(-1)![1]!, new RegExp(`"seq":${PER_PARTITION - 1}`));
+  // Recent dead letters, with the raw bytes in hex on demand. (errors.tolerance=none here writes none:
+  // one is put in the table the way the sink writes them.)
+  await scenario.admin.query(
+    `INSERT INTO \`${scenario.database}\`.kafka_dead_letters (topic, \`partition\`, \`offset\`, consumer_group, record_key, record_value, error_kind, error_message) VALUES (?, 2, 7, ?, ?, ?, 'WIRE_FORMAT', 'magic byte 0x6e, expected 0x00')`,
+    [FAILING, `group-${FAILING}`, Buffer.from('k'), Buffer.from('not avro')],
+  );
+  const letter = page.locator(`#dead-letters tbody tr`).first();
+  await letter.locator('button').click({ timeout: 15_000 });
+  await page.waitForFunction("document.querySelector('#dead-bytes').textContent.includes('value (8 bytes)')");
+  const dump = (await page.textContent('#dead-bytes')) ?? '';
+  assert.match(dump, new RegExp(`${FAILING}/2@7 \\(WIRE_FORMAT\\)`));
+  assert.match(dump, /000000 {2}6e 6f 74 20 61 76 72 6f {26}not avro/);
   await failed.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${IMG}/status-failed-partition.png`, fullPage: true });
 
