@@ -142,3 +142,23 @@ export const subjectNameStrategy: ValueType<SubjectNameStrategy> = {
       return found;
     }),
 };
+
+const INSTANCE_ID_RE = /^[A-Za-z0-9._-]{1,200}$/;
+
+/**
+ * `kafka.group.instance.id`: `auto` (a stable id per host and slot, see src/kafka/instance-slot.ts),
+ * `none` (dynamic membership), or an id of the operator's (e.g. a StatefulSet pod name).
+ */
+export const groupInstanceId: ValueType<string> = {
+  schema: () =>
+    parsedBy((value) => {
+      const lower = value.toLowerCase();
+      if (lower === 'auto' || lower === 'none') return lower;
+      if (!INSTANCE_ID_RE.test(value))
+        reject(
+          'is not a usable group instance id',
+          'set auto, none, or 1 to 200 characters from a-z A-Z 0-9 . _ - (unique per instance)',
+        );
+      return value;
+    }),
+};

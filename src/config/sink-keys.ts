@@ -11,6 +11,7 @@ import {
   cdcColumnList,
   columnType,
   fieldList,
+  groupInstanceId,
   stringColumnType,
   subjectNameStrategy,
   tableName,
@@ -52,6 +53,7 @@ const MANAGED_CONSUMER_PROPERTIES: Readonly<Record<string, string>> = {
   'group.id': 'set kafka.group.id.template instead',
   'client.id': 'set kafka.client.id instead',
   'session.timeout.ms': 'set kafka.session.timeout.ms instead',
+  'group.instance.id': 'set kafka.group.instance.id instead',
   'fetch.max.bytes': 'set kafka.fetch.max.bytes instead',
   'enable.auto.commit': 'remove it: offsets are committed to MySQL with the rows, Kafka auto-commit must stay off',
   'enable.auto.offset.store':
@@ -154,6 +156,11 @@ const kafka = z.object({
     section: KAFKA_CONSUMER,
     default: 'kafka-mysql-sink',
     doc: 'Kafka client id, shown in broker logs and metrics',
+  }),
+  groupInstanceId: key('kafka.group.instance.id', groupInstanceId, {
+    section: KAFKA_CONSUMER,
+    default: 'auto',
+    doc: 'static group membership: auto (<host>-<slot>, stable across restarts), none, or an id unique per instance',
   }),
   sessionTimeoutMs: key('kafka.session.timeout.ms', wholeNumber(1000, 3_600_000), {
     section: KAFKA_CONSUMER,

@@ -14,6 +14,8 @@ export interface TopicConsumerOptions {
   readonly pollIntervalMs: number;
   /** How often committed positions are also committed to Kafka as a hint for lag tools; 0 = never. */
   readonly offsetHintIntervalMs: number;
+  /** Static membership (KIP-345): this member's `group.instance.id`; undefined for dynamic membership. */
+  readonly groupInstanceId?: string;
   /** `kafka.consumer.*` keys, passed to librdkafka as they are. */
   readonly extra: Readonly<Record<string, string>>;
   /** The security settings every Kafka client of the sink uses (security-config.ts). */
@@ -46,6 +48,7 @@ export function consumerConfig(options: TopicConsumerOptions): Readonly<Record<s
     ...options.security,
     'bootstrap.servers': options.bootstrapServers,
     'group.id': options.group,
+    ...(options.groupInstanceId === undefined ? {} : { 'group.instance.id': options.groupInstanceId }),
     'client.id': options.clientId,
     'session.timeout.ms': options.sessionTimeoutMs,
     'fetch.max.bytes': options.fetchMaxBytes,

@@ -153,22 +153,24 @@ export class TopicConsumer {
   }
 
   /** Leaves the group (revokes what is still assigned through the handlers) and closes the client. */
-  disconnect(timeoutMs = 15_000): Promise<void> {
+  async disconnect(timeoutMs = 15_000): Promise<void> {
     // The final positions (call this once the pipelines drained): the client refuses commits once closing.
     this.#commitHints();
+    const left = this.options.groupInstanceId !== undefined && this.#assigned.size > 0;
+    if (left) await this.#leaveAsStaticMember();
     this.#closing = true;
     // librdkafka's close alone sends no LeaveGroup when this member owns nothing in the middle of a
     // cooperative rebalance: the rest of the group then waits out the session timeout before the
     // partitions meant for us find an owner. An explicit unsubscribe leaves then. Only then: with
     // partitions, it would start a revoke of its own that races the one the close starts.
-    if (this.#assigned.size === 0) {
+    if (this.#assigned.size === 0 && !left) {
       try {
         this.#consumer.unsubscribe();
       } catch (error) {
         this.#log.debug({ err: describeError(error) }, 'unsubscribe before close failed');
       }
     }
-    return new Promise((resolve) => {
+    await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.#log.warn('kafka consumer did not close in time; exiting anyway');
         resolve();
@@ -178,6 +180,27 @@ export class TopicConsumer {
         resolve();
       });
     });
+  }
+
+  /**
+   * A static member sends no LeaveGroup when it closes (KIP-345): its partitions would wait out the
+   * session timeout before another instance gets them. An unsubscribe does leave: it revokes everything
+   * (served here, the fetch loop has stopped) and then sends the LeaveGroup, so a graceful stop hands
+   * over at once.
+   */
+  async #leaveAsStaticMember(timeoutMs = 5_000): Promise<void> {
+    try {
+      this.#consumer.unsubscribe();
+    } catch (error) {
+      this.#log.debug({ err: describeError(error) }, 'unsubscribe before close failed');
+      return;
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (this.#assigned.size > 0 && Date.now() < deadline) {
+      // Serves the revoke callback; no records come after an unsubscribe.
+      await new Promise<void>((resolve) => this.#consumer.consume(1, () => resolve()));
+      await this.#rebalances;
+    }
   }
 
   pause(partition: number): void {

@@ -6,6 +6,7 @@ import { RegistryClient } from '../avro/registry-client.ts';
 import { registryOptions } from '../avro/registry-options.ts';
 import { kafkaSecurity } from '../kafka/security-config.ts';
 import { TopicConsumer } from '../kafka/topic-consumer.ts';
+import { claimInstanceSlot, type InstanceSlot } from '../kafka/instance-slot.ts';
 import { BatchWriter } from '../sink/batch-writer.ts';
 import { isAccessDenied, isRetriable } from '../mysql/errno.ts';
 import type { PartitionRef } from '../core/records.ts';
@@ -49,6 +50,9 @@ export class SinkRunner {
   readonly #consumers: TopicConsumer[] = [];
   readonly #pipelines = new Map<string, PartitionPipeline>();
   #stopping = false;
+  /** `kafka.group.instance.id=auto`: the slot that gives this process its stable static member id. */
+  #slot: InstanceSlot | undefined;
+  #groupInstanceId: string | undefined;
   /** Failures outside any partition pipeline (e.g. a rebalance that could not be handled). */
   readonly failures: string[] = [];
 
@@ -129,6 +133,7 @@ export class SinkRunner {
     );
     await this.#waitFor('database', 'kafka_offsets / kafka_dead_letters', () => this.#offsets.ensureTables());
     await this.#waitFor('schema registry', this.#registry.url, () => this.#registry.probe());
+    this.#groupInstanceId = await this.#instanceId();
     for (const topic of this.config.kafka.topics) {
       const consumer = this.#createConsumer(topic);
       await this.#waitFor('kafka', this.config.kafka.bootstrapServers.join(','), () => consumer.connect());
@@ -136,6 +141,17 @@ export class SinkRunner {
       consumer.start();
       this.#log.info({ topic, group: consumer.options.group, table: tableNameFor(this.config, topic) }, 'consuming');
     }
+  }
+
+  /** The static member id (kafka.group.instance.id): one of ours per host slot, the operator's, or none. */
+  async #instanceId(): Promise<string | undefined> {
+    const setting = this.config.kafka.groupInstanceId;
+    if (setting === 'none') return undefined;
+    if (setting !== 'auto') return setting;
+    const groups = this.config.kafka.topics.map((topic) => groupIdFor(this.config, topic)).sort();
+    this.#slot = await claimInstanceSlot(groups.join('\n'));
+    this.#log.info({ groupInstanceId: this.#slot.id }, `static group member ${this.#slot.id}`);
+    return this.#slot.id;
   }
 
   /** Graceful: stop fetching, write what is queued, leave the groups, close the pool. */
@@ -146,6 +162,7 @@ export class SinkRunner {
     await Promise.all([...this.#pipelines.values()].map((p) => p.stop({ drain: true, timeoutMs })));
     await Promise.all(this.#consumers.map((c) => c.disconnect()));
     this.dependencies.stop();
+    await this.#slot?.release();
     await this.#probePool.end().catch(() => {});
     await this.#pool.end().catch(() => {});
   }
@@ -190,6 +207,7 @@ export class SinkRunner {
         security: kafkaSecurity(this.config),
         clientId: this.config.kafka.clientId,
         sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
+        ...(this.#groupInstanceId === undefined ? {} : { groupInstanceId: this.#groupInstanceId }),
         fetchMaxBytes: this.config.kafka.fetchMaxBytes,
         maxPollRecords: this.config.backpressure.maxPollRecords,
         pollIntervalMs: this.config.backpressure.pollIntervalMs,

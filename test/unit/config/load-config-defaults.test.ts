@@ -33,6 +33,7 @@ describe('loadConfig: defaults', () => {
       },
       groupIdTemplate: 'group-${topic}',
       clientId: 'kafka-mysql-sink',
+      groupInstanceId: 'auto',
       sessionTimeoutMs: 10000,
       fetchMaxBytes: 1048576,
       offsetHintIntervalMs: 5000,

@@ -27,6 +27,11 @@ describe('loadConfig: bad values', () => {
       'kafka.value.subject.name.strategy=TopicName',
       /kafka\.value\.subject\.name\.strategy = "TopicName" .* is not a subject name strategy; set one of TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy/,
     ],
+    [
+      'kafka.group.instance.id=a b',
+      /kafka\.group\.instance\.id = "a b" .* is not a usable group instance id; set auto, none, or 1 to 200 characters/,
+    ],
+    ['kafka.consumer.group.instance.id=x', /set kafka\.group\.instance\.id instead/],
     ['errors.deadletter.log.interval.ms=10', /errors\.deadletter\.log\.interval\.ms = "10" .* from 100 to 3600000/],
     [
       'sink.queue.low.watermark=1.5',
