@@ -18,7 +18,8 @@ import { waitFor } from './helpers/wait.ts';
  */
 const scenario = new SinkScenario(2, 3, 'kms_ui');
 const [DRAIN, FAILING] = scenario.topics as [string, string];
-const PER_PARTITION = 10_000;
+// Enough that even a fast machine shows several readings of a drain in progress.
+const PER_PARTITION = 20_000;
 const IMG = `${PROJECT_ROOT}/docs/img`;
 const proxy = new TcpProxy(mysqlAdmin().host, mysqlAdmin().port);
 let browser: Browser;
