@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { columnChange } from '../../../src/mysql/column-compat.ts';
+import { columnChange, longerStringType } from '../../../src/mysql/column-compat.ts';
 import { addColumn, defaultLiteral } from '../../../src/mysql/ddl.ts';
 
 describe('columnChange: what a schema change means for an existing column', () => {
@@ -48,5 +48,19 @@ describe('ADD COLUMN with the Avro default', () => {
       addColumn('t', { name: 'x', sqlType: 'INT', nullable: true }).sql,
       'ALTER TABLE `t` ADD COLUMN `x` INT NULL',
     );
+  });
+});
+
+describe('longerStringType: a schema that wants a longer string column', () => {
+  it('widens to the wanted type only when it holds more', () => {
+    assert.equal(longerStringType('VARCHAR(2)', 'VARCHAR(3)'), 'VARCHAR(3)');
+    assert.equal(longerStringType('CHAR(1)', 'VARCHAR(40)'), 'VARCHAR(40)');
+    assert.equal(longerStringType('VARCHAR(255)', 'MEDIUMTEXT'), 'MEDIUMTEXT');
+    assert.equal(longerStringType('VARCHAR(16383)', 'TEXT'), 'TEXT');
+    assert.equal(longerStringType('VARCHAR(40)', 'VARCHAR(40)'), undefined);
+    assert.equal(longerStringType('TEXT', 'VARCHAR(255)'), undefined, 'widened by a long value before: stays');
+    assert.equal(longerStringType('VARCHAR(255)', 'VARCHAR(40)'), undefined);
+    assert.equal(longerStringType('INT', 'VARCHAR(40)'), undefined);
+    assert.equal(longerStringType('', 'VARCHAR(40)'), undefined);
   });
 });
