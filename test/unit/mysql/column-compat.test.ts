@@ -5,10 +5,13 @@ import { addColumn, defaultLiteral } from '../../../src/mysql/ddl.ts';
 
 describe('columnChange: what a schema change means for an existing column', () => {
   it('widens for the promotions Avro allows, and never narrows', () => {
-    assert.equal(columnChange('int', 'BIGINT'), 'widen');
-    assert.equal(columnChange('smallint', 'INT'), 'widen');
-    assert.equal(columnChange('float', 'DOUBLE'), 'widen');
-    assert.equal(columnChange('int', 'DOUBLE'), 'widen');
+    for (const [column, wanted] of [
+      ['int', 'BIGINT'],
+      ['smallint', 'INT'],
+      ['float', 'DOUBLE'],
+      ['int', 'DOUBLE'],
+    ] as const)
+      assert.equal(columnChange(column, wanted), 'widen', `${column} → ${wanted}`);
     assert.equal(columnChange('bigint', 'INT'), 'none', 'an older schema writing into the wider column');
     assert.equal(columnChange('double', 'FLOAT'), 'none');
     assert.equal(columnChange('tinyint', 'BOOLEAN'), 'none');
