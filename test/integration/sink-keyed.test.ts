@@ -368,7 +368,7 @@ for (const [mode, topic] of [
   });
 }
 
-test('errors.tolerance=none: a null key with record_key stops the partition and says why; nothing is written', async () => {
+test('errors.tolerance=none: a null key with record_key stops the partition at that record and says why', async () => {
   const schemaId = await scenario.registry.register(`${STRICT}-value`, SEQUENCED_SCHEMA);
   await scenario.produceRaw(STRICT, [
     sequenced(schemaId, 0, 0, { key_field: 'k0' }),
