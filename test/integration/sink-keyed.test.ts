@@ -6,6 +6,7 @@ import { encodeWire } from '../fixtures/wire-format.ts';
 import { describeRun, oneLineError, runKms } from './helpers/kms-cli.ts';
 import { SEQUENCED_SCHEMA, SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import { type RawMessage, sequenced } from './helpers/sink-records.ts';
+import { waitForSomeCommitted } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
 import { avroRecord } from '../../kit/tools/avro-record.ts';
 
@@ -120,13 +121,7 @@ test('record_key + upsert + deletes: the table ends exactly as the last event pe
   const first = stream(0, 150, scenario.partitions);
   await produceEvents(CDC, first, produced);
   const sink = scenario.startSink({ ...KEYED, 'kafka.topics': CDC }, 'cdc-first');
-  await waitFor(
-    'some batches committed',
-    async () => [...(await scenario.offsets(CDC)).values()].some((o) => o >= 80),
-    {
-      timeoutMs: 60_000,
-    },
-  );
+  await waitForSomeCommitted(scenario, CDC, 80);
   assert.equal(await sink.kill('SIGKILL'), null);
   const second = stream(150, 300, scenario.partitions);
   await produceEvents(CDC, second, produced);
@@ -197,13 +192,7 @@ test('record_key with a raw string key + update mode: only existing rows change;
   };
   await produce(10, 110, 15);
   const first = scenario.startSink(update, 'update-first');
-  await waitFor(
-    'some updates committed',
-    async () => [...(await scenario.offsets(UPDATES)).values()].some((o) => o >= 50),
-    {
-      timeoutMs: 60_000,
-    },
-  );
+  await waitForSomeCommitted(scenario, UPDATES, 50, 'some updates committed');
   assert.equal(await first.kill('SIGKILL'), null);
   const second = scenario.startSink(update, 'update-second');
   await scenario.waitForOffsets(UPDATES, () => 110);
@@ -415,13 +404,7 @@ test('sink.pk.mode=none: no primary key, the coordinates stay unique; every reco
   const settings = { 'kafka.topics': UNKEYED, 'sink.pk.mode': 'none', 'sink.batch.max.records': 30 };
   await scenario.produceSequenced(UNKEYED, 100);
   const first = scenario.startSink(settings, 'none-first');
-  await waitFor(
-    'some batches committed',
-    async () => [...(await scenario.offsets(UNKEYED)).values()].some((o) => o >= 30),
-    {
-      timeoutMs: 60_000,
-    },
-  );
+  await waitForSomeCommitted(scenario, UNKEYED, 30);
   assert.equal(await first.kill('SIGKILL'), null);
   await scenario.produceSequenced(UNKEYED, 100);
   const second = scenario.startSink(settings, 'none-second');
