@@ -235,6 +235,11 @@ const mysql = z.object({
     default: '10',
     doc: 'most database connections',
   }),
+  writeProtocol: key('mysql.write.protocol', oneOf(['text', 'bulk']), {
+    section: BATCHING,
+    default: 'text',
+    doc: 'text = multi-row INSERT; bulk = MariaDB bulk prepared statements (insert/upsert/ignore; text on MySQL)',
+  }),
   ssl: z.object({
     /** At its default, `sslMode` in mysql.url, or verify_ca when mysql.ssl.ca is set, decide instead. */
     mode: key('mysql.ssl.mode', oneOf(SSL_MODES), {

@@ -1,5 +1,6 @@
 import { SinkError, describeError } from '../core/errors.ts';
-import { DELETE_CHUNK, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
+import type { BulkConnection, BulkPool } from '../mysql/bulk-pool.ts';
+import { DELETE_CHUNK, bulkInsertText, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
 import type { DeadLetterRow } from '../mysql/offset-sql.ts';
 import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch, RowLayout } from '../core/records.ts';
 import { isDataError, isDuplicateKey, isTransientDbError } from '../mysql/errno.ts';
@@ -29,6 +30,11 @@ export type WriteMode = InsertMode | 'update';
 export interface WriterOptions {
   /** `sink.update.missing`: a record whose row does not exist in update mode. */
   readonly updateMissing?: 'skip' | 'dead_letter';
+  /**
+   * `mysql.write.protocol=bulk`: opens the bulk pool (undefined when the server cannot: text is used).
+   * Called once, on the first batch; update mode always uses the text protocol (it counts matched rows).
+   */
+  readonly openBulk?: () => Promise<BulkPool | undefined>;
 }
 
 /** Largest INSERT we send, in estimated bytes: far below MySQL's default 16-64 MB max_allowed_packet. */
@@ -46,6 +52,8 @@ export class BatchWriter {
   readonly #mode: WriteMode;
   readonly #tolerance: 'all' | 'none';
   readonly #updateMissing: 'skip' | 'dead_letter';
+  readonly #openBulk: (() => Promise<BulkPool | undefined>) | undefined;
+  #bulk: Promise<BulkPool | undefined> | undefined;
 
   constructor(
     pool: Pool,
@@ -59,6 +67,29 @@ export class BatchWriter {
     this.#mode = mode;
     this.#tolerance = tolerance;
     this.#updateMissing = options.updateMissing ?? 'skip';
+    this.#openBulk = mode === 'update' ? undefined : options.openBulk;
+  }
+
+  /** The bulk pool, if any: opened on first use; a failed open is retried on the next batch. */
+  async #bulkPool(): Promise<BulkPool | undefined> {
+    if (this.#openBulk === undefined) return undefined;
+    this.#bulk ??= this.#openBulk().catch((error: unknown) => {
+      this.#bulk = undefined;
+      throw error;
+    });
+    return this.#bulk;
+  }
+
+  /** Closes the bulk pool (the text pool belongs to the caller). */
+  async close(): Promise<void> {
+    const bulk = this.#bulk;
+    this.#bulk = undefined;
+    await (await bulk?.catch(() => undefined))?.end().catch(() => {});
+  }
+
+  /** Which protocol batches use: known after the first batch ('text' until then). */
+  async protocol(): Promise<'text' | 'bulk'> {
+    return (await this.#bulk?.catch(() => undefined)) === undefined ? 'text' : 'bulk';
   }
 
   /**
@@ -82,7 +113,9 @@ export class BatchWriter {
   }
 
   async #commitOnce(ref: PartitionRef, expected: number, batch: PreparedBatch): Promise<CommitResult> {
-    const connection = await this.#pool.getConnection();
+    const bulk = await this.#bulkPool();
+    const connection: PoolConnection =
+      bulk === undefined ? await this.#pool.getConnection() : await bulk.getConnection();
     let healthy = true;
     try {
       await connection.beginTransaction();
@@ -143,13 +176,26 @@ export class BatchWriter {
     const { layout, operations } = statement;
     const mode = this.#mode as InsertMode;
     let written = 0;
+    const bulk = 'bulkInsert' in connection ? (connection as BulkConnection) : undefined;
     for (const [start, end] of chunks(statement, from, to)) {
       try {
         const rows = operations.slice(start, end).map((operation) => operation.values);
-        await execute(
-          connection,
-          insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
-        );
+        if (bulk === undefined) {
+          await execute(
+            connection,
+            insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
+          );
+        } else {
+          // The connector may send one batch as several bulk commands (packet size, a value's type
+          // changing): a savepoint makes a failure undo the whole chunk, as one text INSERT would.
+          await bulk.query(SAVEPOINT);
+          try {
+            await bulk.bulkInsert(bulkInsertText(layout.table, layout.columns, mode, layout.keyColumns), rows);
+          } catch (error) {
+            if (isDataError(error) || isDuplicateKey(error)) await bulk.query(ROLLBACK_TO_SAVEPOINT);
+            throw error;
+          }
+        }
         written += end - start;
       } catch (error) {
         if (!isDataError(error) && !(isDuplicateKey(error) && keyedByContent(layout))) throw error;
@@ -233,6 +279,9 @@ export class BatchWriter {
     rejected.push({ record, kind, message });
   }
 }
+
+const SAVEPOINT = 'SAVEPOINT kms_chunk';
+const ROLLBACK_TO_SAVEPOINT = 'ROLLBACK TO SAVEPOINT kms_chunk';
 
 /** errors.tolerance=none: the database refused the record at `offset`; the partition stops there. */
 class RecordHalt extends SinkError {
