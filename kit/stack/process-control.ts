@@ -89,7 +89,9 @@ export async function waitUntil(
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (options.pid !== undefined && !isAlive(options.pid)) return 'died';
-    if (await probe().catch(() => false)) return 'ready';
+    // A probe may block (a server that accepts connections before it answers): the deadline still holds.
+    const late = sleep(Math.max(0, deadline - Date.now()), false, { ref: false });
+    if (await Promise.race([probe().catch(() => false), late])) return 'ready';
     if (Date.now() >= deadline) return 'timeout';
     await sleep(options.intervalMs ?? 250);
   }

@@ -93,6 +93,11 @@ function keyModeProblems(values: KeyValues, pkMode: PkMode, at: KeyLookup['at'])
       `config key ${at(keys.insertMode)} = ${mode} needs a key to match rows on, and there is none; ${fix}`,
     );
   }
+  if (mode === 'update' && pkMode === 'kafka') {
+    problems.push(
+      `config key ${at(keys.insertMode)} = update changes rows found by key, but ${modeText} keys every record on its own Kafka coordinates, so no record could ever find a row; set ${name(keys.pkMode)}=record_key or record_value`,
+    );
+  }
   if (pkMode === 'kafka' && !provenanceColumns) {
     problems.push(
       `config key ${modeText} keys rows on the Kafka coordinates, but ${at(keys.provenanceColumns)} leaves them out; set ${name(keys.provenanceColumns)}=true`,

@@ -67,3 +67,21 @@ export function columnChange(existing: string, wanted: string): ColumnChange {
   if (from === 'real' && to === 'integer') return 'none';
   return from === to ? 'none' : 'incompatible';
 }
+
+/** Most bytes a string column type holds (utf8mb4: 4 bytes a character); undefined for other types. */
+function stringBytes(sqlType: string): number | undefined {
+  const chars = /^(?:VAR)?CHAR\((\d+)\)$/.exec(sqlType);
+  if (chars !== null) return 4 * Number(chars[1]);
+  return { TEXT: 65_535, MEDIUMTEXT: 16_777_215, LONGTEXT: 4_294_967_295 }[sqlType];
+}
+
+/**
+ * A string column the schema now wants longer (a source VARCHAR(40) grown to VARCHAR(80), an enum with a
+ * longer value): the wanted type when it holds more than the existing one (both canonical, e.g.
+ * `VARCHAR(40)`), undefined otherwise. A column widened further already (by a long value) stays.
+ */
+export function longerStringType(existing: string, wanted: string): string | undefined {
+  const have = stringBytes(existing);
+  const want = stringBytes(wanted);
+  return have !== undefined && want !== undefined && want > have ? wanted : undefined;
+}

@@ -125,25 +125,38 @@ export function createPool(config: SinkConfig, database: string | null = config.
  */
 export function createWriterPool(config: SinkConfig): Pool {
   const pool = createPool(config);
+  const setup = writerSessionSetup(config.kafka.sessionTimeoutMs);
   pool.pool.on('connection', (connection) => {
-    connection.query(SESSION_SETUP, () => {});
-    connection.query(MARIADB_SESSION_SETUP, () => {});
+    connection.query(setup.common, () => {});
+    connection.query(setup.mariadb, () => {});
   });
   return pool;
 }
 
 /**
- * MariaDB only (MySQL rejects the name, and the error is ignored): a connection idle inside a
- * transaction for this long is closed by the server, rolling it back. Our transactions never idle
- * between statements; a frozen or partitioned-away owner (SIGSTOP, network cut) would otherwise hold
- * its partition's offset row lock for hours and stall the new owner.
+ * The writer's session settings, tied to the Kafka session timeout: the time after which the group gives
+ * a silent member's partitions to another instance.
+ *
+ * - `idle_transaction_timeout` (MariaDB only; MySQL rejects the name and the error is ignored): a
+ *   connection idle inside a transaction for this long is closed by the server, rolling it back. Our
+ *   transactions never idle between statements; a frozen or partitioned-away owner (SIGSTOP, network
+ *   cut) would otherwise hold its partition's offset row lock and stall the new owner. Equal to the
+ *   session timeout (at least 5 s), its transaction ends about when its partitions move: the new owner's
+ *   first batch waits at most a few seconds more. MySQL 8 has no such setting: there the lock holds
+ *   until the frozen client's connection dies (wait_timeout, TCP keep-alive).
+ * - `innodb_lock_wait_timeout`: a short wait, retried with backoff, so contention surfaces fast instead
+ *   of one statement hanging for the server's 50 s default.
  */
-const MARIADB_SESSION_SETUP = 'SET SESSION idle_transaction_timeout = 60';
-
-/** Applied once per new connection: strict SQL mode and a short lock wait so fencing contention surfaces fast. */
-const SESSION_SETUP =
-  "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE," +
-  "ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = 10";
+export function writerSessionSetup(sessionTimeoutMs: number): { readonly common: string; readonly mariadb: string } {
+  const idleSeconds = Math.max(5, Math.ceil(sessionTimeoutMs / 1000));
+  const lockWaitSeconds = Math.max(1, Math.min(10, Math.ceil(sessionTimeoutMs / 2000)));
+  return {
+    common:
+      "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_ZERO_DATE,NO_ZERO_IN_DATE," +
+      `ERROR_FOR_DIVISION_BY_ZERO', time_zone = '+00:00', innodb_lock_wait_timeout = ${lockWaitSeconds}`,
+    mariadb: `SET SESSION idle_transaction_timeout = ${idleSeconds}`,
+  };
+}
 
 /** `createPool`'s settings with a pool of its own size: a side reader (the status page) beside the writer's pool. */
 export function createSidePool(config: SinkConfig, connections: number, connectTimeoutMs = 5_000): Pool {

@@ -126,7 +126,7 @@ export class RecordPreparer {
             ? this.#options.cdc === undefined
               ? await this.#delete(record)
               : undefined
-            : await this.#write(record);
+            : (this.#writeKnown(record) ?? (await this.#write(record)));
         if (operation !== undefined) operations.push(operation);
       } catch (error) {
         if (!isPoison(error)) throw error;
@@ -150,6 +150,36 @@ export class RecordPreparer {
       count: records.length,
       lastOffset: records[records.length - 1]!.offset,
     };
+  }
+
+  /**
+   * The hot path: every schema and model already known, nothing to await, so a batch is prepared without a
+   * microtask hop per record. Undefined when something must be fetched, checked or built first (or a
+   * column widened): then `#write` takes the full path.
+   */
+  #writeKnown(record: KafkaRecord): RowOperation | undefined {
+    if (this.#options.cdc !== undefined) return undefined;
+    const decoded = this.#decoder.decodeIfKnown(record.value);
+    if (decoded === undefined) return undefined;
+    const subjects = this.#options.subjects;
+    if (subjects !== undefined && !subjects.passed(decoded.schemaId)) return undefined;
+    const coords = { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null };
+    try {
+      if (this.#options.key.mode !== 'record_key') {
+        const shape = this.#values.get(decoded.schemaId);
+        if (shape === undefined) return undefined;
+        return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(decoded.value, coords) };
+      }
+      const key = this.#keys.decodeIfKnown(record.key);
+      const keyShape = key === undefined ? undefined : this.#keyModels.get(key.schemaId);
+      const shape = keyShape === undefined ? undefined : this.#keyed.get(`${key!.schemaId}:${decoded.schemaId}`);
+      if (shape === undefined) return undefined;
+      const values = shape.model.toRow(keyShape!.model.toKey(key!.value), decoded.value, coords);
+      return { kind: 'write', record, layout: shape.layout, values };
+    } catch (error) {
+      if (error instanceof ValueTooLong) return undefined;
+      throw error;
+    }
   }
 
   async #write(record: KafkaRecord): Promise<RowOperation | undefined> {

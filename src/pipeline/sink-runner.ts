@@ -148,8 +148,9 @@ export class SinkRunner {
     const setting = this.config.kafka.groupInstanceId;
     if (setting === 'none') return undefined;
     if (setting !== 'auto') return setting;
+    // Slots are unique per cluster and set of groups: sinks of other groups or clusters do not take ours.
     const groups = this.config.kafka.topics.map((topic) => groupIdFor(this.config, topic)).sort();
-    this.#slot = await claimInstanceSlot(groups.join('\n'));
+    this.#slot = await claimInstanceSlot([this.config.kafka.bootstrapServers.join(','), ...groups].join('\n'));
     this.#log.info({ groupInstanceId: this.#slot.id }, `static group member ${this.#slot.id}`);
     return this.#slot.id;
   }

@@ -3,7 +3,7 @@ import type { PkMode } from '../config/index.ts';
 import { addColumn, createTable, modifyColumnType } from '../mysql/ddl.ts';
 import type { ColumnModel } from '../mysql/column-model.ts';
 import { selectColumn, selectColumns, selectPrimaryKey } from '../mysql/catalog-sql.ts';
-import { columnChange } from '../mysql/column-compat.ts';
+import { columnChange, longerStringType } from '../mysql/column-compat.ts';
 import { isStringColumnType, stringTypeHolds, widerStringType } from '../mysql/column-types.ts';
 import { normalizeSqlType } from '../mysql/ddl.ts';
 import { isDuplicateColumn } from '../mysql/errno.ts';
@@ -137,7 +137,8 @@ export class TableManager {
             `${column.sqlType}: an incompatible change no table change can follow; migrate the table or use a new topic`,
         );
       }
-      if (change === 'widen') {
+      const longer = found.key === 'PRI' ? undefined : longerStringType(canonical(found.columnType), column.sqlType);
+      if (change === 'widen' || longer !== undefined) {
         this.#requireEvolve(
           table,
           `column \`${column.name}\` is ${found.columnType}, the schema needs ${column.sqlType}`,
@@ -261,3 +262,12 @@ export class TableManager {
 
 /** `deletable`'s verdict for a table that does not exist (kept apart from real failures). */
 class TableAbsent extends Error {}
+
+/** COLUMN_TYPE in the allow-list's spelling (`varchar(40)` → `VARCHAR(40)`); '' for types outside it. */
+function canonical(columnType: string): string {
+  try {
+    return normalizeSqlType(columnType);
+  } catch {
+    return '';
+  }
+}

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { describeRun, PROJECT_ROOT, runKms, type KmsResult } from './helpers/kms-cli.ts';
+import { mysqlUrl } from './helpers/services.ts';
 import { isAlive } from './helpers/wait.ts';
 
 /**
@@ -20,6 +21,7 @@ const OUT = join(PROJECT_ROOT, 'kit', 'bench', 'out');
 const ENV = {
   KMS_KAFKA_BOOTSTRAP_SERVERS: BOOTSTRAP,
   KMS_KAFKA_SCHEMA_REGISTRY_URL: REGISTRY,
+  KMS_MYSQL_URL: mysqlUrl('bank'),
   KMS_CONNECT_PORT: '28383',
   KMS_CONNECT_READY_TIMEOUT_MS: '120000',
 };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
 import { assertExactlyOnce, drainWith, refusedAtStart, tails } from './helpers/sink-checks.ts';
-import { KAFKA_SASL, SECURE_KAFKA, TLS_FILES } from './helpers/services.ts';
+import { KAFKA_SASL, SECURE_KAFKA, TLS_FILES, saslSslSettings } from './helpers/services.ts';
 
 /**
  * The sink and the tools against the stack broker's secured listeners: SASL_SSL with a SCRAM user made by
@@ -13,14 +13,7 @@ import { KAFKA_SASL, SECURE_KAFKA, TLS_FILES } from './helpers/services.ts';
 const scenario = new SinkScenario(1, 2, 'kms_ksec');
 const [topic] = scenario.topics as [string];
 
-const SASL_SSL = {
-  'kafka.bootstrap.servers': SECURE_KAFKA.saslSsl,
-  'kafka.security.protocol': 'SASL_SSL',
-  'kafka.sasl.mechanism': 'SCRAM-SHA-512',
-  'kafka.sasl.username': KAFKA_SASL.user,
-  'kafka.sasl.password': KAFKA_SASL.password,
-  'kafka.ssl.ca.location': TLS_FILES.ca,
-};
+const SASL_SSL = saslSslSettings('SCRAM-SHA-512');
 const MTLS = {
   'kafka.bootstrap.servers': SECURE_KAFKA.mtls,
   'kafka.security.protocol': 'SSL',

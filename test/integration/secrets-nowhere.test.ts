@@ -5,7 +5,7 @@ import { BasicAuthProxy } from './helpers/basic-auth-proxy.ts';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
 import { tails } from './helpers/sink-checks.ts';
-import { KAFKA_SASL, REGISTRY, SECURE_KAFKA, TLS_FILES, freePort } from './helpers/services.ts';
+import { KAFKA_SASL, REGISTRY, TLS_FILES, freePort, saslSslSettings } from './helpers/services.ts';
 import { uniqueName } from './helpers/unique.ts';
 
 /**
@@ -45,12 +45,7 @@ before(async () => {
     'mysql.password': MYSQL_SECRET,
     'mysql.ssl.mode': 'verify_identity',
     'mysql.ssl.ca': TLS_FILES.ca,
-    'kafka.bootstrap.servers': SECURE_KAFKA.saslSsl,
-    'kafka.security.protocol': 'SASL_SSL',
-    'kafka.sasl.mechanism': 'SCRAM-SHA-256',
-    'kafka.sasl.username': KAFKA_SASL.user,
-    'kafka.sasl.password': KAFKA_SASL.password,
-    'kafka.ssl.ca.location': TLS_FILES.ca,
+    ...saslSslSettings('SCRAM-SHA-256'),
     'kafka.schema.registry.url': proxy.url(),
     'kafka.schema.registry.ssl.ca.location': TLS_FILES.ca,
     'kafka.schema.registry.basic.auth.credentials.source': 'USER_INFO',

@@ -13,7 +13,7 @@ import { connectSemantic, sourceColumn } from '../fixtures/debezium.ts';
  * `sink.column.type.<field>` override wins; with sink.auto.evolve a string too long for its column widens
  * it (TEXT, then MEDIUMTEXT) instead of being dead-lettered, except in a key column.
  */
-const scenario = new SinkScenario(2, 1, 'kms_types');
+const scenario = new SinkScenario(3, 1, 'kms_types');
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
@@ -35,7 +35,6 @@ const ROW_SCHEMA = {
     { name: 'memo', type: 'string' },
   ],
 };
-const TYPE = parseAvroSchema(ROW_SCHEMA);
 
 function row(code: string, notes: string, extra: object = {}): object {
   return {
@@ -54,12 +53,13 @@ function row(code: string, notes: string, extra: object = {}): object {
   };
 }
 
-async function produce(topic: string, rows: object[]): Promise<void> {
-  const schemaId = await scenario.registry.register(`${topic}-value`, ROW_SCHEMA);
+async function produce(topic: string, rows: object[], schema: object = ROW_SCHEMA): Promise<void> {
+  const schemaId = await scenario.registry.register(`${topic}-value`, schema);
+  const type = parseAvroSchema(schema);
   const messages: RawMessage[] = rows.map((value) => ({
     partition: 0,
     key: null,
-    value: encodeWire(schemaId, TYPE.toBuffer(value)),
+    value: encodeWire(schemaId, type.toBuffer(value)),
   }));
   await scenario.produceRaw(topic, messages);
 }
@@ -181,4 +181,38 @@ test('with sink.auto.evolve=false a too-long string is dead-lettered and the col
     (await scenario.deadLetters(topic)).map((d) => [Number(d.offset), d.error_kind, d.error_message]),
     [[1, 'VALUE_REJECTED', 'field "notes": 256 characters do not fit VARCHAR(255)']],
   );
+});
+
+test('a new schema version that wants a longer string column (an enum with a longer value) widens it to that length', async () => {
+  const topic = scenario.topics[2]!;
+  await produce(topic, [row('C1', 'x')]);
+  const first = scenario.startSink({ 'kafka.topics': topic, ...SETTINGS }, 'v1');
+  await scenario.waitForOffsets(topic, () => 1);
+  assert.equal(await first.kill('SIGTERM'), 0);
+  assert.equal((await columnTypes(topic)).size, 'varchar(2)');
+
+  const v2 = {
+    ...ROW_SCHEMA,
+    fields: ROW_SCHEMA.fields.map((f) =>
+      f.name === 'size'
+        ? { name: 'size', type: connectSemantic('string', 'io.debezium.data.Enum', { allowed: 'S,M,XL,XXL' }) }
+        : f,
+    ),
+  };
+  await produce(topic, [row('C2', 'x', { size: 'XXL' })], v2);
+  const second = scenario.startSink({ 'kafka.topics': topic, ...SETTINGS }, 'v2');
+  await scenario.waitForOffsets(topic, () => 2);
+  assert.equal(await second.kill('SIGTERM'), 0);
+  assert.equal((await columnTypes(topic)).size, 'varchar(3)', 'the length the schema asks for, not TEXT');
+  const [rows] = await scenario.admin.query<ResultRow[]>(
+    `SELECT code, size FROM \`${scenario.database}\`.\`${topic}\` ORDER BY code`,
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.code, r.size]),
+    [
+      ['C1', 'XL'],
+      ['C2', 'XXL'],
+    ],
+  );
+  assert.deepEqual(await scenario.deadLetters(topic), []);
 });

@@ -49,6 +49,10 @@ test('config rejects names SQL can not hold, with one line naming the key', asyn
     },
     { set: ['sink.table.template=KAFKA_OFFSETS', 'kafka.topics=one'], says: /both use table "kafka_offsets"/i },
     {
+      set: ['sink.table.template=${topic} '],
+      says: /config key sink\.table\.template = "\$\{topic\} " .*ends with whitespace, which would end every name it gives/,
+    },
+    {
       set: ['sink.offsets.table=offsets`; DROP TABLE x'],
       says: /config key sink\.offsets\.table = .*is not a plain table name/,
     },

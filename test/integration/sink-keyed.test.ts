@@ -4,8 +4,9 @@ import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import type { ResultRow } from '../../src/mysql/pool.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
 import { describeRun, oneLineError, runKms } from './helpers/kms-cli.ts';
-import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
+import { SEQUENCED_SCHEMA, SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import { type RawMessage, sequenced } from './helpers/sink-records.ts';
+import { waitForSomeCommitted } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
 import { avroRecord } from '../../kit/tools/avro-record.ts';
 
@@ -15,8 +16,10 @@ import { avroRecord } from '../../kit/tools/avro-record.ts';
  * (`sink.delete.enabled`), `sink.insert.mode=update` changes existing rows only. Every test ends with the
  * exact table contents a model of the event stream predicts, across a kill -9 of the sink.
  */
-const scenario = new SinkScenario(6, 3, 'kms_keyed');
-const [CDC, UPDATES, BAD, REKEYED, INSERTS, IGNORES] = scenario.topics as [
+const scenario = new SinkScenario(8, 3, 'kms_keyed');
+const [CDC, UPDATES, BAD, REKEYED, INSERTS, IGNORES, STRICT, UNKEYED] = scenario.topics as [
+  string,
+  string,
   string,
   string,
   string,
@@ -94,6 +97,15 @@ async function produceEvents(topic: string, events: readonly Event[], start: Map
   await scenario.produceRaw(topic, messages);
 }
 
+/**
+ * SIGTERM once the sink is past start-up (a sink started after the previous one committed everything has
+ * nothing to wait for; signalled before its handlers exist, it would die by the signal), then exit 0.
+ */
+async function stopGracefully(sink: SinkProcess): Promise<void> {
+  await sink.waitForLog('consuming', (line) => line.msg === 'consuming');
+  assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-3000));
+}
+
 async function tableRows(topic: string, columns: string): Promise<unknown[][]> {
   const [rows] = await scenario.admin.query<ResultRow[]>({
     sql: `SELECT ${columns} FROM \`${scenario.database}\`.\`${topic}\` ORDER BY 1, 2`,
@@ -109,19 +121,13 @@ test('record_key + upsert + deletes: the table ends exactly as the last event pe
   const first = stream(0, 150, scenario.partitions);
   await produceEvents(CDC, first, produced);
   const sink = scenario.startSink({ ...KEYED, 'kafka.topics': CDC }, 'cdc-first');
-  await waitFor(
-    'some batches committed',
-    async () => [...(await scenario.offsets(CDC)).values()].some((o) => o >= 80),
-    {
-      timeoutMs: 60_000,
-    },
-  );
+  await waitForSomeCommitted(scenario, CDC, 80);
   assert.equal(await sink.kill('SIGKILL'), null);
   const second = stream(150, 300, scenario.partitions);
   await produceEvents(CDC, second, produced);
   const again = scenario.startSink({ ...KEYED, 'kafka.topics': CDC }, 'cdc-second');
   await scenario.waitForOffsets(CDC, () => 300);
-  assert.equal(await again.kill('SIGTERM'), 0);
+  await stopGracefully(again);
 
   // The model: per partition the events in offset order (stream() builds each partition's run in order).
   const all = [...first, ...second].sort((a, b) => a.partition - b.partition);
@@ -176,10 +182,7 @@ test('record_key with a raw string key + update mode: only existing rows change;
   await produce(0, 10, 10);
   const seed = scenario.startSink({ ...base, 'sink.insert.mode': 'upsert' }, 'update-seed');
   await scenario.waitForOffsets(UPDATES, () => 10);
-  // Not in the middle of the group join that a fast drain can still overlap (a SIGTERM there was seen to
-  // end the process by a signal, outside the sink's own code).
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  assert.equal(await seed.kill('SIGTERM'), 0, seed.output.slice(-3000));
+  await stopGracefully(seed);
 
   const update = {
     ...base,
@@ -189,19 +192,11 @@ test('record_key with a raw string key + update mode: only existing rows change;
   };
   await produce(10, 110, 15);
   const first = scenario.startSink(update, 'update-first');
-  await waitFor(
-    'some updates committed',
-    async () => [...(await scenario.offsets(UPDATES)).values()].some((o) => o >= 50),
-    {
-      timeoutMs: 60_000,
-    },
-  );
+  await waitForSomeCommitted(scenario, UPDATES, 50, 'some updates committed');
   assert.equal(await first.kill('SIGKILL'), null);
   const second = scenario.startSink(update, 'update-second');
   await scenario.waitForOffsets(UPDATES, () => 110);
-  // The first may have finished everything before its kill: a SIGTERM before start-up ends kills the process.
-  await second.waitForLog('consuming', (l) => l.msg === 'consuming');
-  assert.equal(await second.kill('SIGTERM'), 0);
+  await stopGracefully(second);
 
   const want: unknown[][] = [];
   const missing: unknown[][] = [];
@@ -256,7 +251,7 @@ test('bad keys and tombstones with deletes off are dead letters with reasons; th
     'bad',
   );
   await scenario.waitForOffsets(BAD, (p) => (p === 0 ? 6 : 0));
-  assert.equal(await sink.kill('SIGTERM'), 0);
+  await stopGracefully(sink);
   assert.deepEqual(await tableRows(BAD, 'id, region, name'), [
     [1, 'eu', 'n1'],
     [4, 'eu', 'n4'],
@@ -292,7 +287,7 @@ test('a table keyed differently from sink.pk.mode=record_key stops the partition
   await scenario.produceRaw(REKEYED, [record(1), record(2)]);
   const appending = scenario.startSink({ 'kafka.topics': REKEYED }, 'append');
   await scenario.waitForOffsets(REKEYED, (p) => (p === 0 ? 2 : 0));
-  assert.equal(await appending.kill('SIGTERM'), 0);
+  await stopGracefully(appending);
   await scenario.produceRaw(REKEYED, [record(3)]);
   const sink = scenario.startSink({ 'kafka.topics': REKEYED, ...KEYED }, 'rekeyed');
   await sink.waitForLog('the partition stops', (line) => /partition stopped/.test(String(line.msg)));
@@ -351,7 +346,7 @@ for (const [mode, topic] of [
     await scenario.produceRaw(topic, [tombstone('k2'), write(7, 'k2'), write(8, 'k4'), tombstone('k4')]);
     const second = scenario.startSink(settings, `${mode}-second`);
     await scenario.waitForOffsets(topic, (p) => (p === 0 ? 10 : 0));
-    assert.equal(await second.kill('SIGTERM'), 0);
+    await stopGracefully(second);
 
     assert.deepEqual(await tableRows(topic, 'account, seq, _kafka_offset'), [
       ['k1', 2, 2],
@@ -372,3 +367,59 @@ for (const [mode, topic] of [
     assert.equal(verify.code, 0, describeRun(args, verify));
   });
 }
+
+test('errors.tolerance=none: a null key with record_key stops the partition at that record and says why', async () => {
+  const schemaId = await scenario.registry.register(`${STRICT}-value`, SEQUENCED_SCHEMA);
+  await scenario.produceRaw(STRICT, [
+    sequenced(schemaId, 0, 0, { key_field: 'k0' }),
+    { ...sequenced(schemaId, 0, 1, { key_field: 'k1' }), key: null },
+  ]);
+  const sink = scenario.startSink(
+    {
+      'kafka.topics': STRICT,
+      'sink.pk.mode': 'record_key',
+      'sink.key.format': 'string',
+      'sink.insert.mode': 'upsert',
+      'errors.tolerance': 'none',
+    },
+    'strict',
+  );
+  await sink.waitForLog('the partition stops', (line) => /partition stopped/.test(String(line.msg)));
+  const stopped = sink.logs().find((line) => /partition stopped/.test(String(line.msg)))!;
+  assert.match(
+    String(stopped.err),
+    /record .+\/0@1 can never be written \(KEY_REJECTED: record key: the record has no key \(null\).*\); errors\.tolerance=none stops this partition/,
+  );
+  await waitFor('the record before it committed', async () => (await scenario.offsets(STRICT)).get(0) === 1);
+  assert.deepEqual(
+    await tableRows(STRICT, 'kafka_key, seq'),
+    [['k0', 0]],
+    'what came before is written, the bad record not',
+  );
+  assert.deepEqual(await scenario.deadLetters(STRICT), []);
+  await sink.kill('SIGTERM');
+});
+
+test('sink.pk.mode=none: no primary key, the coordinates stay unique; every record once across a SIGKILL', async () => {
+  const settings = { 'kafka.topics': UNKEYED, 'sink.pk.mode': 'none', 'sink.batch.max.records': 30 };
+  await scenario.produceSequenced(UNKEYED, 100);
+  const first = scenario.startSink(settings, 'none-first');
+  await waitForSomeCommitted(scenario, UNKEYED, 30);
+  assert.equal(await first.kill('SIGKILL'), null);
+  await scenario.produceSequenced(UNKEYED, 100);
+  const second = scenario.startSink(settings, 'none-second');
+  await scenario.waitForOffsets(UNKEYED, () => 200);
+  await stopGracefully(second);
+  for (const [partition, state] of await scenario.tableState(UNKEYED)) {
+    assert.deepEqual(state, { rows: 200, distinct: 200, ordered: true, maxSeq: 199 }, `partition ${partition}`);
+  }
+  const [[table]] = await scenario.admin.query<ResultRow[]>(
+    `SHOW CREATE TABLE \`${scenario.database}\`.\`${UNKEYED}\``,
+  );
+  assert.doesNotMatch(String(table!['Create Table']), /PRIMARY KEY/);
+  assert.match(String(table!['Create Table']), /UNIQUE KEY `kafka_position` \(`_kafka_partition`,`_kafka_offset`\)/);
+  const args = ['verify', ...scenario.sets(settings)];
+  const verify = await runKms(args, {}, { timeoutMs: 60_000 });
+  assert.equal(verify.code, 0, describeRun(args, verify));
+  assert.match(verify.stdout, /PASS: 3\/3 partitions match, 600 records exactly once/);
+});

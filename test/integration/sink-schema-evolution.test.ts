@@ -8,7 +8,7 @@ import { avroRecord } from '../../kit/tools/avro-record.ts';
 
 /**
  * Schema evolution end to end, on one partition: version 2 of a value schema adds a field with a
- * default, promotes int→long and float→double, and drops a nullable field; records of version 1 arrive
+ * default, promotes int→long and float→double, and drops a nullable and a required field; records of version 1 arrive
  * again after version 2; the sink is killed with SIGKILL between the versions. The table follows
  * (sink.auto.evolve), and every record lands once with exact values. An incompatible change (string →
  * int), or any change with sink.auto.evolve=false, stops the partition with one clear line.
@@ -19,7 +19,7 @@ after(() => scenario.cleanup());
 
 const V1 = avroRecord(
   'kms.evolve.Item',
-  { id: 'int', qty: 'int', score: 'float', note: ['null', 'string'] },
+  { id: 'int', qty: 'int', score: 'float', note: ['null', 'string'], legacy: 'int' },
   { note: null },
 );
 const V2 = avroRecord(
@@ -50,11 +50,11 @@ async function columns(topic: string): Promise<string[]> {
   );
 }
 
-test('a table follows v1 → v2 (added field with default, int→long, float→double, dropped field), old records after new ones, across a SIGKILL', async () => {
+test('a table follows v1 → v2 (added field with default, int→long, float→double, dropped nullable and required fields), old records after new ones, across a SIGKILL', async () => {
   const topic = scenario.topics[0]!;
   await produce(topic, V1, [
-    { id: 1, qty: 10, score: 1.5, note: 'first' },
-    { id: 2, qty: 20, score: 2.25, note: null },
+    { id: 1, qty: 10, score: 1.5, note: 'first', legacy: 7 },
+    { id: 2, qty: 20, score: 2.25, note: null, legacy: 8 },
   ]);
   const first = scenario.startSink({ 'kafka.topics': topic }, 'v1');
   await scenario.waitForOffsets(topic, () => 2);
@@ -64,7 +64,7 @@ test('a table follows v1 → v2 (added field with default, int→long, float→d
     { id: 3, qty: 2 ** 40, score: 0.1, region: 'us' },
     { id: 4, qty: -(2 ** 53) + 1, score: 1e300, region: 'eu' },
   ]);
-  await produce(topic, V1, [{ id: 5, qty: 50, score: -0.5, note: 'old writer' }]);
+  await produce(topic, V1, [{ id: 5, qty: 50, score: -0.5, note: 'old writer', legacy: 9 }]);
   const second = scenario.startSink({ 'kafka.topics': topic }, 'v2');
   await scenario.waitForOffsets(topic, () => 5);
   assert.equal(await second.kill('SIGKILL'), null);
@@ -74,22 +74,23 @@ test('a table follows v1 → v2 (added field with default, int→long, float→d
     'qty bigint(20)',
     'score double',
     'note varchar(255) null',
+    'legacy int(11) null', // NOT NULL until v2 dropped the field
     '_kafka_partition int(11)',
     '_kafka_offset bigint(20)',
     '_kafka_timestamp datetime(3) null',
     "region varchar(255) null default 'eu'",
   ]);
   const [rows] = await scenario.admin.query<ResultRow[]>(
-    `SELECT id, qty, score, note, region, _kafka_offset AS o FROM \`${scenario.database}\`.\`${topic}\` ORDER BY o`,
+    `SELECT id, qty, score, note, legacy, region, _kafka_offset AS o FROM \`${scenario.database}\`.\`${topic}\` ORDER BY o`,
   );
   assert.deepEqual(
     rows.map((r) => ({ ...r })),
     [
-      { id: 1, qty: 10, score: 1.5, note: 'first', region: 'eu', o: 0 },
-      { id: 2, qty: 20, score: 2.25, note: null, region: 'eu', o: 1 },
-      { id: 3, qty: 2 ** 40, score: 0.1, note: null, region: 'us', o: 2 },
-      { id: 4, qty: -(2 ** 53) + 1, score: 1e300, note: null, region: 'eu', o: 3 },
-      { id: 5, qty: 50, score: -0.5, note: 'old writer', region: 'eu', o: 4 },
+      { id: 1, qty: 10, score: 1.5, note: 'first', legacy: 7, region: 'eu', o: 0 },
+      { id: 2, qty: 20, score: 2.25, note: null, legacy: 8, region: 'eu', o: 1 },
+      { id: 3, qty: 2 ** 40, score: 0.1, note: null, legacy: null, region: 'us', o: 2 },
+      { id: 4, qty: -(2 ** 53) + 1, score: 1e300, note: null, legacy: null, region: 'eu', o: 3 },
+      { id: 5, qty: 50, score: -0.5, note: 'old writer', legacy: 9, region: 'eu', o: 4 },
     ],
   );
   assert.deepEqual(await scenario.deadLetters(topic), []);
@@ -116,7 +117,7 @@ test('an incompatible change (string → int) stops the partition with one clear
 
 test('with sink.auto.evolve=false a new field stops the partition with one clear line', async () => {
   const topic = scenario.topics[2]!;
-  await produce(topic, V1, [{ id: 1, qty: 1, score: 1, note: null }]);
+  await produce(topic, V1, [{ id: 1, qty: 1, score: 1, note: null, legacy: 1 }]);
   await produce(topic, V2, [{ id: 2, qty: 2, score: 2, region: 'eu' }]);
   const sink = scenario.startSink({ 'kafka.topics': topic, 'sink.auto.evolve': 'false' }, 'frozen');
   await sink.waitForLog('the partition stops', (line) => /partition stopped/.test(String(line.msg)));

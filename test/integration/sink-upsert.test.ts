@@ -4,7 +4,7 @@ import type { ResultRow } from '../../src/mysql/pool.ts';
 import { SEQUENCED_SCHEMA, SinkScenario, useScenarios } from './helpers/sink-harness.ts';
 import { type RawMessage, sequenced } from './helpers/sink-records.ts';
 import { describeRun, runKms } from './helpers/kms-cli.ts';
-import { waitFor } from './helpers/wait.ts';
+import { waitForSomeCommitted } from './helpers/sink-checks.ts';
 
 /**
  * `sink.pk.fields` + `sink.insert.mode=upsert`: the table is keyed on record fields and keeps the
@@ -34,11 +34,7 @@ test('upsert on sink.pk.fields keeps the latest record per key, exactly once acr
   const topic = keyed.topics[0]!;
   await produceKeyed(keyed, topic, 0, 300);
   const first = keyed.startSink({ ...UPSERT, 'sink.batch.max.records': 50 }, 'first');
-  await waitFor(
-    'some batches committed',
-    async () => [...(await keyed.offsets(topic)).values()].some((o) => o >= 100),
-    { timeoutMs: 60_000 },
-  );
+  await waitForSomeCommitted(keyed, topic, 100);
   assert.equal(await first.kill('SIGKILL'), null);
   await produceKeyed(keyed, topic, 300, 300);
   const second = keyed.startSink({ ...UPSERT, 'sink.batch.max.records': 50 }, 'second');

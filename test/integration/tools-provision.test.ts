@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { buildColumnModel } from '../../src/mysql/column-model.ts';
+import { buildKeyModel, buildKeyedModel } from '../../src/mysql/key-model.ts';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { createPool, type ResultRow } from '../../src/mysql/pool.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
@@ -155,6 +156,34 @@ describe('kms provision', () => {
     } finally {
       await connection.end();
     }
+  });
+
+  it('with sink.pk.mode=record_key creates the keyed table the sink would: the string key first, as primary key', async () => {
+    const keyed = { 'sink.pk.mode': 'record_key' };
+    const run = await world.kms(['provision', '--reset', '--schemas', world.schemaFile, ...world.sets(keyed)]);
+    assert.equal(run.code, 0, run.stderr);
+    const config = world.config(keyed);
+    const pool = createPool(config);
+    try {
+      const manager = new TableManager(pool, {
+        autoCreate: true,
+        autoEvolve: true,
+        provenance: true,
+        pkMode: 'record_key',
+      });
+      const key = buildKeyModel(parseAvroSchema('"string"'), { fields: [], primitiveColumn: 'kafka_key' });
+      const model = buildKeyedModel(key, parseAvroSchema(SEED_LIKE('r0')), {
+        stringType: config.sink.stringType,
+        provenance: true,
+      });
+      await manager.ensure('sink_made_keyed', model);
+    } finally {
+      await pool.end();
+    }
+    const created = await showCreate(world.topics[0]!);
+    assert.match(created, /PRIMARY KEY \(`kafka_key`\)/);
+    assert.equal(created, await showCreate('sink_made_keyed'));
+    await world.db.query('DROP TABLE `sink_made_keyed`');
   });
 });
 

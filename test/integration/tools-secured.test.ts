@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KAFKA_SASL, SECURE_KAFKA, SECURE_REGISTRY, TLS_FILES } from './helpers/services.ts';
+import { KAFKA_SASL, SECURE_REGISTRY, TLS_FILES, saslSslSettings } from './helpers/services.ts';
 import { ToolsWorld } from './helpers/tools-world.ts';
 
 /**
@@ -12,12 +12,7 @@ const world = new ToolsWorld(1);
 after(() => world.cleanup());
 
 const SECURED = {
-  'kafka.bootstrap.servers': SECURE_KAFKA.saslSsl,
-  'kafka.security.protocol': 'SASL_SSL',
-  'kafka.sasl.mechanism': 'SCRAM-SHA-256',
-  'kafka.sasl.username': KAFKA_SASL.user,
-  'kafka.sasl.password': KAFKA_SASL.password,
-  'kafka.ssl.ca.location': TLS_FILES.ca,
+  ...saslSslSettings('SCRAM-SHA-256'),
   'kafka.schema.registry.url': SECURE_REGISTRY,
   'kafka.schema.registry.ssl.ca.location': TLS_FILES.ca,
   'mysql.ssl.mode': 'verify_identity',

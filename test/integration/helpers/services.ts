@@ -22,6 +22,18 @@ export const SECURE_KAFKA = secureAddresses(brokerPorts(stack));
 export const SECURE_REGISTRY = secureRegistryUrl(stack);
 export const KAFKA_SASL = { user: KAFKA_SASL_USER, password: KAFKA_SASL_PASSWORD } as const;
 
+/** The sink's keys for the stack's SASL_SSL listener: KAFKA_SASL with `mechanism`, trusting the stack's CA. */
+export function saslSslSettings(mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'PLAIN'): Record<string, string> {
+  return {
+    'kafka.bootstrap.servers': SECURE_KAFKA.saslSsl,
+    'kafka.security.protocol': 'SASL_SSL',
+    'kafka.sasl.mechanism': mechanism,
+    'kafka.sasl.username': KAFKA_SASL.user,
+    'kafka.sasl.password': KAFKA_SASL.password,
+    'kafka.ssl.ca.location': TLS_FILES.ca,
+  };
+}
+
 /** The stack's MariaDB as its administrator: tests create and drop their own databases with it. */
 export function rootConnection(database?: string): Promise<Connection> {
   const { host, port, user, password } = mysqlAdmin();

@@ -221,3 +221,15 @@ export async function refusedAtStart(
   assert.match(lines[0]!, says, context);
   return { result, line: lines[0]!, context };
 }
+
+/** Waits until some partition of `topic` has stored an offset of at least `offset`: a sink part-way through. */
+export function waitForSomeCommitted(
+  scenario: SinkScenario,
+  topic: string,
+  offset: number,
+  what = 'some batches committed',
+): Promise<void> {
+  return waitFor(what, async () => [...(await scenario.offsets(topic)).values()].some((o) => o >= offset), {
+    timeoutMs: 60_000,
+  });
+}

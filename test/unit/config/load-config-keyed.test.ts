@@ -22,6 +22,10 @@ describe('loadConfig: sink.pk.mode', () => {
 describe('loadConfig: keyed-table keys refuse what cannot work, in one line', () => {
   const cases: [string, RegExp][] = [
     [
+      'sink.insert.mode=update',
+      /^config key sink\.insert\.mode \(from sink\.properties:1\) = update changes rows found by key, but sink\.pk\.mode \(unset: kafka\) keys every record on its own Kafka coordinates, so no record could ever find a row; set sink\.pk\.mode=record_key or record_value$/,
+    ],
+    [
       'sink.insert.mode=update\nsink.pk.mode=none',
       /^config key sink\.insert\.mode \(from sink\.properties:1\) = update needs a key to match rows on, and there is none; set sink\.pk\.mode to kafka, record_key or record_value$/,
     ],

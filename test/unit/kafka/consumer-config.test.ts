@@ -1,22 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { consumerConfig, type TopicConsumerOptions } from '../../../src/kafka/consumer-config.ts';
-
-function options(overrides: Partial<TopicConsumerOptions> = {}): TopicConsumerOptions {
-  return {
-    topic: 'dataset1',
-    group: 'group-dataset1',
-    bootstrapServers: '127.0.0.1:9092',
-    clientId: 'kms-1',
-    sessionTimeoutMs: 10_000,
-    fetchMaxBytes: 1_048_576,
-    maxPollRecords: 500,
-    pollIntervalMs: 100,
-    offsetHintIntervalMs: 5000,
-    extra: {},
-    ...overrides,
-  };
-}
+import { consumerConfig } from '../../../src/kafka/consumer-config.ts';
+import { consumerOptions as options } from './consumer-options.ts';
 
 describe('consumerConfig', () => {
   it('gives the exact librdkafka settings for the defaults', () => {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { claimInstanceSlot } from '../../../src/kafka/instance-slot.ts';
 import { consumerConfig } from '../../../src/kafka/consumer-config.ts';
+import { consumerOptions } from './consumer-options.ts';
 
 test('instances of the same groups on one host take distinct slots; a freed slot is taken again (same id after a restart)', async () => {
   const scope = `groups-${process.pid}-${Date.now()}`;
@@ -17,18 +18,6 @@ test('instances of the same groups on one host take distinct slots; a freed slot
 });
 
 test('the static member id reaches librdkafka as group.instance.id, and only when set', () => {
-  const base = {
-    topic: 't',
-    group: 'g',
-    bootstrapServers: 'b:9092',
-    clientId: 'c',
-    sessionTimeoutMs: 10_000,
-    fetchMaxBytes: 1,
-    maxPollRecords: 1,
-    pollIntervalMs: 1,
-    offsetHintIntervalMs: 0,
-    extra: {},
-  };
-  assert.equal(consumerConfig({ ...base, groupInstanceId: 'host-0' })['group.instance.id'], 'host-0');
-  assert.equal('group.instance.id' in consumerConfig(base), false);
+  assert.equal(consumerConfig(consumerOptions({ groupInstanceId: 'host-0' }))['group.instance.id'], 'host-0');
+  assert.equal('group.instance.id' in consumerConfig(consumerOptions()), false);
 });

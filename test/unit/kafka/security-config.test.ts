@@ -7,6 +7,7 @@ import { clientSettings, kafkaAddress } from '../../../src/kafka/metadata-client
 import { kafkaSecurity } from '../../../src/kafka/security-config.ts';
 import { kafkaSecurityFailure } from '../../../src/kafka/security-errors.ts';
 import { placeholderPems } from '../../fixtures/pem-files.ts';
+import { consumerOptions } from './consumer-options.ts';
 
 const { dir, CA, CERT, KEY } = placeholderPems('PEM');
 const load = (...overrides: string[]) => loadConfig({ env: {}, overrides });
@@ -42,19 +43,7 @@ describe('Kafka security settings', () => {
     assert.deepEqual(kafkaSecurity(config), security);
     // The one builder feeds every client: the tools' address and the sink's consumer.
     assert.deepEqual(clientSettings(kafkaAddress(config)), { 'bootstrap.servers': '127.0.0.1:9092', ...security });
-    const consumer = consumerConfig({
-      topic: 't',
-      group: 'g',
-      bootstrapServers: 'b:1',
-      clientId: 'c',
-      sessionTimeoutMs: 10_000,
-      fetchMaxBytes: 1,
-      maxPollRecords: 1,
-      pollIntervalMs: 1,
-      offsetHintIntervalMs: 0,
-      extra: {},
-      security: kafkaSecurity(config),
-    });
+    const consumer = consumerConfig(consumerOptions({ security: kafkaSecurity(config) }));
     for (const [name, value] of Object.entries(security)) assert.equal(consumer[name], value);
   });
 

@@ -1,14 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { columnChange } from '../../../src/mysql/column-compat.ts';
+import { columnChange, longerStringType } from '../../../src/mysql/column-compat.ts';
 import { addColumn, defaultLiteral } from '../../../src/mysql/ddl.ts';
 
 describe('columnChange: what a schema change means for an existing column', () => {
   it('widens for the promotions Avro allows, and never narrows', () => {
-    assert.equal(columnChange('int', 'BIGINT'), 'widen');
-    assert.equal(columnChange('smallint', 'INT'), 'widen');
-    assert.equal(columnChange('float', 'DOUBLE'), 'widen');
-    assert.equal(columnChange('int', 'DOUBLE'), 'widen');
+    for (const [column, wanted] of [
+      ['int', 'BIGINT'],
+      ['smallint', 'INT'],
+      ['float', 'DOUBLE'],
+      ['int', 'DOUBLE'],
+    ] as const)
+      assert.equal(columnChange(column, wanted), 'widen', `${column} → ${wanted}`);
     assert.equal(columnChange('bigint', 'INT'), 'none', 'an older schema writing into the wider column');
     assert.equal(columnChange('double', 'FLOAT'), 'none');
     assert.equal(columnChange('tinyint', 'BOOLEAN'), 'none');
@@ -48,5 +51,19 @@ describe('ADD COLUMN with the Avro default', () => {
       addColumn('t', { name: 'x', sqlType: 'INT', nullable: true }).sql,
       'ALTER TABLE `t` ADD COLUMN `x` INT NULL',
     );
+  });
+});
+
+describe('longerStringType: a schema that wants a longer string column', () => {
+  it('widens to the wanted type only when it holds more', () => {
+    assert.equal(longerStringType('VARCHAR(2)', 'VARCHAR(3)'), 'VARCHAR(3)');
+    assert.equal(longerStringType('CHAR(1)', 'VARCHAR(40)'), 'VARCHAR(40)');
+    assert.equal(longerStringType('VARCHAR(255)', 'MEDIUMTEXT'), 'MEDIUMTEXT');
+    assert.equal(longerStringType('VARCHAR(16383)', 'TEXT'), 'TEXT');
+    assert.equal(longerStringType('VARCHAR(40)', 'VARCHAR(40)'), undefined);
+    assert.equal(longerStringType('TEXT', 'VARCHAR(255)'), undefined, 'widened by a long value before: stays');
+    assert.equal(longerStringType('VARCHAR(255)', 'VARCHAR(40)'), undefined);
+    assert.equal(longerStringType('INT', 'VARCHAR(40)'), undefined);
+    assert.equal(longerStringType('', 'VARCHAR(40)'), undefined);
   });
 });
