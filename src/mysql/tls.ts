@@ -11,7 +11,7 @@
  * A client certificate (`cert` + `key`) is presented in every TLS mode, for users created REQUIRE X509.
  */
 import { readFileSync } from 'node:fs';
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { isIP, connect as tcpConnect, type Socket } from 'node:net';
 import type { SslOptions } from 'mysql2';
 import type { MysqlTls } from '../config/index.ts';
 import { SinkError } from '../core/errors.ts';
@@ -44,8 +44,28 @@ export function tlsConnectionOptions(tls: TlsSettings): TlsConnectionOptions {
     rejectUnauthorized: verify,
     verifyIdentity: tls.mode === 'verify_identity',
   };
+  if (tls.mode === 'verify_identity') return { ssl, stream: ({ config }) => identitySocket(config) };
   if (tls.mode !== 'preferred') return { ssl };
   return { ssl, stream: ({ config }) => preferTls(config, ssl) };
+}
+
+function plainSocket(config: StreamConfig): Socket {
+  const socket = tcpConnect(config.port, config.host);
+  socket.setNoDelay(true);
+  if (config.enableKeepAlive) socket.on('connect', () => socket.setKeepAlive(true, config.keepAliveInitialDelay));
+  return socket;
+}
+
+/**
+ * verify_identity to an IP address: mysql2 gives the TLS layer no server name for an IP, and Node then
+ * checks the certificate against the socket's host name, which a socket connected to an IP lacks, so
+ * it falls back to "localhost" (any localhost certificate would pass). Naming the host on the socket
+ * makes the check use the address actually connected to.
+ */
+function identitySocket(config: StreamConfig): Socket {
+  const socket = plainSocket(config);
+  if (isIP(config.host.replace(/^\[(.*)\]$/, '$1')) !== 0) (socket as Socket & { _host: string })._host = config.host;
+  return socket;
 }
 
 /**
@@ -55,9 +75,7 @@ export function tlsConnectionOptions(tls: TlsSettings): TlsConnectionOptions {
  * connections share that config; they all talk to the same server, which offers TLS to all or none.
  */
 function preferTls(config: StreamConfig, ssl: SslOptions): Socket {
-  const socket = tcpConnect(config.port, config.host);
-  socket.setNoDelay(true);
-  if (config.enableKeepAlive) socket.on('connect', () => socket.setKeepAlive(true, config.keepAliveInitialDelay));
+  const socket = plainSocket(config);
   socket.once('data', (chunk: Buffer) => {
     const offered = offersTls(chunk);
     if (offered !== undefined) config.ssl = offered ? ssl : false;

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { SSL_USER, X509_USER } from '../../kit/stack/mariadb-service.ts';
 import { connect } from '../../src/mysql/pool.ts';
 import { sessionCipher } from '../../src/mysql/tls.ts';
@@ -84,6 +85,42 @@ test('verify_ca with a CA that did not sign the server certificate: one line, ex
     { 'mysql.ssl.mode': 'verify_ca', 'mysql.ssl.ca': TLS_FILES.otherCa },
     /^kms: mysql: the certificate of the database server 127\.0\.0\.1:\d+ is not trusted \(.*\); set mysql\.ssl\.ca to the CA file that signed/,
   );
+});
+
+test('verify_identity through an address the certificate does not name (127.0.0.2): refused; verify_ca there: accepted', async () => {
+  // All of 127/8 is loopback; the server listens on 127.0.0.1 only, so a relay on 127.0.0.2 reaches it.
+  const { host, port } = mysqlAdmin();
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const upstream = createConnection({ host, port });
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.2', resolve));
+  const relayPort = (relay.address() as { port: number }).port;
+  try {
+    const login = { host: '127.0.0.2', port: relayPort, user: SSL_USER, password: PASSWORD };
+    await assert.rejects(
+      connect({ ...login, tls: { mode: 'verify_identity', ca: TLS_FILES.ca } }),
+      (error: { code?: string; message?: string }) => /altnames|does not match/i.test(String(error.message)),
+    );
+    const session = await connect({ ...login, tls: { mode: 'verify_ca', ca: TLS_FILES.ca } });
+    assert.notEqual(await sessionCipher(session), '');
+    await session.end();
+    await refused(
+      {
+        'mysql.url': `jdbc:mysql://127.0.0.2:${relayPort}/${scenario.database}?sslMode=VERIFY_IDENTITY`,
+        'mysql.ssl.ca': TLS_FILES.ca,
+      },
+      /^kms: mysql: the certificate of the database server 127\.0\.0\.2:\d+ does not name that host \(.*\); connect by a name the certificate lists/,
+    );
+  } finally {
+    // A connection the test did not expect to succeed must not keep the file running.
+    for (const socket of sockets) socket.destroy();
+    relay.close();
+  }
 });
 
 test('the REQUIRE SSL user without TLS: one line naming the account and the TLS mode, exit 2', async () => {

@@ -1,8 +1,8 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { encodeWire } from '../fixtures/wire-format.ts';
-import { SEQUENCED_SCHEMA, SinkScenario } from './helpers/sink-harness.ts';
+import { SEQUENCED_SCHEMA, SinkScenario, useScenarioBehind } from './helpers/sink-harness.ts';
 import { type RawMessage, sequencedFields } from './helpers/sink-records.ts';
 import { freePort, REGISTRY } from './helpers/services.ts';
 import { TcpProxy } from './helpers/tcp-proxy.ts';
@@ -24,14 +24,7 @@ const V2 = {
   fields: [...SEQUENCED_SCHEMA.fields, { name: 'region', type: 'string', default: 'none' }],
 };
 
-before(async () => {
-  await scenario.setup();
-  await proxy.start();
-});
-after(async () => {
-  await proxy.stop();
-  await scenario.cleanup();
-});
+useScenarioBehind(scenario, proxy);
 
 test('registry unreachable: waiting_for_registry, /healthz 503 naming it after the grace; back: written once, healthy', {
   timeout: 180_000,

@@ -35,9 +35,15 @@ describe('mysql TLS options', () => {
     assert.deepEqual(tlsConnectionOptions({ mode: 'verify_ca', ca: CA }), {
       ssl: { ca: 'CA PEM', rejectUnauthorized: true, verifyIdentity: false },
     });
-    assert.deepEqual(tlsConnectionOptions({ mode: 'verify_identity', ca: CA, cert: CA, key: CA }), {
-      ssl: { ca: 'CA PEM', cert: 'CA PEM', key: 'CA PEM', rejectUnauthorized: true, verifyIdentity: true },
+    const identity = tlsConnectionOptions({ mode: 'verify_identity', ca: CA, cert: CA, key: CA });
+    assert.deepEqual(identity.ssl, {
+      ca: 'CA PEM',
+      cert: 'CA PEM',
+      key: 'CA PEM',
+      rejectUnauthorized: true,
+      verifyIdentity: true,
     });
+    assert.equal(typeof identity.stream, 'function', 'verify_identity names the host on its socket');
     const preferred = tlsConnectionOptions({ mode: 'preferred' });
     assert.deepEqual(preferred.ssl, { rejectUnauthorized: false, verifyIdentity: false });
     assert.equal(typeof preferred.stream, 'function', 'preferred decides per server greeting');
