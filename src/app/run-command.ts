@@ -7,6 +7,7 @@ import { SinkError, describeError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { SinkRunner } from '../pipeline/sink-runner.ts';
 import { closeStatusServer, startStatusServer } from '../status/status-server.ts';
+import { takeEarlyStop } from './early-stop.ts';
 import { isAlive, readPid, tailOf } from './pid-file.ts';
 import { type ConfigFlags, configFrom, withConfigOptions } from './config-options.ts';
 import { projectRoot } from './project-root.ts';
@@ -63,6 +64,13 @@ export function registerRunCommands(program: Command): void {
 async function runForeground(flags: ConfigFlags): Promise<void> {
   const config = configFrom(flags);
   const log = createLogger(config.log.level);
+  const early = takeEarlyStop();
+  if (early) {
+    // Nothing has started yet, so there is nothing to drain.
+    log.info({ signal: early }, 'stop requested during start-up: nothing was started');
+    log.flush(() => process.exit(0));
+    return;
+  }
   log.info({ config: redactConfig(config) }, 'kafka-mysql-sink starting');
   const runner = new SinkRunner(config, log);
   let signals = 0;

@@ -31,6 +31,7 @@ export function deriveConfig(values: KeyValues, origins: Origins) {
       user: explicit(keys.user) ? mysql.user : (endpoint.user ?? mysql.user),
       password: explicit(keys.password) ? mysql.password : (endpoint.password ?? mysql.password),
       poolSize: mysql.poolSize,
+      writeProtocol: mysql.writeProtocol,
       /** The effective TLS settings (mysql.ssl.* and the URL's sslMode-style parameters). */
       ssl: effectiveTls(values, explicit(keys.ssl.shape.mode)),
       /** `mysql.url` with credentials masked: for display only. */

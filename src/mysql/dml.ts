@@ -111,6 +111,19 @@ export function insertRows(
   return Object.freeze({ sql, parameters: Object.freeze(parameters) });
 }
 
+/**
+ * The one-row INSERT a bulk command repeats for every row (`mysql.write.protocol=bulk`): the text of a
+ * one-row multi-row INSERT, so insert/upsert/ignore mean exactly the same on both protocols.
+ */
+export function bulkInsertText(
+  table: string,
+  columns: readonly string[],
+  mode: InsertMode,
+  keyColumns: readonly string[],
+): string {
+  return insertText({ table, columns, rowCount: 1, mode, keyColumns });
+}
+
 /** Most keys one DELETE names: keeps the statement far below max_allowed_packet and the OR list short. */
 export const DELETE_CHUNK = 500;
 

@@ -43,6 +43,11 @@ const TRANSIENT_CODES = new Set([
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'POOL_CLOSED_TRANSIENT',
+  // The mariadb connector's (mysql.write.protocol=bulk): lost socket, pool wait, socket timeout.
+  'ER_SOCKET_UNEXPECTED_CLOSE',
+  'ER_CONNECTION_ALREADY_CLOSED',
+  'ER_GET_CONNECTION_TIMEOUT',
+  'ER_SOCKET_TIMEOUT',
 ]);
 
 /** Driver codes meaning "no server to talk to": the fix is the address or starting the server. */

@@ -1,3 +1,4 @@
+import { openBulkPool } from '../mysql/bulk-pool.ts';
 import type { SinkConfig } from '../config/index.ts';
 import { groupIdFor, tableNameFor } from '../config/index.ts';
 import { SinkError, describeError } from '../core/errors.ts';
@@ -71,6 +72,8 @@ export class SinkRunner {
     });
     this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, {
       updateMissing: config.sink.updateMissing,
+      // bulk on MariaDB only: the server is asked on the first batch, when the database answers.
+      openBulk: () => openBulkPool(config, this.#pool),
     });
     this.#registry = new RegistryClient(registryOptions(config));
     const graceMs = config.status.healthGraceMs;
@@ -165,6 +168,7 @@ export class SinkRunner {
     this.dependencies.stop();
     await this.#slot?.release();
     await this.#probePool.end().catch(() => {});
+    await this.#writer.close();
     await this.#pool.end().catch(() => {});
   }
 

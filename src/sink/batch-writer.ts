@@ -1,9 +1,10 @@
 import { SinkError, describeError } from '../core/errors.ts';
-import { DELETE_CHUNK, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
-import type { DeadLetterRow } from '../mysql/offset-sql.ts';
-import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch, RowLayout } from '../core/records.ts';
+import type { BulkConnection, BulkPool } from '../mysql/bulk-pool.ts';
+import { DELETE_CHUNK, bulkInsertText, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
+import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch } from '../core/records.ts';
 import { isDataError, isDuplicateKey, isTransientDbError } from '../mysql/errno.ts';
 import type { OffsetStore } from './offset-store.ts';
+import { chunks, deadLetterRow, keyedByContent } from './batch-parts.ts';
 import { planStatements, type Statement } from './operation-plan.ts';
 import { execute, executeCounting, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
@@ -29,10 +30,12 @@ export type WriteMode = InsertMode | 'update';
 export interface WriterOptions {
   /** `sink.update.missing`: a record whose row does not exist in update mode. */
   readonly updateMissing?: 'skip' | 'dead_letter';
+  /**
+   * `mysql.write.protocol=bulk`: opens the bulk pool (undefined when the server cannot: text is used).
+   * Called once, on the first batch; update mode always uses the text protocol (it counts matched rows).
+   */
+  readonly openBulk?: () => Promise<BulkPool | undefined>;
 }
-
-/** Largest INSERT we send, in estimated bytes: far below MySQL's default 16-64 MB max_allowed_packet. */
-const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
 
 /**
  * One batch = one transaction (docs/exactly-once.md): lock the partition's offset row, check it
@@ -46,6 +49,8 @@ export class BatchWriter {
   readonly #mode: WriteMode;
   readonly #tolerance: 'all' | 'none';
   readonly #updateMissing: 'skip' | 'dead_letter';
+  readonly #openBulk: (() => Promise<BulkPool | undefined>) | undefined;
+  #bulk: Promise<BulkPool | undefined> | undefined;
 
   constructor(
     pool: Pool,
@@ -59,6 +64,29 @@ export class BatchWriter {
     this.#mode = mode;
     this.#tolerance = tolerance;
     this.#updateMissing = options.updateMissing ?? 'skip';
+    this.#openBulk = mode === 'update' ? undefined : options.openBulk;
+  }
+
+  /** The bulk pool, if any: opened on first use; a failed open is retried on the next batch. */
+  async #bulkPool(): Promise<BulkPool | undefined> {
+    if (this.#openBulk === undefined) return undefined;
+    this.#bulk ??= this.#openBulk().catch((error: unknown) => {
+      this.#bulk = undefined;
+      throw error;
+    });
+    return this.#bulk;
+  }
+
+  /** Closes the bulk pool (the text pool belongs to the caller). */
+  async close(): Promise<void> {
+    const bulk = this.#bulk;
+    this.#bulk = undefined;
+    await (await bulk?.catch(() => undefined))?.end().catch(() => {});
+  }
+
+  /** Which protocol batches use: known after the first batch ('text' until then). */
+  async protocol(): Promise<'text' | 'bulk'> {
+    return (await this.#bulk?.catch(() => undefined)) === undefined ? 'text' : 'bulk';
   }
 
   /**
@@ -82,7 +110,9 @@ export class BatchWriter {
   }
 
   async #commitOnce(ref: PartitionRef, expected: number, batch: PreparedBatch): Promise<CommitResult> {
-    const connection = await this.#pool.getConnection();
+    const bulk = await this.#bulkPool();
+    const connection: PoolConnection =
+      bulk === undefined ? await this.#pool.getConnection() : await bulk.getConnection();
     let healthy = true;
     try {
       await connection.beginTransaction();
@@ -143,13 +173,26 @@ export class BatchWriter {
     const { layout, operations } = statement;
     const mode = this.#mode as InsertMode;
     let written = 0;
+    const bulk = 'bulkInsert' in connection ? (connection as BulkConnection) : undefined;
     for (const [start, end] of chunks(statement, from, to)) {
       try {
         const rows = operations.slice(start, end).map((operation) => operation.values);
-        await execute(
-          connection,
-          insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
-        );
+        if (bulk === undefined) {
+          await execute(
+            connection,
+            insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
+          );
+        } else {
+          // The connector may send one batch as several bulk commands (packet size, a value's type
+          // changing): a savepoint makes a failure undo the whole chunk, as one text INSERT would.
+          await bulk.query(SAVEPOINT);
+          try {
+            await bulk.bulkInsert(bulkInsertText(layout.table, layout.columns, mode, layout.keyColumns), rows);
+          } catch (error) {
+            if (isDataError(error) || isDuplicateKey(error)) await bulk.query(ROLLBACK_TO_SAVEPOINT);
+            throw error;
+          }
+        }
         written += end - start;
       } catch (error) {
         if (!isDataError(error) && !(isDuplicateKey(error) && keyedByContent(layout))) throw error;
@@ -234,6 +277,9 @@ export class BatchWriter {
   }
 }
 
+const SAVEPOINT = 'SAVEPOINT kms_chunk';
+const ROLLBACK_TO_SAVEPOINT = 'ROLLBACK TO SAVEPOINT kms_chunk';
+
 /** errors.tolerance=none: the database refused the record at `offset`; the partition stops there. */
 class RecordHalt extends SinkError {
   readonly offset: number;
@@ -241,46 +287,4 @@ class RecordHalt extends SinkError {
     super('VALUE_REJECTED', message);
     this.offset = offset;
   }
-}
-
-/** Splits [from, to) so that no statement grows past MAX_STATEMENT_BYTES (raw Avro size as the estimate). */
-function* chunks(statement: Statement, from: number, to: number): Generator<[number, number]> {
-  let start = from;
-  let bytes = 0;
-  const width = statement.layout.columns.length;
-  for (let i = from; i < to; i++) {
-    const record = statement.operations[i]!.record;
-    const size = 2 * ((record.value?.length ?? 0) + (record.key?.length ?? 0)) + 16 * width;
-    if (i > start && bytes + size > MAX_STATEMENT_BYTES) {
-      yield [start, i];
-      start = i;
-      bytes = 0;
-    }
-    bytes += size;
-  }
-  if (start < to) yield [start, to];
-}
-
-/**
- * A key taken from the record (its key or value fields): in insert mode a second record of one key is a
- * duplicate that can never be inserted, so it is that record's fault (a dead letter). Keyed on the Kafka
- * coordinates, a duplicate would mean a record written twice: that must stop the partition, never hide.
- */
-function keyedByContent(layout: RowLayout): boolean {
-  return layout.keyColumns.length > 0 && layout.keyColumns[0] !== '_kafka_partition';
-}
-
-function deadLetterRow(ref: PartitionRef, letter: DeadLetter): DeadLetterRow {
-  const record: KafkaRecord = letter.record;
-  return {
-    topic: ref.topic,
-    partition: ref.partition,
-    offset: record.offset,
-    group: ref.group,
-    key: record.key ?? null,
-    value: record.value,
-    timestamp: record.timestamp === undefined || record.timestamp < 0 ? null : new Date(record.timestamp),
-    errorKind: letter.kind,
-    errorMessage: letter.message,
-  };
 }

@@ -7,6 +7,7 @@ import { groupIdFor } from '../../src/config/index.ts';
 import type { KafkaRecord, PreparedBatch } from '../../src/core/records.ts';
 import { RecordPreparer } from '../../src/pipeline/record-preparer.ts';
 import { BatchWriter } from '../../src/sink/batch-writer.ts';
+import { openBulkPool } from '../../src/mysql/bulk-pool.ts';
 import type { PartitionRef } from '../../src/core/records.ts';
 import { OffsetStore } from '../../src/sink/offset-store.ts';
 import { createWriterPool, type Pool } from '../../src/mysql/pool.ts';
@@ -61,7 +62,10 @@ async function directWriter(): Promise<{
   const offsets = new OffsetStore(pool, config.sink.offsetsTable, config.sink.deadLetterTable);
   await offsets.ensureTables();
   const tables = new TableManager(pool, { autoCreate: true, autoEvolve: true, provenance: true });
-  const writer = new BatchWriter(pool, offsets, config.sink.insertMode, config.errors.tolerance);
+  // As the sink builds it: mysql.write.protocol (e.g. KMS_MYSQL_WRITE_PROTOCOL=bulk) picks the protocol.
+  const writer = new BatchWriter(pool, offsets, config.sink.insertMode, config.errors.tolerance, {
+    openBulk: () => openBulkPool(config, pool),
+  });
   const schemaId = await direct.registry.register(`${topic}-value`, SEQUENCED_SCHEMA);
   const type = parseAvroSchema(SEQUENCED_SCHEMA);
   const preparer = new RecordPreparer(direct.registry.schemas, {
@@ -146,6 +150,7 @@ test('the writer: a stale expected offset, a retried batch whose COMMIT answer w
     assert.equal((await direct.offsets(topic)).get(0), 30);
     assert.equal((await direct.deadLetters(topic)).length, 0);
   } finally {
+    await writer.close();
     await pool.end();
   }
 });

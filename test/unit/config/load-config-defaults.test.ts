@@ -53,6 +53,7 @@ describe('loadConfig: defaults', () => {
       user: 'consumer',
       password: 'consumer1!',
       poolSize: 10,
+      writeProtocol: 'text',
       ssl: { mode: 'preferred' },
       url: 'jdbc:mysql://127.0.0.1:3307/bank',
     });
