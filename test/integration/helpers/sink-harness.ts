@@ -36,8 +36,12 @@ export class SinkScenario extends TestWorld {
   readonly #sequence = new Map<string, number>();
   readonly #sinks: SinkProcess[] = [];
 
-  constructor(topicCount = 1, partitions = 3, prefix = 'kms_t') {
-    super(Array.from({ length: topicCount }, () => uniqueName(prefix)));
+  constructor(topicCount = 1, partitions = 3, prefix = 'kms_t', bootstrap = BOOTSTRAP) {
+    super(
+      Array.from({ length: topicCount }, () => uniqueName(prefix)),
+      undefined,
+      bootstrap,
+    );
     this.partitions = partitions;
   }
 
@@ -45,7 +49,7 @@ export class SinkScenario extends TestWorld {
     await this.db.create();
     this.#admin = await this.db.admin();
     for (const topic of this.topics) {
-      await createTopic(BOOTSTRAP, { topic, num_partitions: this.partitions, replication_factor: 1 });
+      await createTopic(this.bootstrap, { topic, num_partitions: this.partitions, replication_factor: 1 });
     }
   }
 
@@ -63,7 +67,7 @@ export class SinkScenario extends TestWorld {
   async producer(): Promise<Kafka.Producer> {
     if (this.#producer) return this.#producer;
     const producer = new Kafka.Producer({
-      'bootstrap.servers': BOOTSTRAP,
+      'bootstrap.servers': this.bootstrap,
       'linger.ms': 5,
       dr_cb: true,
       log_level: 0,

@@ -15,9 +15,12 @@ export type Settings = Readonly<Record<string, string | number>>;
 export class TestWorld {
   readonly db: ScratchDatabase;
   readonly topics: readonly string[];
+  /** The Kafka the topics live on: the stack's, or a broker of the test's own (one it can stop). */
+  readonly bootstrap: string;
 
-  constructor(topics: readonly string[], db: ScratchDatabase = new ScratchDatabase()) {
+  constructor(topics: readonly string[], db: ScratchDatabase = new ScratchDatabase(), bootstrap = BOOTSTRAP) {
     this.topics = topics;
+    this.bootstrap = bootstrap;
     this.db = db;
   }
 
@@ -28,7 +31,7 @@ export class TestWorld {
   /** The keys that point at this world, then `extra`. */
   settings(extra: Settings = {}): Settings {
     return {
-      'kafka.bootstrap.servers': BOOTSTRAP,
+      'kafka.bootstrap.servers': this.bootstrap,
       'kafka.schema.registry.url': REGISTRY,
       'kafka.topics': this.topics.join(','),
       'mysql.url': mysqlUrl(this.database),
@@ -49,7 +52,7 @@ export class TestWorld {
 
   async cleanup(): Promise<void> {
     await this.db.drop();
-    for (const topic of this.topics) await deleteTopic(BOOTSTRAP, topic).catch(() => {});
+    for (const topic of this.topics) await deleteTopic(this.bootstrap, topic).catch(() => {});
     for (const topic of this.topics) {
       for (const subject of [`${topic}-value`, `${topic}-key`]) {
         await fetch(`${REGISTRY}/subjects/${subject}`, { method: 'DELETE' }).catch(() => {});
