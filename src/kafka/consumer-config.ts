@@ -37,6 +37,10 @@ function tunedDefaults(options: TopicConsumerOptions): Record<string, number> {
     // group left partitions unowned for up to 6 s (two cooperative rounds): 2 instances drained 0.74× as
     // fast as one; at 500 ms, 1.0×. Kept under a third of the session timeout, as Kafka advises.
     'heartbeat.interval.ms': Math.min(500, Math.floor(options.sessionTimeoutMs / 3)),
+    // After a broker outage the client reconnects on a backoff that grows to this (default 10 s): the
+    // sink then sat idle up to 10 s after the broker was back (sink-kafka-outage.test.ts). One attempt
+    // per second per broker while it is down costs nothing.
+    'reconnect.backoff.max.ms': 1000,
   };
 }
 

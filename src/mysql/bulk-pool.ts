@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SecureContextOptions } from 'node:tls';
-import * as mariadb from 'mariadb';
+import type * as mariadb from 'mariadb';
 import type { SinkConfig } from '../config/index.ts';
 import { selectServerVersion } from './catalog-sql.ts';
 import { type Pool, type PoolConnection, selectRows, writerSessionSetup } from './pool.ts';
@@ -40,7 +40,9 @@ export async function isMariaDb(pool: Pool): Promise<boolean> {
 export async function openBulkPool(config: SinkConfig, textPool: Pool): Promise<BulkPool | undefined> {
   if (config.mysql.writeProtocol !== 'bulk' || !(await isMariaDb(textPool))) return undefined;
   const setup = writerSessionSetup(config.kafka.sessionTimeoutMs);
-  const pool = mariadb.createPool({
+  // Loaded only when used: the text protocol (the default) starts without the second driver.
+  const { createPool } = await import('mariadb');
+  const pool = createPool({
     host: config.mysql.host,
     port: config.mysql.port,
     user: config.mysql.user,

@@ -11,6 +11,7 @@ describe('consumerConfig', () => {
       'max.partition.fetch.bytes': 262_144,
       'fetch.queue.backoff.ms': 20,
       'heartbeat.interval.ms': 500,
+      'reconnect.backoff.max.ms': 1000,
       'bootstrap.servers': '127.0.0.1:9092',
       'group.id': 'group-dataset1',
       'client.id': 'kms-1',
@@ -22,6 +23,12 @@ describe('consumerConfig', () => {
       'socket.keepalive.enable': true,
       'log.connection.close': false,
     });
+  });
+
+  it('reconnects to a broker that is back within a second, unless kafka.consumer.* says otherwise', () => {
+    assert.equal(consumerConfig(options())['reconnect.backoff.max.ms'], 1000);
+    const extra = { 'reconnect.backoff.max.ms': '5000' };
+    assert.equal(consumerConfig(options({ extra }))['reconnect.backoff.max.ms'], '5000');
   });
 
   it('keeps the heartbeat under a third of a short session timeout', () => {
