@@ -1,14 +1,11 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import type { ResultRow } from '../../src/mysql/pool.ts';
-import { encodeWire } from '../fixtures/wire-format.ts';
-import { describeRun, oneLineError, runKms } from './helpers/kms-cli.ts';
-import { SEQUENCED_SCHEMA, SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
+import { describeRun, runKms } from './helpers/kms-cli.ts';
+import { SEQUENCED_SCHEMA } from './helpers/sink-harness.ts';
 import { type RawMessage, sequenced } from './helpers/sink-records.ts';
 import { waitForSomeCommitted } from './helpers/sink-checks.ts';
-import { waitFor } from './helpers/wait.ts';
-import { avroRecord } from '../../kit/tools/avro-record.ts';
+import { KEYED, expectedRows, useKeyedScenario, stopGracefully, stream, type Event } from './helpers/keyed-events.ts';
 
 /**
  * Tables keyed on the record key (`sink.pk.mode=record_key`): an Avro record key's fields or a raw
@@ -16,105 +13,8 @@ import { avroRecord } from '../../kit/tools/avro-record.ts';
  * (`sink.delete.enabled`), `sink.insert.mode=update` changes existing rows only. Every test ends with the
  * exact table contents a model of the event stream predicts, across a kill -9 of the sink.
  */
-const scenario = new SinkScenario(8, 3, 'kms_keyed');
-const [CDC, UPDATES, BAD, REKEYED, INSERTS, IGNORES, STRICT, UNKEYED] = scenario.topics as [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-];
-before(() => scenario.setup());
-after(() => scenario.cleanup());
-
-const KEY_SCHEMA = avroRecord('kms.test.AccountKey', { id: 'long', region: 'string' });
-const VALUE_SCHEMA = avroRecord('kms.test.Account', { id: 'long', name: 'string', amount: 'double' });
-const KEY_TYPE = parseAvroSchema(KEY_SCHEMA);
-const VALUE_TYPE = parseAvroSchema(VALUE_SCHEMA);
-const KEYED = {
-  'sink.pk.mode': 'record_key',
-  'sink.insert.mode': 'upsert',
-  'sink.delete.enabled': 'true',
-  'sink.batch.max.records': 40,
-};
-
-interface Event {
-  partition: number;
-  id: number;
-  /** undefined: a tombstone. */
-  name?: string;
-}
-
-/** Row per key the stream leaves: key → [id, region, name, amount, offset of the last write]. */
-function expectedRows(events: readonly Event[]): Map<string, unknown[]> {
-  const rows = new Map<string, unknown[]>();
-  const offsets = new Map<number, number>();
-  for (const event of events) {
-    const offset = offsets.get(event.partition) ?? 0;
-    offsets.set(event.partition, offset + 1);
-    const key = `${event.id}/r${event.partition}`;
-    if (event.name === undefined) rows.delete(key);
-    else rows.set(key, [event.id, `r${event.partition}`, event.name, offset / 4, offset]);
-  }
-  return rows;
-}
-
-/** Events `from..to-1` of each partition: 10 keys per partition, every 9th event a tombstone. */
-function stream(from: number, to: number, partitions: number): Event[] {
-  const events: Event[] = [];
-  for (let partition = 0; partition < partitions; partition++) {
-    for (let i = from; i < to; i++) {
-      // The first four events of a partition are insert, update, delete, insert of one key, in one batch.
-      if (i < 4) {
-        events.push({ partition, id: partition, ...(i === 2 ? {} : { name: `first-${i}` }) });
-        continue;
-      }
-      const id = partition + 3 * ((i * 7) % 10);
-      events.push({ partition, id, ...(i % 9 === 4 ? {} : { name: `n${i}` }) });
-    }
-  }
-  return events;
-}
-
-async function produceEvents(topic: string, events: readonly Event[], start: Map<number, number>): Promise<void> {
-  const keyId = await scenario.registry.register(`${topic}-key`, KEY_SCHEMA);
-  const valueId = await scenario.registry.register(`${topic}-value`, VALUE_SCHEMA);
-  const messages: RawMessage[] = events.map((event) => {
-    const offset = start.get(event.partition) ?? 0;
-    start.set(event.partition, offset + 1);
-    return {
-      partition: event.partition,
-      key: encodeWire(keyId, KEY_TYPE.toBuffer({ id: event.id, region: `r${event.partition}` })),
-      value:
-        event.name === undefined
-          ? null
-          : encodeWire(valueId, VALUE_TYPE.toBuffer({ id: event.id, name: event.name, amount: offset / 4 })),
-    };
-  });
-  await scenario.produceRaw(topic, messages);
-}
-
-/**
- * SIGTERM once the sink is past start-up (a sink started after the previous one committed everything has
- * nothing to wait for; signalled before its handlers exist, it would die by the signal), then exit 0.
- */
-async function stopGracefully(sink: SinkProcess): Promise<void> {
-  await sink.waitForLog('consuming', (line) => line.msg === 'consuming');
-  assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-3000));
-}
-
-async function tableRows(topic: string, columns: string): Promise<unknown[][]> {
-  const [rows] = await scenario.admin.query<ResultRow[]>({
-    sql: `SELECT ${columns} FROM \`${scenario.database}\`.\`${topic}\` ORDER BY 1, 2`,
-    rowsAsArray: true,
-  });
-  return (rows as unknown as unknown[][]).map((row) =>
-    row.map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)),
-  );
-}
+const { scenario, produceEvents, tableRows } = useKeyedScenario(5, 'kms_keyed');
+const [CDC, UPDATES, INSERTS, IGNORES, UNKEYED] = scenario.topics as [string, string, string, string, string];
 
 test('record_key + upsert + deletes: the table ends exactly as the last event per key says, across a SIGKILL', async () => {
   const produced = new Map<number, number>();
@@ -223,93 +123,6 @@ test('record_key with a raw string key + update mode: only existing rows change;
   assert.equal(verify.code, 0, describeRun(args, verify));
 });
 
-test('bad keys and tombstones with deletes off are dead letters with reasons; the partition goes on', async () => {
-  const keyId = await scenario.registry.register(`${BAD}-key`, KEY_SCHEMA);
-  const shortKeyId = await scenario.registry.register(`${BAD}-key`, {
-    type: 'record',
-    name: 'AccountKey',
-    namespace: 'kms.test',
-    fields: [{ name: 'id', type: 'long' }],
-  });
-  const valueId = await scenario.registry.register(`${BAD}-value`, VALUE_SCHEMA);
-  const key = (id: number) => encodeWire(keyId, KEY_TYPE.toBuffer({ id, region: 'eu' }));
-  const value = (id: number) => encodeWire(valueId, VALUE_TYPE.toBuffer({ id, name: `n${id}`, amount: id }));
-  const shortKey = encodeWire(
-    shortKeyId,
-    parseAvroSchema({ type: 'record', name: 'K', fields: [{ name: 'id', type: 'long' }] }).toBuffer({ id: 3 }),
-  );
-  await scenario.produceRaw(BAD, [
-    { partition: 0, key: key(1), value: value(1) },
-    { partition: 0, key: Buffer.from('not avro'), value: value(2) },
-    { partition: 0, key: null, value: value(3) },
-    { partition: 0, key: shortKey, value: value(3) },
-    { partition: 0, key: key(1), value: null },
-    { partition: 0, key: key(4), value: value(4) },
-  ]);
-  const sink = scenario.startSink(
-    { 'kafka.topics': BAD, 'sink.pk.mode': 'record_key', 'sink.pk.fields': 'id,region', 'sink.insert.mode': 'upsert' },
-    'bad',
-  );
-  await scenario.waitForOffsets(BAD, (p) => (p === 0 ? 6 : 0));
-  await stopGracefully(sink);
-  assert.deepEqual(await tableRows(BAD, 'id, region, name'), [
-    [1, 'eu', 'n1'],
-    [4, 'eu', 'n4'],
-  ]);
-  const letters = await scenario.deadLetters(BAD);
-  assert.deepEqual(
-    letters.map((l) => [Number(l.offset), l.error_kind]),
-    [
-      [1, 'KEY_REJECTED'],
-      [2, 'KEY_REJECTED'],
-      [3, 'KEY_REJECTED'],
-      [4, 'TOMBSTONE'],
-    ],
-  );
-  assert.match(String(letters[0]!.error_message), /^record key: .*magic byte/);
-  assert.match(String(letters[1]!.error_message), /^record key: the record has no key \(null\)/);
-  assert.match(
-    String(letters[2]!.error_message),
-    /^record key: the key schema has no field "region" named in sink\.pk\.fields/,
-  );
-  assert.match(String(letters[3]!.error_message), /tombstone .* sink\.delete\.enabled=false/);
-  assert.deepEqual(letters[0]!.record_key, Buffer.from('not avro'), 'the raw key is kept');
-});
-
-test('a table keyed differently from sink.pk.mode=record_key stops the partition with one clear line', async () => {
-  const keyId = await scenario.registry.register(`${REKEYED}-key`, KEY_SCHEMA);
-  const valueId = await scenario.registry.register(`${REKEYED}-value`, VALUE_SCHEMA);
-  const record = (id: number) => ({
-    partition: 0,
-    key: encodeWire(keyId, KEY_TYPE.toBuffer({ id, region: 'eu' })),
-    value: encodeWire(valueId, VALUE_TYPE.toBuffer({ id, name: `n${id}`, amount: id })),
-  });
-  await scenario.produceRaw(REKEYED, [record(1), record(2)]);
-  const appending = scenario.startSink({ 'kafka.topics': REKEYED }, 'append');
-  await scenario.waitForOffsets(REKEYED, (p) => (p === 0 ? 2 : 0));
-  await stopGracefully(appending);
-  await scenario.produceRaw(REKEYED, [record(3)]);
-  const sink = scenario.startSink({ 'kafka.topics': REKEYED, ...KEYED }, 'rekeyed');
-  await sink.waitForLog('the partition stops', (line) => /partition stopped/.test(String(line.msg)));
-  const stopped = sink.logs().find((line) => /partition stopped/.test(String(line.msg)))!;
-  assert.match(
-    String(stopped.err),
-    /^table `.+` has primary key \(_kafka_partition, _kafka_offset\), but the record key \(sink\.pk\.mode=record_key\) gives \(id, region\); alter the table or change sink\.pk\.mode \/ sink\.pk\.fields$/,
-  );
-  assert.equal((await scenario.offsets(REKEYED)).get(0), 2, 'nothing written with the new key');
-  await sink.kill('SIGTERM');
-});
-
-test('sink.delete.enabled without record_key is refused at start: exit 2, one line', async () => {
-  const args = ['run', ...scenario.sets({ 'kafka.topics': CDC, 'sink.delete.enabled': 'true' })];
-  const run = await runKms(args, {}, { timeoutMs: 30_000 });
-  assert.equal(run.code, 2, describeRun(args, run));
-  assert.match(
-    oneLineError(run),
-    /sink\.delete\.enabled .* needs sink\.pk\.mode=record_key \(a tombstone names its row only by its key\), but it is kafka/,
-  );
-});
-
 /**
  * Insert and ignore modes are not reduced per key: each event runs in offset order, so a delete between
  * two inserts of one key lets the second in, and a second insert without one is a duplicate (insert: dead
@@ -367,38 +180,6 @@ for (const [mode, topic] of [
     assert.equal(verify.code, 0, describeRun(args, verify));
   });
 }
-
-test('errors.tolerance=none: a null key with record_key stops the partition at that record and says why', async () => {
-  const schemaId = await scenario.registry.register(`${STRICT}-value`, SEQUENCED_SCHEMA);
-  await scenario.produceRaw(STRICT, [
-    sequenced(schemaId, 0, 0, { key_field: 'k0' }),
-    { ...sequenced(schemaId, 0, 1, { key_field: 'k1' }), key: null },
-  ]);
-  const sink = scenario.startSink(
-    {
-      'kafka.topics': STRICT,
-      'sink.pk.mode': 'record_key',
-      'sink.key.format': 'string',
-      'sink.insert.mode': 'upsert',
-      'errors.tolerance': 'none',
-    },
-    'strict',
-  );
-  await sink.waitForLog('the partition stops', (line) => /partition stopped/.test(String(line.msg)));
-  const stopped = sink.logs().find((line) => /partition stopped/.test(String(line.msg)))!;
-  assert.match(
-    String(stopped.err),
-    /record .+\/0@1 can never be written \(KEY_REJECTED: record key: the record has no key \(null\).*\); errors\.tolerance=none stops this partition/,
-  );
-  await waitFor('the record before it committed', async () => (await scenario.offsets(STRICT)).get(0) === 1);
-  assert.deepEqual(
-    await tableRows(STRICT, 'kafka_key, seq'),
-    [['k0', 0]],
-    'what came before is written, the bad record not',
-  );
-  assert.deepEqual(await scenario.deadLetters(STRICT), []);
-  await sink.kill('SIGTERM');
-});
 
 test('sink.pk.mode=none: no primary key, the coordinates stay unique; every record once across a SIGKILL', async () => {
   const settings = { 'kafka.topics': UNKEYED, 'sink.pk.mode': 'none', 'sink.batch.max.records': 30 };
