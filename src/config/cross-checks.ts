@@ -51,7 +51,26 @@ export function crossCheck(values: KeyValues, lookup: KeyLookup): string[] {
     problems.push(problem(keys.retryInitialMs, `is larger than ${max} (${retryMaxMs})`, `set it at most ${max}`));
   }
   problems.push(...tableAndGroupProblems(values, lookup));
+  const fetchProblem = fetchSizeProblem(values);
+  if (fetchProblem !== undefined) problems.push(problem(kafka.shape.fetchMaxBytes, ...fetchProblem));
   return problems;
+}
+
+/** librdkafka's default `message.max.bytes`. */
+const MESSAGE_MAX_BYTES = 1_000_000;
+
+/**
+ * The Kafka client refuses a fetch smaller than `message.max.bytes`, but only when the consumer is
+ * created: the sink then took it for a broker that does not answer and retried for ever.
+ */
+function fetchSizeProblem(values: KeyValues): [string, string] | undefined {
+  const given = Number(values.kafka.consumerProperties['message.max.bytes']);
+  const messageMax = Number.isInteger(given) && given > 0 ? given : MESSAGE_MAX_BYTES;
+  if (values.kafka.fetchMaxBytes >= messageMax) return undefined;
+  return [
+    `is below the Kafka client's message.max.bytes (${messageMax}), which it refuses`,
+    `set it to at least ${messageMax}`,
+  ];
 }
 
 /** A Debezium change stream finds its rows by the record key and upserts them. */

@@ -83,12 +83,27 @@ describe('loadConfig: bad values', () => {
     ],
     ['kafka.offset.hint.interval.ms=-1', /kafka\.offset\.hint\.interval\.ms = "-1" .* from 0 to 3600000/],
     ['kafka.offset.hint.interval.ms=soon', /kafka\.offset\.hint\.interval\.ms = "soon" .* not a whole number/],
+    // The Kafka client refuses these only when the consumer is made: without the check the sink retried for ever.
+    [
+      'kafka.fetch.max.bytes=65536',
+      /^config key kafka\.fetch\.max\.bytes = "?65536"? .*below the Kafka client's message\.max\.bytes \(1000000\).*; set it to at least 1000000$/,
+    ],
+    [
+      'kafka.fetch.max.bytes=1048576\nkafka.consumer.message.max.bytes=2000000',
+      /kafka\.fetch\.max\.bytes .* message\.max\.bytes \(2000000\).*at least 2000000$/,
+    ],
   ];
   for (const [text, pattern] of cases) {
     it(`rejects ${text}`, () => {
       textError(text, pattern);
     });
   }
+
+  it('accepts a fetch size down to message.max.bytes', () => {
+    assert.equal(fromText('kafka.fetch.max.bytes=1000000').kafka.fetchMaxBytes, 1_000_000);
+    const small = fromText('kafka.fetch.max.bytes=65536\nkafka.consumer.message.max.bytes=65536');
+    assert.equal(small.kafka.fetchMaxBytes, 65_536);
+  });
 
   it('hides registry credentials in errors', () => {
     textError(
