@@ -3,16 +3,17 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isPortOpen } from '../../kit/stack/process-control.ts';
 import { IsolatedStack } from './helpers/isolated-stack.ts';
-import { describeRun, runKms } from './helpers/kms-cli.ts';
+import { describeRun } from './helpers/kms-cli.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
 import {
   assertExactlyOnce,
+  assertVerifyPasses,
   linesWith,
   produceInBackground,
   storedTotal,
   waitForAllProduced,
 } from './helpers/sink-checks.ts';
-import { freePort } from './helpers/services.ts';
+import { startSinkWithStatus } from './helpers/sink-status-client.ts';
 import { isAlive, waitFor } from './helpers/wait.ts';
 
 /**
@@ -51,26 +52,20 @@ before(async () => {
   });
   await scenario.setup();
 });
-after(async () => {
-  // A failed assertion mid-outage must not leave the clean-up waiting for a stopped server.
-  if (!(await isPortOpen(PORT))) await server.kms(UP);
-  // The whole server, data folder and all, goes with its stack folder: dropping the database is a nicety.
-  await scenario.cleanup().catch(() => undefined);
-  await server.cleanUp();
-});
+after(() => server.restoreAndCleanUp(PORT, UP, scenario));
 
 test('the database server stopped for 20 s mid-drain and started again: the sink recovers by itself, exactly once', {
   timeout: 360_000,
 }, async (t) => {
   const topic = scenario.topics[0]!;
-  const statusPort = await freePort();
-  const sink = scenario.startSink({
-    'sink.batch.max.records': 200,
-    'sink.retry.initial.ms': 50,
-    'status.port': statusPort,
-    'status.health.grace.ms': GRACE_MS,
-  });
-  const status = sinkStatus(statusPort);
+  const { sink, status } = await startSinkWithStatus(
+    scenario,
+    {
+      'sink.batch.max.records': 200,
+      'sink.retry.initial.ms': 50,
+    },
+    GRACE_MS,
+  );
   await scenario.produceSequenced(topic, 2_000);
   await scenario.waitForOffsets(topic, () => 2_000, 60_000);
   assert.equal((await status.health()).status, 200, 'healthy before the outage');
@@ -143,26 +138,5 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
   assert.equal(await sink.kill('SIGTERM'), 0, sink.output.slice(-3000));
   await assertExactlyOnce(scenario, 'after the outage');
   // Kafka's own end offsets against the database: end offset = kafka_offsets = rows + dead letters.
-  const verify = ['verify', ...scenario.sets()];
-  const verified = await runKms(verify, {}, { timeoutMs: 120_000 });
-  assert.equal(verified.code, 0, describeRun(verify, verified));
-  assert.match(verified.stdout, /^PASS: 3\/3 partitions match/m);
+  await assertVerifyPasses(scenario);
 });
-
-/** The sink's status server: /healthz, the partition states of /status.json, /metrics. */
-function sinkStatus(port: number) {
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    async health(): Promise<{ status: number; body: { reasons: string[] } }> {
-      const response = await fetch(`${base}/healthz`);
-      return { status: response.status, body: (await response.json()) as { reasons: string[] } };
-    },
-    async states(): Promise<string[]> {
-      const partitions = (await (await fetch(`${base}/status.json`)).json()) as { partition: number; state: string }[];
-      return partitions.sort((a, b) => a.partition - b.partition).map((p) => p.state);
-    },
-    async metrics(): Promise<string> {
-      return (await fetch(`${base}/metrics`)).text();
-    },
-  };
-}

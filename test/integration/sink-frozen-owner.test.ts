@@ -1,7 +1,7 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
+import { SinkScenario, type SinkProcess, useScenarios } from './helpers/sink-harness.ts';
 import {
   assertExactlyOnce,
   openTransactions,
@@ -25,8 +25,7 @@ const SESSION_MS = 6_000;
 const scenario = new SinkScenario(1, 3, 'kms_frozen');
 const SETTINGS = { 'sink.batch.max.records': 200, 'kafka.session.timeout.ms': SESSION_MS };
 
-before(() => scenario.setup());
-after(() => scenario.cleanup());
+useScenarios(scenario);
 
 /** SIGSTOPs `sink` at a moment it has rows inserted and not committed (up to 100 tries). */
 async function freezeInsideTransaction(sink: SinkProcess): Promise<number> {

@@ -5,10 +5,10 @@ import { brokerProcess, stopKafka } from '../../kit/stack/kafka-service.ts';
 import { isPortOpen, runningPid } from '../../kit/stack/process-control.ts';
 import { bootstrapServers, stackOptions } from '../../kit/stack/stack-options.ts';
 import { IsolatedStack } from './helpers/isolated-stack.ts';
-import { describeRun, PROJECT_ROOT, runKms } from './helpers/kms-cli.ts';
+import { describeRun, PROJECT_ROOT } from './helpers/kms-cli.ts';
 import { SinkScenario } from './helpers/sink-harness.ts';
-import { assertExactlyOnce, storedTotal, waitForAllProduced } from './helpers/sink-checks.ts';
-import { freePort } from './helpers/services.ts';
+import { assertExactlyOnce, assertVerifyPasses, storedTotal, waitForAllProduced } from './helpers/sink-checks.ts';
+import { startSinkWithStatus } from './helpers/sink-status-client.ts';
 import { waitFor } from './helpers/wait.ts';
 
 /**
@@ -39,33 +39,28 @@ before(async () => {
   assert.equal(up.code, 0, describeRun(UP, up));
   await scenario.setup();
 });
-after(async () => {
-  // A failed assertion mid-outage must not leave the clean-up deleting topics on a stopped broker.
-  if (!(await isPortOpen(KAFKA_PORT))) await server.kms(UP, {}, { timeoutMs: 180_000 });
-  await scenario.cleanup().catch(() => undefined);
-  await server.cleanUp();
-});
+after(() => server.restoreAndCleanUp(KAFKA_PORT, UP, scenario));
 
 test('the broker stopped for 20 s mid-drain and started again: 503 naming Kafka, the sink stays up, exactly once', {
   timeout: 360_000,
 }, async (t) => {
   const topic = scenario.topics[0]!;
   await scenario.produceSequenced(topic, BACKLOG);
-  const statusPort = await freePort();
-  const sink = scenario.startSink({
-    // Small batches and a short queue (backpressure pauses the fetch, which drops what was prefetched):
-    // most of the backlog is still in Kafka when the broker goes away.
-    'sink.batch.max.records': 50,
-    'blocking.queue.size': 200,
-    'sink.retry.initial.ms': 50,
-    'status.port': statusPort,
-    'status.health.grace.ms': GRACE_MS,
-  });
+  const { sink, status } = await startSinkWithStatus(
+    scenario,
+    {
+      // Small batches and a short queue (backpressure pauses the fetch, which drops what was prefetched):
+      // most of the backlog is still in Kafka when the broker goes away.
+      'sink.batch.max.records': 50,
+      'blocking.queue.size': 200,
+      'sink.retry.initial.ms': 50,
+    },
+    GRACE_MS,
+  );
   let exitedAt: number | undefined;
   void sink.exited.then(() => {
     exitedAt = Date.now();
   });
-  const status = sinkStatus(statusPort);
   await waitFor('the sink writing the backlog', async () => (await storedTotal(scenario)) >= 300, {
     timeoutMs: 60_000,
     intervalMs: 50,
@@ -148,26 +143,5 @@ test('the broker stopped for 20 s mid-drain and started again: 503 naming Kafka,
   // One row per record, seq in offset order, kafka_offsets = what was produced; then Kafka's own end
   // offsets against the database: end offset = kafka_offsets = rows.
   await assertExactlyOnce(scenario, 'after the Kafka outage');
-  const verify = ['verify', ...scenario.sets()];
-  const verified = await runKms(verify, {}, { timeoutMs: 120_000 });
-  assert.equal(verified.code, 0, describeRun(verify, verified));
-  assert.match(verified.stdout, /^PASS: 3\/3 partitions match/m);
+  await assertVerifyPasses(scenario);
 });
-
-/** The sink's status server: /healthz, the partition states of /status.json, /metrics. */
-function sinkStatus(port: number) {
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    async health(): Promise<{ status: number; body: { reasons: string[] } }> {
-      const response = await fetch(`${base}/healthz`);
-      return { status: response.status, body: (await response.json()) as { reasons: string[] } };
-    },
-    async states(): Promise<string[]> {
-      const partitions = (await (await fetch(`${base}/status.json`)).json()) as { partition: number; state: string }[];
-      return partitions.sort((a, b) => a.partition - b.partition).map((p) => p.state);
-    },
-    async metrics(): Promise<string> {
-      return (await fetch(`${base}/metrics`)).text();
-    },
-  };
-}

@@ -1,6 +1,6 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
+import { SinkScenario, type SinkProcess, useScenarios } from './helpers/sink-harness.ts';
 import {
   assertExactlyOnce,
   ownership,
@@ -22,8 +22,7 @@ const SESSION_MS = 30_000;
 const scenario = new SinkScenario(1, 4, 'kms_static');
 const SETTINGS = { 'sink.batch.max.records': 100, 'kafka.session.timeout.ms': SESSION_MS };
 
-before(() => scenario.setup());
-after(() => scenario.cleanup());
+useScenarios(scenario);
 
 const memberId = (sink: SinkProcess): string | undefined =>
   sink.logs().find((l) => typeof l.groupInstanceId === 'string')?.groupInstanceId as string | undefined;

@@ -1,6 +1,7 @@
 import { type Dirent, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isPortOpen } from '../../../kit/stack/process-control.ts';
 import { type KmsResult, runKms } from './kms-cli.ts';
 import { isAlive, waitFor } from './wait.ts';
 
@@ -35,6 +36,20 @@ export class IsolatedStack {
     options: { timeoutMs?: number } = {},
   ): Promise<KmsResult> {
     return runKms(args, { ...this.env, ...extraEnv }, options);
+  }
+
+  /**
+   * The end of an outage test: the stopped service started again when a failed assertion left it down
+   * (`up` when nothing listens on `port`: the clean-up needs it), the scenario cleaned up, this stack removed.
+   */
+  async restoreAndCleanUp(
+    port: number,
+    up: readonly string[],
+    scenario: { cleanup(): Promise<unknown> },
+  ): Promise<void> {
+    if (!(await isPortOpen(port))) await this.kms(up, {}, { timeoutMs: 180_000 });
+    await scenario.cleanup().catch(() => undefined);
+    await this.cleanUp();
   }
 
   /** Like `kms`, but also samples the pid files while the command runs: pids that come and go are caught too. */

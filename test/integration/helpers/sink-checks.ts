@@ -141,6 +141,15 @@ export async function waitForAllProduced(scenario: SinkScenario, timeoutMs = 90_
   }
 }
 
+/** `./kms verify` over the scenario's topics: Kafka's end offsets = kafka_offsets = rows + dead letters. */
+export async function assertVerifyPasses(scenario: SinkScenario): Promise<void> {
+  const verify = ['verify', ...scenario.sets()];
+  const verified = await runKms(verify, {}, { timeoutMs: 120_000 });
+  assert.equal(verified.code, 0, describeRun(verify, verified));
+  const partitions = scenario.partitions * scenario.topics.length;
+  assert.match(verified.stdout, new RegExp(`^PASS: ${partitions}/${partitions} partitions match`, 'm'));
+}
+
 /**
  * The exactly-once verdict, per partition: stored offset == records produced, one row per record
  * (no duplicate offset), seq 0..n-1 in offset order (nothing lost, order kept), no dead letters.
