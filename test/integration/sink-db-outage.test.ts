@@ -39,6 +39,7 @@ const server = new IsolatedStack('db-outage', {
   mariadbPort: PORT,
 });
 const scenario = new SinkScenario(1, 3, 'kms_outage');
+const [TOPIC] = scenario.topics as [string];
 
 before(async () => {
   const up = await server.kms(UP);
@@ -57,7 +58,6 @@ after(() => server.restoreAndCleanUp(PORT, UP, scenario));
 test('the database server stopped for 20 s mid-drain and started again: the sink recovers by itself, exactly once', {
   timeout: 360_000,
 }, async (t) => {
-  const topic = scenario.topics[0]!;
   const { sink, status } = await startSinkWithStatus(
     scenario,
     {
@@ -66,8 +66,8 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
     },
     GRACE_MS,
   );
-  await scenario.produceSequenced(topic, 2_000);
-  await scenario.waitForOffsets(topic, () => 2_000, 60_000);
+  await scenario.produceSequenced(TOPIC, 2_000);
+  await scenario.waitForOffsets(TOPIC, () => 2_000, 60_000);
   assert.equal((await status.health()).status, 200, 'healthy before the outage');
 
   // Records keep arriving before, during and after the outage: the server goes away mid-drain.
@@ -83,15 +83,7 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
   assert.equal(await isPortOpen(PORT), false, `nothing answers on ${PORT} during the outage`);
 
   // The outage is visible: 503 with the reason once the grace is over, and why each partition waits.
-  let health = await status.health();
-  await waitFor(
-    '/healthz 503 naming the database',
-    async () => {
-      health = await status.health();
-      return health.status === 503;
-    },
-    { timeoutMs: GRACE_MS + 15_000 },
-  );
+  const health = await status.healthBecomes(503, '/healthz 503 naming the database', GRACE_MS + 15_000);
   // Counted from the first failure the sink saw, which comes before the server has finished stopping.
   const unhealthyAfterMs = Date.now() - downAt;
   const reason = health.body.reasons[0] ?? '';
@@ -127,7 +119,7 @@ test('the database server stopped for 20 s mid-drain and started again: the sink
   assert.match(await status.metrics(), /^kms_dependency_up\{dependency="database"\} 1$/m);
 
   const retries = linesWith(sink, RETRYING).length;
-  t.diagnostic(`${rounds} production rounds, ${scenario.produced(topic, 0)} records per partition, ${retries} retries`);
+  t.diagnostic(`${rounds} production rounds, ${scenario.produced(TOPIC, 0)} records per partition, ${retries} retries`);
   assert.ok(retries > 0, `the failed batches were retried\n${sink.output.slice(-3000)}`);
   assert.ok(sink.running, 'the sink recovered without a restart');
   assert.deepEqual(

@@ -79,15 +79,7 @@ test('the broker stopped for 20 s mid-drain and started again: 503 naming Kafka,
   );
   assert.ok(storedAtStop < 3 * BACKLOG, 'stopped mid-drain');
 
-  let health = await status.health();
-  await waitFor(
-    '/healthz 503 naming Kafka',
-    async () => {
-      health = await status.health();
-      return health.status === 503;
-    },
-    { timeoutMs: GRACE_MS + 15_000, intervalMs: 100 },
-  );
+  const health = await status.healthBecomes(503, '/healthz 503 naming Kafka', GRACE_MS + 15_000);
   // Counted from the SIGTERM: the broker's own shutdown is the first failure the sink can see.
   const unhealthyAfterMs = Date.now() - stopAt;
   assert.ok(

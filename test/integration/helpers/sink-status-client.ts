@@ -1,14 +1,34 @@
 import type { Settings } from './test-world.ts';
 import type { SinkProcess, SinkScenario } from './sink-harness.ts';
 import { freePort } from './services.ts';
+import { waitFor } from './wait.ts';
+
+interface Health {
+  readonly status: number;
+  readonly body: { reasons: string[] };
+}
 
 /** A running sink's status server as the tests read it: /healthz, the partition states of /status.json, /metrics. */
 export function sinkStatus(port: number) {
   const base = `http://127.0.0.1:${port}`;
+  const health = async (): Promise<Health> => {
+    const response = await fetch(`${base}/healthz`);
+    return { status: response.status, body: (await response.json()) as { reasons: string[] } };
+  };
   return {
-    async health(): Promise<{ status: number; body: { reasons: string[] } }> {
-      const response = await fetch(`${base}/healthz`);
-      return { status: response.status, body: (await response.json()) as { reasons: string[] } };
+    health,
+    /** Polls /healthz until it answers `code`; returns that answer (its reasons). */
+    async healthBecomes(code: number, what: string, timeoutMs: number): Promise<Health> {
+      let last = await health();
+      await waitFor(
+        what,
+        async () => {
+          last = await health();
+          return last.status === code;
+        },
+        { timeoutMs, intervalMs: 100 },
+      );
+      return last;
     },
     async states(): Promise<string[]> {
       const partitions = (await (await fetch(`${base}/status.json`)).json()) as { partition: number; state: string }[];
