@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Type } from 'avsc';
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
-import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../../src/mysql/column-model.ts';
+import { buildColumnModel, type ColumnModel } from '../../src/mysql/column-model.ts';
+import { columnModelOptionsOf } from '../../src/pipeline/preparer-options.ts';
 import type { TableSpec } from '../../src/mysql/compiled-query.ts';
 import { buildKeyModel, buildKeyedModel } from '../../src/mysql/key-model.ts';
 import { tableSpec } from '../../src/mysql/table-spec.ts';
@@ -105,20 +106,10 @@ export function parseTopicSchema(file: SchemaFile, topic: string, schema: object
 /** The column model the sink will use for this schema under this config (same options as the sink). */
 export function columnModelFor(config: SinkConfig, type: Type, where: string): ColumnModel {
   try {
-    return buildColumnModel(type, modelOptions(config));
+    return buildColumnModel(type, columnModelOptionsOf(config));
   } catch (error) {
     throw problem(`${where}: ${describeError(error)}`);
   }
-}
-
-function modelOptions(config: SinkConfig): ColumnModelOptions {
-  return {
-    stringType: config.sink.stringType,
-    columnTypes: config.sink.columnTypes,
-    ...(config.sink.fieldsInclude.length > 0 ? { include: config.sink.fieldsInclude } : {}),
-    exclude: config.sink.fieldsExclude,
-    provenance: config.sink.provenanceColumns,
-  };
 }
 
 /**
@@ -133,7 +124,7 @@ export function tableSpecFor(config: SinkConfig, table: string, type: Type, keyT
   }
   try {
     const key = buildKeyModel(keyType, { fields: pkFields, primitiveColumn: DEFAULT_KEY_COLUMN, stringType });
-    const model = buildKeyedModel(key, type, modelOptions(config));
+    const model = buildKeyedModel(key, type, columnModelOptionsOf(config));
     return tableSpec(table, model, provenanceColumns, model.keyColumns);
   } catch (error) {
     throw problem(`${where}: ${describeError(error)}`);

@@ -20,7 +20,8 @@ import { deleteRows, insertRows, updateRow } from '../mysql/dml.ts';
 import { isDataError, isNoSuchTable } from '../mysql/errno.ts';
 import { createPool, execute, type Pool, type ResultRow, selectRows } from '../mysql/pool.ts';
 import { TableManager } from '../sink/table-manager.ts';
-import { keyOptionsOf, RecordPreparer } from './record-preparer.ts';
+import { preparerOptionsOf, tableManagerOptionsOf } from './preparer-options.ts';
+import { RecordPreparer } from './record-preparer.ts';
 
 export interface DeadLetterSummary {
   readonly id: number;
@@ -75,13 +76,7 @@ export class DeadLetterStore {
   constructor(config: SinkConfig, pool: Pool = createPool(config)) {
     this.#config = config;
     this.#pool = pool;
-    this.#tables = new TableManager(pool, {
-      autoCreate: config.sink.autoCreate,
-      autoEvolve: config.sink.autoEvolve,
-      provenance: config.sink.provenanceColumns,
-      pkMode: config.sink.pkMode,
-      pkFields: config.sink.pkFields,
-    });
+    this.#tables = new TableManager(pool, tableManagerOptionsOf(config));
     this.#registry = new RegistryClient(registryOptions(config));
   }
 
@@ -183,18 +178,8 @@ export class DeadLetterStore {
   #preparer(topic: string): RecordPreparer {
     let preparer = this.#preparers.get(topic);
     if (preparer === undefined) {
-      const sink = this.#config.sink;
       preparer = new RecordPreparer(this.#registry.schemas, {
-        table: tableNameFor(this.#config, topic),
-        model: {
-          stringType: sink.stringType,
-          provenance: sink.provenanceColumns,
-          ...(sink.fieldsInclude.length ? { include: sink.fieldsInclude } : {}),
-          ...(sink.fieldsExclude.length ? { exclude: sink.fieldsExclude } : {}),
-        },
-        key: keyOptionsOf(this.#config),
-        ensureTable: (name, model) => this.#tables.ensure(name, model),
-        deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
+        ...preparerOptionsOf(this.#config, topic, this.#tables, this.#registry),
         // A record that is still poison must not become a second dead letter: it fails the replay instead.
         tolerance: 'none',
       });

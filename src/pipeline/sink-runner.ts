@@ -18,8 +18,8 @@ import { sessionCipher, tlsFailure, tlsHint } from '../mysql/tls.ts';
 import { TableManager } from '../sink/table-manager.ts';
 import { SinkMetrics } from './sink-metrics.ts';
 import { PartitionPipeline, type PipelineOptions } from './partition-pipeline.ts';
-import { keyOptionsOf, RecordPreparer } from './record-preparer.ts';
-import { SubjectCheck } from './subject-check.ts';
+import { preparerOptionsOf, tableManagerOptionsOf } from './preparer-options.ts';
+import { RecordPreparer } from './record-preparer.ts';
 import { withRetry } from '../core/retry.ts';
 
 /** Start-up waits this long at most between attempts to reach a service that is not up yet. */
@@ -62,14 +62,7 @@ export class SinkRunner {
     this.#log = log;
     this.#pool = createWriterPool(config);
     this.#offsets = new OffsetStore(this.#pool, config.sink.offsetsTable, config.sink.deadLetterTable);
-    this.#tables = new TableManager(this.#pool, {
-      autoCreate: config.sink.autoCreate,
-      autoEvolve: config.sink.autoEvolve,
-      provenance: config.sink.provenanceColumns,
-      pkMode: config.sink.pkMode,
-      pkFields: config.sink.pkFields,
-      checkKafkaKey: config.sink.insertMode !== 'insert',
-    });
+    this.#tables = new TableManager(this.#pool, tableManagerOptionsOf(config));
     this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, {
       updateMissing: config.sink.updateMissing,
       // bulk on MariaDB only: the server is asked on the first batch, when the database answers.
@@ -174,24 +167,10 @@ export class SinkRunner {
 
   #createConsumer(topic: string): TopicConsumer {
     const group = groupIdFor(this.config, topic);
-    const table = tableNameFor(this.config, topic);
-    const preparer = new RecordPreparer(this.#registry.schemas, {
-      table,
-      model: {
-        stringType: this.config.sink.stringType,
-        columnTypes: this.config.sink.columnTypes,
-        provenance: this.config.sink.provenanceColumns,
-        ...(this.config.sink.fieldsInclude.length ? { include: this.config.sink.fieldsInclude } : {}),
-        ...(this.config.sink.fieldsExclude.length ? { exclude: this.config.sink.fieldsExclude } : {}),
-      },
-      key: keyOptionsOf(this.config),
-      ensureTable: (name, model) => this.#tables.ensure(name, model),
-      ...(this.config.sink.cdcFormat === 'debezium' ? { cdc: { columns: this.config.sink.cdcColumns } } : {}),
-      deletableTable: (name, keyColumns) => this.#tables.deletable(name, keyColumns),
-      widenColumn: (name, column, chars, bytes) => this.#tables.widen(name, column, chars, bytes),
-      tolerance: this.config.errors.tolerance,
-      subjects: new SubjectCheck(this.#registry, topic, this.config.kafka.valueSubjectNameStrategy),
-    });
+    const preparer = new RecordPreparer(
+      this.#registry.schemas,
+      preparerOptionsOf(this.config, topic, this.#tables, this.#registry),
+    );
     const pipelineOptions: PipelineOptions = {
       queueSize: this.config.backpressure.queueSize,
       resumeAt: this.config.backpressure.resumeAt,
