@@ -6,6 +6,7 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import type { KafkaRecord } from '../core/records.ts';
 import { type KafkaAddress, clientSettings, kafkaUnavailable } from './metadata-client.ts';
+import { connectChecked } from './security-errors.ts';
 
 const PEEK_TIMEOUT_MS = 5_000;
 
@@ -31,10 +32,9 @@ export async function peekRecords(
     },
     { 'auto.offset.reset': 'earliest' },
   );
-  await new Promise<void>((resolve, reject) =>
-    consumer.connect({ timeout: PEEK_TIMEOUT_MS }, (error) =>
-      error ? reject(kafkaUnavailable(address, 'refused the record peek', error)) : resolve(),
-    ),
+  // Like every other client: a refused login or TLS handshake is one line naming the keys, not a timeout.
+  await connectChecked(consumer, address, PEEK_TIMEOUT_MS, (error) =>
+    kafkaUnavailable(address, 'refused the record peek', error),
   );
   try {
     consumer.assign([{ topic, partition, offset: start }]);
