@@ -12,12 +12,10 @@
  */
 import type avro from 'avsc';
 import type { Type } from 'avsc';
+import type { CdcColumn } from '../config/index.ts';
 import { SinkError } from '../core/errors.ts';
 import { parseAvroSchema } from './avro-schema.ts';
 import { formatTimestampMillis } from './temporal.ts';
-
-export type CdcColumn = 'op' | 'source.ts_ms' | 'ts_ms';
-export const CDC_COLUMNS: readonly CdcColumn[] = ['op', 'source.ts_ms', 'ts_ms'];
 
 const COLUMN_FIELDS: Readonly<Record<CdcColumn, { readonly name: string; readonly type: unknown }>> = {
   // A source-type hint makes the column CHAR(1) (connect-columns.ts), like the op itself.

@@ -11,3 +11,4 @@ export type { SinkConfig, InsertMode, ErrorTolerance, LogLevel } from './sink-co
 export { effectivePkMode, DEFAULT_KEY_COLUMN, type PkMode } from './pk-mode.ts';
 export { SSL_MODES, type SslMode } from './jdbc-params.ts';
 export type { MysqlTls } from './mysql-tls.ts';
+export type { CdcColumn } from './name-types.ts';

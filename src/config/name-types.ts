@@ -108,10 +108,12 @@ export const columnType: ValueType<string> = {
     }),
 };
 
-const CDC_COLUMNS = ['op', 'source.ts_ms', 'ts_ms'] as const;
+/** The change-event fields `sink.cdc.columns` can add as columns (debezium-envelope.ts maps each to one). */
+export const CDC_COLUMNS = ['op', 'source.ts_ms', 'ts_ms'] as const;
+export type CdcColumn = (typeof CDC_COLUMNS)[number];
 
 /** Change columns of a Debezium envelope to store, comma-separated, once each. Empty is allowed. */
-export const cdcColumnList: ValueType<readonly (typeof CDC_COLUMNS)[number][]> = {
+export const cdcColumnList: ValueType<readonly CdcColumn[]> = {
   schema: () =>
     parsedBy((value) => {
       const names = splitList(value);
@@ -120,7 +122,7 @@ export const cdcColumnList: ValueType<readonly (typeof CDC_COLUMNS)[number][]> =
           reject(`has an unknown change column ${JSON.stringify(name)}`, `list some of ${CDC_COLUMNS.join(', ')}`);
         }
       }
-      return [...new Set(names)] as (typeof CDC_COLUMNS)[number][];
+      return [...new Set(names)] as CdcColumn[];
     }),
 };
 
