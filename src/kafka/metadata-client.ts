@@ -124,20 +124,20 @@ export class MetadataClient {
   }
 
   /** High watermark: the offset the next produced record of the partition will get. */
-  endOffset(topic: string, partition: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#client.queryWatermarkOffsets(topic, partition, this.#timeoutMs, (error, offsets) => {
-        if (error) reject(kafkaUnavailable(this.#address, `gave no end offset for ${topic}/${partition}`, error));
-        else resolve(Number(offsets.highOffset));
-      });
-    });
+  async endOffset(topic: string, partition: number): Promise<number> {
+    return (await this.#watermarks(topic, partition, 'end offset')).high;
   }
 
   /** Earliest available offset (retention) and high watermark of one partition. */
   watermarks(topic: string, partition: number): Promise<{ low: number; high: number }> {
+    return this.#watermarks(topic, partition, 'offsets');
+  }
+
+  /** `what` names what the caller wanted in the error ("gave no end offset for t/0"). */
+  #watermarks(topic: string, partition: number, what: string): Promise<{ low: number; high: number }> {
     return new Promise((resolve, reject) => {
       this.#client.queryWatermarkOffsets(topic, partition, this.#timeoutMs, (error, offsets) => {
-        if (error) reject(kafkaUnavailable(this.#address, `gave no offsets for ${topic}/${partition}`, error));
+        if (error) reject(kafkaUnavailable(this.#address, `gave no ${what} for ${topic}/${partition}`, error));
         else resolve({ low: Number(offsets.lowOffset), high: Number(offsets.highOffset) });
       });
     });

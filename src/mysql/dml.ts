@@ -172,10 +172,41 @@ export function updateRow(
   keyColumns: readonly string[],
   values: readonly unknown[],
 ): CompiledQuery {
-  checkKeyColumns('UPDATE', table, keyColumns);
+  const { sql, setIndexes, keyIndexes } = updateShape(table, columns, keyColumns);
   if (values.length !== columns.length) {
     throw invalid(`UPDATE on ${JSON.stringify(table)}: ${values.length} values for ${columns.length} columns`);
   }
+  const parameters = [...setIndexes.map((i) => values[i]), ...keyIndexes.map((i) => values[i])];
+  return Object.freeze({ sql, parameters: Object.freeze(parameters) });
+}
+
+/** What an UPDATE's text and parameter order depend on: built once per row layout, not per record. */
+interface UpdateShape {
+  readonly sql: string;
+  readonly setIndexes: readonly number[];
+  readonly keyIndexes: readonly number[];
+}
+
+// Keyed by the layout's column list (one array per layout, so entries go with their layouts).
+const updateShapes = new WeakMap<readonly string[], Map<string, UpdateShape>>();
+
+function updateShape(table: string, columns: readonly string[], keyColumns: readonly string[]): UpdateShape {
+  let shapes = updateShapes.get(columns);
+  if (shapes === undefined) {
+    shapes = new Map();
+    updateShapes.set(columns, shapes);
+  }
+  const cacheKey = JSON.stringify([table, keyColumns]);
+  let shape = shapes.get(cacheKey);
+  if (shape === undefined) {
+    shape = buildUpdateShape(table, columns, keyColumns);
+    shapes.set(cacheKey, shape);
+  }
+  return shape;
+}
+
+function buildUpdateShape(table: string, columns: readonly string[], keyColumns: readonly string[]): UpdateShape {
+  checkKeyColumns('UPDATE', table, keyColumns);
   const keyIndexes = keyColumns.map((key) => {
     const index = columns.indexOf(key);
     if (index < 0)
@@ -189,9 +220,5 @@ export function updateRow(
       ? `${quoteIdentifier(keyColumns[0]!)} = ${quoteIdentifier(keyColumns[0]!)}`
       : setIndexes.map((i) => `${quoteIdentifier(columns[i]!)} = ?`).join(', ');
   const where = keyColumns.map((key) => `${quoteIdentifier(key)} = ?`).join(' AND ');
-  const parameters = [...setIndexes.map((i) => values[i]), ...keyIndexes.map((i) => values[i])];
-  return Object.freeze({
-    sql: `UPDATE ${quoteIdentifier(table)} SET ${set} WHERE ${where}`,
-    parameters: Object.freeze(parameters),
-  });
+  return { sql: `UPDATE ${quoteIdentifier(table)} SET ${set} WHERE ${where}`, setIndexes, keyIndexes };
 }

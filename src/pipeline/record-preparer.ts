@@ -1,10 +1,10 @@
 import type { Type } from 'avsc';
-import { DEFAULT_KEY_COLUMN, type SinkConfig } from '../config/index.ts';
+import { type CdcColumn, DEFAULT_KEY_COLUMN, type SinkConfig } from '../config/index.ts';
 import { SinkError, isSinkError, describeError } from '../core/errors.ts';
 import { RecordDecoder } from '../avro/decoder.ts';
 import { KeyDecoder, type DecodedKey, type KeyFormat } from '../avro/key-decoder.ts';
 import type { SchemaCache } from '../avro/schema-cache.ts';
-import { type CdcColumn, type Envelope, envelopeOf } from '../avro/debezium-envelope.ts';
+import { type Envelope, envelopeOf } from '../avro/debezium-envelope.ts';
 import { ValueTooLong } from '../mysql/column-converters.ts';
 import { buildColumnModel, type ColumnModel, type ColumnModelOptions } from '../mysql/column-model.ts';
 import { buildKeyModel, buildKeyedModel, type KeyModel, type KeyedColumnModel } from '../mysql/key-model.ts';
@@ -67,7 +67,7 @@ export interface PreparerOptions {
    * resolves to the column's new type, or undefined when it cannot (then the value is dead-lettered).
    */
   readonly widenColumn?: (table: string, column: string, chars: number, bytes: number) => Promise<string | undefined>;
-  /** The value schema's subject check (kafka.value.subject.name.strategy); none in tools that replay. */
+  /** The value schema's subject check (kafka.value.subject.name.strategy), before any table is touched. */
   readonly subjects?: SubjectCheck;
   /** 'none': a poison record stops the partition instead of being dead-lettered. */
   readonly tolerance: 'all' | 'none';
@@ -264,17 +264,10 @@ export class RecordPreparer {
   }
 
   #keyShape(key: DecodedKey): KeyShape {
-    const id = `key:${key.schemaId}`;
-    const failed = this.#modelErrors.get(id);
-    if (failed !== undefined) throw failed;
     const { fields, primitiveColumn } = this.#options.key;
-    let model: KeyModel;
-    try {
-      model = buildKeyModel(key.type, { fields, primitiveColumn, stringType: this.#options.model.stringType });
-    } catch (error) {
-      if (isPoison(error)) this.#modelErrors.set(id, error as SinkError);
-      throw error;
-    }
+    const model = this.#remember(`key:${key.schemaId}`, () =>
+      buildKeyModel(key.type, { fields, primitiveColumn, stringType: this.#options.model.stringType }),
+    );
     const shape = { model, layout: rowLayout(this.#options.table, model.columnNames, model.columnNames) };
     this.#keyModels.set(key.schemaId, shape);
     return shape;

@@ -98,10 +98,11 @@ export class BatchWriter {
       return await this.#commitOnce(ref, expected, batch);
     } catch (error) {
       if (!(error instanceof RecordHalt) || error.offset <= expected) throw error;
+      const operations = batch.operations.filter((o) => o.record.offset < error.offset);
       const before: PreparedBatch = {
-        operations: batch.operations.filter((o) => o.record.offset < error.offset),
+        operations,
         deadLetters: batch.deadLetters.filter((d) => d.record.offset < error.offset),
-        count: batch.operations.filter((o) => o.record.offset < error.offset).length,
+        count: operations.length,
         lastOffset: error.offset - 1,
       };
       const result = await this.#commitOnce(ref, expected, before);

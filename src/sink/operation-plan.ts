@@ -79,16 +79,16 @@ function inOrder(operations: readonly RowOperation[]): Plan {
 }
 
 function reduced(operations: readonly RowOperation[]): Plan {
+  const identities = operations.map(keyIdentity);
   const last = new Map<string, number>();
-  operations.forEach((operation, index) => {
-    const identity = keyIdentity(operation);
+  identities.forEach((identity, index) => {
     if (identity !== undefined) last.set(identity, index);
   });
   const deletes = new Map<RowLayout, Statement>();
   const writes = new Map<RowLayout, Statement>();
   let superseded = 0;
   operations.forEach((operation, index) => {
-    const identity = keyIdentity(operation);
+    const identity = identities[index];
     if (identity !== undefined && last.get(identity) !== index) {
       superseded++;
       return;
