@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SinkError, describeError } from '../../src/core/errors.ts';
+import { ensureBootstrapPackage } from './bootstrap-install.ts';
 import { dropUser, selectUserHosts } from '../../src/mysql/admin-sql.ts';
 import { execute, selectRows } from '../../src/mysql/pool.ts';
 import { certificatePaths, ensureCertificates } from './certificates.ts';
@@ -242,20 +243,12 @@ function lastError(logFile: string, offset: number): string | undefined {
  * Debian's server binaries, installed by the same set-up that installs the Kafka client's build headers
  * (kit/stack/bootstrap.sh, under its install lock) when they are missing.
  */
-async function ensureServerInstalled(options: StackOptions): Promise<void> {
-  if (existsSync(MARIADBD) && existsSync(INSTALL_DB)) return;
-  const script = join(options.root, 'kit', 'stack', 'bootstrap.sh');
-  let said = '';
-  try {
-    await run('bash', ['-c', 'source "$1" && kms_ensure_mariadb_server', 'bash', script], {
-      env: { ...process.env, KMS_ROOT: options.root },
-    });
-  } catch (error) {
-    said = ((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop() ?? '';
-  }
-  if (existsSync(MARIADBD) && existsSync(INSTALL_DB)) return;
-  throw new SinkError(
-    'STACK_FAILED',
-    `mariadb: Debian's mariadb-server-core is not installed (${MARIADBD}) and could not be installed${said ? ` (${said.replace(/^kms: /, '')})` : ''}; install it, or use a server of yours with KMS_MARIADB=external; log: ${join(options.root, '.tools', 'apt.log')}`,
-  );
+function ensureServerInstalled(options: StackOptions): Promise<void> {
+  return ensureBootstrapPackage(options.root, {
+    step: 'kms_ensure_mariadb_server',
+    installed: () => existsSync(MARIADBD) && existsSync(INSTALL_DB),
+    what: "mariadb: Debian's mariadb-server-core",
+    path: MARIADBD,
+    fix: 'install it, or use a server of yours with KMS_MARIADB=external',
+  });
 }

@@ -6,17 +6,11 @@
 import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { RegistryClient } from '../../src/avro/registry-client.ts';
 import { registryOptions } from '../../src/avro/registry-options.ts';
-import { writeWireHeader } from '../../src/avro/wire-format.ts';
+import { encodeWire } from '../../src/avro/wire-format.ts';
+import { ensureBookkeepingTables, forgetTopic } from './provision.ts';
 import type { SinkConfig } from '../../src/config/index.ts';
 import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
-import { dropTable } from '../../src/mysql/ddl.ts';
-import {
-  createDeadLettersTable,
-  createOffsetsTable,
-  deleteDeadLettersOfTopic,
-  deleteOffsetsOfTopic,
-} from '../../src/mysql/offset-sql.ts';
-import { execute, type ResultRow, selectRows } from '../../src/mysql/pool.ts';
+import { type ResultRow, selectRows } from '../../src/mysql/pool.ts';
 import { compiled } from '../../src/mysql/compiled-query.ts';
 import { quoteIdentifier } from '../../src/mysql/identifiers.ts';
 import { tableNameFor } from '../../src/config/index.ts';
@@ -96,22 +90,12 @@ export async function resetKeyedDemo(config: SinkConfig): Promise<{ keyId: numbe
   });
   const pool = await openPool(config);
   try {
-    await execute(pool, createOffsetsTable(config.sink.offsetsTable));
-    await execute(pool, createDeadLettersTable(config.sink.deadLetterTable));
-    await execute(pool, dropTable(tableNameFor(config, KEYED_DEMO_TOPIC)));
-    await execute(pool, deleteOffsetsOfTopic(KEYED_DEMO_TOPIC, config.sink.offsetsTable));
-    await execute(pool, deleteDeadLettersOfTopic(KEYED_DEMO_TOPIC, config.sink.deadLetterTable));
+    await ensureBookkeepingTables(config, pool);
+    await forgetTopic(config, pool, KEYED_DEMO_TOPIC, tableNameFor(config, KEYED_DEMO_TOPIC));
   } finally {
     await pool.end();
   }
   return { keyId, valueId };
-}
-
-function wire(schemaId: number, body: Buffer): Buffer {
-  const buf = Buffer.allocUnsafe(5 + body.length);
-  writeWireHeader(buf, schemaId);
-  body.copy(buf, 5);
-  return buf;
 }
 
 /** Produces the events, each account always to the same partition (so its events stay in order). */
@@ -124,10 +108,10 @@ export async function produceAccountEvents(
   try {
     for (const event of events) {
       const [accountId, owner, balanceCents, version] = rowOf(event);
-      const key = wire(ids.keyId, KEY_TYPE.toBuffer({ account_id: accountId }));
+      const key = encodeWire(ids.keyId, KEY_TYPE.toBuffer({ account_id: accountId }));
       const value = event.closed
         ? null
-        : wire(
+        : encodeWire(
             ids.valueId,
             VALUE_TYPE.toBuffer({ account_id: accountId, owner, balance_cents: balanceCents, version }),
           );

@@ -106,8 +106,7 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
     const pool = await openPool(config);
     const admin = new TopicAdmin(config, kafka);
     try {
-      await run(config, pool, createOffsetsTable(config.sink.offsetsTable));
-      await run(config, pool, createDeadLettersTable(config.sink.deadLetterTable));
+      await ensureBookkeepingTables(config, pool);
       log(`tables ${config.sink.offsetsTable}, ${config.sink.deadLetterTable}: ready`);
 
       // Before any topic or table changes: an unreachable or refusing registry should leave nothing half done.
@@ -121,9 +120,7 @@ export async function provision(config: SinkConfig, options: ProvisionOptions = 
       if (options.reset === true) {
         for (const { topic, table } of topics) {
           if (cluster.topics.has(topic)) await admin.delete(topic);
-          await run(config, pool, dropTable(table));
-          await run(config, pool, deleteOffsetsOfTopic(topic, config.sink.offsetsTable));
-          await run(config, pool, deleteDeadLettersOfTopic(topic, config.sink.deadLetterTable));
+          await forgetTopic(config, pool, topic, table);
           log(`reset ${topic}: topic deleted, table ${table} dropped, offset rows and dead letters removed`);
         }
       }
@@ -181,4 +178,17 @@ async function tableExists(config: SinkConfig, pool: Pool, table: string): Promi
   } catch (error) {
     throw databaseError(config, error);
   }
+}
+
+/** `kafka_offsets` and `kafka_dead_letters` (as configured), created when missing. */
+export async function ensureBookkeepingTables(config: SinkConfig, pool: Pool): Promise<void> {
+  await run(config, pool, createOffsetsTable(config.sink.offsetsTable));
+  await run(config, pool, createDeadLettersTable(config.sink.deadLetterTable));
+}
+
+/** The database half of a reset: the topic's table dropped, its offset rows and dead letters removed. */
+export async function forgetTopic(config: SinkConfig, pool: Pool, topic: string, table: string): Promise<void> {
+  await run(config, pool, dropTable(table));
+  await run(config, pool, deleteOffsetsOfTopic(topic, config.sink.offsetsTable));
+  await run(config, pool, deleteDeadLettersOfTopic(topic, config.sink.deadLetterTable));
 }

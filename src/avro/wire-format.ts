@@ -23,6 +23,14 @@ export function writeWireHeader(buf: Buffer, schemaId: number): void {
   buf.writeUInt32BE(schemaId, 1);
 }
 
+/** A whole Confluent wire-format message: header, then a copy of the Avro body (producers, tools, tests). */
+export function encodeWire(schemaId: number, payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_LENGTH + payload.length);
+  writeWireHeader(out, schemaId);
+  payload.copy(out, HEADER_LENGTH);
+  return out;
+}
+
 export function decodeWireHeader(buf: Buffer | null | undefined): WireHeader {
   if (buf === null || buf === undefined) {
     throw new SinkError(
