@@ -22,16 +22,9 @@ export function columnModelOptionsOf(config: SinkConfig): ColumnModelOptions {
   };
 }
 
-export function tableManagerOptionsOf(config: SinkConfig): TableManagerOptions {
-  const { sink } = config;
-  return {
-    autoCreate: sink.autoCreate,
-    autoEvolve: sink.autoEvolve,
-    provenance: sink.provenanceColumns,
-    pkMode: sink.pkMode,
-    pkFields: sink.pkFields,
-    checkKafkaKey: sink.insertMode !== 'insert',
-  };
+export function tableManagerOptionsOf({ sink }: SinkConfig): TableManagerOptions {
+  const { autoCreate, autoEvolve, provenanceColumns: provenance, pkMode, pkFields } = sink;
+  return { autoCreate, autoEvolve, provenance, pkMode, pkFields, checkKafkaKey: sink.insertMode !== 'insert' };
 }
 
 /** The preparer of `topic`'s records, its tables kept by `tables`, its schemas and subjects from `registry`. */
