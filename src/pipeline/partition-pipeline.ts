@@ -220,13 +220,15 @@ export class PartitionPipeline {
     this.#answered();
     this.#dependencies?.reachable('database');
     if (result.kind === 'committed') {
+      // A halt (errors.tolerance=none) commits only the records before the bad one.
+      const count = result.halt === undefined ? batch.count : result.nextOffset - this.#expected;
       this.#expected = result.nextOffset;
-      this.committedRecords += batch.count;
+      this.committedRecords += count;
       this.committedBatches++;
       this.deadLetters += result.deadLetters;
       this.#metrics.committed(
         this.ref,
-        batch.count,
+        count,
         result.rows,
         result.deadLetters,
         (performance.now() - started) / 1000,

@@ -8,6 +8,7 @@ import type { RecordPreparer } from '../../../src/pipeline/record-preparer.ts';
 import type { BatchWriter, CommitResult } from '../../../src/sink/batch-writer.ts';
 import { SinkMetrics } from '../../../src/pipeline/sink-metrics.ts';
 import { offsetRange } from '../../fixtures/kafka-records.ts';
+import { SinkError } from '../../../src/core/errors.ts';
 
 const records = offsetRange;
 
@@ -229,4 +230,18 @@ test('a partition shows why it waits: waiting_for_database while a batch is retr
   assert.equal(pipeline.state, 'running');
   assert.deepEqual(events.slice(0, 2), ['down database', 'up database']);
   await pipeline.stop({ drain: false });
+});
+
+test('a halted commit (errors.tolerance=none) counts only the records before the bad one, then fails the partition', async () => {
+  const halt = new SinkError('VALUE_REJECTED', 'offset 3: refused by the database');
+  const writer = {
+    commit: async (): Promise<CommitResult> => ({ kind: 'committed', nextOffset: 3, rows: 3, deadLetters: 0, halt }),
+  } as unknown as BatchWriter;
+  const pipeline = partitionPipeline(writer, {});
+  pipeline.start();
+  pipeline.accept(records(0, 10));
+  await waitUntil(() => pipeline.state === 'failed');
+  assert.equal(pipeline.committedRecords, 3, 'offsets 0-2 committed, not the 10 of the batch');
+  assert.equal(pipeline.expectedOffset, 3);
+  assert.equal(pipeline.failure, halt);
 });
