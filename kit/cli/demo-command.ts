@@ -60,42 +60,61 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-async function runDemo(flags: DemoFlags): Promise<boolean> {
+/**
+ * What one demo does in the steps they all share (stack up, start clean, sink, first half, kill -9, the
+ * rest, restart, verify): both demos crash the sink the same way, so they prove exactly-once the same way.
+ */
+interface DemoPlan {
+  /** `--set` settings the demo's config and its sink need on top of the operator's. */
+  readonly settings: readonly string[];
+  readonly startCleanTitle: string;
+  startClean(config: SinkConfig): Promise<void>;
+  readonly firstHalfTitle: string;
+  produceFirstHalf(config: SinkConfig): Promise<void>;
+  produceRest(config: SinkConfig): Promise<void>;
+  readonly verifyTitle: string;
+  /** Checks beyond `verify`, printing what they found. */
+  checkTable?(config: SinkConfig): Promise<boolean>;
+  /** Printed after the sink stopped or was left running, before the verdict. */
+  closingNotes?(config: SinkConfig): string;
+  readonly passMessage: string;
+  readonly failMessage: string;
+}
+
+async function runDemoSteps(flags: DemoFlags, plan: DemoPlan): Promise<boolean> {
   const step = (text: string): void => console.log(`\n== ${text}`);
   step('1/7 local stack');
   await stackUp(stackOptions(projectRoot()), (line) => console.log(line));
-  const config = configFrom(flags);
+  const demoFlags = { ...flags, set: [...(flags.set ?? []), ...plan.settings] };
+  const config = configFrom(demoFlags);
 
-  step('2/7 provision from scratch: topics, schemas, database, tables');
+  step(plan.startCleanTitle);
   const pidFile = join(projectRoot(), '.run', 'demo-sink.pid');
-  const background = { ...flags, pidFile, logFile: defaultLogFile() };
+  const background = { ...demoFlags, pidFile, logFile: defaultLogFile() };
   await stopBackground(pidFile, 30_000);
-  // The demo's topics and tables are its own: start clean, so offsets left by an earlier run (or by a
-  // Kafka cluster that has since been recreated) can not make the proof ambiguous.
-  await provision(config, { reset: true, log: (line) => console.log(line) });
+  await plan.startClean(config);
 
   step('3/7 start the sink in the background');
   const firstPid = await startBackground(background);
 
-  const half = Math.ceil(flags.records / 2);
-  step(`4/7 produce ${half} records per topic`);
-  console.log(formatProduceSummary(await produce(config, { records: half, progress: 'auto' })));
+  step(plan.firstHalfTitle);
+  await plan.produceFirstHalf(config);
 
   step('5/7 crash: kill -9 the sink while it works');
   await waitForProgress(config, 15_000);
   process.kill(firstPid, 'SIGKILL');
   while (isAlive(firstPid)) await sleep(20);
   console.log(`sink pid ${firstPid} killed with SIGKILL`);
-  const rest = flags.records - half;
-  if (rest > 0) console.log(formatProduceSummary(await produce(config, { records: rest, progress: 'auto' })));
+  await plan.produceRest(config);
 
   step('6/7 restart the sink: it resumes from kafka_offsets');
   await stopBackground(pidFile, 1_000); // clears the stale pid file of the killed process
   await startBackground(background);
 
-  step('7/7 verify: Kafka end offsets = kafka_offsets = rows + dead letters, no duplicates');
+  step(plan.verifyTitle);
   const result = await verify(config, { wait: true, timeoutSeconds: flags.timeout });
   for (const line of formatVerify(result)) console.log(line);
+  const tableOk = plan.checkTable === undefined ? true : await plan.checkTable(config);
 
   if (flags.keepRunning) {
     console.log(`\nthe sink keeps running (pid ${readPid(pidFile)}); stop it with: ./kms stop --pid-file ${pidFile}`);
@@ -103,15 +122,39 @@ async function runDemo(flags: DemoFlags): Promise<boolean> {
     await stopBackground(pidFile, 30_000);
     console.log('\nsink stopped (graceful)');
   }
-  console.log(`where to look next:
+  if (plan.closingNotes !== undefined) console.log(plan.closingNotes(config));
+  const ok = result.ok && tableOk;
+  console.log(ok ? plan.passMessage : plan.failMessage);
+  return ok;
+}
+
+function runDemo(flags: DemoFlags): Promise<boolean> {
+  const half = Math.ceil(flags.records / 2);
+  return runDemoSteps(flags, {
+    settings: [],
+    startCleanTitle: '2/7 provision from scratch: topics, schemas, database, tables',
+    // The demo's topics and tables are its own: start clean, so offsets left by an earlier run (or by a
+    // Kafka cluster that has since been recreated) can not make the proof ambiguous.
+    startClean: async (config) => {
+      await provision(config, { reset: true, log: (line) => console.log(line) });
+    },
+    firstHalfTitle: `4/7 produce ${half} records per topic`,
+    produceFirstHalf: async (config) => {
+      console.log(formatProduceSummary(await produce(config, { records: half, progress: 'auto' })));
+    },
+    produceRest: async (config) => {
+      const rest = flags.records - half;
+      if (rest > 0) console.log(formatProduceSummary(await produce(config, { records: rest, progress: 'auto' })));
+    },
+    verifyTitle: '7/7 verify: Kafka end offsets = kafka_offsets = rows + dead letters, no duplicates',
+    closingNotes: (config) => `where to look next:
   sink log          ${defaultLogFile()}  (JSON lines; grep Backpressure for the queue WARN lines)
   offsets           mariadb -uconsumer -p'***' -h127.0.0.1 ${config.mysql.database} -e 'select * from kafka_offsets'
   per-partition     ./kms status
-  status page       http://${config.status.host}:${config.status.port}/  (while a sink runs: ./kms start)`);
-  console.log(
-    result.ok ? '\nDEMO PASS: every record is in the database exactly once' : '\nDEMO FAIL: see the table above',
-  );
-  return result.ok;
+  status page       http://${config.status.host}:${config.status.port}/  (while a sink runs: ./kms start)`,
+    passMessage: '\nDEMO PASS: every record is in the database exactly once',
+    failMessage: '\nDEMO FAIL: see the table above',
+  });
 }
 
 /**
@@ -119,65 +162,37 @@ async function runDemo(flags: DemoFlags): Promise<boolean> {
  * (upsert) and deletes closed ones (tombstones), is killed with SIGKILL halfway, restarted, and the table
  * is compared row by row with what the stream says, besides `verify`.
  */
-async function runKeyedDemo(flags: DemoFlags): Promise<boolean> {
-  const step = (text: string): void => console.log(`\n== ${text}`);
-  step('1/7 local stack');
-  await stackUp(stackOptions(projectRoot()), (line) => console.log(line));
-  const keyedFlags = { ...flags, set: [...(flags.set ?? []), ...KEYED_DEMO_SETTINGS] };
-  const config = configFrom(keyedFlags);
-
-  step(
-    `2/7 start clean: topic ${KEYED_DEMO_TOPIC} (${KEYED_DEMO_PARTITIONS} partitions), key and value schemas, no table`,
-  );
-  const pidFile = join(projectRoot(), '.run', 'demo-sink.pid');
-  const background = { ...keyedFlags, pidFile, logFile: defaultLogFile() };
-  await stopBackground(pidFile, 30_000);
-  const ids = await resetKeyedDemo(config);
-  console.log(`settings: ${KEYED_DEMO_SETTINGS.join(' ')}`);
-
-  step('3/7 start the sink in the background');
-  const firstPid = await startBackground(background);
-
+function runKeyedDemo(flags: DemoFlags): Promise<boolean> {
   const events = accountEvents(0, flags.records);
   const half = Math.ceil(events.length / 2);
   const closes = events.filter((e) => e.closed).length;
-  step(`4/7 produce ${half} of ${events.length} account events (${closes} of them closing an account: a tombstone)`);
-  await produceAccountEvents(config, ids, events.slice(0, half));
-
-  step('5/7 crash: kill -9 the sink while it works');
-  await waitForProgress(config, 15_000);
-  process.kill(firstPid, 'SIGKILL');
-  while (isAlive(firstPid)) await sleep(20);
-  console.log(`sink pid ${firstPid} killed with SIGKILL`);
-  await produceAccountEvents(config, ids, events.slice(half));
-  console.log(`produced the other ${events.length - half} events`);
-
-  step('6/7 restart the sink: it resumes from kafka_offsets');
-  await stopBackground(pidFile, 1_000);
-  await startBackground(background);
-
-  step('7/7 verify offsets and dead letters, one row per key, and every row as its last event says');
-  const result = await verify(config, { wait: true, timeoutSeconds: flags.timeout });
-  for (const line of formatVerify(result)) console.log(line);
-  const check = await checkAccounts(config, events);
-  console.log(
-    `table ${KEYED_DEMO_TOPIC}: ${check.actual} rows; the stream leaves ${check.expected} open accounts ` +
-      `(${events.length} events on ${new Set(events.map((e) => e.accountId)).size} accounts)`,
-  );
-  for (const difference of check.differences) console.log(`  DIFFERENT: ${difference}`);
-  if (flags.keepRunning) {
-    console.log(`\nthe sink keeps running (pid ${readPid(pidFile)}); stop it with: ./kms stop --pid-file ${pidFile}`);
-  } else {
-    await stopBackground(pidFile, 30_000);
-    console.log('\nsink stopped (graceful)');
-  }
-  const ok = result.ok && check.ok;
-  console.log(
-    ok
-      ? '\nDEMO PASS: every upsert and delete applied exactly once; the table is what the stream says'
-      : '\nDEMO FAIL: see above',
-  );
-  return ok;
+  let ids: Awaited<ReturnType<typeof resetKeyedDemo>>;
+  return runDemoSteps(flags, {
+    settings: KEYED_DEMO_SETTINGS,
+    startCleanTitle: `2/7 start clean: topic ${KEYED_DEMO_TOPIC} (${KEYED_DEMO_PARTITIONS} partitions), key and value schemas, no table`,
+    startClean: async (config) => {
+      ids = await resetKeyedDemo(config);
+      console.log(`settings: ${KEYED_DEMO_SETTINGS.join(' ')}`);
+    },
+    firstHalfTitle: `4/7 produce ${half} of ${events.length} account events (${closes} of them closing an account: a tombstone)`,
+    produceFirstHalf: (config) => produceAccountEvents(config, ids, events.slice(0, half)),
+    produceRest: async (config) => {
+      await produceAccountEvents(config, ids, events.slice(half));
+      console.log(`produced the other ${events.length - half} events`);
+    },
+    verifyTitle: '7/7 verify offsets and dead letters, one row per key, and every row as its last event says',
+    checkTable: async (config) => {
+      const check = await checkAccounts(config, events);
+      console.log(
+        `table ${KEYED_DEMO_TOPIC}: ${check.actual} rows; the stream leaves ${check.expected} open accounts ` +
+          `(${events.length} events on ${new Set(events.map((e) => e.accountId)).size} accounts)`,
+      );
+      for (const difference of check.differences) console.log(`  DIFFERENT: ${difference}`);
+      return check.ok;
+    },
+    passMessage: '\nDEMO PASS: every upsert and delete applied exactly once; the table is what the stream says',
+    failMessage: '\nDEMO FAIL: see above',
+  });
 }
 
 /** Waits until the sink committed something, so the kill lands while it is really working. */
