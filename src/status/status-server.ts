@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../core/log.ts';
+import type { DependencyDown } from '../pipeline/dependency-monitor.ts';
 import type { SinkRunner } from '../pipeline/sink-runner.ts';
 import { GroupReader } from './group-reader.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -25,15 +26,26 @@ export interface PartitionStatus {
   reason?: string;
 }
 
+/**
+ * Why a service counts as down, for /healthz (with the grace it is past), a waiting partition, and the
+ * status page (which shows every instance's view, so it names this one).
+ */
+export function notAnsweredReason(
+  down: DependencyDown,
+  context: { readonly graceMs?: number; readonly thisInstance?: boolean } = {},
+): string {
+  const whom = context.thisInstance === true ? ' this instance' : '';
+  const grace = context.graceMs === undefined ? '' : ` (grace ${context.graceMs / 1000} s)`;
+  return `${down.dependency} has not answered${whom} for ${Math.round(down.downMs / 1000)} s${grace}: ${down.error}`;
+}
+
 export function partitionStatuses(runner: SinkRunner): PartitionStatus[] {
   const down = new Map(runner.dependencies.down().map((d) => [d.dependency as string, d]));
   const waitingReason = (state: string): string | undefined => {
     const dependency = /^waiting_for_(\w+)$/.exec(state)?.[1];
     const d = dependency === undefined ? undefined : down.get(dependency);
     if (dependency === undefined) return undefined;
-    return d === undefined
-      ? `a batch is retried until the ${dependency} answers`
-      : `${dependency} has not answered for ${Math.round(d.downMs / 1000)} s: ${d.error}`;
+    return d === undefined ? `a batch is retried until the ${dependency} answers` : notAnsweredReason(d);
   };
   return [...runner.pipelines.values()]
     .map((p) => ({
@@ -90,10 +102,7 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
       const failed = partitions.filter((p) => p.state === 'failed');
       const down = runner.dependencies.downPastGrace();
       const reasons = [
-        ...down.map(
-          (d) =>
-            `${d.dependency} has not answered for ${Math.round(d.downMs / 1000)} s (grace ${runner.dependencies.graceMs / 1000} s): ${d.error}`,
-        ),
+        ...down.map((d) => notAnsweredReason(d, { graceMs: runner.dependencies.graceMs })),
         ...failed.map((p) => `partition ${p.topic}/${p.partition} failed: ${p.error ?? 'unknown error'}`),
         ...runner.failures,
         ...(runner.stopping ? ['the sink is stopping'] : []),
@@ -147,10 +156,7 @@ export async function startStatusServer(runner: SinkRunner, host: string, port: 
     info,
     localStates,
     () => runner.pipelines.values(),
-    () =>
-      runner.dependencies
-        .down()
-        .map((d) => `${d.dependency} has not answered this instance for ${Math.round(d.downMs / 1000)} s: ${d.error}`),
+    () => runner.dependencies.down().map((d) => notAnsweredReason(d, { thisInstance: true })),
   );
   api = new StatusApi(reader, model);
   const metrics = new StatusMetrics(runner.metrics.registry);
