@@ -45,8 +45,11 @@ const FIXED: Readonly<Record<string, { readonly values: RegExp; readonly means: 
 const TLS_FILE_PARAMETER =
   /keystore|truststore|sslcert|sslca|sslkey|serversslcert|tlsversions|ciphersuites|trustservercertificate|fallbacktosystem/i;
 
-/** The TLS mode the parameters ask for (none when they name none); throws on any other parameter. */
-export function readUrlParameters(params: ReadonlyMap<string, string>): SslMode | undefined {
+/**
+ * The TLS mode the parameters ask for (none when they name none); throws on any other parameter, and on
+ * one given twice (in any case).
+ */
+export function readUrlParameters(params: Iterable<readonly [name: string, value: string]>): SslMode | undefined {
   // Connector/J property names are case-insensitive; so are ours.
   const given = new Map<string, { name: string; value: string }>();
   for (const [name, value] of params) {

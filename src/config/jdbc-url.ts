@@ -126,7 +126,7 @@ export function readMysqlUrl(url: string): MysqlEndpoint {
   if (database.includes('/')) fail('has a database name containing "/"');
   if (database.length > 64) fail('has a database name longer than 64 characters');
 
-  const params = new Map<string, string>();
+  const params: [name: string, value: string][] = [];
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
@@ -136,8 +136,7 @@ export function readMysqlUrl(url: string): MysqlEndpoint {
       decode(eq >= 0 ? pair.slice(eq + 1) : '') ?? fail(`has a malformed %-escape in query parameter "${name}"`);
     if (name === 'user') user ??= value === '' ? undefined : value;
     else if (name === 'password') password ??= value;
-    else if (params.has(name)) fail(`gives query parameter "${name}" twice`);
-    else params.set(name, value);
+    else params.push([name, value]);
   }
   const sslMode = readUrlParameters(params);
 

@@ -71,7 +71,9 @@ describe('mysql.url TLS parameters', () => {
       /"trustCertificateKeyStoreUrl".*mysql\.ssl\.ca, mysql\.ssl\.cert and mysql\.ssl\.key/,
     ],
     ['serverSslCert=/x.pem', /"serverSslCert".*PEM files in mysql\.ssl\.ca/],
-    ['useSSL=true&usessl=false', /gives query parameter "usessl" twice/],
+    ['useSSL=true&usessl=false', /gives query parameter "usessl" twice; keep one/],
+    ['sslMode=REQUIRED&sslMode=DISABLED', /gives query parameter "sslMode" twice; keep one/],
+    ['autoReconnect=true&autoReconnect=true', /gives query parameter "autoReconnect" twice; keep one/],
   ];
   for (const [query, pattern] of refused) {
     it(`refuses ${query} in one line naming it (config error)`, () => {
