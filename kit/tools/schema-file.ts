@@ -10,8 +10,8 @@ import { parseAvroSchema } from '../../src/avro/avro-schema.ts';
 import { buildColumnModel, type ColumnModel } from '../../src/mysql/column-model.ts';
 import { columnModelOptionsOf } from '../../src/pipeline/preparer-options.ts';
 import type { TableSpec } from '../../src/mysql/compiled-query.ts';
-import { buildKeyModel, buildKeyedModel } from '../../src/mysql/key-model.ts';
-import { tableSpec } from '../../src/mysql/table-spec.ts';
+import { buildKeyModel, buildKeyedModel, type KeyedColumnModel } from '../../src/mysql/key-model.ts';
+import { tableSpecForPkMode } from '../../src/mysql/table-spec.ts';
 import { DEFAULT_KEY_COLUMN, type SinkConfig } from '../../src/config/index.ts';
 import { SinkError, describeError } from '../../src/core/errors.ts';
 import { projectRoot } from '../../src/app/project-root.ts';
@@ -117,15 +117,18 @@ export function columnModelFor(config: SinkConfig, type: Type, where: string): C
  * the key schema's columns lead and are the primary key, as the sink's own keyed model makes them.
  */
 export function tableSpecFor(config: SinkConfig, table: string, type: Type, keyType: Type, where: string): TableSpec {
-  const { pkMode, pkFields, provenanceColumns, stringType } = config.sink;
-  if (pkMode !== 'record_key') {
-    const pk = pkMode === 'record_value' ? pkFields : [];
-    return tableSpec(table, columnModelFor(config, type, where), provenanceColumns, pk, pkMode === 'none');
-  }
+  const { pkMode, pkFields, provenanceColumns } = config.sink;
+  const model =
+    pkMode === 'record_key' ? keyedModelFor(config, type, keyType, where) : columnModelFor(config, type, where);
+  return tableSpecForPkMode(table, model, { provenance: provenanceColumns, pkMode, pkFields });
+}
+
+/** The keyed model the sink will use under `sink.pk.mode=record_key` (same options as the sink). */
+function keyedModelFor(config: SinkConfig, type: Type, keyType: Type, where: string): KeyedColumnModel {
+  const { pkFields, stringType } = config.sink;
   try {
     const key = buildKeyModel(keyType, { fields: pkFields, primitiveColumn: DEFAULT_KEY_COLUMN, stringType });
-    const model = buildKeyedModel(key, type, columnModelOptionsOf(config));
-    return tableSpec(table, model, provenanceColumns, model.keyColumns);
+    return buildKeyedModel(key, type, columnModelOptionsOf(config));
   } catch (error) {
     throw problem(`${where}: ${describeError(error)}`);
   }

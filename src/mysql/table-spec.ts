@@ -4,6 +4,7 @@
  * record fields are, and the coordinates stay a unique key. Provisioned and sink-created tables both
  * come from here, so they never differ.
  */
+import type { PkMode } from '../config/pk-mode.ts';
 import { SinkError } from '../core/errors.ts';
 import type { ModelColumn } from './column-model.ts';
 import type { ColumnSpec, TableSpec } from './compiled-query.ts';
@@ -48,4 +49,26 @@ export function tableSpec(
   return provenance
     ? { name: table, columns, primaryKey: pkFields, uniqueKeys: { kafka_position: COORDINATES } }
     : { name: table, columns, primaryKey: pkFields };
+}
+
+/** How a table is keyed: `sink.pk.mode` as applied (unset: by whether pkFields are given), its fields. */
+export interface TableKeying {
+  readonly provenance: boolean;
+  readonly pkMode?: PkMode;
+  readonly pkFields?: readonly string[];
+}
+
+/**
+ * The table the sink creates under `sink.pk.mode`: keyed on the record key's columns (record_key, which
+ * lead a keyed model), on `sink.pk.fields` (record_value), on the Kafka coordinates (kafka) or on nothing
+ * (none). The one choice of key columns, so a provisioned table is the table the sink would create.
+ */
+export function tableSpecForPkMode(
+  table: string,
+  model: { readonly columns: readonly ModelColumn[]; readonly keyColumns?: readonly string[] },
+  keying: TableKeying,
+): TableSpec {
+  const { provenance, pkMode, pkFields = [] } = keying;
+  const keyColumns = pkMode === 'record_key' ? (model.keyColumns ?? []) : pkMode === 'kafka' ? [] : pkFields;
+  return tableSpec(table, model, provenance, keyColumns, pkMode === 'none');
 }

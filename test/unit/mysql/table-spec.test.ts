@@ -4,7 +4,7 @@ import { isSinkError } from '../../../src/core/errors.ts';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { buildColumnModel } from '../../../src/mysql/column-model.ts';
 import { createTable } from '../../../src/mysql/ddl.ts';
-import { tableSpec } from '../../../src/mysql/table-spec.ts';
+import { tableSpec, tableSpecForPkMode } from '../../../src/mysql/table-spec.ts';
 
 const model = buildColumnModel(
   parseAvroSchema({
@@ -73,5 +73,39 @@ describe('tableSpec', () => {
         },
       );
     }
+  });
+});
+
+describe('tableSpecForPkMode: the key columns sink.pk.mode chooses', () => {
+  const COORDINATES = ['_kafka_partition', '_kafka_offset'];
+  const keyed = { columns: model.columns, keyColumns: ['region', 'id'] };
+  const keysOf = (spec: ReturnType<typeof tableSpec>) => [spec.primaryKey, spec.uniqueKeys];
+
+  it('record_key: the record key columns, whatever sink.pk.fields says', () => {
+    const spec = tableSpecForPkMode('t', keyed, { provenance: true, pkMode: 'record_key', pkFields: ['id'] });
+    assert.deepEqual(keysOf(spec), [['region', 'id'], { kafka_position: COORDINATES }]);
+  });
+
+  it('record_value, and an unset mode with sink.pk.fields: those fields', () => {
+    for (const pkMode of ['record_value', undefined] as const) {
+      const spec = tableSpecForPkMode('t', model, { provenance: true, pkMode, pkFields: ['id'] });
+      assert.deepEqual(keysOf(spec), [['id'], { kafka_position: COORDINATES }]);
+    }
+  });
+
+  it('kafka: the coordinates, even with a keyed model', () => {
+    const spec = tableSpecForPkMode('t', keyed, { provenance: true, pkMode: 'kafka' });
+    assert.deepEqual(keysOf(spec), [COORDINATES, undefined]);
+  });
+
+  it('none: no primary key, the coordinates only unique; without provenance no key at all', () => {
+    assert.deepEqual(keysOf(tableSpecForPkMode('t', keyed, { provenance: true, pkMode: 'none' })), [
+      undefined,
+      { kafka_position: COORDINATES },
+    ]);
+    assert.deepEqual(keysOf(tableSpecForPkMode('t', model, { provenance: false, pkMode: 'none' })), [
+      undefined,
+      undefined,
+    ]);
   });
 });
