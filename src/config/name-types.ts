@@ -85,7 +85,8 @@ export const tableName: ValueType<string> = {
 export const stringColumnType: ValueType<string> = {
   schema: () =>
     parsedBy((value) => {
-      const fix = 'set VARCHAR(n) with n from 1 to 16383, CHAR(n) with n from 1 to 255, TEXT, MEDIUMTEXT or LONGTEXT';
+      const fix =
+        'set VARCHAR(n) with n from 1 to 16383, CHAR(n) with n from 1 to 255, TINYTEXT, TEXT, MEDIUMTEXT or LONGTEXT';
       const normal = value.toUpperCase().replace(/\s+/g, '');
       if (/^(?:TINY|MEDIUM|LONG)?TEXT$/.test(normal)) return normal;
       const m = /^(VARCHAR|CHAR)\((\d{1,5})\)$/.exec(normal);

@@ -160,7 +160,7 @@ const sink = z.object({
   stringType: key('sink.string.type', stringColumnType, {
     section: TABLES,
     default: 'VARCHAR(255)',
-    doc: 'column type for Avro strings: VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT or LONGTEXT',
+    doc: 'column type for Avro strings: VARCHAR(n), CHAR(n), TINYTEXT, TEXT, MEDIUMTEXT or LONGTEXT',
   }),
   /** Column type per record field, from `sink.column.type.<field>` keys (names without the prefix). */
   columnTypes: prefixed('sink.column.type.', columnType, {

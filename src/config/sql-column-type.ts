@@ -14,6 +14,7 @@ const BARE_TYPES = new Set([
   'BIGINT',
   'FLOAT',
   'DOUBLE',
+  'TINYTEXT',
   'TEXT',
   'MEDIUMTEXT',
   'LONGTEXT',
@@ -40,8 +41,8 @@ const TYPE_SHAPE = /^([A-Z]+)(?:\((\d{1,5})(?:,(\d{1,5}))?\))?$/;
 
 /** What the allow-list admits, for fixes in messages. */
 export const ALLOWED_COLUMN_TYPES =
-  'BOOLEAN, TINYINT, SMALLINT, MEDIUMINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), VARCHAR(n), CHAR(n), TEXT, ' +
-  'MEDIUMTEXT, LONGTEXT, VARBINARY(n), BINARY(n), BLOB, MEDIUMBLOB, LONGBLOB, BIT(n), JSON, DATE, YEAR, ' +
+  'BOOLEAN, TINYINT, SMALLINT, MEDIUMINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), VARCHAR(n), CHAR(n), TINYTEXT, ' +
+  'TEXT, MEDIUMTEXT, LONGTEXT, VARBINARY(n), BINARY(n), BLOB, MEDIUMBLOB, LONGBLOB, BIT(n), JSON, DATE, YEAR, ' +
   'TIME[(fsp)], DATETIME[(fsp)], TIMESTAMP[(fsp)]';
 
 /** The canonical spelling (`decimal( 10, 2 )` → `DECIMAL(10,2)`), or `{ problem }` naming what is wrong. */

@@ -4,6 +4,7 @@
  * change no table change can follow (a string field becoming an int): then the partition stops rather
  * than write values into a column of another kind.
  */
+import { stringCapacity } from './column-types.ts';
 
 /** Kinds of MySQL column types (information_schema DATA_TYPE, lower case) that hold the same kind of value. */
 const FAMILY: Readonly<Record<string, string>> = {
@@ -68,11 +69,17 @@ export function columnChange(existing: string, wanted: string): ColumnChange {
   return from === to ? 'none' : 'incompatible';
 }
 
-/** Most bytes a string column type holds (utf8mb4: 4 bytes a character); undefined for other types. */
-function stringBytes(sqlType: string): number | undefined {
-  const chars = /^(?:VAR)?CHAR\((\d+)\)$/.exec(sqlType);
-  if (chars !== null) return 4 * Number(chars[1]);
-  return { TEXT: 65_535, MEDIUMTEXT: 16_777_215, LONGTEXT: 4_294_967_295 }[sqlType];
+/**
+ * Most characters and most bytes a string column type holds (utf8mb4: up to 4 bytes a character, and a
+ * byte-limited type holds as many characters as bytes); undefined for other types. Both count: TINYTEXT
+ * holds fewer bytes than VARCHAR(100) but more characters.
+ */
+function stringLimits(sqlType: string): { readonly chars: number; readonly bytes: number } | undefined {
+  const capacity = stringCapacity(sqlType);
+  if (capacity === undefined) return undefined;
+  return 'chars' in capacity
+    ? { chars: capacity.chars, bytes: 4 * capacity.chars }
+    : { chars: capacity.bytes, bytes: capacity.bytes };
 }
 
 /**
@@ -81,7 +88,9 @@ function stringBytes(sqlType: string): number | undefined {
  * `VARCHAR(40)`), undefined otherwise. A column widened further already (by a long value) stays.
  */
 export function longerStringType(existing: string, wanted: string): string | undefined {
-  const have = stringBytes(existing);
-  const want = stringBytes(wanted);
-  return have !== undefined && want !== undefined && want > have ? wanted : undefined;
+  const have = stringLimits(existing);
+  const want = stringLimits(wanted);
+  if (have === undefined || want === undefined) return undefined;
+  const holdsAll = want.chars >= have.chars && want.bytes >= have.bytes;
+  return holdsAll && (want.chars > have.chars || want.bytes > have.bytes) ? wanted : undefined;
 }

@@ -68,7 +68,7 @@ export function maxChars(field: string, limit: number, sqlType: string): Convert
   };
 }
 
-/** TEXT / MEDIUMTEXT / LONGTEXT: at most n bytes of UTF-8. */
+/** TINYTEXT / TEXT / MEDIUMTEXT / LONGTEXT: at most n bytes of UTF-8. */
 export function maxBytes(field: string, limit: number, sqlType: string): Converter {
   return (value) => {
     const s = value as string;

@@ -23,6 +23,7 @@ import { CONNECT_LOGICAL_TYPE, type ConnectType } from '../avro/connect-types.ts
 import { connectColumn } from './connect-columns.ts';
 
 const TEXT_BYTE_LIMITS: ReadonlyMap<string, number> = new Map([
+  ['TINYTEXT', 255],
   ['TEXT', 65_535],
   ['MEDIUMTEXT', 16_777_215],
   ['LONGTEXT', 4_294_967_295],
@@ -44,12 +45,18 @@ const FIXED_TEXT_COLUMNS: Readonly<Record<string, { sqlType: string; length: num
   'logical:uuid': { sqlType: 'CHAR(36)', length: 36, check: conv.maxChars },
 };
 
-const STRING_TYPE_RE = /^(?:(?:VAR)?CHAR\(\d+\)|(?:MEDIUM|LONG)?TEXT)$/;
+const STRING_TYPE_RE = /^(?:(?:VAR)?CHAR\(\d+\)|(?:TINY|MEDIUM|LONG)?TEXT)$/;
 
-/** VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT, LONGTEXT: the types whose values are length-checked strings. */
+/** VARCHAR(n), CHAR(n), TINYTEXT, TEXT, MEDIUMTEXT, LONGTEXT: the types whose values are length-checked strings. */
 export function isStringColumnType(sqlType: string): boolean {
   return STRING_TYPE_RE.test(sqlType);
 }
+
+/**
+ * Widening targets, smallest first. Not TINYTEXT: its 255 bytes hold fewer characters than a VARCHAR(255)
+ * or a VARCHAR(100) of utf8mb4, so "widening" such a column to it could lose the values already there.
+ */
+const WIDER_STRING_TYPES = ['TEXT', 'MEDIUMTEXT', 'LONGTEXT'] as const;
 
 /** Characters (VARCHAR/CHAR) or bytes (the TEXT types) a string column holds. */
 export function stringCapacity(sqlType: string): { readonly chars: number } | { readonly bytes: number } | undefined {
@@ -64,7 +71,7 @@ export function stringCapacity(sqlType: string): { readonly chars: number } | { 
  * LONGTEXT that holds `bytes` (not a longer VARCHAR: several of those would pass the 65535-byte row limit).
  */
 export function widerStringType(bytes: number): string {
-  for (const [type, limit] of TEXT_BYTE_LIMITS) if (bytes <= limit) return type;
+  for (const type of WIDER_STRING_TYPES) if (bytes <= (TEXT_BYTE_LIMITS.get(type) as number)) return type;
   return 'LONGTEXT';
 }
 
@@ -85,7 +92,7 @@ function stringConverter(stringType: string): (field: string) => Converter {
   if (bytes !== undefined) return (field) => conv.maxBytes(field, bytes, stringType);
   throw new SinkError(
     'CONFIG_INVALID',
-    `string column type ${JSON.stringify(stringType)} is not one of VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT, LONGTEXT`,
+    `string column type ${JSON.stringify(stringType)} is not one of VARCHAR(n), CHAR(n), TINYTEXT, TEXT, MEDIUMTEXT, LONGTEXT`,
   );
 }
 

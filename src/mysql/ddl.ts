@@ -14,8 +14,21 @@ import { parseColumnType } from '../config/sql-column-type.ts';
  */
 export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
-/** Without a prefix length InnoDB cannot index these (error 1170), so they cannot be key columns. */
-const UNKEYABLE_TYPES = new Set(['TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'JSON']);
+/**
+ * The TEXT, BLOB and JSON types. Without a prefix length InnoDB cannot index them (error 1170), so they
+ * cannot be key columns; and MySQL before 8.0.13 takes no literal default for them (MariaDB does, but a
+ * table must suit both).
+ */
+const LARGE_OBJECT_TYPES = new Set([
+  'TINYTEXT',
+  'TEXT',
+  'MEDIUMTEXT',
+  'LONGTEXT',
+  'BLOB',
+  'MEDIUMBLOB',
+  'LONGBLOB',
+  'JSON',
+]);
 
 /**
  * Canonical spelling of an allowed column type (upper case, no blanks: `decimal( 10, 2 )` → `DECIMAL(10,2)`),
@@ -69,7 +82,7 @@ function keyColumnList(
     if (primary && column.nullable) {
       throw invalid(`Table ${JSON.stringify(table.name)}: primary key column ${JSON.stringify(name)} is nullable`);
     }
-    if (UNKEYABLE_TYPES.has(normalizeSqlType(column.sqlType))) {
+    if (LARGE_OBJECT_TYPES.has(normalizeSqlType(column.sqlType))) {
       throw new SinkError(
         'SCHEMA_UNSUPPORTED',
         `Table ${JSON.stringify(table.name)}: ${keyName} column ${JSON.stringify(name)} has type ${column.sqlType}, ` +
@@ -132,16 +145,13 @@ export function addColumn(
   return compiled(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${columnDefinition(column)}${withDefault}`);
 }
 
-/** MySQL before 8.0.13 takes no literal default for these; MariaDB does, but a table must suit both. */
-const NO_LITERAL_DEFAULT = new Set(['TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'JSON']);
-
 /**
  * A column default as SQL text (a DEFAULT cannot be bound). Only values whose text cannot escape the
  * literal: numbers, booleans, and strings without backslashes or control characters (quotes doubled, which
  * every sql_mode reads the same). Anything else has no DEFAULT: undefined.
  */
 export function defaultLiteral(sqlType: string, value: unknown): string | undefined {
-  if (NO_LITERAL_DEFAULT.has(normalizeSqlType(sqlType))) return undefined;
+  if (LARGE_OBJECT_TYPES.has(normalizeSqlType(sqlType))) return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
   if (typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';

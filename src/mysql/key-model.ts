@@ -69,7 +69,7 @@ function keyColumn(mapper: ColumnTypeMapper, name: string, type: Type): { column
       return bytes;
     };
   }
-  if (/^(?:JSON|LONGTEXT|MEDIUMTEXT|TEXT)$/.test(sqlType)) {
+  if (/^(?:JSON|LONGTEXT|MEDIUMTEXT|TEXT|TINYTEXT)$/.test(sqlType)) {
     throw keyRejected(`field ${JSON.stringify(name)} is ${type.typeName}, which cannot be a primary key column`);
   }
   const base = convert;

@@ -13,7 +13,7 @@ import { connectSemantic, sourceColumn } from '../fixtures/debezium.ts';
  * `sink.column.type.<field>` override wins; with sink.auto.evolve a string too long for its column widens
  * it (TEXT, then MEDIUMTEXT) instead of being dead-lettered, except in a key column.
  */
-const scenario = new SinkScenario(3, 1, 'kms_types');
+const scenario = new SinkScenario(4, 1, 'kms_types');
 before(() => scenario.setup());
 after(() => scenario.cleanup());
 
@@ -215,4 +215,35 @@ test('a new schema version that wants a longer string column (an enum with a lon
     ],
   );
   assert.deepEqual(await scenario.deadLetters(topic), []);
+});
+
+test('sink.string.type=TINYTEXT makes TINYTEXT columns: a value past 255 bytes is dead-lettered, or widens the column to TEXT', async () => {
+  const topic = scenario.topics[3]!;
+  const settings = { 'kafka.topics': topic, ...SETTINGS, 'sink.string.type': 'TINYTEXT' };
+  // 128 characters, 256 bytes of UTF-8: within a VARCHAR(255) but past TINYTEXT.
+  await produce(topic, [row('D1', 'x'.repeat(255)), row('D2', 'é'.repeat(128))]);
+  const fixed = scenario.startSink({ ...settings, 'sink.auto.evolve': 'false' }, 'fixed');
+  await scenario.waitForOffsets(topic, () => 2);
+  assert.equal(await fixed.kill('SIGTERM'), 0);
+  assert.equal((await columnTypes(topic)).notes, 'tinytext');
+  assert.deepEqual(
+    (await scenario.deadLetters(topic)).map((d) => [Number(d.offset), d.error_kind, d.error_message]),
+    [[1, 'VALUE_REJECTED', 'field "notes": 256 bytes of UTF-8 do not fit TINYTEXT']],
+  );
+
+  await produce(topic, [row('D3', 'é'.repeat(128))]);
+  const evolving = scenario.startSink(settings, 'evolving');
+  await scenario.waitForOffsets(topic, () => 3);
+  assert.equal(await evolving.kill('SIGTERM'), 0);
+  assert.equal((await columnTypes(topic)).notes, 'text');
+  const [rows] = await scenario.admin.query<ResultRow[]>(
+    `SELECT code, CHAR_LENGTH(notes) AS notes FROM \`${scenario.database}\`.\`${topic}\` ORDER BY code`,
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.code, r.notes]),
+    [
+      ['D1', 255],
+      ['D3', 128],
+    ],
+  );
 });

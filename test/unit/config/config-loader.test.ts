@@ -95,7 +95,7 @@ describe('configLoader: keys declared once', () => {
     assert.deepEqual(config.sink.columnTypes, { note: 'LONGTEXT', code: 'CHAR(3)' });
     assert.equal(
       problemOf(['sink.column.type.amount=DECIMAL(10,2)']),
-      'config key sink.column.type.amount = "DECIMAL(10,2)" (from --set) is not a supported string column type; set VARCHAR(n) with n from 1 to 16383, CHAR(n) with n from 1 to 255, TEXT, MEDIUMTEXT or LONGTEXT',
+      'config key sink.column.type.amount = "DECIMAL(10,2)" (from --set) is not a supported string column type; set VARCHAR(n) with n from 1 to 16383, CHAR(n) with n from 1 to 255, TINYTEXT, TEXT, MEDIUMTEXT or LONGTEXT',
     );
     assert.equal(
       problemOf(['sink.column.type.2nd=TEXT']),

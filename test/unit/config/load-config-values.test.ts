@@ -63,6 +63,11 @@ describe('loadConfig: bad values', () => {
     ['sink.string.type=VARCHAR(0)', /has a length out of range/],
     ['sink.string.type=VARCHAR(16384)', /has a length out of range/],
     ['sink.string.type=CHAR(256)', /has a length out of range/],
+    [
+      'sink.string.type=TINYTEXT(10)',
+      /sink\.string\.type = "TINYTEXT\(10\)" .* is not a supported string column type; set VARCHAR\(n\) .*, TINYTEXT, TEXT, MEDIUMTEXT or LONGTEXT$/,
+    ],
+    ['sink.string.type=TINYBLOB', /is not a supported string column type/],
     ['sink.offsets.table=my offsets', /sink\.offsets\.table = "my offsets" .* is not a plain table name/],
     ['sink.deadletter.table=a`b', /sink\.deadletter\.table = "a`b" .* is not a plain table name/],
     ['sink.fields.include=id,2bad', /sink\.fields\.include = "id,2bad" .* has an invalid field name "2bad"/],
@@ -153,6 +158,7 @@ describe('loadConfig: accepted value forms', () => {
   it('normalises the string type', () => {
     assert.equal(fromText('sink.string.type= varchar( 1000 )').sink.stringType, 'VARCHAR(1000)');
     assert.equal(fromText('sink.string.type=longtext').sink.stringType, 'LONGTEXT');
+    assert.equal(fromText('sink.string.type= tinytext ').sink.stringType, 'TINYTEXT');
   });
 
   it('drops empty list items and strips the registry URL trailing slash', () => {

@@ -45,6 +45,7 @@ describe('ADD COLUMN with the Avro default', () => {
     assert.equal(defaultLiteral('VARCHAR(9)', 'a\\b'), undefined, 'a backslash reads differently per sql_mode');
     assert.equal(defaultLiteral('VARCHAR(9)', 'a\nb'), undefined);
     assert.equal(defaultLiteral('TEXT', 'x'), undefined, 'MySQL before 8.0.13 has no literal TEXT default');
+    assert.equal(defaultLiteral('TINYTEXT', 'x'), undefined);
     assert.equal(defaultLiteral('LONGBLOB', Buffer.from('x')), undefined);
     assert.equal(defaultLiteral('DOUBLE', Number.NaN), undefined);
     assert.equal(
@@ -65,5 +66,13 @@ describe('longerStringType: a schema that wants a longer string column', () => {
     assert.equal(longerStringType('VARCHAR(255)', 'VARCHAR(40)'), undefined);
     assert.equal(longerStringType('INT', 'VARCHAR(40)'), undefined);
     assert.equal(longerStringType('', 'VARCHAR(40)'), undefined);
+  });
+
+  it('compares TINYTEXT by characters and bytes: a shorter VARCHAR would cut its values', () => {
+    assert.equal(longerStringType('VARCHAR(10)', 'TINYTEXT'), 'TINYTEXT');
+    assert.equal(longerStringType('TINYTEXT', 'VARCHAR(255)'), 'VARCHAR(255)');
+    assert.equal(longerStringType('TINYTEXT', 'TEXT'), 'TEXT');
+    assert.equal(longerStringType('TINYTEXT', 'VARCHAR(100)'), undefined, '255 ASCII bytes are 255 characters');
+    assert.equal(longerStringType('VARCHAR(100)', 'TINYTEXT'), undefined, '100 emoji are 400 bytes');
   });
 });

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { buildColumnModel } from '../../../src/mysql/column-model.ts';
+import { isStringColumnType, stringTypeHolds, widerStringType } from '../../../src/mysql/column-types.ts';
 import { field, record, rowOf, single } from './column-model-fixtures.ts';
 import { rejects } from './sql-assertions.ts';
 
@@ -229,6 +230,14 @@ describe('column model: values the column cannot hold are VALUE_REJECTED naming 
     rejects(() => rowOf(str, 'é'.repeat(32_768), { stringType: 'TEXT' }), 'VALUE_REJECTED', '65536 bytes', 'TEXT');
   });
 
+  it('strings longer than TINYTEXT bytes, counted in UTF-8 not characters', () => {
+    assert.equal(single(str, 'x', { stringType: 'tinytext' }).sqlType, 'TINYTEXT');
+    assert.equal(rowOf(str, 'x'.repeat(255), { stringType: 'TINYTEXT' }), 'x'.repeat(255));
+    rejects(() => rowOf(str, 'x'.repeat(256), { stringType: 'TINYTEXT' }), 'VALUE_REJECTED', '256 bytes', 'TINYTEXT');
+    // 64 emoji are 64 characters and 128 UTF-16 units, but 256 bytes of UTF-8.
+    rejects(() => rowOf(str, '😀'.repeat(64), { stringType: 'TINYTEXT' }), 'VALUE_REJECTED', '256 bytes');
+  });
+
   it('decimals with more digits than the precision', () => {
     const dec = { type: 'bytes', logicalType: 'decimal', precision: 5, scale: 2 };
     assert.equal(rowOf(dec, '-999.99'), '-999.99');
@@ -274,5 +283,20 @@ describe('column model: values the column cannot hold are VALUE_REJECTED naming 
 
   it('uuid text longer than 36 characters', () => {
     rejects(() => single({ type: 'string', logicalType: 'uuid' }, 'x'.repeat(37)), 'VALUE_REJECTED', 'CHAR(36)');
+  });
+});
+
+describe('string column capacities', () => {
+  it('TINYTEXT is a string column of 255 bytes', () => {
+    assert.equal(isStringColumnType('TINYTEXT'), true);
+    assert.equal(stringTypeHolds('TINYTEXT', 255, 255), true);
+    assert.equal(stringTypeHolds('TINYTEXT', 64, 256), false);
+  });
+
+  it('widens a too-short column to TEXT at least, never to TINYTEXT', () => {
+    assert.equal(widerStringType(100), 'TEXT');
+    assert.equal(widerStringType(300), 'TEXT');
+    assert.equal(widerStringType(65_536), 'MEDIUMTEXT');
+    assert.equal(widerStringType(16_777_216), 'LONGTEXT');
   });
 });

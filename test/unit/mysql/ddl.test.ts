@@ -113,6 +113,12 @@ describe('createTable', () => {
       'cannot be indexed without a prefix length',
     );
     rejects(() => createTable({ ...base, uniqueKeys: { k: ['body'] } }), 'SCHEMA_UNSUPPORTED', 'cannot be indexed');
+    rejects(
+      () =>
+        createTable({ name: 't', columns: [{ name: 'c', sqlType: 'TINYTEXT', nullable: false }], primaryKey: ['c'] }),
+      'SCHEMA_UNSUPPORTED',
+      'cannot be indexed without a prefix length',
+    );
   });
 
   it('rejects invalid identifiers anywhere in the spec', () => {
@@ -138,7 +144,7 @@ describe('normalizeSqlType', () => {
   // Canonical spellings come back as they are; the others are normalized.
   const canonical = (
     'BOOLEAN SMALLINT BIGINT FLOAT DOUBLE DECIMAL(1,0) DECIMAL(65,30) DECIMAL(5,5) VARCHAR(1) ' +
-    'VARCHAR(255) CHAR(36) CHAR(255) TEXT MEDIUMTEXT LONGTEXT VARBINARY(16) VARBINARY(65532) BLOB ' +
+    'VARCHAR(255) CHAR(36) CHAR(255) TINYTEXT TEXT MEDIUMTEXT LONGTEXT VARBINARY(16) VARBINARY(65532) BLOB ' +
     'LONGBLOB JSON DATE TIME TIME(0) TIME(3) DATETIME TIMESTAMP(3)'
   ).split(' ');
   const accepted: [string, string][] = [
@@ -178,6 +184,8 @@ describe('normalizeSqlType', () => {
     'TIMESTAMP()',
     'JSON(1)',
     'TEXT(100)',
+    'TINYTEXT(10)',
+    'TINYBLOB',
     'ENUM(1)',
     'VARCHAR(255) CHARACTER SET latin1',
     'INT DEFAULT 1',

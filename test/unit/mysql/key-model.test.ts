@@ -22,6 +22,11 @@ describe('buildKeyModel', () => {
     assert.deepEqual(model.toKey({ region: 'eu', id: 7 }), ['eu', 7]);
   });
 
+  it('keeps key strings VARCHAR(255) with a TINYTEXT string type (no TEXT type can be a key)', () => {
+    const model = buildKeyModel(KEY, { ...options, stringType: 'TINYTEXT' });
+    assert.equal(model.columns[0]?.sqlType, 'VARCHAR(255)');
+  });
+
   it('takes the fields sink.pk.fields names, in that order', () => {
     const model = buildKeyModel(KEY, { ...options, fields: ['id'] });
     assert.deepEqual(model.columnNames, ['id']);
