@@ -63,8 +63,8 @@ const mysql = z.object({
   }),
   writeProtocol: key('mysql.write.protocol', oneOf(['text', 'bulk']), {
     section: BATCHING,
-    default: 'text',
-    doc: 'text = multi-row INSERT; bulk = MariaDB bulk prepared statements (insert/upsert/ignore; text on MySQL)',
+    default: 'bulk',
+    doc: 'bulk = MariaDB bulk prepared statements (insert/upsert/ignore; MySQL has none, so text there); text = multi-row INSERT',
   }),
   ssl: z.object({
     /** At its default, `sslMode` in mysql.url, or verify_ca when mysql.ssl.ca is set, decide instead. */

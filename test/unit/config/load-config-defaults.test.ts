@@ -53,7 +53,7 @@ describe('loadConfig: defaults', () => {
       user: 'consumer',
       password: 'consumer1!',
       poolSize: 10,
-      writeProtocol: 'text',
+      writeProtocol: 'bulk',
       ssl: { mode: 'preferred' },
       url: 'jdbc:mysql://127.0.0.1:3307/bank',
     });

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../src/config/index.ts';
 
-test('mysql.write.protocol: text by default, bulk when asked (env too), anything else refused in one line', () => {
-  assert.equal(loadConfig({ env: {} }).mysql.writeProtocol, 'text');
-  assert.equal(loadConfig({ env: {}, overrides: ['mysql.write.protocol=bulk'] }).mysql.writeProtocol, 'bulk');
-  assert.equal(loadConfig({ env: { KMS_MYSQL_WRITE_PROTOCOL: 'bulk' } }).mysql.writeProtocol, 'bulk');
+test('mysql.write.protocol: bulk by default, text when asked (env too), anything else refused in one line', () => {
+  assert.equal(loadConfig({ env: {} }).mysql.writeProtocol, 'bulk');
+  assert.equal(loadConfig({ env: {}, overrides: ['mysql.write.protocol=text'] }).mysql.writeProtocol, 'text');
+  assert.equal(loadConfig({ env: { KMS_MYSQL_WRITE_PROTOCOL: 'text' } }).mysql.writeProtocol, 'text');
   assert.throws(
     () => loadConfig({ env: {}, overrides: ['mysql.write.protocol=fast'] }),
     (error: Error & { code?: string }) =>
