@@ -96,17 +96,31 @@ function convertedDefault(field: avro.types.Field, convert: Converter): { value:
   }
 }
 
-function provenanceValues(coords: KafkaCoordinates | undefined): [number, number | bigint, string | null] {
-  if (coords === undefined) throw new TypeError('toRow needs the record coordinates when provenance columns are on');
-  const offset = typeof coords.offset === 'string' ? toAvroLong(coords.offset) : coords.offset;
-  const ts = coords.timestamp;
-  let timestamp: string | null = null;
-  if (typeof ts === 'number' && ts >= 0 && Number.isFinite(ts)) {
-    const text = formatTimestampMillis(Math.trunc(ts));
-    // A broker timestamp past year 9999 is not the record's fault: store NULL rather than dead-letter it.
-    timestamp = text.length === 23 ? text : null;
-  }
-  return [coords.partition, offset, timestamp];
+/**
+ * Writes the provenance columns at `at`. Records of one producer batch share their timestamp, so the
+ * last text is kept: one string per batch rather than one per row.
+ */
+function provenanceWriter(): (row: unknown[], at: number, coords: KafkaCoordinates | undefined) => void {
+  let lastMillis = Number.NaN;
+  let lastText: string | null = null;
+  return (row, at, coords) => {
+    if (coords === undefined) throw new TypeError('toRow needs the record coordinates when provenance columns are on');
+    row[at] = coords.partition;
+    row[at + 1] = typeof coords.offset === 'string' ? toAvroLong(coords.offset) : coords.offset;
+    const ts = coords.timestamp;
+    if (typeof ts !== 'number' || !(ts >= 0) || !Number.isFinite(ts)) {
+      row[at + 2] = null;
+      return;
+    }
+    const millis = Math.trunc(ts);
+    if (millis !== lastMillis) {
+      const text = formatTimestampMillis(millis);
+      // A broker timestamp past year 9999 is not the record's fault: store NULL rather than dead-letter it.
+      lastText = text.length === 23 ? text : null;
+      lastMillis = millis;
+    }
+    row[at + 2] = lastText;
+  };
 }
 
 export function buildColumnModel(schema: Type | object | string, options: ColumnModelOptions = {}): ColumnModel {
@@ -151,16 +165,12 @@ export function buildColumnModel(schema: Type | object | string, options: Column
 
   const fieldCount = names.length;
   const width = columns.length;
+  const writeProvenance = provenance ? provenanceWriter() : undefined;
   const toRow = (value: unknown, coords?: KafkaCoordinates): unknown[] => {
     const record = value as Record<string, unknown>;
     const row = new Array<unknown>(width);
     for (let i = 0; i < fieldCount; i++) row[i] = converters[i]!(record[names[i]!]);
-    if (provenance) {
-      const [partition, offset, timestamp] = provenanceValues(coords);
-      row[fieldCount] = partition;
-      row[fieldCount + 1] = offset;
-      row[fieldCount + 2] = timestamp;
-    }
+    writeProvenance?.(row, fieldCount, coords);
     return row;
   };
   return Object.freeze({

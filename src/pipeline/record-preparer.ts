@@ -163,7 +163,8 @@ export class RecordPreparer {
     if (decoded === undefined) return undefined;
     const subjects = this.#options.subjects;
     if (subjects !== undefined && !subjects.passed(decoded.schemaId)) return undefined;
-    const coords = { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null };
+    // The record carries its own coordinates (partition, offset, timestamp): no object per record.
+    const coords = record;
     try {
       if (this.#options.key.mode !== 'record_key') {
         const shape = this.#values.get(decoded.schemaId);
@@ -195,7 +196,7 @@ export class RecordPreparer {
       // The row's model is cached per envelope schema, as any value model is.
       decoded = { schemaId: decoded.schemaId, type: envelope.rowType, value: change.row };
     }
-    const coords = { partition: record.partition, offset: record.offset, timestamp: record.timestamp ?? null };
+    const coords = record;
     if (this.#options.key.mode !== 'record_key') {
       for (;;) {
         // Known schema: no await, so a batch is prepared without a microtask hop per record.

@@ -86,6 +86,22 @@ describe('column model: include, exclude, provenance', () => {
     assert.throws(() => model.toRow(value), TypeError);
   });
 
+  it('the timestamp text kept from the previous row is only reused for the same millisecond', () => {
+    const model = buildColumnModel(schema, { provenance: true, exclude: ['b'] });
+    const value = { a: 1, b: 'x', c: 2 };
+    const at = (timestamp: number | undefined) => model.toRow(value, { partition: 0, offset: 1, timestamp })[4];
+    const t = Date.UTC(2024, 4, 1, 0, 0, 0, 7);
+    assert.equal(at(t), '2024-05-01 00:00:00.007');
+    assert.equal(at(t + 0.4), '2024-05-01 00:00:00.007');
+    assert.equal(at(t + 1), '2024-05-01 00:00:00.008');
+    assert.equal(at(undefined), null);
+    assert.equal(at(Number.NaN), null);
+    // Past year 9999: NULL, and the next ordinary timestamp is formatted again, not taken from the cache.
+    assert.equal(at(Date.UTC(10000, 0, 1)), null);
+    assert.equal(at(Date.UTC(10000, 0, 1)), null);
+    assert.equal(at(t + 1), '2024-05-01 00:00:00.008');
+  });
+
   it('a field colliding with a provenance column is IDENTIFIER_INVALID', () => {
     rejects(
       () => buildColumnModel(record([field('_KAFKA_offset', 'long')]), { provenance: true }),
