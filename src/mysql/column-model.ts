@@ -16,7 +16,7 @@ import { formatTimestampMillis } from '../avro/temporal.ts';
 import { toAvroLong } from '../avro/long-type.ts';
 
 export interface ColumnModelOptions {
-  /** Column type for Avro strings: VARCHAR(n), CHAR(n), TEXT, MEDIUMTEXT or LONGTEXT. Default VARCHAR(255). */
+  /** Column type for Avro strings: VARCHAR(n), CHAR(n), TINYTEXT, TEXT, MEDIUMTEXT or LONGTEXT. Default VARCHAR(255). */
   readonly stringType?: string;
   /** Column types by field name, replacing the derived ones (`sink.column.type.<field>`, widened columns). */
   readonly columnTypes?: Readonly<Record<string, string>>;

@@ -8,7 +8,7 @@ import { isStringColumnType, stringTypeHolds, widerStringType } from '../mysql/c
 import { normalizeSqlType } from '../mysql/ddl.ts';
 import { isDuplicateColumn } from '../mysql/errno.ts';
 import { execute, selectRows, type Pool } from '../mysql/pool.ts';
-import { tableSpec } from '../mysql/table-spec.ts';
+import { tableSpecForPkMode } from '../mysql/table-spec.ts';
 
 export interface TableManagerOptions {
   readonly autoCreate: boolean;
@@ -111,10 +111,7 @@ export class TableManager {
       if (!this.#options.autoCreate) {
         throw new SinkError('DB_FATAL', `table \`${table}\` does not exist; create it or set sink.auto.create=true`);
       }
-      const { provenance, pkFields = [] } = this.#options;
-      const mode = this.#options.pkMode;
-      const keyColumns = mode === 'record_key' ? (model.keyColumns ?? []) : mode === 'kafka' ? [] : pkFields;
-      await execute(this.#pool, createTable(tableSpec(table, model, provenance, keyColumns, mode === 'none')));
+      await execute(this.#pool, createTable(tableSpecForPkMode(table, model, this.#options)));
       existing = await this.#columns(table);
     } else if (expected !== undefined) {
       await this.#checkPrimaryKey(table, expected);
