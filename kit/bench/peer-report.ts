@@ -5,7 +5,7 @@
 import type { CpuShare } from './e2e.ts';
 import type { BenchReport } from './report.ts';
 import { cpuLines, markdownTable } from './report-docs.ts';
-import { formatInt, formatMb, formatRatio, formatSeconds } from './stats.ts';
+import { formatInt, formatMb, formatRatio, formatSeconds, microsPerRecord, ourWindowRecords } from './stats.ts';
 
 export const PEER_NAME = 'Kafka Connect 4.1.1 + Debezium JDBC sink 3.6.0 (at-least-once)';
 export const OUR_NAME = 'kafka-mysql-sink (exactly-once)';
@@ -19,15 +19,6 @@ export interface PeerRow {
 }
 
 /** CPU seconds per record in µs; NaN without records. */
-export function microsPerRecord(cpuSeconds: number, records: number): number {
-  return records > 0 ? (cpuSeconds / records) * 1e6 : Number.NaN;
-}
-
-/** Records our sink committed between its first and last commit (the window its CPU was read over). */
-export function ourWindowRecords(e2e: NonNullable<BenchReport['e2e']>): number {
-  return Math.round(e2e.steadyRate * (e2e.done - e2e.firstCommit));
-}
-
 const rate = (value: number | undefined): string => (value === undefined ? '-' : `${formatInt(value)} rec/s`);
 const micros = (value: number | undefined): string =>
   value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(1)} µs`;

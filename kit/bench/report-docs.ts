@@ -5,7 +5,7 @@
 import type { CpuShare } from './e2e.ts';
 import { type BenchReport, TARGETS, tableRows } from './report.ts';
 import { lineChart } from './svg-chart.ts';
-import { bucketFor, formatInt, formatPercent } from './stats.ts';
+import { bucketFor, formatInt, formatPercent, microsPerRecord, ourWindowRecords } from './stats.ts';
 
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const esc = (cell: string): string => cell.replace(/\|/g, '\\|');
@@ -153,8 +153,33 @@ export function resultsMarkdown(report: BenchReport, chartFile: string): string 
     );
     lines.push('');
   }
+  if (report.clientFloor && report.clientFloor.length > 0) lines.push(...clientFloorLines(report), '');
   for (const note of report.notes) lines.push(`- ${note}`);
   return lines.join('\n').trimEnd();
+}
+
+/** The Kafka client alone (`client` phase), next to the sink's whole CPU per record in the same run. */
+function clientFloorLines(report: BenchReport): string[] {
+  const e2e = report.e2e;
+  const sinkMicros = e2e?.cpu === undefined ? undefined : microsPerRecord(e2e.cpu.sink, ourWindowRecords(e2e));
+  const lines = [
+    'The Kafka client alone (consume the same records with a fresh group, keep nothing; CPU from the first record on' +
+      `${sinkMicros === undefined ? '' : `; the sink's whole process took ${sinkMicros.toFixed(1)} µs per record in the drain above`}):`,
+    '',
+  ];
+  lines.push(
+    ...markdownTable(
+      ['client', 'rec/s (best round)', 'CPU per record, process', 'CPU per record, main thread', 'rounds (rec/s)'],
+      report.clientFloor!.map((c) => [
+        c.label,
+        formatInt(c.rate),
+        `${c.cpuMicrosPerRecord.toFixed(2)} µs${sinkMicros === undefined ? '' : ` (${formatPercent(c.cpuMicrosPerRecord / sinkMicros)} of the sink's)`}`,
+        `${c.mainThreadMicrosPerRecord.toFixed(2)} µs`,
+        c.rounds.map((r) => formatInt(r)).join(' / '),
+      ]),
+    ),
+  );
+  return lines;
 }
 
 function fmtOpt(seconds: number | undefined): string {

@@ -5,6 +5,7 @@
 import type { ProfileSummary } from './cpu-profile.ts';
 import type { CpuShare, E2eResult } from './e2e.ts';
 import type { LatencyResult } from './latency.ts';
+import type { ClientFloorResult } from './client-floor.ts';
 import type { PeerResult } from './peer-result.ts';
 import type { MachineFacts } from './proc.ts';
 import type { RestartRun } from './restart.ts';
@@ -38,6 +39,8 @@ export interface BenchReport {
   latency?: LatencyResult;
   restarts?: readonly RestartRun[];
   scale?: readonly ScaleRun[];
+  /** The Kafka client alone on the same records (`client` phase). */
+  clientFloor?: readonly ClientFloorResult[];
   /** Kafka Connect + Debezium's JDBC sink on the same records (`--peer`). */
   peer?: PeerResult;
   profile?: {

@@ -10,6 +10,8 @@ import Kafka from '@confluentinc/kafka-javascript';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../src/app/project-root.ts';
 import { BenchEnv, tuningDifferences, tuningOf } from './bench-env.ts';
+import { measureClientFloor } from './client-floor.ts';
+import { produceBacklog } from './e2e.ts';
 import { parsePeerSets } from './peer-settings.ts';
 import { databasePhases } from './phase-database.ts';
 import { peerPhase } from './phase-peer.ts';
@@ -115,6 +117,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           await measureScaleOut(env, instances, sizes.scaleRecords, sizes.drainTimeoutMs),
         ];
       }
+    }
+    if (wanted('client')) {
+      // The end-to-end records when that phase ran; a backlog of the same size otherwise.
+      if ((await env.endOffsets(topics)) < sizes.records) await produceBacklog(env, topics, sizes.records);
+      log(`client: the Kafka client alone consumes ${formatInt(sizes.records)} records (fresh groups, nothing kept)`);
+      report.clientFloor = await measureClientFloor(env, topics, sizes.records);
     }
   } finally {
     process.off('SIGINT', onSignal);

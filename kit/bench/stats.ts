@@ -126,3 +126,16 @@ export function formatSeconds(value: number): string {
 export function formatMb(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / (1024 * 1024)).toFixed(0)} MB` : '-';
 }
+
+export function microsPerRecord(cpuSeconds: number, records: number): number {
+  return records > 0 ? (cpuSeconds / records) * 1e6 : Number.NaN;
+}
+
+/** Records our sink committed between its first and last commit (the window its CPU was read over). */
+export function ourWindowRecords(e2e: {
+  readonly steadyRate: number;
+  readonly done: number;
+  readonly firstCommit: number;
+}): number {
+  return Math.round(e2e.steadyRate * (e2e.done - e2e.firstCommit));
+}

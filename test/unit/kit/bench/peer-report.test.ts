@@ -1,10 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CpuShare } from '../../../../kit/bench/e2e.ts';
-import { microsPerRecord, ourWindowRecords, peerMarkdown, peerRows } from '../../../../kit/bench/peer-report.ts';
+import { peerMarkdown, peerRows } from '../../../../kit/bench/peer-report.ts';
 import { drainFigures, type PeerResult } from '../../../../kit/bench/peer-result.ts';
 import type { BenchReport } from '../../../../kit/bench/report.ts';
 import { isSettled } from '../../../../kit/bench/settle.ts';
+import { microsPerRecord, ourWindowRecords } from '../../../../kit/bench/stats.ts';
+import { resultsMarkdown } from '../../../../kit/bench/report-docs.ts';
 
 function cpu(sink: number, mariadb: number, wallSeconds = 10): CpuShare {
   return { wallSeconds, sink, mariadb, kafka: 1, bench: 0.1, machineBusy: 18, machineCapacity: 20, other: 1 };
@@ -143,5 +145,29 @@ describe('peer report', () => {
     assert.match(text, /Kafka Connect worker \(JVM, all threads\) \| 24\.0 s/);
     assert.match(text, /The machine was busy/);
     assert.equal(peerMarkdown(report({ peer: undefined })), '');
+  });
+});
+
+describe('client floor section', () => {
+  it("puts each client's CPU per record next to the sink's whole CPU per record of the same run", () => {
+    const clientFloor = [
+      {
+        client: 'librdkafka' as const,
+        label: "the sink's client",
+        records: 1_000_000,
+        seconds: 4,
+        rate: 250_000,
+        cpuMicrosPerRecord: 4,
+        mainThreadMicrosPerRecord: 3.5,
+        rounds: [240_000, 250_000],
+      },
+    ];
+    const text = resultsMarkdown(report({ e2e, peer: undefined, clientFloor }), 'chart.svg');
+    assert.match(text, /the sink's whole process took 8\.0 µs per record/);
+    assert.match(
+      text,
+      /\| the sink's client \| 250,000 \| 4\.00 µs \(50 % of the sink's\) \| 3\.50 µs \| 240,000 \/ 250,000 \|/,
+    );
+    assert.doesNotMatch(resultsMarkdown(report({ e2e, peer: undefined }), 'chart.svg'), /Kafka client alone/);
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * One Kafka client alone, in a process of its own: consume the bench topics from the start with a fresh
+ * group, keep nothing, stop at `total` records. What is left is what the client itself costs per record
+ * (fetch, decompression, one message object per record), the part of the sink's CPU no change to the
+ * sink's own code can remove. Prints one JSON line: wall seconds, process CPU and main-thread CPU.
+ *
+ *   node kit/bench/client-floor-child.ts '<json of ClientFloorJob>'
+ */
+import Kafka from '@confluentinc/kafka-javascript';
+import { Consumer } from '@platformatic/kafka';
+
+export type FloorClient = 'librdkafka' | 'platformatic';
+
+export interface ClientFloorJob {
+  readonly client: FloorClient;
+  readonly bootstrapServers: string;
+  readonly topics: readonly string[];
+  readonly total: number;
+  readonly group: string;
+  /** librdkafka: the sink's own consumer settings (consumerConfig), group aside. */
+  readonly librdkafkaConfig: Readonly<Record<string, string | number | boolean>>;
+  readonly maxPollRecords: number;
+  readonly pollIntervalMs: number;
+  /** platformatic: the same fetch bounds as the sink's librdkafka settings. */
+  readonly maxBytes: number;
+  readonly maxBytesPerPartition: number;
+}
+
+export interface ClientFloorSample {
+  readonly client: FloorClient;
+  readonly records: number;
+  readonly seconds: number;
+  /** Process CPU (all threads), microseconds. */
+  readonly cpuMicros: number;
+  /** Main thread only, microseconds. */
+  readonly mainThreadMicros: number;
+}
+
+function librdkafkaTopic(job: ClientFloorJob, topic: string, counted: (n: number) => boolean): Promise<() => void> {
+  const consumer = new Kafka.KafkaConsumer(
+    { ...job.librdkafkaConfig, 'group.id': `${job.group}-${topic}` } as Kafka.ConsumerGlobalConfig,
+    { 'auto.offset.reset': 'earliest' },
+  );
+  return new Promise((resolve, reject) => {
+    consumer.connect({}, (error) => {
+      if (error) return reject(error);
+      consumer.subscribe([topic]);
+      consumer.setDefaultConsumeTimeout(job.pollIntervalMs);
+      const loop = (): void =>
+        consumer.consume(job.maxPollRecords, (failure, messages) => {
+          if (failure) return reject(failure);
+          if (!counted(messages.length)) setImmediate(loop);
+        });
+      loop();
+      resolve(() => consumer.disconnect());
+    });
+  });
+}
+
+async function platformaticTopic(
+  job: ClientFloorJob,
+  topic: string,
+  counted: (n: number) => boolean,
+): Promise<() => Promise<void>> {
+  const consumer = new Consumer({
+    groupId: `${job.group}-${topic}`,
+    clientId: 'kms-bench-floor',
+    bootstrapBrokers: job.bootstrapServers.split(','),
+  });
+  const stream = await consumer.consume({
+    topics: [topic],
+    mode: 'earliest',
+    autocommit: false,
+    maxBytes: job.maxBytes,
+    maxBytesPerPartition: job.maxBytesPerPartition,
+  });
+  stream.on('data', () => counted(1));
+  return async () => {
+    await stream.close();
+    await consumer.close(true);
+  };
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '{}') as ClientFloorJob;
+  // The clock and the CPU counters start at the first record: start-up and the group join are not per record.
+  let cpu0 = process.cpuUsage();
+  let thread0 = process.threadCpuUsage();
+  let started = performance.now();
+  let seen = 0;
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const counted = (n: number): boolean => {
+    if (seen === 0 && n > 0) {
+      cpu0 = process.cpuUsage();
+      thread0 = process.threadCpuUsage();
+      started = performance.now();
+    }
+    seen += n;
+    if (seen >= job.total) finish();
+    return seen >= job.total;
+  };
+  const closers = await Promise.all(
+    job.topics.map((topic) =>
+      job.client === 'librdkafka' ? librdkafkaTopic(job, topic, counted) : platformaticTopic(job, topic, counted),
+    ),
+  );
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const thread = process.threadCpuUsage(thread0);
+  const sample: ClientFloorSample = {
+    client: job.client,
+    records: seen,
+    seconds,
+    cpuMicros: cpu.user + cpu.system,
+    mainThreadMicros: thread.user + thread.system,
+  };
+  console.log(JSON.stringify(sample));
+  await Promise.race([Promise.all(closers.map((close) => close())), new Promise((r) => setTimeout(r, 3_000))]);
+  process.exit(0);
+}
+
+await main();
