@@ -65,7 +65,7 @@ export class SinkRunner {
     this.#tables = new TableManager(this.#pool, tableManagerOptionsOf(config));
     this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, {
       updateMissing: config.sink.updateMissing,
-      // bulk on MariaDB only: the server is asked on the first batch, when the database answers.
+      // bulk on MariaDB only: the server is asked once it answers (openProtocol at start-up).
       openBulk: () => openBulkPool(config, this.#pool),
     });
     this.#registry = new RegistryClient(registryOptions(config));
@@ -128,6 +128,8 @@ export class SinkRunner {
       'database connected',
     );
     await this.#waitFor('database', 'kafka_offsets / kafka_dead_letters', () => this.#offsets.ensureTables());
+    // While the consumers join their groups: the first batch then does not wait for the second driver.
+    this.#writer.openProtocol();
     await this.#waitFor('schema registry', this.#registry.url, () => this.#registry.probe());
     this.#groupInstanceId = await this.#instanceId();
     for (const topic of this.config.kafka.topics) {

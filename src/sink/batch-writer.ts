@@ -77,6 +77,14 @@ export class BatchWriter {
     return this.#bulk;
   }
 
+  /**
+   * Opens the bulk pool now, in the background (at start-up, while the consumers join their groups); a
+   * failure is left to the first batch, which opens it again and retries like any database error.
+   */
+  openProtocol(): void {
+    this.#bulkPool().catch(() => {});
+  }
+
   /** Closes the bulk pool (the text pool belongs to the caller). */
   async close(): Promise<void> {
     const bulk = this.#bulk;
