@@ -42,6 +42,7 @@ export const CATEGORY = {
   sqlSink: 'SQL text building (src/mysql)',
   sqlFormat: 'mysql2: SQL formatting + escaping',
   mysqlProtocol: 'mysql2: protocol, packets, results',
+  mariadbProtocol: 'mariadb connector: bulk protocol, packets, results',
   kafka: 'librdkafka consume (JS binding)',
   routing: 'consume routing + queues (src/kafka, partition queue)',
   pipeline: 'pipeline + batch control (src/pipeline, src/sink)',
@@ -115,6 +116,7 @@ export function categorize(url: string, functionName: string): string | undefine
   if (/\/node_modules\/(sqlstring|sql-escaper)\//.test(url) || /\/node_modules\/mysql2\/lib\/helpers/.test(url))
     return CATEGORY.sqlFormat;
   if (MYSQL_PROTOCOL.test(url)) return CATEGORY.mysqlProtocol;
+  if (/\/node_modules\/mariadb\//.test(url)) return CATEGORY.mariadbProtocol;
   if (/\/node_modules\/@confluentinc\//.test(url) || /\/node_modules\/bindings\//.test(url)) return CATEGORY.kafka;
   if (/\/src\/kafka\//.test(url) || /\/src\/pipeline\/partition-queue\.ts$/.test(url)) return CATEGORY.routing;
   if (/\/src\/(pipeline|sink)\//.test(url)) return CATEGORY.pipeline;
