@@ -2,7 +2,7 @@
  * How the batch writer cuts a batch into statements and what it stores for a rejected record: the size
  * bound of one INSERT, the duplicate-key rule, the dead-letter row.
  */
-import type { DeadLetter, KafkaRecord, PartitionRef, RowLayout } from '../core/records.ts';
+import type { DeadLetter, KafkaRecord, PartitionRef, RowLayout, RowOperation } from '../core/records.ts';
 import type { DeadLetterRow } from '../mysql/offset-sql.ts';
 import type { Statement } from './operation-plan.ts';
 
@@ -25,6 +25,13 @@ export function* chunks(statement: Statement, from: number, to: number): Generat
     bytes += size;
   }
   if (start < to) yield [start, to];
+}
+
+/** The rows of operations [start, end) of a statement, without an intermediate slice. */
+export function valuesOf(operations: readonly RowOperation[], start: number, end: number): unknown[][] {
+  const rows = new Array<unknown[]>(end - start);
+  for (let i = start; i < end; i++) rows[i - start] = operations[i]!.values;
+  return rows;
 }
 
 /**

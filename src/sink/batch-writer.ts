@@ -1,10 +1,10 @@
 import { SinkError, describeError } from '../core/errors.ts';
 import type { BulkConnection, BulkPool } from '../mysql/bulk-pool.ts';
 import { DELETE_CHUNK, bulkInsertText, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
-import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch, RowOperation } from '../core/records.ts';
+import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch } from '../core/records.ts';
 import { isDataError, isDuplicateKey, isTransientDbError } from '../mysql/errno.ts';
 import type { OffsetStore } from './offset-store.ts';
-import { chunks, deadLetterRow, keyedByContent } from './batch-parts.ts';
+import { chunks, deadLetterRow, keyedByContent, valuesOf } from './batch-parts.ts';
 import { planStatements, type Statement } from './operation-plan.ts';
 import { execute, executeCounting, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
@@ -284,13 +284,6 @@ export class BatchWriter {
     }
     rejected.push({ record, kind, message });
   }
-}
-
-/** The rows of operations [start, end), without an intermediate slice. */
-function valuesOf(operations: readonly RowOperation[], start: number, end: number): unknown[][] {
-  const rows = new Array<unknown[]>(end - start);
-  for (let i = start; i < end; i++) rows[i - start] = operations[i]!.values;
-  return rows;
 }
 
 const SAVEPOINT = 'SAVEPOINT kms_chunk';
