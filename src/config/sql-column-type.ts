@@ -5,6 +5,22 @@
  * builder (src/mysql/ddl.ts) checks every type it writes against the same list.
  */
 
+/**
+ * The TEXT, BLOB and JSON types. Without a prefix length InnoDB cannot index them (error 1170), so they
+ * cannot be key columns; and MySQL before 8.0.13 takes no literal default for them (MariaDB does, but a
+ * table must suit both). The DDL builder keeps both rules with this list.
+ */
+export const LARGE_OBJECT_TYPES: ReadonlySet<string> = new Set([
+  'TINYTEXT',
+  'TEXT',
+  'MEDIUMTEXT',
+  'LONGTEXT',
+  'BLOB',
+  'MEDIUMBLOB',
+  'LONGBLOB',
+  'JSON',
+]);
+
 const BARE_TYPES = new Set([
   'BOOLEAN',
   'TINYINT',
@@ -14,14 +30,7 @@ const BARE_TYPES = new Set([
   'BIGINT',
   'FLOAT',
   'DOUBLE',
-  'TINYTEXT',
-  'TEXT',
-  'MEDIUMTEXT',
-  'LONGTEXT',
-  'BLOB',
-  'MEDIUMBLOB',
-  'LONGBLOB',
-  'JSON',
+  ...LARGE_OBJECT_TYPES,
   'DATE',
   'YEAR',
 ]);

@@ -5,7 +5,7 @@
 import { SinkError } from '../core/errors.ts';
 import { quoteIdentifier } from './identifiers.ts';
 import { compiled, type ColumnSpec, type CompiledQuery, type TableSpec } from './compiled-query.ts';
-import { parseColumnType } from '../config/sql-column-type.ts';
+import { LARGE_OBJECT_TYPES, parseColumnType } from '../config/sql-column-type.ts';
 
 /**
  * Binary collation: Kafka keys and topic names are case- and accent-sensitive, and the servers' default
@@ -13,22 +13,6 @@ import { parseColumnType } from '../config/sql-column-type.ts';
  * both MariaDB and MySQL 8 (it is PAD SPACE: keys differing only in trailing spaces still collide).
  */
 export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
-
-/**
- * The TEXT, BLOB and JSON types. Without a prefix length InnoDB cannot index them (error 1170), so they
- * cannot be key columns; and MySQL before 8.0.13 takes no literal default for them (MariaDB does, but a
- * table must suit both).
- */
-const LARGE_OBJECT_TYPES = new Set([
-  'TINYTEXT',
-  'TEXT',
-  'MEDIUMTEXT',
-  'LONGTEXT',
-  'BLOB',
-  'MEDIUMBLOB',
-  'LONGBLOB',
-  'JSON',
-]);
 
 /**
  * Canonical spelling of an allowed column type (upper case, no blanks: `decimal( 10, 2 )` → `DECIMAL(10,2)`),
