@@ -8,12 +8,12 @@
  * connection, so a bulk connection also runs the writer's other statements: `BulkConnection` offers the
  * part of mysql2's connection the writer and the offset store use (query, transactions, release/destroy).
  */
-import { readFileSync } from 'node:fs';
 import type { SecureContextOptions } from 'node:tls';
 import type * as mariadb from 'mariadb';
 import type { SinkConfig } from '../config/index.ts';
 import { selectServerVersion } from './catalog-sql.ts';
 import { type Pool, type PoolConnection, selectRows, writerSessionSetup } from './pool.ts';
+import { tlsMaterial } from './tls.ts';
 
 /** A pool of bulk-capable connections; `undefined` from `openBulkPool` means "use the text protocol". */
 export interface BulkPool {
@@ -78,12 +78,10 @@ async function bulkTls(config: SinkConfig, textPool: Pool): Promise<{ ssl?: Secu
     const rows = await selectRows(textPool, { sql: "SHOW SESSION STATUS LIKE 'Ssl_cipher'", parameters: [] });
     if (String(rows[0]?.Value ?? '') === '') return {};
   }
-  const verify = tls.mode === 'verify_ca' || tls.mode === 'verify_identity';
+  const { verify, ...files } = tlsMaterial(tls);
   return {
     ssl: {
-      ...(tls.ca === undefined ? {} : { ca: readFileSync(tls.ca) }),
-      ...(tls.cert === undefined ? {} : { cert: readFileSync(tls.cert) }),
-      ...(tls.key === undefined ? {} : { key: readFileSync(tls.key) }),
+      ...files,
       rejectUnauthorized: verify,
       ...(tls.mode === 'verify_ca' ? { checkServerIdentity: () => undefined } : {}),
     } as SecureContextOptions,

@@ -34,16 +34,28 @@ interface StreamConfig {
   ssl: SslOptions | false;
 }
 
-export function tlsConnectionOptions(tls: TlsSettings): TlsConnectionOptions {
-  if (tls.mode === 'disabled') return {};
-  const verify = tls.mode === 'verify_ca' || tls.mode === 'verify_identity';
-  const ssl: SslOptions = {
+/** The PEM files the settings name (a missing one named by its config key), for either driver. */
+export interface TlsMaterial {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  /** verify_ca and verify_identity: the server's certificate must chain to the CA. */
+  readonly verify: boolean;
+}
+
+export function tlsMaterial(tls: TlsSettings): TlsMaterial {
+  return {
     ...(tls.ca === undefined ? {} : { ca: readPem(tls.ca, 'mysql.ssl.ca') }),
     ...(tls.cert === undefined ? {} : { cert: readPem(tls.cert, 'mysql.ssl.cert') }),
     ...(tls.key === undefined ? {} : { key: readPem(tls.key, 'mysql.ssl.key') }),
-    rejectUnauthorized: verify,
-    verifyIdentity: tls.mode === 'verify_identity',
+    verify: tls.mode === 'verify_ca' || tls.mode === 'verify_identity',
   };
+}
+
+export function tlsConnectionOptions(tls: TlsSettings): TlsConnectionOptions {
+  if (tls.mode === 'disabled') return {};
+  const { verify, ...files } = tlsMaterial(tls);
+  const ssl: SslOptions = { ...files, rejectUnauthorized: verify, verifyIdentity: tls.mode === 'verify_identity' };
   if (tls.mode === 'verify_identity') return { ssl, stream: ({ config }) => identitySocket(config) };
   if (tls.mode !== 'preferred') return { ssl };
   return { ssl, stream: ({ config }) => preferTls(config, ssl) };
