@@ -14,8 +14,6 @@ import type { ClientFloorJob, ClientFloorSample, FloorClient } from './client-fl
 
 const CHILD = fileURLToPath(new URL('./client-floor-child.ts', import.meta.url));
 const CLIENTS: readonly FloorClient[] = ['librdkafka', 'platformatic'];
-/** The sink's per-partition fetch bound (consumer-config.ts); the pure-JS client gets the same. */
-const MAX_BYTES_PER_PARTITION = 262_144;
 
 export interface ClientFloorResult {
   readonly client: FloorClient;
@@ -88,8 +86,9 @@ export async function measureClientFloor(
           librdkafkaConfig,
           maxPollRecords: config.backpressure.maxPollRecords,
           pollIntervalMs: config.backpressure.pollIntervalMs,
-          maxBytes: config.kafka.fetchMaxBytes,
-          maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+          // The pure-JS client gets the sink's own fetch bounds (tuned defaults and any kafka.consumer.*).
+          maxBytes: Number(librdkafkaConfig['fetch.max.bytes']),
+          maxBytesPerPartition: Number(librdkafkaConfig['max.partition.fetch.bytes']),
         },
         120_000,
       );

@@ -18,7 +18,6 @@ export interface PeerRow {
   readonly ratio: string;
 }
 
-/** CPU seconds per record in µs; NaN without records. */
 const rate = (value: number | undefined): string => (value === undefined ? '-' : `${formatInt(value)} rec/s`);
 const micros = (value: number | undefined): string =>
   value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(1)} µs`;

@@ -127,6 +127,7 @@ export function formatMb(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / (1024 * 1024)).toFixed(0)} MB` : '-';
 }
 
+/** CPU seconds per record in µs; NaN without records. */
 export function microsPerRecord(cpuSeconds: number, records: number): number {
   return records > 0 ? (cpuSeconds / records) * 1e6 : Number.NaN;
 }

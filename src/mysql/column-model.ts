@@ -35,7 +35,7 @@ export interface ModelColumn extends ColumnSpec {
   readonly defaultValue?: { readonly value: unknown };
 }
 
-/** Where a record came from, for the provenance columns. */
+/** Where a record came from, for the provenance columns (a pipeline's KafkaRecord is one as it is). */
 export interface KafkaCoordinates {
   readonly partition: number;
   readonly offset: number | bigint | string;

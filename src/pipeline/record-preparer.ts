@@ -163,19 +163,17 @@ export class RecordPreparer {
     if (decoded === undefined) return undefined;
     const subjects = this.#options.subjects;
     if (subjects !== undefined && !subjects.passed(decoded.schemaId)) return undefined;
-    // The record carries its own coordinates (partition, offset, timestamp): no object per record.
-    const coords = record;
     try {
       if (this.#options.key.mode !== 'record_key') {
         const shape = this.#values.get(decoded.schemaId);
         if (shape === undefined) return undefined;
-        return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(decoded.value, coords) };
+        return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(decoded.value, record) };
       }
       const key = this.#keys.decodeIfKnown(record.key);
       const keyShape = key === undefined ? undefined : this.#keyModels.get(key.schemaId);
       const shape = keyShape === undefined ? undefined : this.#keyed.get(`${key!.schemaId}:${decoded.schemaId}`);
       if (shape === undefined) return undefined;
-      const values = shape.model.toRow(keyShape!.model.toKey(key!.value), decoded.value, coords);
+      const values = shape.model.toRow(keyShape!.model.toKey(key!.value), decoded.value, record);
       return { kind: 'write', record, layout: shape.layout, values };
     } catch (error) {
       if (error instanceof ValueTooLong) return undefined;
@@ -196,13 +194,12 @@ export class RecordPreparer {
       // The row's model is cached per envelope schema, as any value model is.
       decoded = { schemaId: decoded.schemaId, type: envelope.rowType, value: change.row };
     }
-    const coords = record;
     if (this.#options.key.mode !== 'record_key') {
       for (;;) {
         // Known schema: no await, so a batch is prepared without a microtask hop per record.
         const shape = this.#values.get(decoded.schemaId) ?? (await this.#valueShape(decoded.schemaId, decoded.type));
         try {
-          return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(decoded.value, coords) };
+          return { kind: 'write', record, layout: shape.layout, values: shape.model.toRow(decoded.value, record) };
         } catch (error) {
           if (!(error instanceof ValueTooLong) || !(await this.#widened(error))) throw error;
         }
@@ -215,7 +212,7 @@ export class RecordPreparer {
     for (;;) {
       const shape = this.#keyed.get(id) ?? (await this.#keyedShape(id, keyShape.model, decoded.schemaId, decoded.type));
       try {
-        const values = shape.model.toRow(keyValues, decoded.value, coords);
+        const values = shape.model.toRow(keyValues, decoded.value, record);
         return { kind: 'write', record, layout: shape.layout, values };
       } catch (error) {
         if (!(error instanceof ValueTooLong) || !(await this.#widened(error))) throw error;
