@@ -8,8 +8,10 @@
  */
 import Kafka from '@confluentinc/kafka-javascript';
 import { Consumer } from '@platformatic/kafka';
+import { fetchOptionsOf } from '../../src/kafka/fetch-options.ts';
+import { RecordFetcher } from '../../src/kafka/record-fetcher.ts';
 
-export type FloorClient = 'librdkafka' | 'platformatic';
+export type FloorClient = 'librdkafka' | 'platformatic' | 'sink-fetcher';
 
 export interface ClientFloorJob {
   readonly client: FloorClient;
@@ -77,6 +79,29 @@ async function platformaticTopic(job: ClientFloorJob, topic: string, counted: (n
   stream.on('data', () => counted(1));
 }
 
+/** The sink's own record path: its RecordFetcher with its own settings, fetching every partition from 0. */
+async function sinkFetcherTopic(job: ClientFloorJob, topic: string, counted: (n: number) => boolean): Promise<void> {
+  const probe = new Consumer({
+    groupId: job.group,
+    clientId: 'kms-bench-floor',
+    bootstrapBrokers: job.bootstrapServers.split(','),
+  });
+  const partitions = (await probe.metadata({ topics: [topic] })).topics.get(topic)?.partitions.length ?? 0;
+  await probe.close();
+  const fetcher = new RecordFetcher(topic, `${job.group}-${topic}`, fetchOptionsOf(job.librdkafkaConfig), {
+    onRecords: (_partition, records) => {
+      if (counted(records.length)) void fetcher.stop();
+    },
+    onFetchError: (message) => {
+      console.error(`fetch failed: ${message}`);
+      process.exit(1);
+    },
+    onOffsetReset: () => {},
+  });
+  for (let partition = 0; partition < partitions; partition++) fetcher.add(partition, 0);
+  fetcher.start();
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as ClientFloorJob;
   // The clock and the CPU counters start at the first record: start-up and the group join are not per record.
@@ -100,7 +125,11 @@ async function main(): Promise<void> {
   };
   await Promise.all(
     job.topics.map((topic) =>
-      job.client === 'librdkafka' ? librdkafkaTopic(job, topic, counted) : platformaticTopic(job, topic, counted),
+      job.client === 'librdkafka'
+        ? librdkafkaTopic(job, topic, counted)
+        : job.client === 'platformatic'
+          ? platformaticTopic(job, topic, counted)
+          : sinkFetcherTopic(job, topic, counted),
     ),
   );
   await done;

@@ -13,7 +13,7 @@ import type { BenchEnv } from './bench-env.ts';
 import type { ClientFloorJob, ClientFloorSample, FloorClient } from './client-floor-child.ts';
 
 const CHILD = fileURLToPath(new URL('./client-floor-child.ts', import.meta.url));
-const CLIENTS: readonly FloorClient[] = ['librdkafka', 'platformatic'];
+const CLIENTS: readonly FloorClient[] = ['librdkafka', 'platformatic', 'sink-fetcher'];
 
 export interface ClientFloorResult {
   readonly client: FloorClient;
@@ -28,8 +28,10 @@ export interface ClientFloorResult {
 }
 
 const LABELS: Record<FloorClient, string> = {
-  librdkafka: "the sink's client: librdkafka via @confluentinc/kafka-javascript, the sink's consumer settings",
+  librdkafka: "librdkafka via @confluentinc/kafka-javascript (the sink's group member; its record path until the fetcher), the sink's consumer settings",
   platformatic: '@platformatic/kafka (pure JavaScript), the same fetch bounds',
+  'sink-fetcher':
+    "the sink's record fetcher (@platformatic/kafka's low-level fetch at offsets the sink keeps), the sink's settings",
 };
 
 function runChild(job: ClientFloorJob, timeoutMs: number): Promise<ClientFloorSample> {

@@ -5,6 +5,8 @@ import type { KafkaRecord } from '../core/records.ts';
 import { kafkaUnavailable } from './metadata-client.ts';
 import { consumerConfig, type TopicConsumerOptions } from './consumer-config.ts';
 import { connectChecked } from './security-errors.ts';
+import { fetchOptionsOf } from './fetch-options.ts';
+import { RecordFetcher } from './record-fetcher.ts';
 
 const ERR_ASSIGN_PARTITIONS = -175;
 const ERR_REVOKE_PARTITIONS = -174;
@@ -54,12 +56,17 @@ function createConsumer(config: Record<string, unknown>): CooperativeConsumer {
  * incremental assignment. Kafka's committed offsets are never read (only written, as a hint for lag
  * tools); every assignment starts where kafka_offsets says. Rebalance events are handled strictly one
  * after another.
+ *
+ * librdkafka only keeps the membership: every partition it assigns stays paused in it, and the records
+ * come from a RecordFetcher (pure JavaScript, several times cheaper per record) fetching exactly the
+ * partitions librdkafka assigned, from the offsets the sink chose.
  */
 export class TopicConsumer {
   readonly options: TopicConsumerOptions;
   readonly #handlers: TopicConsumerHandlers;
   readonly #log: Logger;
   readonly #consumer: CooperativeConsumer;
+  readonly #fetcher: RecordFetcher;
   #rebalances: Promise<void> = Promise.resolve();
   /** Positions committed to MySQL and not yet passed on to Kafka as a hint, by partition. */
   readonly #hints = new Map<number, number>();
@@ -75,8 +82,15 @@ export class TopicConsumer {
     this.options = options;
     this.#handlers = handlers;
     this.#log = log.child({ topic: options.topic, group: options.group });
+    const settings = consumerConfig(options);
+    this.#fetcher = new RecordFetcher(options.topic, options.group, fetchOptionsOf(settings), {
+      onRecords: (partition, records) => this.#handlers.onRecords(partition, records),
+      onFetchError: (message) => this.#clientError(message),
+      onOffsetReset: (partition, from, to) =>
+        this.#log.warn({ partition, from, to }, 'fetch position outside the log; continuing at the earliest offset'),
+    });
     this.#consumer = createConsumer({
-      ...consumerConfig(options),
+      ...settings,
       rebalance_cb: (error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]) =>
         this.#onRebalance(error, assignment),
       offset_commit_cb: (error: Kafka.LibrdKafkaError | undefined, offsets: Kafka.TopicPartitionOffset[]) => {
@@ -114,6 +128,7 @@ export class TopicConsumer {
     this.#consumer.setDefaultIsTimeoutOnlyForFirstMessage?.(true);
     this.#consuming = true;
     this.#loopDone = new Promise((resolve) => this.#poll(resolve));
+    this.#fetcher.start();
     if (this.options.offsetHintIntervalMs > 0) {
       this.#hintTimer = setInterval(() => this.#commitHints(), this.options.offsetHintIntervalMs).unref();
     }
@@ -149,7 +164,7 @@ export class TopicConsumer {
   async stopFetching(): Promise<void> {
     this.#consuming = false;
     clearInterval(this.#hintTimer);
-    await this.#loopDone;
+    await Promise.all([this.#loopDone, this.#fetcher.stop()]);
   }
 
   /** Leaves the group (revokes what is still assigned through the handlers) and closes the client. */
@@ -170,6 +185,7 @@ export class TopicConsumer {
         this.#log.debug({ err: describeError(error) }, 'unsubscribe before close failed');
       }
     }
+    await this.#fetcher.close();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.#log.warn('kafka consumer did not close in time; exiting anyway');
@@ -204,18 +220,16 @@ export class TopicConsumer {
   }
 
   pause(partition: number): void {
-    this.#consumer.pause([{ topic: this.options.topic, partition }]);
+    this.#fetcher.pause(partition);
   }
   resume(partition: number): void {
-    this.#consumer.resume([{ topic: this.options.topic, partition }]);
+    this.#fetcher.resume(partition);
   }
 
+  /** Records fetched from before `offset` and not yet passed on are dropped. */
   seek(partition: number, offset: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#consumer.seek({ topic: this.options.topic, partition, offset }, 5_000, (error) =>
-        error ? reject(error) : resolve(),
-      );
-    });
+    this.#fetcher.seek(partition, offset);
+    return Promise.resolve();
   }
 
   watermarks(partition: number, timeoutMs = 5_000): Promise<{ low: number; high: number }> {
@@ -245,24 +259,11 @@ export class TopicConsumer {
         setTimeout(() => this.#poll(done), 200);
         return;
       }
-      if (messages.length > 0) this.#route(messages);
+      // Only what librdkafka fetched in the moment between an assign and its pause: the fetcher reads
+      // those partitions from the same offsets.
+      if (messages.length > 0) this.#log.debug({ dropped: messages.length }, 'records from the group member dropped');
       setImmediate(() => this.#poll(done));
     });
-  }
-
-  #route(messages: Kafka.Message[]): void {
-    const byPartition = new Map<number, KafkaRecord[]>();
-    for (const m of messages) {
-      let list = byPartition.get(m.partition);
-      if (list === undefined) {
-        list = [];
-        byPartition.set(m.partition, list);
-      }
-      // The client's message object already has the record's shape: no copy per record. Its timestamp
-      // may be -1 (none) and its key undefined; every reader of KafkaRecord allows for both.
-      list.push(m as unknown as KafkaRecord);
-    }
-    for (const [partition, records] of byPartition) this.#handlers.onRecords(partition, records);
   }
 
   #onRebalance(error: Kafka.LibrdKafkaError | undefined, assignment: Kafka.Assignment[]): void {
@@ -278,12 +279,13 @@ export class TopicConsumer {
           this.#consumer.incrementalAssign(
             partitions.map((partition) => ({ topic: this.options.topic, partition, offset: offsets.get(partition)! })),
           );
-          // librdkafka keeps a pause across unassign and assign: a partition revoked while its queue was
-          // full would come back paused, and its new pipeline (which never paused it) would never resume it.
+          // The group member never fetches: the record fetcher reads what it was assigned.
           if (partitions.length > 0)
-            this.#consumer.resume(partitions.map((partition) => ({ topic: this.options.topic, partition })));
+            this.#consumer.pause(partitions.map((partition) => ({ topic: this.options.topic, partition })));
+          for (const partition of partitions) this.#fetcher.add(partition, offsets.get(partition)!);
           this.#log.info({ partitions, offsets: Object.fromEntries(offsets) }, 'partitions assigned');
         } else if (code === ERR_REVOKE_PARTITIONS) {
+          for (const partition of partitions) this.#fetcher.remove(partition);
           await this.#handlers.onRevoke(partitions, lost);
           // The final positions, while we are still the owner (a lost partition may have a new owner already).
           if (!lost) this.#commitHints(partitions);

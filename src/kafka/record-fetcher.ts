@@ -1,0 +1,254 @@
+/**
+ * The data path of one topic's consumer: fetches the partitions this member owns, at offsets the sink
+ * chooses, with a pure-JavaScript Kafka client (@platformatic/kafka) used only as a connection pool and
+ * protocol codec (it never joins the group). The group member (librdkafka, topic-consumer.ts) decides
+ * which partitions are ours; this decides what is read from them.
+ *
+ * Why two clients: librdkafka's binding builds a C++ message object and two Buffers per record, 4-5 µs
+ * of main-thread CPU per record (`./kms bench --only client`); this path costs under 1 µs. Group
+ * membership, cooperative rebalancing and static membership stay with librdkafka, where they are proven.
+ */
+import { Consumer, type fetchV17 } from '@platformatic/kafka';
+import { describeError } from '../core/errors.ts';
+import type { KafkaRecord } from '../core/records.ts';
+import type { FetchOptions } from './fetch-options.ts';
+import { type FetchPosition, takeRecords } from './fetched-records.ts';
+
+type FetchResponse = fetchV17.FetchResponse;
+
+const OFFSET_OUT_OF_RANGE = 1;
+const RETRY_INITIAL_MS = 100;
+const RETRY_MAX_MS = 1_000;
+
+interface PartitionState extends FetchPosition {
+  paused: boolean;
+  /** Bumped by a seek or a removal: an answer to a fetch sent before it is stale and dropped. */
+  generation: number;
+}
+
+interface Requested {
+  readonly offset: number;
+  readonly generation: number;
+}
+
+export interface RecordFetcherHandlers {
+  /** Records of one partition, in offset order, none before the partition's position. */
+  onRecords(partition: number, records: KafkaRecord[]): void;
+  /** A fetch failed (broker away, leader moved); it is retried with backoff. */
+  onFetchError(message: string): void;
+  /** A partition's position was outside the log; it continues at the earliest offset. */
+  onOffsetReset(partition: number, from: number, to: number): void;
+}
+
+export class RecordFetcher {
+  readonly #topic: string;
+  readonly #options: FetchOptions;
+  readonly #handlers: RecordFetcherHandlers;
+  readonly #client: Consumer;
+  readonly #partitions = new Map<number, PartitionState>();
+  /** One fetch in flight per broker, keyed by node id. */
+  readonly #inflight = new Map<number, Promise<void>>();
+  #leaders: { readonly topicId: string; readonly leaders: readonly number[] } | undefined;
+  #refreshing: Promise<void> | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #running = false;
+
+  constructor(topic: string, group: string, options: FetchOptions, handlers: RecordFetcherHandlers) {
+    this.#topic = topic;
+    this.#options = options;
+    this.#handlers = handlers;
+    this.#client = new Consumer({
+      groupId: group,
+      clientId: options.clientId,
+      bootstrapBrokers: options.bootstrapBrokers,
+      connectTimeout: options.connectTimeout,
+      // Retried here, with backoff and one WARN per cause, not inside the client.
+      retries: 0,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
+    });
+  }
+
+  /** Fetches `partition` from `offset` on. */
+  add(partition: number, offset: number): void {
+    const previous = this.#partitions.get(partition);
+    this.#partitions.set(partition, {
+      next: offset,
+      aborting: new Set(),
+      paused: false,
+      generation: (previous?.generation ?? 0) + 1,
+    });
+    this.#kick();
+  }
+
+  remove(partition: number): void {
+    this.#partitions.delete(partition);
+  }
+
+  pause(partition: number): void {
+    const state = this.#partitions.get(partition);
+    if (state !== undefined) state.paused = true;
+  }
+
+  resume(partition: number): void {
+    const state = this.#partitions.get(partition);
+    if (state === undefined || !state.paused) return;
+    state.paused = false;
+    this.#kick();
+  }
+
+  /** The next fetch of `partition` starts at `offset`; an answer already on its way is dropped. */
+  seek(partition: number, offset: number): void {
+    const state = this.#partitions.get(partition);
+    if (state === undefined) return;
+    state.next = offset;
+    state.aborting.clear();
+    state.generation++;
+    this.#kick();
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#kick();
+  }
+
+  /** Stops fetching; resolves once no answer is pending. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    await Promise.all([...this.#inflight.values(), this.#refreshing]);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.#client.close(true).catch(() => {});
+  }
+
+  #kick(): void {
+    if (!this.#running || this.#retryTimer !== undefined || this.#refreshing !== undefined) return;
+    if (this.#leaders === undefined) {
+      this.#refreshLeaders();
+      return;
+    }
+    const byNode = new Map<number, number[]>();
+    for (const [partition, state] of this.#partitions) {
+      if (state.paused) continue;
+      const node = this.#leaders.leaders[partition];
+      if (node === undefined || node < 0 || this.#inflight.has(node)) continue;
+      const list = byNode.get(node);
+      if (list === undefined) byNode.set(node, [partition]);
+      else list.push(partition);
+    }
+    for (const [node, partitions] of byNode) this.#fetchFrom(node, this.#leaders.topicId, partitions);
+  }
+
+  #refreshLeaders(): void {
+    this.#refreshing = this.#client
+      .metadata({ topics: [this.#topic], forceUpdate: true })
+      .then((metadata) => {
+        const topic = metadata.topics.get(this.#topic);
+        if (topic === undefined) throw new Error(`topic ${this.#topic} has no metadata`);
+        this.#leaders = { topicId: topic.id, leaders: topic.partitions.map((p) => p.leader) };
+        this.#failures = 0;
+      })
+      .catch((error: unknown) => this.#failed(`metadata of ${this.#topic}: ${describeError(error)}`))
+      .finally(() => {
+        this.#refreshing = undefined;
+        this.#kick();
+      });
+  }
+
+  #fetchFrom(node: number, topicId: string, partitions: number[]): void {
+    const requested = new Map<number, Requested>();
+    for (const partition of partitions) {
+      const state = this.#partitions.get(partition)!;
+      requested.set(partition, { offset: state.next, generation: state.generation });
+    }
+    const done = new Promise<void>((resolve) => {
+      this.#client.fetch(
+        {
+          node,
+          maxBytes: this.#options.maxBytes,
+          minBytes: this.#options.minBytes,
+          maxWaitTime: this.#options.maxWaitTime,
+          isolationLevel: this.#options.isolationLevel,
+          topics: [
+            {
+              topicId,
+              partitions: partitions.map((partition) => ({
+                partition,
+                fetchOffset: BigInt(requested.get(partition)!.offset),
+                partitionMaxBytes: this.#options.maxBytesPerPartition,
+                currentLeaderEpoch: -1,
+                lastFetchedEpoch: -1,
+              })),
+            },
+          ],
+        },
+        (error, response) => {
+          this.#inflight.delete(node);
+          // A failed fetch may still carry the answers of the partitions that had no error.
+          const answer = response ?? (error as { response?: FetchResponse } | null)?.response;
+          if (answer !== undefined) this.#deliver(answer, requested);
+          if (error) this.#failed(`fetch from broker ${node}: ${describeError(error)}`);
+          else this.#failures = 0;
+          resolve();
+          if (this.#running) setImmediate(() => this.#kick());
+        },
+      );
+    });
+    this.#inflight.set(node, done);
+  }
+
+  #deliver(response: FetchResponse, requested: Map<number, Requested>): void {
+    // Stopped: leave the positions where they are, nothing is passed on any more.
+    if (!this.#running) return;
+    for (const topic of response.responses) {
+      for (const answer of topic.partitions) {
+        const partition = answer.partitionIndex;
+        const asked = requested.get(partition);
+        const state = this.#partitions.get(partition);
+        // Not asked for (a fetch session may repeat partitions), revoked since, or seeked since.
+        if (asked === undefined || state === undefined || state.generation !== asked.generation) continue;
+        if (answer.errorCode === OFFSET_OUT_OF_RANGE) {
+          this.#resetToEarliest(partition, asked.offset);
+          continue;
+        }
+        if (answer.errorCode !== 0 || !answer.records || answer.records.length === 0) continue;
+        const records: KafkaRecord[] = [];
+        takeRecords(this.#topic, partition, asked.offset, answer.records, answer.abortedTransactions, state, records);
+        if (records.length > 0) this.#handlers.onRecords(partition, records);
+      }
+    }
+  }
+
+  /** As librdkafka's auto.offset.reset=earliest: the records below the earliest were deleted by retention. */
+  #resetToEarliest(partition: number, from: number): void {
+    this.#client
+      .listOffsets({ topics: [this.#topic], partitions: { [this.#topic]: [partition] }, timestamp: -2n })
+      .then((offsets) => {
+        const earliest = Number(offsets.get(this.#topic)?.[partition] ?? 0n);
+        const state = this.#partitions.get(partition);
+        if (state === undefined || state.next !== from) return;
+        this.#handlers.onOffsetReset(partition, from, earliest);
+        this.seek(partition, earliest);
+      })
+      .catch((error: unknown) =>
+        this.#failed(`earliest offset of ${this.#topic}/${partition}: ${describeError(error)}`),
+      );
+  }
+
+  /** Backs off (100 ms doubling to 1 s) and asks for fresh leaders: a failed fetch often means one moved. */
+  #failed(message: string): void {
+    this.#handlers.onFetchError(message);
+    this.#leaders = undefined;
+    if (!this.#running || this.#retryTimer !== undefined) return;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_INITIAL_MS * 2 ** this.#failures++);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#kick();
+    }, delay);
+  }
+}
