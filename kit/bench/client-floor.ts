@@ -28,7 +28,8 @@ export interface ClientFloorResult {
 }
 
 const LABELS: Record<FloorClient, string> = {
-  librdkafka: "librdkafka via @confluentinc/kafka-javascript (the sink's group member; its record path until the fetcher), the sink's consumer settings",
+  librdkafka:
+    "librdkafka via @confluentinc/kafka-javascript (the sink's group member; its record path until the fetcher), the sink's consumer settings",
   platformatic: '@platformatic/kafka (pure JavaScript), the same fetch bounds',
   'sink-fetcher':
     "the sink's record fetcher (@platformatic/kafka's low-level fetch at offsets the sink keeps), the sink's settings",
