@@ -64,10 +64,10 @@ module.exports = {
     },
     {
       name: 'kafka-client-in-kafka',
-      comment: 'in the product only src/kafka talks to librdkafka',
+      comment: 'in the product only src/kafka talks to a Kafka client (librdkafka for the group, the pure-JS fetcher)',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/kafka/' },
-      to: { dependencyTypes: ['npm'], path: '^node_modules/@confluentinc/' },
+      to: { dependencyTypes: ['npm'], path: '^node_modules/(@confluentinc|@platformatic/kafka)/' },
     },
     {
       name: 'no-unresolvable',

@@ -88,16 +88,22 @@ async function sinkFetcherTopic(job: ClientFloorJob, topic: string, counted: (n:
   });
   const partitions = (await probe.metadata({ topics: [topic] })).topics.get(topic)?.partitions.length ?? 0;
   await probe.close();
-  const fetcher = new RecordFetcher(topic, `${job.group}-${topic}`, fetchOptionsOf(job.librdkafkaConfig), {
-    onRecords: (_partition, records) => {
-      if (counted(records.length)) void fetcher.stop();
+  const fetcher = new RecordFetcher(
+    topic,
+    `${job.group}-${topic}`,
+    fetchOptionsOf(job.librdkafkaConfig),
+    job.maxPollRecords,
+    {
+      onRecords: (_partition, records) => {
+        if (counted(records.length)) void fetcher.stop();
+      },
+      onFetchError: (message) => {
+        console.error(`fetch failed: ${message}`);
+        process.exit(1);
+      },
+      onOffsetReset: () => {},
     },
-    onFetchError: (message) => {
-      console.error(`fetch failed: ${message}`);
-      process.exit(1);
-    },
-    onOffsetReset: () => {},
-  });
+  );
   for (let partition = 0; partition < partitions; partition++) fetcher.add(partition, 0);
   fetcher.start();
 }

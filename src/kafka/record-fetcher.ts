@@ -22,6 +22,9 @@ const RETRY_MAX_MS = 1_000;
 
 interface PartitionState extends FetchPosition {
   paused: boolean;
+  /** Fetched and not yet passed on: the partition was paused part way through an answer. */
+  held: KafkaRecord[] | undefined;
+  heldFrom: number;
   /** Bumped by a seek or a removal: an answer to a fetch sent before it is stale and dropped. */
   generation: number;
 }
@@ -44,6 +47,8 @@ export class RecordFetcher {
   readonly #topic: string;
   readonly #options: FetchOptions;
   readonly #handlers: RecordFetcherHandlers;
+  /** Most records passed on at once (max.poll.records): a pause takes effect within this many. */
+  readonly #maxPerDelivery: number;
   readonly #client: Consumer;
   readonly #partitions = new Map<number, PartitionState>();
   /** One fetch in flight per broker, keyed by node id. */
@@ -54,9 +59,16 @@ export class RecordFetcher {
   #failures = 0;
   #running = false;
 
-  constructor(topic: string, group: string, options: FetchOptions, handlers: RecordFetcherHandlers) {
+  constructor(
+    topic: string,
+    group: string,
+    options: FetchOptions,
+    maxPerDelivery: number,
+    handlers: RecordFetcherHandlers,
+  ) {
     this.#topic = topic;
     this.#options = options;
+    this.#maxPerDelivery = maxPerDelivery;
     this.#handlers = handlers;
     this.#client = new Consumer({
       groupId: group,
@@ -77,6 +89,8 @@ export class RecordFetcher {
       next: offset,
       aborting: new Set(),
       paused: false,
+      held: undefined,
+      heldFrom: 0,
       generation: (previous?.generation ?? 0) + 1,
     });
     this.#kick();
@@ -91,11 +105,18 @@ export class RecordFetcher {
     if (state !== undefined) state.paused = true;
   }
 
+  /**
+   * Asynchronous, like a client's resume: the held records follow on the next turn of the event loop,
+   * so whoever resumed (the pipeline, logging that it did) has finished before they arrive.
+   */
   resume(partition: number): void {
     const state = this.#partitions.get(partition);
     if (state === undefined || !state.paused) return;
     state.paused = false;
-    this.#kick();
+    setImmediate(() => {
+      if (this.#partitions.get(partition) === state) this.#passOn(partition, state);
+      this.#kick();
+    });
   }
 
   /** The next fetch of `partition` starts at `offset`; an answer already on its way is dropped. */
@@ -104,6 +125,7 @@ export class RecordFetcher {
     if (state === undefined) return;
     state.next = offset;
     state.aborting.clear();
+    state.held = undefined;
     state.generation++;
     this.#kick();
   }
@@ -134,7 +156,7 @@ export class RecordFetcher {
     }
     const byNode = new Map<number, number[]>();
     for (const [partition, state] of this.#partitions) {
-      if (state.paused) continue;
+      if (state.paused || state.held !== undefined) continue;
       const node = this.#leaders.leaders[partition];
       if (node === undefined || node < 0 || this.#inflight.has(node)) continue;
       const list = byNode.get(node);
@@ -219,8 +241,27 @@ export class RecordFetcher {
         if (answer.errorCode !== 0 || !answer.records || answer.records.length === 0) continue;
         const records: KafkaRecord[] = [];
         takeRecords(this.#topic, partition, asked.offset, answer.records, answer.abortedTransactions, state, records);
-        if (records.length > 0) this.#handlers.onRecords(partition, records);
+        if (records.length === 0) continue;
+        state.held = records;
+        state.heldFrom = 0;
+        this.#passOn(partition, state);
       }
+    }
+  }
+
+  /**
+   * Passes the held records on, at most max.poll.records at a time, until the partition is paused (the
+   * pipeline pauses it from inside onRecords when its queue is full), sought or removed.
+   */
+  #passOn(partition: number, state: PartitionState): void {
+    const generation = state.generation;
+    while (state.held !== undefined && !state.paused && state.generation === generation && this.#running) {
+      const held = state.held;
+      const from = state.heldFrom;
+      const to = Math.min(held.length, from + this.#maxPerDelivery);
+      if (to === held.length) state.held = undefined;
+      else state.heldFrom = to;
+      this.#handlers.onRecords(partition, from === 0 && to === held.length ? held : held.slice(from, to));
     }
   }
 

@@ -83,7 +83,7 @@ export class TopicConsumer {
     this.#handlers = handlers;
     this.#log = log.child({ topic: options.topic, group: options.group });
     const settings = consumerConfig(options);
-    this.#fetcher = new RecordFetcher(options.topic, options.group, fetchOptionsOf(settings), {
+    this.#fetcher = new RecordFetcher(options.topic, options.group, fetchOptionsOf(settings), options.maxPollRecords, {
       onRecords: (partition, records) => this.#handlers.onRecords(partition, records),
       onFetchError: (message) => this.#clientError(message),
       onOffsetReset: (partition, from, to) =>
