@@ -42,9 +42,9 @@ describe('loadConfig: defaults', () => {
     assert.deepEqual(config.backpressure, {
       maxPollRecords: 500,
       pollIntervalMs: 100,
-      queueSize: 10000,
+      queueSize: 5000,
       lowWatermark: 0.5,
-      resumeAt: 5000,
+      resumeAt: 2500,
     });
     assert.deepEqual(config.mysql, {
       host: '127.0.0.1',

@@ -139,7 +139,7 @@ describe('loadConfig: accepted value forms', () => {
     assert.equal(config.sink.provenanceColumns, false);
     assert.equal(config.log.level, 'debug');
     assert.equal(config.backpressure.lowWatermark, 0.25);
-    assert.equal(config.backpressure.resumeAt, 2500);
+    assert.equal(config.backpressure.resumeAt, 1250);
   });
 
   it('keeps the password verbatim, spaces included', () => {
