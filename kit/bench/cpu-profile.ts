@@ -44,6 +44,7 @@ export const CATEGORY = {
   mysqlProtocol: 'mysql2: protocol, packets, results',
   mariadbProtocol: 'mariadb connector: bulk protocol, packets, results',
   kafka: 'librdkafka consume (JS binding)',
+  kafkaFetch: 'Kafka fetch: the pure-JS client (protocol, record batches) + the record fetcher',
   routing: 'consume routing + queues (src/kafka, partition queue)',
   pipeline: 'pipeline + batch control (src/pipeline, src/sink)',
   logging: 'logging (pino)',
@@ -118,6 +119,8 @@ export function categorize(url: string, functionName: string): string | undefine
   if (MYSQL_PROTOCOL.test(url)) return CATEGORY.mysqlProtocol;
   if (/\/node_modules\/mariadb\//.test(url)) return CATEGORY.mariadbProtocol;
   if (/\/node_modules\/@confluentinc\//.test(url) || /\/node_modules\/bindings\//.test(url)) return CATEGORY.kafka;
+  if (/\/node_modules\/@platformatic\//.test(url) || /\/src\/kafka\/(record-fetcher|fetched-records)\.ts$/.test(url))
+    return CATEGORY.kafkaFetch;
   if (/\/src\/kafka\//.test(url) || /\/src\/pipeline\/partition-queue\.ts$/.test(url)) return CATEGORY.routing;
   if (/\/src\/(pipeline|sink)\//.test(url)) return CATEGORY.pipeline;
   if (LOGGING.test(url) || /\/src\/core\/log\.ts$/.test(url)) return CATEGORY.logging;

@@ -118,6 +118,12 @@ test('profile frames are categorised by script, native frames by their caller', 
   assert.equal(categorize('file:///x/node_modules/sql-escaper/lib/index.js', 'format'), CATEGORY.sqlFormat);
   assert.equal(categorize('file:///x/node_modules/mysql2/lib/packets/packet.js', 'x'), CATEGORY.mysqlProtocol);
   assert.equal(categorize('file:///x/node_modules/mariadb/lib/cmd/batch-bulk.js', 'x'), CATEGORY.mariadbProtocol);
+  assert.equal(
+    categorize('file:///x/node_modules/@platformatic/kafka/dist/protocol/records.js', 'x'),
+    CATEGORY.kafkaFetch,
+  );
+  assert.equal(categorize('file:///x/src/kafka/fetched-records.ts', 'takeRecords'), CATEGORY.kafkaFetch);
+  assert.equal(categorize('file:///x/src/kafka/topic-consumer.ts', 'x'), CATEGORY.routing);
   assert.equal(categorize('file:///x/src/mysql/column-model.ts', 'toRow'), CATEGORY.rows);
   assert.equal(categorize('file:///x/src/mysql/dml.ts', 'insertRows'), CATEGORY.sqlSink);
   assert.equal(categorize('file:///x/node_modules/pino/lib/proto.js', 'write'), CATEGORY.logging);
