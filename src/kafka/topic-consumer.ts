@@ -74,6 +74,7 @@ export class TopicConsumer {
   readonly #assigned = new Set<number>();
   #hintTimer: NodeJS.Timeout | undefined;
   #consuming = false;
+  #watchingErrors = false;
   #closing = false;
   #loopDone: Promise<void> = Promise.resolve();
   readonly #clientErrors = new Map<string, { at: number; suppressed: number }>();
@@ -97,7 +98,6 @@ export class TopicConsumer {
         if (error) this.#log.debug({ err: describeError(error), offsets }, 'offset hint refused by kafka');
       },
     });
-    this.#consumer.on('event.error', (error) => this.#clientError(describeError(error)));
   }
 
   /** One WARN per distinct client error per interval, with how many were suppressed since the last one. */
@@ -112,13 +112,21 @@ export class TopicConsumer {
     this.#log.warn({ err, ...(seen?.suppressed ? { repeated: seen.suppressed } : {}) }, 'kafka client error');
   }
 
-  /** Connects (metadata round trip); an unreachable cluster fails with KAFKA_UNAVAILABLE (retriable). */
-  connect(timeoutMs = 10_000): Promise<void> {
+  /**
+   * Connects (metadata round trip); an unreachable cluster fails with KAFKA_UNAVAILABLE (retriable), a
+   * refused login or TLS handshake with one CONFIG_INVALID line. Client errors are logged (WARN) only once
+   * connected: while connecting, the connect's own failure says what went wrong, and a WARN per event
+   * before it would be the retry storm a configuration error must not cause.
+   */
+  async connect(timeoutMs = 10_000): Promise<void> {
     const { bootstrapServers } = this.options;
     const within = `did not answer within ${Math.round(timeoutMs / 1000)} s`;
-    return connectChecked(this.#consumer, this.options, timeoutMs, (error) =>
+    await connectChecked(this.#consumer, this.options, timeoutMs, (error) =>
       kafkaUnavailable({ bootstrapServers }, within, error),
     );
+    if (this.#watchingErrors) return;
+    this.#watchingErrors = true;
+    this.#consumer.on('event.error', (error) => this.#clientError(describeError(error)));
   }
 
   /** Joins the group and starts the fetch loop. */

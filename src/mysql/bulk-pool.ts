@@ -14,6 +14,7 @@ import type { SinkConfig } from '../config/index.ts';
 import { selectServerVersion } from './catalog-sql.ts';
 import { type Pool, type PoolConnection, selectRows, writerSessionSetup } from './pool.ts';
 import { tlsMaterial } from './tls.ts';
+import { guardTlsHandshakeResets } from './tls-handshake-guard.ts';
 
 /** A pool of bulk-capable connections; `undefined` from `openBulkPool` means "use the text protocol". */
 export interface BulkPool {
@@ -37,9 +38,15 @@ export async function isMariaDb(pool: Pool): Promise<boolean> {
  * The bulk pool when `mysql.write.protocol=bulk` and the server is MariaDB, else undefined (text). The
  * server is asked through the writer's own pool, so this runs once the database answers.
  */
-export async function openBulkPool(config: SinkConfig, textPool: Pool): Promise<BulkPool | undefined> {
+export async function openBulkPool(
+  config: SinkConfig,
+  textPool: Pool,
+  warn: (message: string) => void = () => {},
+): Promise<BulkPool | undefined> {
   if (config.mysql.writeProtocol !== 'bulk' || !(await isMariaDb(textPool))) return undefined;
   const setup = writerSessionSetup(config.kafka.sessionTimeoutMs);
+  const tls = await bulkTls(config, textPool);
+  if (tls.ssl !== undefined) guardTlsHandshakeResets(warn);
   // Loaded only when used: the text protocol (the default) starts without the second driver.
   const { createPool } = await import('mariadb');
   const pool = createPool({
@@ -48,7 +55,7 @@ export async function openBulkPool(config: SinkConfig, textPool: Pool): Promise<
     user: config.mysql.user,
     password: config.mysql.password,
     ...(config.mysql.database ? { database: config.mysql.database } : {}),
-    ...(await bulkTls(config, textPool)),
+    ...tls,
     connectionLimit: config.mysql.poolSize,
     connectTimeout: 10_000,
     // The text pool's conventions: UTC, exact BIGINTs, utf8mb4 binary collation, affected = changed rows.

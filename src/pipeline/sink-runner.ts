@@ -66,7 +66,7 @@ export class SinkRunner {
     this.#writer = new BatchWriter(this.#pool, this.#offsets, config.sink.insertMode, config.errors.tolerance, {
       updateMissing: config.sink.updateMissing,
       // bulk on MariaDB only: the server is asked once it answers (openProtocol at start-up).
-      openBulk: () => openBulkPool(config, this.#pool),
+      openBulk: () => openBulkPool(config, this.#pool, (message) => this.#log.warn(message)),
     });
     this.#registry = new RegistryClient(registryOptions(config));
     const graceMs = config.status.healthGraceMs;

@@ -77,7 +77,12 @@ test('the database away for seconds (server restart) mid-run: batches wait and r
     await producing;
   }
   const total = outages.produced(topic, 0);
-  await outages.waitForOffsets(topic, () => total, 120_000);
+  await outages
+    .waitForOffsets(topic, () => total, 120_000)
+    .catch(async (error: Error) => {
+      const stored = Object.fromEntries(await outages.offsets(topic));
+      assert.fail(`${error.message}: stored ${JSON.stringify(stored)} of ${total}\n${sink.output.slice(-6000)}`);
+    });
   t.diagnostic(`${proxy.cutConnections} connections cut in ${outage} outages of 3 s`);
   assert.ok(proxy.cutConnections > 0, 'the outages cut live connections');
   assert.ok(retried(), `the retry was logged\n${sink.output.slice(-3000)}`);
