@@ -25,14 +25,9 @@ export interface TopicConsumerOptions {
 /** Tuned defaults (docs/benchmarks.md says how each was measured); `kafka.consumer.<key>` overrides them. */
 function tunedDefaults(options: TopicConsumerOptions): Record<string, number> {
   return {
-    // Bounded prefetch: the partition queues are the buffer, librdkafka's only needs to hide latency.
-    // Measured: same drain rate, a few hundred MB less native memory than librdkafka's defaults.
-    'queued.max.messages.kbytes': 1024,
-    'queued.min.messages': 1000,
+    // Read by the record fetcher (fetch-options.ts): bytes per partition in one fetch answer. librdkafka
+    // itself never fetches, every partition it assigns stays paused.
     'max.partition.fetch.bytes': 262_144,
-    // Once its fetch queue went over the thresholds librdkafka waits this long before fetching again
-    // (default 1 s): every backpressure resume then left the writer idle for up to a second.
-    'fetch.queue.backoff.ms': 20,
     // Members learn of a rebalance from a heartbeat answer. At the 3 s default, an instance joining a busy
     // group left partitions unowned for up to 6 s (two cooperative rounds): 2 instances drained 0.74× as
     // fast as one; at 500 ms, 1.0×. Kept under a third of the session timeout, as Kafka advises.

@@ -261,7 +261,8 @@ export class TopicConsumer {
       done();
       return;
     }
-    this.#consumer.consume(this.options.maxPollRecords, (error, messages) => {
+    // The poll serves rebalance callbacks; records come through the fetcher, so one message per call.
+    this.#consumer.consume(1, (error, messages) => {
       if (error) {
         this.#log.warn({ err: describeError(error) }, 'kafka fetch failed; retrying');
         setTimeout(() => this.#poll(done), 200);

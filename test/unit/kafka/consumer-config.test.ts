@@ -6,10 +6,7 @@ import { consumerOptions as options } from './consumer-options.ts';
 describe('consumerConfig', () => {
   it('gives the exact librdkafka settings for the defaults', () => {
     assert.deepEqual(consumerConfig(options()), {
-      'queued.max.messages.kbytes': 1024,
-      'queued.min.messages': 1000,
       'max.partition.fetch.bytes': 262_144,
-      'fetch.queue.backoff.ms': 20,
       'heartbeat.interval.ms': 500,
       'reconnect.backoff.max.ms': 1000,
       'bootstrap.servers': '127.0.0.1:9092',
@@ -45,7 +42,7 @@ describe('consumerConfig', () => {
     assert.equal(config['heartbeat.interval.ms'], '3000');
     assert.equal(config['queued.min.messages'], '100000');
     assert.equal(config['security.protocol'], 'ssl');
-    assert.equal(config['fetch.queue.backoff.ms'], 20);
+    assert.equal(config['reconnect.backoff.max.ms'], 1000);
   });
 
   it('never lets a pass-through property replace what the offset protocol depends on', () => {
