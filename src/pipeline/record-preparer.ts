@@ -118,7 +118,8 @@ export class RecordPreparer {
     const operations: RowOperation[] = [];
     const deadLetters: DeadLetter[] = [];
     const { deletes } = this.#options.key;
-    for (const [index, record] of records.entries()) {
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]!;
       try {
         // A change stream follows each delete event with a tombstone for compaction: the row is gone already.
         const operation =

@@ -21,6 +21,13 @@ describe('exact long', () => {
       [0n, 'number'],
       [-1n, 'number'],
       [2n ** 31n, 'number'],
+      // 7 varint bytes hold zigzag values under 2^49; from there on the value is read the exact way.
+      [2n ** 48n - 1n, 'number'],
+      [-(2n ** 48n), 'number'],
+      [2n ** 48n, 'number'],
+      [-(2n ** 48n) - 1n, 'number'],
+      [2n ** 49n + 12345n, 'number'],
+      [1_733_011_200_123n, 'number'],
       [2n ** 53n - 1n, 'number'],
       [-(2n ** 53n) + 1n, 'number'],
       [2n ** 53n, 'bigint'],
@@ -32,6 +39,13 @@ describe('exact long', () => {
       const decoded = roundTrip('long', value);
       assert.equal(typeof decoded, kind, String(value));
       assert.equal(BigInt(decoded as number | bigint), value);
+    }
+  });
+
+  it('refuses a long cut short, whichever way it is read', () => {
+    for (const value of [300, 2 ** 40, 2n ** 60n]) {
+      const wire = LONG_TYPE.toBuffer(value);
+      assert.throws(() => LONG_TYPE.fromBuffer(wire.subarray(0, wire.length - 1)), /truncated/);
     }
   });
 
