@@ -9,6 +9,7 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import { Consumer } from '@platformatic/kafka';
 import { fetchOptionsOf } from '../../src/kafka/fetch-options.ts';
+import { withMetadataClient } from '../../src/kafka/metadata-client.ts';
 import { RecordFetcher } from '../../src/kafka/record-fetcher.ts';
 
 export type FloorClient = 'librdkafka' | 'platformatic' | 'sink-fetcher';
@@ -81,13 +82,10 @@ async function platformaticTopic(job: ClientFloorJob, topic: string, counted: (n
 
 /** The sink's own record path: its RecordFetcher with its own settings, fetching every partition from 0. */
 async function sinkFetcherTopic(job: ClientFloorJob, topic: string, counted: (n: number) => boolean): Promise<void> {
-  const probe = new Consumer({
-    groupId: job.group,
-    clientId: 'kms-bench-floor',
-    bootstrapBrokers: job.bootstrapServers.split(','),
-  });
-  const partitions = (await probe.metadata({ topics: [topic] })).topics.get(topic)?.partitions.length ?? 0;
-  await probe.close();
+  const partitions = await withMetadataClient(
+    { bootstrapServers: job.bootstrapServers },
+    async (kafka) => (await kafka.cluster()).topics.get(topic)?.partitions.length ?? 0,
+  );
   const fetcher = new RecordFetcher(
     topic,
     `${job.group}-${topic}`,

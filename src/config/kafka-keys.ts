@@ -130,7 +130,7 @@ export const kafka = z.object({
   fetchMaxBytes: key('kafka.fetch.max.bytes', wholeNumber(1, 2_147_483_135), {
     section: KAFKA_CONSUMER,
     default: '1048576',
-    doc: 'most bytes one fetch returns (small: prefetched data is native memory outside the queues)',
+    doc: 'most bytes one fetch returns (small: a fetched answer waits outside the partition queues until they have room)',
   }),
   /** 0 = no committed-offset hint. */
   offsetHintIntervalMs: key('kafka.offset.hint.interval.ms', wholeNumber(0, 3_600_000), {
