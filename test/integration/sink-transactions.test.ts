@@ -35,15 +35,17 @@ after(async () => {
   await scenario.cleanup();
 });
 
+function toPartitionZero(topic: string, records: readonly RawMessage[]) {
+  return records.map((r) => ({ topic, partition: 0, key: r.key ?? undefined, value: r.value ?? undefined }));
+}
+
 async function inTransaction(
   topic: string,
   records: readonly RawMessage[],
   outcome: 'commit' | 'abort',
 ): Promise<void> {
   const transaction = await producer.beginTransaction();
-  await transaction.send({
-    messages: records.map((r) => ({ topic, partition: 0, key: r.key ?? undefined, value: r.value ?? undefined })),
-  });
+  await transaction.send({ messages: toPartitionZero(topic, records) });
   if (outcome === 'commit') await transaction.commit();
   else await transaction.abort();
 }
@@ -60,9 +62,7 @@ async function produceMix(topic: string, during: () => Promise<void>): Promise<{
   await inTransaction(topic, committed.next(0, 200), 'commit');
   // Records of a transaction still open while the sink reads, aborted afterwards.
   const open = await producer.beginTransaction();
-  await open.send({
-    messages: aborted(80).map((r) => ({ topic, partition: 0, key: r.key ?? undefined, value: r.value ?? undefined })),
-  });
+  await open.send({ messages: toPartitionZero(topic, aborted(80)) });
   await during();
   await open.abort();
   await inTransaction(topic, committed.next(0, 100), 'commit');
