@@ -86,9 +86,9 @@ export async function measureLatency(
 
   const capacity = Math.ceil(rate * seconds * 1.2) + 1000;
   const sentAt = new Float64Array(capacity);
-  // Delivered records: partition key index and offset, by send index.
-  const deliveredKey = new Int32Array(capacity).fill(-1);
-  const deliveredOffset = new Float64Array(capacity);
+  // Where each sent record lands: partition key index and offset, by send index.
+  const sentTo = new Int32Array(capacity);
+  const sentOffset = new Float64Array(capacity);
   const keys = new Map<string, number>();
   const keyNames: string[] = [];
   const keyOf = (topic: string, partition: number): number => {
@@ -172,8 +172,8 @@ export async function measureLatency(
         // Local queue full: the broker is behind; this record is simply not offered.
         break;
       }
-      deliveredKey[sent] = target.key;
-      deliveredOffset[sent] = target.next++;
+      sentTo[sent] = target.key;
+      sentOffset[sent] = target.next++;
       sent++;
     }
     await sleep(2);
@@ -199,13 +199,10 @@ export async function measureLatency(
   }
   const delivered = sent;
 
-  // Wait until every delivered record is committed (or give up after 60 s).
+  // Wait until every record sent is committed (or give up after 60 s): each partition that got records
+  // up to the end offset checked above.
   const needed = new Map<string, number>();
-  for (let i = 0; i < sent; i++) {
-    if (deliveredKey[i]! < 0) continue;
-    const name = keyNames[deliveredKey[i]!]!;
-    needed.set(name, Math.max(needed.get(name) ?? 0, deliveredOffset[i]! + 1));
-  }
+  for (const [i, t] of targets.entries()) if (t.next > expected[i]!) needed.set(keyNames[t.key]!, t.next);
   const deadline = performance.now() + 60_000;
   while (performance.now() < deadline) {
     const behind = [...needed].some(([name, offset]) => (history.get(name)?.at(-1)?.offset ?? 0) < offset);
@@ -222,8 +219,7 @@ export async function measureLatency(
   const perSecond: number[][] = [];
   let uncommitted = 0;
   for (let i = 0; i < sent; i++) {
-    if (deliveredKey[i]! < 0) continue;
-    const committed = commitTime(history.get(keyNames[deliveredKey[i]!]!) ?? [], deliveredOffset[i]!);
+    const committed = commitTime(history.get(keyNames[sentTo[i]!]!) ?? [], sentOffset[i]!);
     if (committed === undefined) {
       uncommitted++;
       continue;
