@@ -119,7 +119,10 @@ export function categorize(url: string, functionName: string): string | undefine
   if (MYSQL_PROTOCOL.test(url)) return CATEGORY.mysqlProtocol;
   if (/\/node_modules\/mariadb\//.test(url)) return CATEGORY.mariadbProtocol;
   if (/\/node_modules\/@confluentinc\//.test(url) || /\/node_modules\/bindings\//.test(url)) return CATEGORY.kafka;
-  if (/\/node_modules\/@platformatic\//.test(url) || /\/src\/kafka\/(record-fetcher|fetched-records)\.ts$/.test(url))
+  if (
+    /\/node_modules\/@platformatic\//.test(url) ||
+    /\/src\/kafka\/(record-fetcher|fetched-records|fetch-response)\.ts$/.test(url)
+  )
     return CATEGORY.kafkaFetch;
   if (/\/src\/kafka\//.test(url) || /\/src\/pipeline\/partition-queue\.ts$/.test(url)) return CATEGORY.routing;
   if (/\/src\/(pipeline|sink)\//.test(url)) return CATEGORY.pipeline;

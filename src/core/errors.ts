@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'KEY_REJECTED'
   | 'DB_FATAL'
   | 'KAFKA_UNAVAILABLE'
+  | 'KAFKA_FETCH_INVALID'
   | 'STACK_FAILED'
   | 'USAGE';
 

@@ -8,13 +8,12 @@
  * of main-thread CPU per record (`./kms bench --only client`); this path costs under 1 µs. Group
  * membership, cooperative rebalancing and static membership stay with librdkafka, where they are proven.
  */
-import { Consumer, type fetchV17 } from '@platformatic/kafka';
-import { describeError } from '../core/errors.ts';
+import { ConnectionPool, Consumer, protocolErrorsCodesById } from '@platformatic/kafka';
+import { SinkError, describeError } from '../core/errors.ts';
 import type { KafkaRecord } from '../core/records.ts';
 import type { FetchOptions } from './fetch-options.ts';
+import { FETCH_API_KEY, FETCH_VERSIONS, type FetchAnswer, type FetchCall, fetchCall } from './fetch-response.ts';
 import { type FetchPosition, takeRecords } from './fetched-records.ts';
-
-type FetchResponse = fetchV17.FetchResponse;
 
 const OFFSET_OUT_OF_RANGE = 1;
 const RETRY_INITIAL_MS = 100;
@@ -27,6 +26,13 @@ interface PartitionState extends FetchPosition {
   heldFrom: number;
   /** Bumped by a seek or a removal: an answer to a fetch sent before it is stale and dropped. */
   generation: number;
+}
+
+interface Leaders {
+  readonly topicId: string;
+  /** Node id of each partition's leader, by partition. */
+  readonly leaders: readonly number[];
+  readonly brokers: ReadonlyMap<number, { readonly host: string; readonly port: number }>;
 }
 
 interface Requested {
@@ -49,11 +55,15 @@ export class RecordFetcher {
   readonly #handlers: RecordFetcherHandlers;
   /** Most records passed on at once (max.poll.records): a pause takes effect within this many. */
   readonly #maxPerDelivery: number;
+  /** Metadata, API versions and earliest offsets; the fetches go through #connections. */
   readonly #client: Consumer;
+  readonly #connections: ConnectionPool;
+  /** The Fetch version both sides speak, chosen at the first metadata lookup. */
+  #fetch: FetchCall | undefined;
   readonly #partitions = new Map<number, PartitionState>();
   /** One fetch in flight per broker, keyed by node id. */
   readonly #inflight = new Map<number, Promise<void>>();
-  #leaders: { readonly topicId: string; readonly leaders: readonly number[] } | undefined;
+  #leaders: Leaders | undefined;
   #refreshing: Promise<void> | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #failures = 0;
@@ -70,6 +80,10 @@ export class RecordFetcher {
     this.#options = options;
     this.#maxPerDelivery = maxPerDelivery;
     this.#handlers = handlers;
+    const security = {
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
+    };
     this.#client = new Consumer({
       groupId: group,
       clientId: options.clientId,
@@ -77,9 +91,9 @@ export class RecordFetcher {
       connectTimeout: options.connectTimeout,
       // Retried here, with backoff and one WARN per cause, not inside the client.
       retries: 0,
-      ...(options.tls === undefined ? {} : { tls: options.tls }),
-      ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
+      ...security,
     });
+    this.#connections = new ConnectionPool(options.clientId, { connectTimeout: options.connectTimeout, ...security });
   }
 
   /** Fetches `partition` from `offset` on. */
@@ -145,6 +159,7 @@ export class RecordFetcher {
 
   async close(): Promise<void> {
     await this.stop();
+    await this.#connections.close().catch(() => {});
     await this.#client.close(true).catch(() => {});
   }
 
@@ -163,16 +178,13 @@ export class RecordFetcher {
       if (list === undefined) byNode.set(node, [partition]);
       else list.push(partition);
     }
-    for (const [node, partitions] of byNode) this.#fetchFrom(node, this.#leaders.topicId, partitions);
+    for (const [node, partitions] of byNode) this.#fetchFrom(node, this.#leaders, partitions);
   }
 
   #refreshLeaders(): void {
-    this.#refreshing = this.#client
-      .metadata({ topics: [this.#topic], forceUpdate: true })
-      .then((metadata) => {
-        const topic = metadata.topics.get(this.#topic);
-        if (topic === undefined) throw new Error(`topic ${this.#topic} has no metadata`);
-        this.#leaders = { topicId: topic.id, leaders: topic.partitions.map((p) => p.leader) };
+    this.#refreshing = this.#lookUpLeaders()
+      .then((leaders) => {
+        this.#leaders = leaders;
         this.#failures = 0;
       })
       .catch((error: unknown) => this.#failed(`metadata of ${this.#topic}: ${describeError(error)}`))
@@ -182,71 +194,126 @@ export class RecordFetcher {
       });
   }
 
-  #fetchFrom(node: number, topicId: string, partitions: number[]): void {
+  async #lookUpLeaders(): Promise<Leaders> {
+    const metadata = await this.#client.metadata({ topics: [this.#topic], forceUpdate: true });
+    const topic = metadata.topics.get(this.#topic);
+    if (topic === undefined) throw new Error(`topic ${this.#topic} has no metadata`);
+    this.#fetch ??= fetchCall(await this.#fetchVersion());
+    return { topicId: topic.id, leaders: topic.partitions.map((p) => p.leader), brokers: metadata.brokers };
+  }
+
+  async #fetchVersion(): Promise<(typeof FETCH_VERSIONS)['min'] | 14 | 15 | 16 | (typeof FETCH_VERSIONS)['max']> {
+    const fetch = (await this.#client.listApis()).find((api) => api.apiKey === FETCH_API_KEY);
+    const version = Math.min(fetch?.maxVersion ?? -1, FETCH_VERSIONS.max);
+    if (fetch === undefined || version < FETCH_VERSIONS.min || version < fetch.minVersion) {
+      throw new SinkError(
+        'KAFKA_UNAVAILABLE',
+        `the broker serves Fetch versions ${fetch?.minVersion ?? '-'} to ${fetch?.maxVersion ?? '-'}; ` +
+          `the sink needs ${FETCH_VERSIONS.min} (Kafka 3.1 or later)`,
+      );
+    }
+    return version as 13 | 14 | 15 | 16 | 17;
+  }
+
+  #fetchFrom(node: number, leaders: Leaders, partitions: number[]): void {
     const requested = new Map<number, Requested>();
     for (const partition of partitions) {
       const state = this.#partitions.get(partition)!;
       requested.set(partition, { offset: state.next, generation: state.generation });
     }
-    const done = new Promise<void>((resolve) => {
-      this.#client.fetch(
+    const broker = leaders.brokers.get(node);
+    const fetch = this.#fetch;
+    if (broker === undefined || fetch === undefined) {
+      this.#failed(`fetch from broker ${node}: the broker is not in the cluster metadata`);
+      return;
+    }
+    const request = {
+      maxBytes: this.#options.maxBytes,
+      minBytes: this.#options.minBytes,
+      maxWaitTime: this.#options.maxWaitTime,
+      isolationLevel: this.#options.isolationLevel,
+      topics: [
         {
-          node,
-          maxBytes: this.#options.maxBytes,
-          minBytes: this.#options.minBytes,
-          maxWaitTime: this.#options.maxWaitTime,
-          isolationLevel: this.#options.isolationLevel,
-          topics: [
-            {
-              topicId,
-              partitions: partitions.map((partition) => ({
-                partition,
-                fetchOffset: BigInt(requested.get(partition)!.offset),
-                partitionMaxBytes: this.#options.maxBytesPerPartition,
-                currentLeaderEpoch: -1,
-                lastFetchedEpoch: -1,
-              })),
-            },
-          ],
+          topicId: leaders.topicId,
+          partitions: partitions.map((partition) => ({
+            partition,
+            fetchOffset: BigInt(requested.get(partition)!.offset),
+            partitionMaxBytes: this.#options.maxBytesPerPartition,
+            currentLeaderEpoch: -1,
+            lastFetchedEpoch: -1,
+          })),
         },
-        (error, response) => {
-          this.#inflight.delete(node);
-          // A failed fetch may still carry the answers of the partitions that had no error.
-          const answer = response ?? (error as { response?: FetchResponse } | null)?.response;
-          if (answer !== undefined) this.#deliver(answer, requested);
-          if (error) this.#failed(`fetch from broker ${node}: ${describeError(error)}`);
-          else this.#failures = 0;
-          resolve();
-          if (this.#running) setImmediate(() => this.#kick());
-        },
-      );
+      ],
+    };
+    const done = new Promise<void>((resolve) => {
+      const finish = (problem: string | undefined): void => {
+        this.#inflight.delete(node);
+        if (problem !== undefined) this.#failed(`fetch from broker ${node}: ${problem}`);
+        else this.#failures = 0;
+        resolve();
+        if (this.#running) setImmediate(() => this.#kick());
+      };
+      this.#connections.get(broker, (connectError, connection) => {
+        if (connectError || connection === undefined) return finish(describeError(connectError));
+        fetch(connection, request, (error, answer) => {
+          if (error || answer === undefined) return finish(describeError(error));
+          // The partitions without an error are delivered even when another one failed.
+          finish(this.#deliver(answer, requested));
+        });
+      });
     });
     this.#inflight.set(node, done);
   }
 
-  #deliver(response: FetchResponse, requested: Map<number, Requested>): void {
+  /** Passes the answer's records on; returns what failed, if anything did (the fetch is then retried). */
+  #deliver(answer: FetchAnswer, requested: Map<number, Requested>): string | undefined {
     // Stopped: leave the positions where they are, nothing is passed on any more.
-    if (!this.#running) return;
-    for (const topic of response.responses) {
-      for (const answer of topic.partitions) {
-        const partition = answer.partitionIndex;
+    if (!this.#running) return undefined;
+    if (answer.errorCode !== 0) return errorName(answer.errorCode);
+    const problems: string[] = [];
+    for (const topic of answer.topics) {
+      for (const fetched of topic.partitions) {
+        const partition = fetched.partition;
         const asked = requested.get(partition);
         const state = this.#partitions.get(partition);
-        // Not asked for (a fetch session may repeat partitions), revoked since, or seeked since.
+        // Not asked for, revoked since, or seeked since.
         if (asked === undefined || state === undefined || state.generation !== asked.generation) continue;
-        if (answer.errorCode === OFFSET_OUT_OF_RANGE) {
+        if (fetched.errorCode === OFFSET_OUT_OF_RANGE) {
           this.#resetToEarliest(partition, asked.offset);
           continue;
         }
-        if (answer.errorCode !== 0 || !answer.records || answer.records.length === 0) continue;
+        if (fetched.errorCode !== 0) {
+          problems.push(`partition ${partition}: ${errorName(fetched.errorCode)}`);
+          continue;
+        }
+        if (fetched.records.length === 0) continue;
         const records: KafkaRecord[] = [];
-        takeRecords(this.#topic, partition, asked.offset, answer.records, answer.abortedTransactions, state, records);
+        const aborting = [...state.aborting];
+        try {
+          takeRecords(
+            this.#topic,
+            partition,
+            asked.offset,
+            fetched.records,
+            fetched.abortedTransactions,
+            state,
+            records,
+          );
+        } catch (error) {
+          // Nothing of this answer is passed on: the partition is fetched again from the same offset.
+          state.next = asked.offset;
+          state.aborting.clear();
+          for (const producer of aborting) state.aborting.add(producer);
+          problems.push(`partition ${partition}: ${describeError(error)}`);
+          continue;
+        }
         if (records.length === 0) continue;
         state.held = records;
         state.heldFrom = 0;
         this.#passOn(partition, state);
       }
     }
+    return problems.length === 0 ? undefined : problems.join('; ');
   }
 
   /**
@@ -292,4 +359,8 @@ export class RecordFetcher {
       this.#kick();
     }, delay);
   }
+}
+
+function errorName(code: number): string {
+  return `${protocolErrorsCodesById[code] ?? 'error'} (code ${code})`;
 }

@@ -123,6 +123,7 @@ test('profile frames are categorised by script, native frames by their caller', 
     CATEGORY.kafkaFetch,
   );
   assert.equal(categorize('file:///x/src/kafka/fetched-records.ts', 'takeRecords'), CATEGORY.kafkaFetch);
+  assert.equal(categorize('file:///x/src/kafka/fetch-response.ts', 'readPartition'), CATEGORY.kafkaFetch);
   assert.equal(categorize('file:///x/src/kafka/topic-consumer.ts', 'x'), CATEGORY.routing);
   assert.equal(categorize('file:///x/src/mysql/column-model.ts', 'toRow'), CATEGORY.rows);
   assert.equal(categorize('file:///x/src/mysql/dml.ts', 'insertRows'), CATEGORY.sqlSink);
