@@ -1,18 +1,19 @@
 /**
  * The data path of one topic's consumer: fetches the partitions this member owns, at offsets the sink
- * chooses, with a pure-JavaScript Kafka client (@platformatic/kafka) used only as a connection pool and
- * protocol codec (it never joins the group). The group member (librdkafka, topic-consumer.ts) decides
- * which partitions are ours; this decides what is read from them.
+ * chooses, reading the record batches straight from the fetch answers (fetch-response.ts,
+ * fetched-records.ts). The group member (librdkafka, topic-consumer.ts) decides which partitions are
+ * ours; this decides what is read from them. Leaders, versions and connections: fetch-cluster.ts.
  *
  * Why two clients: librdkafka's binding builds a C++ message object and two Buffers per record, 4-5 µs
- * of main-thread CPU per record (`./kms bench --only client`); this path costs under 1 µs. Group
+ * of main-thread CPU per record (`./kms bench --only client`); this path costs well under 1 µs. Group
  * membership, cooperative rebalancing and static membership stay with librdkafka, where they are proven.
  */
-import { ConnectionPool, Consumer, protocolErrorsCodesById } from '@platformatic/kafka';
-import { SinkError, describeError } from '../core/errors.ts';
+import { protocolErrorsCodesById } from '@platformatic/kafka';
+import { describeError } from '../core/errors.ts';
 import type { KafkaRecord } from '../core/records.ts';
+import { FetchCluster, type Leaders } from './fetch-cluster.ts';
 import type { FetchOptions } from './fetch-options.ts';
-import { FETCH_API_KEY, FETCH_VERSIONS, type FetchAnswer, type FetchCall, fetchCall } from './fetch-response.ts';
+import type { FetchAnswer, FetchRequest } from './fetch-response.ts';
 import { type FetchPosition, takeRecords } from './fetched-records.ts';
 
 const OFFSET_OUT_OF_RANGE = 1;
@@ -26,13 +27,6 @@ interface PartitionState extends FetchPosition {
   heldFrom: number;
   /** Bumped by a seek or a removal: an answer to a fetch sent before it is stale and dropped. */
   generation: number;
-}
-
-interface Leaders {
-  readonly topicId: string;
-  /** Node id of each partition's leader, by partition. */
-  readonly leaders: readonly number[];
-  readonly brokers: ReadonlyMap<number, { readonly host: string; readonly port: number }>;
 }
 
 interface Requested {
@@ -55,11 +49,7 @@ export class RecordFetcher {
   readonly #handlers: RecordFetcherHandlers;
   /** Most records passed on at once (max.poll.records): a pause takes effect within this many. */
   readonly #maxPerDelivery: number;
-  /** Metadata, API versions and earliest offsets; the fetches go through #connections. */
-  readonly #client: Consumer;
-  readonly #connections: ConnectionPool;
-  /** The Fetch version both sides speak, chosen at the first metadata lookup. */
-  #fetch: FetchCall | undefined;
+  readonly #cluster: FetchCluster;
   readonly #partitions = new Map<number, PartitionState>();
   /** One fetch in flight per broker, keyed by node id. */
   readonly #inflight = new Map<number, Promise<void>>();
@@ -80,20 +70,7 @@ export class RecordFetcher {
     this.#options = options;
     this.#maxPerDelivery = maxPerDelivery;
     this.#handlers = handlers;
-    const security = {
-      ...(options.tls === undefined ? {} : { tls: options.tls }),
-      ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
-    };
-    this.#client = new Consumer({
-      groupId: group,
-      clientId: options.clientId,
-      bootstrapBrokers: options.bootstrapBrokers,
-      connectTimeout: options.connectTimeout,
-      // Retried here, with backoff and one WARN per cause, not inside the client.
-      retries: 0,
-      ...security,
-    });
-    this.#connections = new ConnectionPool(options.clientId, { connectTimeout: options.connectTimeout, ...security });
+    this.#cluster = new FetchCluster(topic, group, options);
   }
 
   /** Fetches `partition` from `offset` on. */
@@ -159,8 +136,7 @@ export class RecordFetcher {
 
   async close(): Promise<void> {
     await this.stop();
-    await this.#connections.close().catch(() => {});
-    await this.#client.close(true).catch(() => {});
+    await this.#cluster.close();
   }
 
   #kick(): void {
@@ -182,7 +158,8 @@ export class RecordFetcher {
   }
 
   #refreshLeaders(): void {
-    this.#refreshing = this.#lookUpLeaders()
+    this.#refreshing = this.#cluster
+      .leaders()
       .then((leaders) => {
         this.#leaders = leaders;
         this.#failures = 0;
@@ -194,27 +171,6 @@ export class RecordFetcher {
       });
   }
 
-  async #lookUpLeaders(): Promise<Leaders> {
-    const metadata = await this.#client.metadata({ topics: [this.#topic], forceUpdate: true });
-    const topic = metadata.topics.get(this.#topic);
-    if (topic === undefined) throw new Error(`topic ${this.#topic} has no metadata`);
-    this.#fetch ??= fetchCall(await this.#fetchVersion());
-    return { topicId: topic.id, leaders: topic.partitions.map((p) => p.leader), brokers: metadata.brokers };
-  }
-
-  async #fetchVersion(): Promise<(typeof FETCH_VERSIONS)['min'] | 14 | 15 | 16 | (typeof FETCH_VERSIONS)['max']> {
-    const fetch = (await this.#client.listApis()).find((api) => api.apiKey === FETCH_API_KEY);
-    const version = Math.min(fetch?.maxVersion ?? -1, FETCH_VERSIONS.max);
-    if (fetch === undefined || version < FETCH_VERSIONS.min || version < fetch.minVersion) {
-      throw new SinkError(
-        'KAFKA_UNAVAILABLE',
-        `the broker serves Fetch versions ${fetch?.minVersion ?? '-'} to ${fetch?.maxVersion ?? '-'}; ` +
-          `the sink needs ${FETCH_VERSIONS.min} (Kafka 3.1 or later)`,
-      );
-    }
-    return version as 13 | 14 | 15 | 16 | 17;
-  }
-
   #fetchFrom(node: number, leaders: Leaders, partitions: number[]): void {
     const requested = new Map<number, Requested>();
     for (const partition of partitions) {
@@ -222,12 +178,11 @@ export class RecordFetcher {
       requested.set(partition, { offset: state.next, generation: state.generation });
     }
     const broker = leaders.brokers.get(node);
-    const fetch = this.#fetch;
-    if (broker === undefined || fetch === undefined) {
+    if (broker === undefined) {
       this.#failed(`fetch from broker ${node}: the broker is not in the cluster metadata`);
       return;
     }
-    const request = {
+    const request: FetchRequest = {
       maxBytes: this.#options.maxBytes,
       minBytes: this.#options.minBytes,
       maxWaitTime: this.#options.maxWaitTime,
@@ -253,13 +208,10 @@ export class RecordFetcher {
         resolve();
         if (this.#running) setImmediate(() => this.#kick());
       };
-      this.#connections.get(broker, (connectError, connection) => {
-        if (connectError || connection === undefined) return finish(describeError(connectError));
-        fetch(connection, request, (error, answer) => {
-          if (error || answer === undefined) return finish(describeError(error));
-          // The partitions without an error are delivered even when another one failed.
-          finish(this.#deliver(answer, requested));
-        });
+      this.#cluster.fetch(broker, request, (error, answer) => {
+        if (error || answer === undefined) return finish(describeError(error));
+        // The partitions without an error are delivered even when another one failed.
+        finish(this.#deliver(answer, requested));
       });
     });
     this.#inflight.set(node, done);
@@ -334,10 +286,9 @@ export class RecordFetcher {
 
   /** As librdkafka's auto.offset.reset=earliest: the records below the earliest were deleted by retention. */
   #resetToEarliest(partition: number, from: number): void {
-    this.#client
-      .listOffsets({ topics: [this.#topic], partitions: { [this.#topic]: [partition] }, timestamp: -2n })
-      .then((offsets) => {
-        const earliest = Number(offsets.get(this.#topic)?.[partition] ?? 0n);
+    this.#cluster
+      .earliest(partition)
+      .then((earliest) => {
         const state = this.#partitions.get(partition);
         if (state === undefined || state.next !== from) return;
         this.#handlers.onOffsetReset(partition, from, earliest);
