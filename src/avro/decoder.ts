@@ -9,6 +9,7 @@
  */
 import type { Type } from 'avsc';
 import { SinkError, describeError, isSinkError } from '../core/errors.ts';
+import { FetchedRecord, type KafkaRecord } from '../core/records.ts';
 import type { SchemaCache } from './schema-cache.ts';
 import { HEADER_LENGTH, MAGIC_BYTE, decodeWireHeader } from './wire-format.ts';
 
@@ -52,23 +53,39 @@ export class RecordDecoder {
    * `decode`). Throws like `decode` otherwise. Saves a promise per record on the hot path.
    */
   decodeIfKnown(buf: Buffer | null | undefined): DecodedRecord | undefined {
-    // Hot path: read the header in place instead of slicing a payload view per record.
-    if (buf === null || buf === undefined || buf.length < HEADER_LENGTH || buf[0] !== MAGIC_BYTE) {
-      decodeWireHeader(buf); // throws the precise WIRE_FORMAT error
+    if (buf === null || buf === undefined) {
+      decodeWireHeader(buf); // throws the WIRE_FORMAT error of a message without a value
+      return undefined;
     }
-    const schemaId = buf!.readUInt32BE(1);
+    return this.#decodeKnown(buf, 0, buf.length);
+  }
+
+  /** `decodeIfKnown` of a record's value, read in place when the record holds it as a range. */
+  decodeValueIfKnown(record: KafkaRecord): DecodedRecord | undefined {
+    if (record instanceof FetchedRecord && record.valueStart >= 0) {
+      return this.#decodeKnown(record.source, record.valueStart, record.valueEnd);
+    }
+    return this.decodeIfKnown(record.value);
+  }
+
+  /** The message is `buf[start, end)`; read in place, without a view per record. */
+  #decodeKnown(buf: Buffer, start: number, end: number): DecodedRecord | undefined {
+    if (end - start < HEADER_LENGTH || buf[start] !== MAGIC_BYTE) {
+      decodeWireHeader(buf.subarray(start, end)); // throws the precise WIRE_FORMAT error
+    }
+    const schemaId = buf.readUInt32BE(start + 1);
     const type = this.#schemas.known(schemaId);
     if (type === undefined) return undefined;
     let decoded: { value: unknown; offset: number };
     try {
-      decoded = type.decode(buf!, HEADER_LENGTH);
+      decoded = type.decode(buf, start + HEADER_LENGTH);
     } catch {
       // Garbled body: the strict decoder throws DECODE_FAILED with the precise reason.
-      return { schemaId, type, value: decodePayload(type, schemaId, buf!.subarray(HEADER_LENGTH)) };
+      return { schemaId, type, value: decodePayload(type, schemaId, buf.subarray(start + HEADER_LENGTH, end)) };
     }
-    if (decoded.offset !== buf!.length) {
-      // Truncated (offset -1) or trailing bytes: let the strict decoder word the error.
-      return { schemaId, type, value: decodePayload(type, schemaId, buf!.subarray(HEADER_LENGTH)) };
+    if (decoded.offset !== end) {
+      // Truncated, trailing bytes, or read on past the message's end: let the strict decoder word the error.
+      return { schemaId, type, value: decodePayload(type, schemaId, buf.subarray(start + HEADER_LENGTH, end)) };
     }
     return { schemaId, type, value: decoded.value };
   }

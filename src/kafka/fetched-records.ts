@@ -12,7 +12,7 @@
  */
 import { compressionsAlgorithmsByBitmask } from '@platformatic/kafka';
 import { SinkError } from '../core/errors.ts';
-import type { KafkaRecord } from '../core/records.ts';
+import { FetchedRecord, type KafkaRecord } from '../core/records.ts';
 
 export interface AbortedTransaction {
   readonly producerId: bigint;
@@ -76,12 +76,18 @@ class RecordCursor {
   }
 
   bytes(): Buffer | null {
+    const start = this.skipBytes();
+    return start < 0 ? null : this.buf.subarray(start, this.pos);
+  }
+
+  /** Moves past a length-prefixed field; returns where its bytes start, -1 for null (they end at `pos`). */
+  skipBytes(): number {
     const length = this.varint();
-    if (length < 0) return null;
+    if (length < 0) return -1;
     const start = this.pos;
     this.pos += length;
     if (this.pos > this.buf.length) throw truncated();
-    return this.buf.subarray(start, this.pos);
+    return start;
   }
 }
 
@@ -179,19 +185,18 @@ export function takeRecords(
       cursor.pos++; // attributes: unused in format 2
       const timestampDelta = cursor.varint();
       const offset = first + cursor.varint();
-      const key = cursor.bytes();
-      const value = cursor.bytes();
+      const keyStart = cursor.skipBytes();
+      const keyEnd = cursor.pos;
+      const valueStart = cursor.skipBytes();
+      const valueEnd = cursor.pos;
+      if (valueEnd > recordEnd) throw truncated();
       // Headers are not read by the sink: skip to the record's end.
       cursor.pos = recordEnd;
       if (offset < from) continue;
-      into.push({
-        topic,
-        partition,
-        offset,
-        timestamp: logAppend ? maxTimestamp : firstTimestamp + timestampDelta,
-        key,
-        value,
-      });
+      const timestamp = logAppend ? maxTimestamp : firstTimestamp + timestampDelta;
+      into.push(
+        new FetchedRecord(topic, partition, offset, timestamp, cursor.buf, keyStart, keyEnd, valueStart, valueEnd),
+      );
     }
   }
 }

@@ -11,7 +11,14 @@ import { buildKeyModel, buildKeyedModel, type KeyModel, type KeyedColumnModel } 
 import type { TableModel } from '../sink/table-manager.ts';
 import { rowLayout } from '../sink/operation-plan.ts';
 import type { SubjectCheck } from './subject-check.ts';
-import type { DeadLetter, KafkaRecord, PreparedBatch, RowLayout, RowOperation } from '../core/records.ts';
+import {
+  type DeadLetter,
+  isTombstone,
+  type KafkaRecord,
+  type PreparedBatch,
+  type RowLayout,
+  type RowOperation,
+} from '../core/records.ts';
 
 /** Error codes that are properties of one record: it can never be written, so it is dead-lettered. */
 const POISON_CODES = new Set([
@@ -122,16 +129,15 @@ export class RecordPreparer {
       const record = records[index]!;
       try {
         // A change stream follows each delete event with a tombstone for compaction: the row is gone already.
-        const operation =
-          record.value === null
-            ? this.#options.cdc === undefined
-              ? await this.#delete(record)
-              : undefined
-            : (this.#writeKnown(record) ?? (await this.#write(record)));
+        const operation = isTombstone(record)
+          ? this.#options.cdc === undefined
+            ? await this.#delete(record)
+            : undefined
+          : (this.#writeKnown(record) ?? (await this.#write(record)));
         if (operation !== undefined) operations.push(operation);
       } catch (error) {
         if (!isPoison(error)) throw error;
-        const kind = record.value === null && !deletes ? 'TOMBSTONE' : (error as SinkError).code;
+        const kind = isTombstone(record) && !deletes ? 'TOMBSTONE' : (error as SinkError).code;
         if (this.#options.tolerance === 'none') {
           const halt = new SinkError(
             'VALUE_REJECTED',
@@ -160,7 +166,7 @@ export class RecordPreparer {
    */
   #writeKnown(record: KafkaRecord): RowOperation | undefined {
     if (this.#options.cdc !== undefined) return undefined;
-    const decoded = this.#decoder.decodeIfKnown(record.value);
+    const decoded = this.#decoder.decodeValueIfKnown(record);
     if (decoded === undefined) return undefined;
     const subjects = this.#options.subjects;
     if (subjects !== undefined && !subjects.passed(decoded.schemaId)) return undefined;
@@ -183,7 +189,7 @@ export class RecordPreparer {
   }
 
   async #write(record: KafkaRecord): Promise<RowOperation | undefined> {
-    let decoded = this.#decoder.decodeIfKnown(record.value) ?? (await this.#decoder.decode(record.value));
+    let decoded = this.#decoder.decodeValueIfKnown(record) ?? (await this.#decoder.decode(record.value));
     // Before the schema may shape the table: it must be the topic's (subject-check.ts).
     const subjects = this.#options.subjects;
     if (subjects !== undefined && !subjects.passed(decoded.schemaId))

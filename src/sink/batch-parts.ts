@@ -2,7 +2,14 @@
  * How the batch writer cuts a batch into statements and what it stores for a rejected record: the size
  * bound of one INSERT, the duplicate-key rule, the dead-letter row.
  */
-import type { DeadLetter, KafkaRecord, PartitionRef, RowLayout, RowOperation } from '../core/records.ts';
+import {
+  type DeadLetter,
+  type KafkaRecord,
+  type PartitionRef,
+  payloadLength,
+  type RowLayout,
+  type RowOperation,
+} from '../core/records.ts';
 import type { DeadLetterRow } from '../mysql/offset-sql.ts';
 import type { Statement } from './operation-plan.ts';
 
@@ -16,7 +23,7 @@ export function* chunks(statement: Statement, from: number, to: number): Generat
   const width = statement.layout.columns.length;
   for (let i = from; i < to; i++) {
     const record = statement.operations[i]!.record;
-    const size = 2 * ((record.value?.length ?? 0) + (record.key?.length ?? 0)) + 16 * width;
+    const size = 2 * payloadLength(record) + 16 * width;
     if (i > start && bytes + size > MAX_STATEMENT_BYTES) {
       yield [start, i];
       start = i;

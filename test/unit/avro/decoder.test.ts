@@ -5,6 +5,7 @@ import { SinkError, isSinkError, type ErrorCode } from '../../../src/core/errors
 import { parseAvroSchema } from '../../../src/avro/avro-schema.ts';
 import { RecordDecoder } from '../../../src/avro/decoder.ts';
 import { SchemaCache } from '../../../src/avro/schema-cache.ts';
+import { FetchedRecord } from '../../../src/core/records.ts';
 import { encodeWire } from '../../fixtures/wire-format.ts';
 import { SEED_SCHEMAS } from '../../fixtures/seed-schemas.ts';
 
@@ -63,6 +64,29 @@ describe('RecordDecoder', () => {
       () => decoder.decodeIfKnown(Buffer.from('x')),
       (e: unknown) => isSinkError(e, 'WIRE_FORMAT'),
     );
+  });
+
+  it('decodeValueIfKnown reads a fetched record in place, never past its value', async () => {
+    const decoder = new RecordDecoder(mapLookup({ 7: valueType }));
+    const msg = encodeWire(7, valueType.toBuffer(value));
+    await decoder.decode(msg);
+    // As in a fetch answer: other bytes before the value and another whole message after it.
+    const source = Buffer.concat([Buffer.from([1, 2, 3]), msg, msg]);
+    const at = (start: number, end: number) => new FetchedRecord('t', 0, 0, 0, source, -1, -1, start, end);
+    const decoded = decoder.decodeValueIfKnown(at(3, 3 + msg.length))!;
+    assert.equal(decoded.schemaId, 7);
+    assert.deepEqual({ ...(decoded.value as object) }, value);
+    const fails = (record: FetchedRecord, code: ErrorCode) =>
+      assert.throws(
+        () => decoder.decodeValueIfKnown(record),
+        (e: unknown) => isSinkError(e, code),
+      );
+    // One byte short: the bytes that follow must not complete it.
+    fails(at(3, 2 + msg.length), 'DECODE_FAILED');
+    fails(at(3, 4 + msg.length), 'DECODE_FAILED');
+    fails(at(2, 2 + msg.length), 'WIRE_FORMAT');
+    fails(at(3, 6), 'WIRE_FORMAT');
+    fails(at(-1, -1), 'WIRE_FORMAT');
   });
 
   it('bad magic byte, null and short values are WIRE_FORMAT, with no lookup', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRecordsBatch } from '@platformatic/kafka';
 import { isSinkError } from '../../../src/core/errors.ts';
-import type { KafkaRecord } from '../../../src/core/records.ts';
+import { isTombstone, type KafkaRecord, payloadLength } from '../../../src/core/records.ts';
 import { type FetchPosition, takeRecords } from '../../../src/kafka/fetched-records.ts';
 
 const TRANSACTIONAL = 1 << 4;
@@ -75,14 +75,19 @@ const offsets = (records: KafkaRecord[]) => records.map((r) => r.offset);
 describe('takeRecords', () => {
   it('passes every record on with its coordinates, key, value and timestamp', () => {
     const { records, position } = take(10, [batch(10, 3)]);
-    assert.deepEqual(records[1], {
-      topic: 't',
-      partition: 2,
-      offset: 11,
-      timestamp: 1_001,
-      key: Buffer.from('k11'),
-      value: Buffer.from('v11'),
-    });
+    const record = records[1]!;
+    assert.deepEqual(
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        timestamp: record.timestamp,
+        key: record.key,
+        value: record.value,
+      },
+      { topic: 't', partition: 2, offset: 11, timestamp: 1_001, key: Buffer.from('k11'), value: Buffer.from('v11') },
+    );
+    assert.equal(payloadLength(record), 6);
     assert.equal(records[0]!.key, null);
     assert.deepEqual(offsets(records), [10, 11, 12]);
     assert.equal(position.next, 13);
@@ -212,6 +217,35 @@ describe('takeRecords', () => {
       (error: unknown) =>
         isSinkError(error, 'KAFKA_FETCH_INVALID') && error.retriable && /ends inside a record/.test(error.message),
     );
+  });
+
+  it('refuses a record whose value runs past the record, into the next one', () => {
+    const bytes = batch(0, 2);
+    // Record 0: length, attributes, timestamp delta, offset delta, key -1 (one byte each), then the value's
+    // length at 66: 2 bytes ('v0', zigzag 4) made 4 (zigzag 8), one more than the record has left.
+    assert.equal(bytes[66], 4);
+    bytes[66] = 8;
+    assert.throws(
+      () => take(0, [bytes]),
+      (error: unknown) => isSinkError(error, 'KAFKA_FETCH_INVALID') && error.retriable,
+    );
+  });
+
+  it('passes a tombstone on without a value, its key read in place', () => {
+    // The client's types want a value; its encoder writes length -1 (null) when there is none.
+    const tombstone = {
+      topic: 't',
+      key: Buffer.from('gone'),
+      value: undefined as unknown as Buffer,
+      timestamp: 1_000n,
+    };
+    const bytes = Buffer.from(createRecordsBatch([tombstone], {}).buffer);
+    const { records } = take(0, [bytes]);
+    assert.equal(records.length, 1);
+    assert.equal(records[0]!.value, null);
+    assert.ok(isTombstone(records[0]!));
+    assert.deepEqual(records[0]!.key, Buffer.from('gone'));
+    assert.equal(payloadLength(records[0]!), 4);
   });
 
   it('refuses a message format before 2 and an unknown compression, naming them', () => {
