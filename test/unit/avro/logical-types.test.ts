@@ -42,6 +42,27 @@ describe('exact long', () => {
     }
   });
 
+  it('reads every bit length exactly, both signs (in place, without an intermediate buffer)', () => {
+    let seed = 12345n;
+    for (let bits = 1n; bits <= 63n; bits++) {
+      for (let i = 0; i < 20; i++) {
+        seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+        const magnitude = (seed & ((1n << bits) - 1n)) | (1n << (bits - 1n));
+        for (const value of [magnitude, -magnitude - (i % 2 === 0 ? 0n : 1n)]) {
+          if (value < -(2n ** 63n) || value > 2n ** 63n - 1n) continue;
+          const decoded = roundTrip('long', value);
+          assert.equal(BigInt(decoded as number | bigint), value, String(value));
+          assert.equal(typeof decoded, value >= -(2n ** 53n) + 1n && value <= 2n ** 53n - 1n ? 'number' : 'bigint');
+        }
+      }
+    }
+  });
+
+  it('refuses a varint longer than 10 bytes', () => {
+    const eleven = Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x81, 0x01]);
+    assert.throws(() => LONG_TYPE.fromBuffer(eleven), /longer than 10 bytes/);
+  });
+
   it('refuses a long cut short, whichever way it is read', () => {
     for (const value of [300, 2 ** 40, 2n ** 60n]) {
       const wire = LONG_TYPE.toBuffer(value);
