@@ -15,6 +15,11 @@ export interface PeerSettings {
   readonly heap: string;
   /** Decode the (unused) record key with the Avro converter instead of passing bytes. */
   readonly decodeKey: boolean;
+  /**
+   * TLS to MariaDB (`sslMode=trust`: encrypted, certificate unchecked); undefined = as the sink under test
+   * (on unless its mysql.ssl.mode is disabled), so both sides pay for the same transport.
+   */
+  readonly tls: boolean | undefined;
   /** Further connector properties (`--peer-set connector.<key>=<value>`). */
   readonly connector: Readonly<Record<string, string>>;
   /** Further worker properties (`--peer-set worker.<key>=<value>`). */
@@ -30,11 +35,12 @@ export const PEER_DEFAULTS: PeerSettings = {
   maxPollRecords: undefined,
   heap: '2G',
   decodeKey: false,
+  tls: undefined,
   connector: {},
   worker: {},
 };
 
-export const PEER_SET_KEYS = ['tasks', 'batch.size', 'max.poll.records', 'heap', 'decode.key'] as const;
+export const PEER_SET_KEYS = ['tasks', 'batch.size', 'max.poll.records', 'heap', 'decode.key', 'tls'] as const;
 
 const USAGE = `expected key=value with key one of ${PEER_SET_KEYS.join(', ')}, connector.<property> or worker.<property>`;
 
@@ -76,6 +82,10 @@ function apply(settings: PeerSettings, key: string, value: string, set: string):
     case 'decode.key':
       if (value !== 'true' && value !== 'false') throw fail('decode.key must be true or false');
       return { ...settings, decodeKey: value === 'true' };
+    case 'tls':
+      if (value !== 'true' && value !== 'false' && value !== 'default')
+        throw fail('tls must be true, false or "default" (as the sink under test)');
+      return { ...settings, tls: value === 'default' ? undefined : value === 'true' };
     default:
       throw fail(USAGE);
   }
@@ -91,14 +101,20 @@ function usage(message: string): SinkError {
   return new SinkError('USAGE', message, { retriable: false });
 }
 
+/** Whether the peer talks TLS to MariaDB: its own setting, else as the sink does. */
+export function peerUsesTls(settings: PeerSettings, sinkSslMode: string): boolean {
+  return settings.tls ?? sinkSslMode !== 'disabled';
+}
+
 /** The settings as `key=value` lines for the report (connector defaults named as such). */
-export function describePeerSettings(settings: PeerSettings): string[] {
+export function describePeerSettings(settings: PeerSettings, sinkSslMode: string): string[] {
   return [
     `tasks.max=${settings.tasks}`,
     `batch.size=${settings.batchSize ?? '500 (default)'}`,
     `consumer max.poll.records=${settings.maxPollRecords ?? '500 (default)'}`,
     `worker -Xmx${settings.heap}`,
     `key.converter=${settings.decodeKey ? 'Apicurio Avro' : 'ByteArrayConverter (key unused)'}`,
+    `MariaDB transport=${peerUsesTls(settings, sinkSslMode) ? 'TLS (sslMode=trust)' : 'plain TCP'}${settings.tls === undefined ? ' (as the sink)' : ''}`,
     ...Object.entries(settings.connector).map(([k, v]) => `connector ${k}=${/password/i.test(k) ? '******' : v}`),
     ...Object.entries(settings.worker).map(([k, v]) => `worker ${k}=${v}`),
   ];

@@ -26,7 +26,7 @@ import { TopicAdmin } from '../tools/kafka-topics.ts';
 import type { BenchEnv } from './bench-env.ts';
 import { type CpuReading, cpuReading, cpuShare } from './e2e.ts';
 import { OffsetWatch, type OffsetSnapshot } from './offset-watch.ts';
-import { describePeerSettings, type PeerSettings } from './peer-settings.ts';
+import { describePeerSettings, type PeerSettings, peerUsesTls } from './peer-settings.ts';
 import { memoryOf } from './proc.ts';
 import type { CounterSample } from './stats.ts';
 import { type Drain, type PeerResult, drainFigures } from './peer-result.ts';
@@ -51,7 +51,9 @@ export async function runPeer(env: BenchEnv, topics: readonly string[], options:
     await execute(admin, createDatabase(database));
     const connectorConfig = jdbcSinkConfig({
       topics,
-      connectionUrl: mariadbUrl(config.mysql.host, config.mysql.port, database),
+      connectionUrl: mariadbUrl(config.mysql.host, config.mysql.port, database, {
+        tls: peerUsesTls(options.settings, config.mysql.ssl.mode),
+      }),
       user: config.mysql.user,
       password: config.mysql.password,
       registryV2Url: registryV2From(config.kafka.schemaRegistryUrl),
@@ -80,7 +82,7 @@ export async function runPeer(env: BenchEnv, topics: readonly string[], options:
     const tables = await countRows(env, database, topics, await env.endOffsetsPerTopic(topics));
     const verifyOk = tables.every((t) => t.rows === t.expected);
     return {
-      settings: describePeerSettings(options.settings),
+      settings: describePeerSettings(options.settings, config.mysql.ssl.mode),
       connectorConfig: redacted(connectorConfig),
       records: options.target,
       startup: { ready: since(running.readyAt), connectorCreated, tasksRunning },

@@ -22,7 +22,7 @@ export async function peerPhase(
   settings: PeerSettings,
 ): Promise<ProduceResult> {
   env.log(
-    `peer: producing ${formatInt(sizes.records)} records, then Kafka Connect + Debezium's JDBC sink drains them (${describePeerSettings(settings).join(', ')})`,
+    `peer: producing ${formatInt(sizes.records)} records, then Kafka Connect + Debezium's JDBC sink drains them (${describePeerSettings(settings, env.config(topics).mysql.ssl.mode).join(', ')})`,
   );
   await preparePeer(env, settings);
   const produced = await produceBacklog(env, topics, sizes.records);

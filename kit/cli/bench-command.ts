@@ -70,7 +70,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--peer', "also measure the peer (Kafka Connect + Debezium's JDBC sink) on the end-to-end records")
     .option(
       '--peer-set <key=value>',
-      'peer setting (repeatable): tasks, batch.size, max.poll.records (a number or "default"), heap, decode.key, connector.<property>, worker.<property>',
+      'peer setting (repeatable): tasks, batch.size, max.poll.records (a number or "default"), heap, decode.key, tls (true, false or "default": as the sink), connector.<property>, worker.<property>',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .addHelpText('after', EXAMPLES)

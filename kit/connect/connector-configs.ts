@@ -42,8 +42,11 @@ export function apicurioAvroConverter(
  * the same name in another database (our sink's, in the benchmark) is taken for the connector's own and it
  * fails trying to ALTER it.
  */
-export function mariadbUrl(host: string, port: number, database: string): string {
-  return `jdbc:mariadb://${host}:${port}/${encodeURIComponent(database)}?nullDatabaseMeansCurrent=true`;
+export function mariadbUrl(host: string, port: number, database: string, options: { tls?: boolean } = {}): string {
+  // trust: encrypted without checking the certificate, what mysql.ssl.mode=preferred does against a server
+  // that offers TLS.
+  const tls = options.tls === true ? '&sslMode=trust' : '';
+  return `jdbc:mariadb://${host}:${port}/${encodeURIComponent(database)}?nullDatabaseMeansCurrent=true${tls}`;
 }
 
 export interface JdbcSinkSettings {

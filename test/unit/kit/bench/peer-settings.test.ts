@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PEER_DEFAULTS, describePeerSettings, parsePeerSets } from '../../../../kit/bench/peer-settings.ts';
+import {
+  PEER_DEFAULTS,
+  describePeerSettings,
+  parsePeerSets,
+  peerUsesTls,
+} from '../../../../kit/bench/peer-settings.ts';
 import { SinkError } from '../../../../src/core/errors.ts';
 
 describe('peer settings', () => {
@@ -30,9 +35,25 @@ describe('peer settings', () => {
   });
 
   it('describes the settings with defaults named and passwords masked', () => {
-    const lines = describePeerSettings(parsePeerSets(['batch.size=default', 'connector.connection.password=x']));
+    const lines = describePeerSettings(
+      parsePeerSets(['batch.size=default', 'connector.connection.password=x']),
+      'preferred',
+    );
     assert.ok(lines.includes('batch.size=500 (default)'));
     assert.ok(lines.includes('connector connection.password=******'));
+  });
+
+  it('talks to MariaDB over the same transport as the sink unless told otherwise', () => {
+    assert.equal(peerUsesTls(PEER_DEFAULTS, 'preferred'), true);
+    assert.equal(peerUsesTls(PEER_DEFAULTS, 'verify_identity'), true);
+    assert.equal(peerUsesTls(PEER_DEFAULTS, 'disabled'), false);
+    assert.equal(peerUsesTls(parsePeerSets(['tls=false']), 'preferred'), false);
+    assert.equal(peerUsesTls(parsePeerSets(['tls=true']), 'disabled'), true);
+    assert.equal(peerUsesTls(parsePeerSets(['tls=false', 'tls=default']), 'disabled'), false);
+    assert.ok(
+      describePeerSettings(PEER_DEFAULTS, 'preferred').includes('MariaDB transport=TLS (sslMode=trust) (as the sink)'),
+    );
+    assert.ok(describePeerSettings(parsePeerSets(['tls=false']), 'preferred').includes('MariaDB transport=plain TCP'));
   });
 
   const bad: [string, RegExp][] = [
@@ -48,6 +69,7 @@ describe('peer settings', () => {
     ['heap=banana', /heap must be a JVM size/],
     ['heap=0g', /heap must be/],
     ['decode.key=yes', /decode\.key must be true or false/],
+    ['tls=on', /tls must be true, false or "default"/],
   ];
   for (const [input, pattern] of bad) {
     it(`rejects --peer-set ${input} in one line`, () => {

@@ -66,6 +66,10 @@ describe('connector configs', () => {
       mariadbUrl('127.0.0.1', 3306, 'kms_x'),
       'jdbc:mariadb://127.0.0.1:3306/kms_x?nullDatabaseMeansCurrent=true',
     );
+    assert.equal(
+      mariadbUrl('127.0.0.1', 3306, 'kms_x', { tls: true }),
+      'jdbc:mariadb://127.0.0.1:3306/kms_x?nullDatabaseMeansCurrent=true&sslMode=trust',
+    );
   });
 
   it('masks secrets before printing', () => {
