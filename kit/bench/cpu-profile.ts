@@ -44,7 +44,7 @@ export const CATEGORY = {
   mysqlProtocol: 'mysql2: protocol, packets, results',
   mariadbProtocol: 'mariadb connector: bulk protocol, packets, results',
   kafka: 'librdkafka consume (JS binding)',
-  kafkaFetch: 'Kafka fetch: the pure-JS client (protocol, record batches) + the record fetcher',
+  kafkaFetch: 'Kafka fetch: the record fetcher, its batch reader, the pure-JS client (requests, connections)',
   routing: 'consume routing + queues (src/kafka, partition queue)',
   pipeline: 'pipeline + batch control (src/pipeline, src/sink)',
   logging: 'logging (pino)',
@@ -121,7 +121,7 @@ export function categorize(url: string, functionName: string): string | undefine
   if (/\/node_modules\/@confluentinc\//.test(url) || /\/node_modules\/bindings\//.test(url)) return CATEGORY.kafka;
   if (
     /\/node_modules\/@platformatic\//.test(url) ||
-    /\/src\/kafka\/(record-fetcher|fetched-records|fetch-response)\.ts$/.test(url)
+    /\/src\/kafka\/(record-fetcher|fetched-records|fetch-response|fetch-cluster)\.ts$/.test(url)
   )
     return CATEGORY.kafkaFetch;
   if (/\/src\/kafka\//.test(url) || /\/src\/pipeline\/partition-queue\.ts$/.test(url)) return CATEGORY.routing;
