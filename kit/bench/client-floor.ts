@@ -32,7 +32,7 @@ const LABELS: Record<FloorClient, string> = {
     "librdkafka via @confluentinc/kafka-javascript (the sink's group member; its record path until the fetcher), the sink's consumer settings",
   platformatic: '@platformatic/kafka (pure JavaScript), the same fetch bounds',
   'sink-fetcher':
-    "the sink's record fetcher (@platformatic/kafka's low-level fetch at offsets the sink keeps), the sink's settings",
+    "the sink's record fetcher (its own record-batch reader, at offsets the sink keeps), the sink's settings",
 };
 
 function runChild(job: ClientFloorJob, timeoutMs: number): Promise<ClientFloorSample> {
