@@ -15,9 +15,9 @@ export interface KafkaRecord {
 
 /**
  * A record as the record fetcher reads it: key and value are ranges of the fetched (or decompressed)
- * bytes, and a Buffer view of one is made only when it is asked for. A view is an object of ~90 bytes
- * and ~30 ns; two per record, kept alive in the partition queues, were the largest share of what the
- * young-generation collector copied. The hot path reads the ranges (`payloadLength`, the decoder).
+ * bytes, and a Buffer view of one is made only when it is asked for. Two views per record, held in the
+ * partition queues, cost a fifth of the drain rate (docs/benchmarks.md, "Speed"). The hot path reads
+ * the ranges (`payloadLength`, the decoder).
  */
 export class FetchedRecord implements KafkaRecord {
   readonly topic: string;
