@@ -128,9 +128,31 @@ function isAbortMarker(cursor: RecordCursor): boolean {
  * Appends the deliverable records in `bytes` (a partition's record batches, in offset order) to `into`
  * and moves `position.next` past every whole batch read, delivered or not. `from` is the offset the
  * fetch asked for. A batch cut off at the end of the answer (the broker fills up to its byte limit) is
- * left for the next fetch.
+ * left for the next fetch. On a corrupt answer it throws KAFKA_FETCH_INVALID with `position` as it was
+ * (what `into` got is to be dropped), so the same offsets are fetched again.
  */
 export function takeRecords(
+  topic: string,
+  partition: number,
+  from: number,
+  bytes: Buffer,
+  aborted: readonly AbortedTransaction[] | null,
+  position: FetchPosition,
+  into: KafkaRecord[],
+): void {
+  const next = position.next;
+  const aborting = position.aborting.size === 0 ? [] : [...position.aborting];
+  try {
+    readBatches(topic, partition, from, bytes, aborted, position, into);
+  } catch (error) {
+    position.next = next;
+    position.aborting.clear();
+    for (const producer of aborting) position.aborting.add(producer);
+    throw error;
+  }
+}
+
+function readBatches(
   topic: string,
   partition: number,
   from: number,

@@ -240,7 +240,6 @@ export class RecordFetcher {
         }
         if (fetched.records.length === 0) continue;
         const records: KafkaRecord[] = [];
-        const aborting = [...state.aborting];
         try {
           takeRecords(
             this.#topic,
@@ -252,10 +251,8 @@ export class RecordFetcher {
             records,
           );
         } catch (error) {
-          // Nothing of this answer is passed on: the partition is fetched again from the same offset.
-          state.next = asked.offset;
-          state.aborting.clear();
-          for (const producer of aborting) state.aborting.add(producer);
+          // Nothing of this answer is passed on; takeRecords left the position as it was, so the
+          // partition is fetched again from the same offset.
           problems.push(`partition ${partition}: ${describeError(error)}`);
           continue;
         }

@@ -219,6 +219,20 @@ describe('takeRecords', () => {
     );
   });
 
+  it('leaves the position as it was when a later batch of the answer is corrupt', () => {
+    const position: FetchPosition = { next: 5, aborting: new Set([7n]) };
+    // Read first: a transaction of producer 9 that the broker lists as aborted, then a whole batch.
+    const aborted = batch(5, 2, { attributes: TRANSACTIONAL, producerId: 9n });
+    const corrupt = batch(9, 3);
+    corrupt.writeInt32BE(4, 57);
+    assert.throws(
+      () => take(5, [aborted, batch(7, 2), corrupt], [{ producerId: 9n, firstOffset: 5n }], position),
+      (error: unknown) => isSinkError(error, 'KAFKA_FETCH_INVALID'),
+    );
+    assert.equal(position.next, 5);
+    assert.deepEqual([...position.aborting], [7n]);
+  });
+
   it('refuses a record whose value runs past the record, into the next one', () => {
     const bytes = batch(0, 2);
     // Record 0: length, attributes, timestamp delta, offset delta, key -1 (one byte each), then the value's
