@@ -191,17 +191,23 @@ test('a partition revoked while paused by backpressure flows again when it is as
 
     await locker.query('START TRANSACTION');
     await locker.query('SELECT * FROM kafka_offsets WHERE topic = ? FOR UPDATE', [topic]);
-    const before = linesWith(a, activated).length;
-    await waitFor(
-      'A paused on every partition',
-      () =>
-        new Set(
-          linesWith(a, activated)
-            .slice(before)
-            .map((l) => l.partition),
-        ).size === 3,
-      { timeoutMs: 30_000 },
-    );
+    // A partition may still be paused from catching up when the lock is taken: being paused is the last
+    // backpressure line saying so, and it stays so once a batch waits on the lock (a lock wait timed out
+    // after the lock was taken), since only a taken batch resumes.
+    const locked = a.logs().length;
+    const pausedBehindLock = (partition: number): boolean => {
+      const lines = a.logs().filter((l) => l.partition === partition);
+      const blocked = a
+        .logs()
+        .slice(locked)
+        .some((l) => l.msg === 'transient failure, batch rolled back; retrying' && l.partition === partition);
+      return blocked && lines.filter((l) => l.msg === activated || l.msg === resolved).at(-1)?.msg === activated;
+    };
+    await waitFor('A paused on every partition, behind the lock', () => [0, 1, 2].every(pausedBehindLock), {
+      timeoutMs: 30_000,
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${tails([a])}`);
+    });
     b = scenario.startSink(settings, 'B');
     await b.waitForLog('B in the group', (l) => l.msg === 'partitions assigned', 30_000);
     await locker.query('ROLLBACK');
