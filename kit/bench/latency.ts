@@ -19,6 +19,8 @@ import { cpuReading, cpuShare, type CpuShare } from './e2e.ts';
 
 export interface LatencyResult extends LatencySummary {
   readonly offeredRate: number;
+  /** Half the end-to-end maximum, as the latency target is stated, or fixed by `--latency-rate` for an A/B. */
+  readonly offeredAs?: 'half-max' | 'fixed';
   /** Records delivered per second over the sending window. */
   readonly achievedRate: number;
   readonly seconds: number;

@@ -45,9 +45,10 @@ export async function sinkPhases(
   );
   try {
     if (wanted('latency')) {
-      const rate = Math.max(100, Math.round(result.steadyRate / 2));
+      const rate = sizes.latencyRate ?? Math.max(100, Math.round(result.steadyRate / 2));
       env.log(`latency: ${formatInt(rate)} rec/s offered for ${sizes.latencySeconds} s`);
-      report.latency = await measureLatency(env, topics, sink.pid, rate, sizes.latencySeconds);
+      const measured = await measureLatency(env, topics, sink.pid, rate, sizes.latencySeconds);
+      report.latency = { ...measured, offeredAs: sizes.latencyRate === undefined ? 'half-max' : 'fixed' };
       env.log(
         `  p50 ${report.latency.p50.toFixed(1)} ms, p95 ${report.latency.p95.toFixed(1)} ms, p99 ` +
           `${report.latency.p99.toFixed(1)} ms over ${formatInt(report.latency.count)} records`,

@@ -30,6 +30,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** End-to-end records (all topics together); default 1,000,000, quick 100,000. */
   readonly records?: number;
+  /** Offered rate of the latency phase instead of half the steady drain rate (A/B at one rate). */
+  readonly latencyRate?: number;
   readonly profile: boolean;
   readonly only?: readonly Phase[];
   /** Write docs/benchmarks.md and the chart (default: full runs only). */
@@ -53,7 +55,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const write = options.log ?? ((line: string) => console.log(line));
   const log = (line: string): void =>
     write(line === '' ? '' : `[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`);
-  const sizes = sizesFor(options.quick, options.records);
+  const sizes = sizesFor(options.quick, options.records, options.latencyRate);
   const wanted = (phase: Phase): boolean =>
     !options.profile &&
     (phase === 'peer'
@@ -151,7 +153,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   report.seconds = (performance.now() - started) / 1000;
   report.loadAfter = machineFacts().loadAverage;
-  const toDocs = options.docs ?? (!options.quick && options.only === undefined && options.records === undefined);
+  const toDocs =
+    options.docs ??
+    (!options.quick &&
+      options.only === undefined &&
+      options.records === undefined &&
+      options.latencyRate === undefined);
   writeOutputs(env, report, toDocs, log, write);
   return report;
 }

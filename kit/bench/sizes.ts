@@ -4,16 +4,20 @@ export interface Sizes {
   readonly seedRecords: number;
   readonly seedMaxSeconds: number;
   readonly latencySeconds: number;
+  /** Offered rate of the latency phase; undefined: half the end-to-end steady drain rate. */
+  readonly latencyRate?: number;
   readonly restartRuns: number;
   readonly restartBacklog: number;
   readonly scaleRecords: number;
   readonly drainTimeoutMs: number;
 }
 
-export function sizesFor(quick: boolean, records?: number): Sizes {
+export function sizesFor(quick: boolean, records?: number, latencyRate?: number): Sizes {
   const n = records ?? (quick ? 100_000 : 1_000_000);
+  const rate = latencyRate === undefined ? {} : { latencyRate };
   return quick
     ? {
+        ...rate,
         records: n,
         seedRecords: 6_000,
         seedMaxSeconds: 12,
@@ -24,6 +28,7 @@ export function sizesFor(quick: boolean, records?: number): Sizes {
         drainTimeoutMs: 180_000,
       }
     : {
+        ...rate,
         records: n,
         seedRecords: 20_000,
         seedMaxSeconds: 90,

@@ -10,6 +10,7 @@ import { projectRoot } from '../../src/app/project-root.ts';
 interface BenchFlags extends ConfigFlags {
   quick?: boolean;
   records?: number;
+  latencyRate?: number;
   profile?: boolean;
   only?: Phase[];
   docs?: boolean;
@@ -56,6 +57,11 @@ export function registerBenchCommand(program: Command): void {
       wholeNumber(9, 100_000_000),
     )
     .option(
+      '--latency-rate <n>',
+      'records per second the latency phase offers (default: half the steady drain rate); A/B a setting at one rate',
+      wholeNumber(100, 10_000_000),
+    )
+    .option(
       '--profile',
       'only the end-to-end drain, with the sink under node --cpu-prof; summarises where its time goes',
     )
@@ -86,6 +92,7 @@ export function registerBenchCommand(program: Command): void {
         sets: flags.set ?? [],
         ...(file === undefined ? {} : { file }),
         ...(flags.records === undefined ? {} : { records: flags.records }),
+        ...(flags.latencyRate === undefined ? {} : { latencyRate: flags.latencyRate }),
         ...(flags.only === undefined ? {} : { only: flags.only }),
         ...(flags.docs === undefined ? {} : { docs: flags.docs }),
         ...(flags.nodeFlag === undefined ? {} : { sinkNodeFlags: flags.nodeFlag }),
