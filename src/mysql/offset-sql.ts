@@ -48,6 +48,7 @@ interface OffsetTexts {
   readonly select: string;
   readonly selectForUpdate: string;
   readonly update: string;
+  readonly updateIfAt: string;
 }
 
 const offsetTextsByTable = new Map<string, OffsetTexts>();
@@ -65,6 +66,7 @@ function offsetTexts(table: string): OffsetTexts {
       select,
       selectForUpdate: `${select} FOR UPDATE`,
       update: `UPDATE ${t} SET \`offset\` = ? ${where}`,
+      updateIfAt: `UPDATE ${t} SET \`offset\` = ? ${where} AND \`offset\` = ?`,
     });
     offsetTextsByTable.set(table, texts);
   }
@@ -164,6 +166,26 @@ export function updateOffset(
   return compiled(offsetTexts(table).update, [
     position('offset', nextOffset),
     ...partitionKey(topic, partition, group),
+  ]);
+}
+
+/**
+ * The fence as one statement: moves the offset to `nextOffset` only if it still holds `expected`, and
+ * row-locks it either way (a locking read, like SELECT … FOR UPDATE) for the rest of the transaction. It
+ * matched one row: this writer still owns the partition. None: another writer moved it (or the row is gone).
+ */
+export function updateOffsetIfAt(
+  topic: string,
+  partition: number,
+  group: string,
+  expected: number | bigint,
+  nextOffset: number | bigint,
+  table: string = DEFAULT_OFFSETS_TABLE,
+): CompiledQuery {
+  return compiled(offsetTexts(table).updateIfAt, [
+    position('offset', nextOffset),
+    ...partitionKey(topic, partition, group),
+    position('offset', expected),
   ]);
 }
 

@@ -1,5 +1,5 @@
 import { SinkError, describeError } from '../core/errors.ts';
-import type { BulkConnection, BulkPool } from '../mysql/bulk-pool.ts';
+import { type BulkPool, isPipelined } from '../mysql/bulk-pool.ts';
 import { DELETE_CHUNK, bulkInsertText, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
 import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch } from '../core/records.ts';
 import { isDataError, isDuplicateKey, isTransientDbError } from '../mysql/errno.ts';
@@ -123,31 +123,35 @@ export class BatchWriter {
     const connection: PoolConnection =
       bulk === undefined ? await this.#pool.getConnection() : await bulk.getConnection();
     let healthy = true;
+    const nextOffset = batch.lastOffset + 1;
     try {
-      await connection.beginTransaction();
-      const stored = await this.#offsets.lockAndRead(connection, ref);
-      if (stored !== expected) {
-        await connection.rollback();
-        return { kind: 'fenced', stored };
-      }
+      // The fence first: the offset row is locked and moved only if it still holds `expected`.
+      const owned = Promise.all([
+        connection.beginTransaction(),
+        this.#offsets.moveFrom(connection, ref, expected, nextOffset),
+      ]).then(([, moved]) => moved);
+      // Read below, after the rows are sent; until then a failure must not count as unhandled.
+      owned.catch(() => {});
+      // A bulk connection pipelines: the rows follow the fence on the wire without waiting for its answer,
+      // one round trip instead of three. Safe because its session never autocommits (bulk-pool.ts): what
+      // runs after a failed fence is rolled back with it. The text driver sends one command at a time.
+      if (!isPipelined(connection) && !(await owned)) return await this.#fenced(connection, ref);
       const rejected: DeadLetter[] = [];
       const counts = { rows: 0, missing: 0 };
-      // Upsert: the last event per key decides, so the batch reduces to one operation per key.
-      const plan = planStatements(batch.operations, this.#mode === 'upsert');
-      for (const statement of plan.statements) {
-        if (statement.kind === 'delete') counts.rows += await this.#delete(connection, statement);
-        else if (this.#mode === 'update') await this.#update(connection, statement, rejected, counts);
-        else
-          counts.rows += await this.#insertIsolating(connection, statement, 0, statement.operations.length, rejected);
+      try {
+        await this.#writeOperations(connection, batch, owned, rejected, counts);
+      } catch (error) {
+        // Rows fail too when another writer got there first (its copies of them): the fence decides.
+        if (!(await owned)) return await this.#fenced(connection, ref);
+        throw error;
       }
+      if (!(await owned)) return await this.#fenced(connection, ref);
       const { rows, missing } = counts;
       const deadLetters = [...batch.deadLetters, ...rejected];
       await this.#offsets.insertDeadLetters(
         connection,
         deadLetters.map((d) => deadLetterRow(ref, d)),
       );
-      const nextOffset = batch.lastOffset + 1;
-      await this.#offsets.advance(connection, ref, nextOffset);
       await connection.commit();
       return {
         kind: 'committed',
@@ -171,18 +175,50 @@ export class BatchWriter {
     }
   }
 
+  /** Another writer moved the offset: nothing of this batch stays; the stored offset says where to go on. */
+  async #fenced(connection: PoolConnection, ref: PartitionRef): Promise<CommitResult> {
+    const stored = await this.#offsets.lockAndRead(connection, ref);
+    await connection.rollback();
+    return { kind: 'fenced', stored };
+  }
+
+  async #writeOperations(
+    connection: PoolConnection,
+    batch: PreparedBatch,
+    owned: Promise<boolean>,
+    rejected: DeadLetter[],
+    counts: { rows: number; missing: number },
+  ): Promise<void> {
+    // Upsert: the last event per key decides, so the batch reduces to one operation per key.
+    const plan = planStatements(batch.operations, this.#mode === 'upsert');
+    for (const statement of plan.statements) {
+      if (statement.kind === 'delete') counts.rows += await this.#delete(connection, statement);
+      else if (this.#mode === 'update') await this.#update(connection, statement, rejected, counts);
+      else
+        counts.rows += await this.#insertIsolating(
+          connection,
+          statement,
+          0,
+          statement.operations.length,
+          owned,
+          rejected,
+        );
+    }
+  }
+
   /** Inserts operations [from, to) of a write statement, splitting on data errors; returns rows written. */
   async #insertIsolating(
     connection: PoolConnection,
     statement: Statement,
     from: number,
     to: number,
+    owned: Promise<boolean>,
     rejected: DeadLetter[],
   ): Promise<number> {
     const { layout, operations } = statement;
     const mode = this.#mode as InsertMode;
     let written = 0;
-    const bulk = 'bulkInsert' in connection ? (connection as BulkConnection) : undefined;
+    const bulk = isPipelined(connection) ? connection : undefined;
     for (const [start, end] of chunks(statement, from, to)) {
       try {
         const rows = valuesOf(operations, start, end);
@@ -205,6 +241,8 @@ export class BatchWriter {
         written += end - start;
       } catch (error) {
         if (!isDataError(error) && !(isDuplicateKey(error) && keyedByContent(layout))) throw error;
+        // Fenced: the rows may be refused only because the other writer wrote them; splitting is wasted.
+        if (!(await owned)) throw error;
         if (end - start === 1) {
           this.#reject(
             operations[start]!.record,
@@ -215,8 +253,8 @@ export class BatchWriter {
           continue;
         }
         const middle = start + Math.ceil((end - start) / 2);
-        written += await this.#insertIsolating(connection, statement, start, middle, rejected);
-        written += await this.#insertIsolating(connection, statement, middle, end, rejected);
+        written += await this.#insertIsolating(connection, statement, start, middle, owned, rejected);
+        written += await this.#insertIsolating(connection, statement, middle, end, owned, rejected);
       }
     }
     return written;

@@ -1,7 +1,7 @@
 import type { PartitionRef } from '../core/records.ts';
 import { selectTableExists } from '../mysql/catalog-sql.ts';
 import * as offsetSql from '../mysql/offset-sql.ts';
-import { execute, selectRows, type Pool, type PoolConnection } from '../mysql/pool.ts';
+import { execute, executeCounting, selectRows, type Pool, type PoolConnection } from '../mysql/pool.ts';
 
 /**
  * `kafka_offsets` is the only record of progress (docs/exactly-once.md): offset = next offset to read.
@@ -54,7 +54,7 @@ export class OffsetStore {
     return rows[0] === undefined ? undefined : Number(rows[0].offset);
   }
 
-  /** Step 1 of a batch: lock the partition's row for the rest of the transaction and read it. */
+  /** Locks the partition's row for the rest of the transaction and reads it (where a fenced batch goes on from). */
   async lockAndRead(connection: PoolConnection, ref: PartitionRef): Promise<number | undefined> {
     const rows = await selectRows(
       connection,
@@ -63,32 +63,32 @@ export class OffsetStore {
     return rows[0] === undefined ? undefined : Number(rows[0].offset);
   }
 
-  async advance(connection: PoolConnection, ref: PartitionRef, nextOffset: number): Promise<void> {
-    await execute(
+  /**
+   * Step 1 of a batch, the fence: moves the offset from `expected` to `nextOffset` and keeps the row locked
+   * until the transaction ends. False: another writer moved it; this transaction must roll back.
+   */
+  async moveFrom(
+    connection: PoolConnection,
+    ref: PartitionRef,
+    expected: number,
+    nextOffset: number,
+  ): Promise<boolean> {
+    const matched = await executeCounting(
       connection,
-      offsetSql.updateOffset(ref.topic, ref.partition, ref.group, nextOffset, this.#offsetsTable),
+      offsetSql.updateOffsetIfAt(ref.topic, ref.partition, ref.group, expected, nextOffset, this.#offsetsTable),
     );
+    return matched === 1;
   }
 
   /** Moves the offset from `from` to `to` only if nobody moved it meanwhile (retention gap handling). */
   async moveIfUnchanged(ref: PartitionRef, from: number, to: number): Promise<boolean> {
-    const connection = await this.#pool.getConnection();
-    try {
-      await connection.beginTransaction();
-      const stored = await this.lockAndRead(connection, ref);
-      if (stored !== from) {
-        await connection.rollback();
-        return false;
-      }
-      await this.advance(connection, ref, to);
-      await connection.commit();
-      return true;
-    } catch (error) {
-      await connection.rollback().catch(() => {});
-      throw error;
-    } finally {
-      connection.release();
-    }
+    // One statement, so autocommit makes it its own transaction.
+    return (
+      (await executeCounting(
+        this.#pool,
+        offsetSql.updateOffsetIfAt(ref.topic, ref.partition, ref.group, from, to, this.#offsetsTable),
+      )) === 1
+    );
   }
 
   async insertDeadLetters(connection: PoolConnection, rows: readonly offsetSql.DeadLetterRow[]): Promise<void> {

@@ -10,7 +10,8 @@ import { BatchWriter } from '../../src/sink/batch-writer.ts';
 import { openBulkPool } from '../../src/mysql/bulk-pool.ts';
 import type { PartitionRef } from '../../src/core/records.ts';
 import { OffsetStore } from '../../src/sink/offset-store.ts';
-import { createWriterPool, type Pool } from '../../src/mysql/pool.ts';
+import { createWriterPool, type Pool, type ResultRow } from '../../src/mysql/pool.ts';
+import { isTransientDbError } from '../../src/mysql/errno.ts';
 import { TableManager } from '../../src/sink/table-manager.ts';
 import { SEQUENCED_SCHEMA, SinkScenario, type SinkProcess } from './helpers/sink-harness.ts';
 import {
@@ -25,6 +26,7 @@ import {
   waitForAllProduced,
 } from './helpers/sink-checks.ts';
 import { waitFor } from './helpers/wait.ts';
+import { rootConnection } from './helpers/services.ts';
 
 /**
  * The offset check is what makes a stale writer harmless (docs/exactly-once.md): a batch commits only
@@ -150,6 +152,54 @@ test('the writer: a stale expected offset, a retried batch whose COMMIT answer w
     assert.equal((await direct.offsets(topic)).get(0), 30);
     assert.equal((await direct.deadLetters(topic)).length, 0);
   } finally {
+    await writer.close();
+    await pool.end();
+  }
+});
+
+/**
+ * A bulk connection sends a batch's rows right behind its fence, before the fence has answered. A fence
+ * that fails by timing out on the row lock (another transaction holds it) must leave nothing behind, and
+ * the session must never autocommit: where the server rolls the whole transaction back on a lock wait
+ * timeout (innodb_rollback_on_timeout), the rows sent after it would otherwise commit on their own.
+ */
+test('the writer: a fence that times out on the row lock writes nothing; bulk sessions never autocommit', async () => {
+  const topic = direct.topics[0]!;
+  const { pool, offsets, writer, prepare, ref } = await directWriter();
+  const locker = await rootConnection(direct.database);
+  try {
+    const start = await offsets.claim(ref, 0);
+    assert.equal(await writer.protocol(), 'text', 'nothing written yet');
+    const before = (await direct.tableState(topic)).get(0);
+    await locker.query('START TRANSACTION');
+    await locker.query(`SELECT * FROM kafka_offsets WHERE topic = ? FOR UPDATE`, [topic]);
+    const batch = await prepare(start, start + 10);
+    await assert.rejects(writer.commit(ref, start, batch), (error: unknown) => {
+      assert.ok(isTransientDbError(error), `a lock wait timeout is retried: ${String(error)}`);
+      return true;
+    });
+    await locker.query('ROLLBACK');
+    assert.equal(await writer.protocol(), 'bulk', 'the batch went through the bulk connection');
+    assert.deepEqual((await direct.tableState(topic)).get(0), before, 'no row of the timed-out batch');
+    assert.equal((await direct.offsets(topic)).get(0), start);
+
+    const bulk = (await openBulkPool(direct.config({}), pool))!;
+    const connection = await bulk.getConnection();
+    try {
+      const [rows] = await connection.query<ResultRow[]>('SELECT @@autocommit AS autocommit');
+      assert.equal(Number(rows[0]!.autocommit), 0);
+    } finally {
+      connection.release();
+      await bulk.end();
+    }
+    assert.deepEqual(await writer.commit(ref, start, batch), {
+      kind: 'committed',
+      nextOffset: start + 10,
+      rows: 10,
+      deadLetters: 0,
+    });
+  } finally {
+    await locker.end();
     await writer.close();
     await pool.end();
   }

@@ -13,6 +13,7 @@ import {
   selectOffsetForUpdate,
   selectOffsetsOfTopics,
   updateOffset,
+  updateOffsetIfAt,
   type DeadLetterRow,
 } from '../../../src/mysql/offset-sql.ts';
 import { assertFrozen, rejects } from './sql-assertions.ts';
@@ -102,6 +103,16 @@ describe('offset statements', () => {
     assert.equal(query.sql, `UPDATE \`kafka_offsets\` SET \`offset\` = ? ${WHERE}`);
     assert.deepEqual(query.parameters, [1013, 'dataset1', 1, 'group-dataset1']);
     assertFrozen(query);
+  });
+
+  it('moves the offset only from where the writer expects it (the fence), new value first', () => {
+    const query = updateOffsetIfAt('dataset1', 1, 'group-dataset1', 1000, 1013);
+    assert.equal(query.sql, `UPDATE \`kafka_offsets\` SET \`offset\` = ? ${WHERE} AND \`offset\` = ?`);
+    assert.deepEqual(query.parameters, [1013, 'dataset1', 1, 'group-dataset1', 1000]);
+    assertFrozen(query);
+    assert.equal(updateOffsetIfAt('t', 0, 'g', 0, 1, 'my offsets').sql.startsWith('UPDATE `my offsets` SET'), true);
+    rejects(() => updateOffsetIfAt('t', 0, 'g', -1, 5), 'VALUE_REJECTED', 'non-negative');
+    rejects(() => updateOffsetIfAt('t', 0, 'g', 4, -1001), 'VALUE_REJECTED', 'non-negative');
   });
 
   it('accepts bigint offsets', () => {
