@@ -4,17 +4,18 @@
  * written by one plain loop per partition (9 writers, like the sink's 9 pipelines) on the sink's pool.
  *
  * Transaction shapes:
- * - 'fenced': START TRANSACTION, SELECT offset FOR UPDATE, multi-row INSERT, UPDATE offset, COMMIT
- *   (the sink's shape, minus everything that is not SQL);
+ * - 'fenced': START TRANSACTION, UPDATE offset WHERE offset = expected (the fence), multi-row INSERT,
+ *   COMMIT (the sink's shape, minus everything that is not SQL);
+ * - 'seed': START TRANSACTION, SELECT offset FOR UPDATE, INSERT, UPDATE offset, COMMIT: the seed's design
+ *   (with batch size 1: one transaction per record);
  * - 'plain': START TRANSACTION, multi-row INSERT, COMMIT.
- * With batch size 1 and 'fenced' this is the seed's design: one transaction per record.
  */
 import type { Type } from 'avsc';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SinkConfig } from '../../src/config/index.ts';
 import type { ColumnModel } from '../../src/mysql/column-model.ts';
 import { HEADER_LENGTH } from '../../src/avro/wire-format.ts';
-import { createWriterPool, execute, selectRows, type PoolConnection } from '../../src/mysql/pool.ts';
+import { createWriterPool, execute, executeCounting, selectRows, type PoolConnection } from '../../src/mysql/pool.ts';
 import { tableSpec } from '../../src/mysql/table-spec.ts';
 import { createTable, dropTable } from '../../src/mysql/ddl.ts';
 import { insertRows } from '../../src/mysql/dml.ts';
@@ -24,6 +25,7 @@ import {
   insertOffsetIfAbsent,
   selectOffsetForUpdate,
   updateOffset,
+  updateOffsetIfAt,
 } from '../../src/mysql/offset-sql.ts';
 import { stringLimit } from '../tools/produce.ts';
 import { RecordFactory } from '../tools/record-factory.ts';
@@ -70,7 +72,7 @@ export function generateRows(config: SinkConfig, perPartition: number): DatasetR
 
 export interface WriterRunOptions {
   readonly label: string;
-  readonly shape: 'fenced' | 'plain';
+  readonly shape: 'fenced' | 'seed' | 'plain';
   readonly batch: number;
   /** Rows per partition to write (a prefix of the generated ones). */
   readonly perPartition: number;
@@ -80,7 +82,7 @@ export interface WriterRunOptions {
 
 export interface WriterRunResult {
   readonly label: string;
-  readonly shape: 'fenced' | 'plain';
+  readonly shape: 'fenced' | 'seed' | 'plain';
   readonly batch: number;
   readonly writers: number;
   readonly poolSize: number;
@@ -129,13 +131,17 @@ export async function runWriters(
             try {
               await connection.beginTransaction();
               if (options.shape === 'fenced') {
+                const fence = updateOffsetIfAt(table, partition, 'bench', start, end, offsetsTable);
+                if ((await executeCounting(connection, fence)) !== 1) throw new Error(`${table}/${partition} fenced`);
+              }
+              if (options.shape === 'seed') {
                 await selectRows(connection, selectOffsetForUpdate(table, partition, 'bench', offsetsTable));
               }
               await execute(
                 connection,
                 insertRows(table, columns, rows.slice(start, end), benchInsertMode(config.sink.insertMode)),
               );
-              if (options.shape === 'fenced') {
+              if (options.shape === 'seed') {
                 await execute(connection, updateOffset(table, partition, 'bench', end, offsetsTable));
               }
               await connection.commit();

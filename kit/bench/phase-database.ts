@@ -37,7 +37,7 @@ export async function databasePhases(env: BenchEnv, sizes: Sizes, report: BenchR
     );
     report.seed = await runWriters(config, rows, {
       label: 'seed',
-      shape: 'fenced',
+      shape: 'seed',
       batch: 1,
       perPartition: Math.ceil(sizes.seedRecords / 9),
       maxSeconds: sizes.seedMaxSeconds,

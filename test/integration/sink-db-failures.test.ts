@@ -42,7 +42,11 @@ test("killing the sink's database connections mid-run loses and duplicates nothi
   producing = false;
   await killer;
   const total = scenario.produced(topic, 0);
-  await scenario.waitForOffsets(topic, () => total, 120_000);
+  await scenario
+    .waitForOffsets(topic, () => total, 120_000)
+    .catch((error: unknown) => {
+      throw new Error(`${String(error)} after ${killed} kills\n${sink.output.slice(-6000)}`);
+    });
   assert.ok(killed > 0, 'some connections were killed while the sink worked');
   assert.ok(retried(), `the retry was logged (${killed} kills)\n${sink.output.slice(-3000)}`);
   assert.equal(await sink.kill('SIGTERM'), 0);
