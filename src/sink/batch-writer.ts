@@ -1,12 +1,13 @@
-import { SinkError, describeError } from '../core/errors.ts';
+import type { SinkError } from '../core/errors.ts';
+import type { DeadLetter, PartitionRef, PreparedBatch } from '../core/records.ts';
 import { type BulkPool, isPipelined } from '../mysql/bulk-pool.ts';
-import { DELETE_CHUNK, bulkInsertText, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
-import type { DeadLetter, KafkaRecord, PartitionRef, PreparedBatch } from '../core/records.ts';
-import { isDataError, isDuplicateKey, isTransientDbError } from '../mysql/errno.ts';
+import { isTransientDbError } from '../mysql/errno.ts';
+import type { Pool, PoolConnection } from '../mysql/pool.ts';
+import { deadLetterRow } from './batch-parts.ts';
 import type { OffsetStore } from './offset-store.ts';
-import { chunks, deadLetterRow, keyedByContent, valuesOf } from './batch-parts.ts';
-import { planStatements, type Statement } from './operation-plan.ts';
-import { execute, executeCounting, type Pool, type PoolConnection } from '../mysql/pool.ts';
+import { RecordHalt, StatementWriter, type WriteMode } from './statement-writer.ts';
+
+export type { WriteMode } from './statement-writer.ts';
 
 export type CommitResult =
   | {
@@ -23,9 +24,6 @@ export type CommitResult =
       readonly halt?: SinkError;
     }
   | { readonly kind: 'fenced'; readonly stored: number | undefined };
-
-/** `sink.insert.mode`: how a write meets an existing row. */
-export type WriteMode = InsertMode | 'update';
 
 export interface WriterOptions {
   /** `sink.update.missing`: a record whose row does not exist in update mode. */
@@ -47,8 +45,7 @@ export class BatchWriter {
   readonly #pool: Pool;
   readonly #offsets: OffsetStore;
   readonly #mode: WriteMode;
-  readonly #tolerance: 'all' | 'none';
-  readonly #updateMissing: 'skip' | 'dead_letter';
+  readonly #statements: StatementWriter;
   readonly #openBulk: (() => Promise<BulkPool | undefined>) | undefined;
   #bulk: Promise<BulkPool | undefined> | undefined;
 
@@ -62,8 +59,7 @@ export class BatchWriter {
     this.#pool = pool;
     this.#offsets = offsets;
     this.#mode = mode;
-    this.#tolerance = tolerance;
-    this.#updateMissing = options.updateMissing ?? 'skip';
+    this.#statements = new StatementWriter(mode, tolerance, options.updateMissing ?? 'skip');
     this.#openBulk = mode === 'update' ? undefined : options.openBulk;
   }
 
@@ -139,7 +135,7 @@ export class BatchWriter {
       const rejected: DeadLetter[] = [];
       const counts = { rows: 0, missing: 0 };
       try {
-        await this.#writeOperations(connection, batch, owned, rejected, counts);
+        await this.#statements.write(connection, batch, owned, rejected, counts);
       } catch (error) {
         // Rows fail too when another writer got there first (its copies of them): the fence decides.
         if (!(await owned)) return await this.#fenced(connection, ref);
@@ -180,158 +176,5 @@ export class BatchWriter {
     const stored = await this.#offsets.lockAndRead(connection, ref);
     await connection.rollback();
     return { kind: 'fenced', stored };
-  }
-
-  async #writeOperations(
-    connection: PoolConnection,
-    batch: PreparedBatch,
-    owned: Promise<boolean>,
-    rejected: DeadLetter[],
-    counts: { rows: number; missing: number },
-  ): Promise<void> {
-    // Upsert: the last event per key decides, so the batch reduces to one operation per key.
-    const plan = planStatements(batch.operations, this.#mode === 'upsert');
-    for (const statement of plan.statements) {
-      if (statement.kind === 'delete') counts.rows += await this.#delete(connection, statement);
-      else if (this.#mode === 'update') await this.#update(connection, statement, rejected, counts);
-      else
-        counts.rows += await this.#insertIsolating(
-          connection,
-          statement,
-          0,
-          statement.operations.length,
-          owned,
-          rejected,
-        );
-    }
-  }
-
-  /** Inserts operations [from, to) of a write statement, splitting on data errors; returns rows written. */
-  async #insertIsolating(
-    connection: PoolConnection,
-    statement: Statement,
-    from: number,
-    to: number,
-    owned: Promise<boolean>,
-    rejected: DeadLetter[],
-  ): Promise<number> {
-    const { layout, operations } = statement;
-    const mode = this.#mode as InsertMode;
-    let written = 0;
-    const bulk = isPipelined(connection) ? connection : undefined;
-    for (const [start, end] of chunks(statement, from, to)) {
-      try {
-        const rows = valuesOf(operations, start, end);
-        if (bulk === undefined) {
-          await execute(
-            connection,
-            insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
-          );
-        } else {
-          // The connector may send one batch as several bulk commands (packet size, a value's type
-          // changing): a savepoint makes a failure undo the whole chunk, as one text INSERT would.
-          await bulk.query(SAVEPOINT);
-          try {
-            await bulk.bulkInsert(bulkInsertText(layout.table, layout.columns, mode, layout.keyColumns), rows);
-          } catch (error) {
-            if (isDataError(error) || isDuplicateKey(error)) await bulk.query(ROLLBACK_TO_SAVEPOINT);
-            throw error;
-          }
-        }
-        written += end - start;
-      } catch (error) {
-        if (!isDataError(error) && !(isDuplicateKey(error) && keyedByContent(layout))) throw error;
-        // Fenced: the rows may be refused only because the other writer wrote them; splitting is wasted.
-        if (!(await owned)) throw error;
-        if (end - start === 1) {
-          this.#reject(
-            operations[start]!.record,
-            'VALUE_REJECTED',
-            `database rejected the row: ${describeError(error)}`,
-            rejected,
-          );
-          continue;
-        }
-        const middle = start + Math.ceil((end - start) / 2);
-        written += await this.#insertIsolating(connection, statement, start, middle, owned, rejected);
-        written += await this.#insertIsolating(connection, statement, middle, end, owned, rejected);
-      }
-    }
-    return written;
-  }
-
-  /** Deletes by key; a key with no row is already in the state the tombstone asks for. */
-  async #delete(connection: PoolConnection, statement: Statement): Promise<number> {
-    const { layout, operations } = statement;
-    let deleted = 0;
-    for (let start = 0; start < operations.length; start += DELETE_CHUNK) {
-      const keys = operations.slice(start, start + DELETE_CHUNK).map((operation) => operation.values);
-      deleted += await executeCounting(connection, deleteRows(layout.table, layout.keyColumns, keys));
-    }
-    return deleted;
-  }
-
-  /** Update mode: one UPDATE per record, so a missing row is seen per record (skipped or dead-lettered). */
-  async #update(
-    connection: PoolConnection,
-    statement: Statement,
-    rejected: DeadLetter[],
-    counts: { rows: number; missing: number },
-  ): Promise<void> {
-    const { layout } = statement;
-    for (const operation of statement.operations) {
-      let matched: number;
-      try {
-        matched = await executeCounting(
-          connection,
-          updateRow(layout.table, layout.columns, layout.keyColumns, operation.values),
-        );
-      } catch (error) {
-        if (!isDataError(error)) throw error;
-        this.#reject(
-          operation.record,
-          'VALUE_REJECTED',
-          `database rejected the row: ${describeError(error)}`,
-          rejected,
-        );
-        continue;
-      }
-      if (matched > 0) {
-        counts.rows++;
-      } else if (this.#updateMissing === 'skip') {
-        counts.missing++;
-      } else {
-        const key = layout.keyIndexes.map((i) => `${layout.columns[i]}=${String(operation.values[i])}`).join(', ');
-        this.#reject(
-          operation.record,
-          'UPDATE_MISSING',
-          `no row with key (${key}) to update (sink.insert.mode=update, sink.update.missing=dead_letter)`,
-          rejected,
-        );
-      }
-    }
-  }
-
-  #reject(record: KafkaRecord, kind: string, message: string, rejected: DeadLetter[]): void {
-    if (this.#tolerance === 'none') {
-      throw new RecordHalt(
-        record.offset,
-        `record ${record.topic}/${record.partition}@${record.offset} not written (${kind}: ${message}); ` +
-          'errors.tolerance=none stops this partition',
-      );
-    }
-    rejected.push({ record, kind, message });
-  }
-}
-
-const SAVEPOINT = 'SAVEPOINT kms_chunk';
-const ROLLBACK_TO_SAVEPOINT = 'ROLLBACK TO SAVEPOINT kms_chunk';
-
-/** errors.tolerance=none: the database refused the record at `offset`; the partition stops there. */
-class RecordHalt extends SinkError {
-  readonly offset: number;
-  constructor(offset: number, message: string) {
-    super('VALUE_REJECTED', message);
-    this.offset = offset;
   }
 }
