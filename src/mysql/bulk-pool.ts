@@ -7,12 +7,6 @@
  * The whole batch transaction (offset lock, rows, dead letters, offset update) must stay on ONE
  * connection, so a bulk connection also runs the writer's other statements: `BulkConnection` offers the
  * part of mysql2's connection the writer and the offset store use (query, transactions, release/destroy).
- *
- * The connector pipelines: a command is sent while earlier ones still wait for their answers, so the
- * writer sends a batch's rows right behind its fence (batch-writer.ts). Its sessions therefore never
- * autocommit: a statement sent after one that ended the transaction (a deadlock, or a lock wait timeout
- * under innodb_rollback_on_timeout) opens a new transaction instead of committing on its own, and the
- * writer's rollback undoes it.
  */
 import type { SecureContextOptions } from 'node:tls';
 import type * as mariadb from 'mariadb';
@@ -30,16 +24,9 @@ export interface BulkPool {
 
 /** A mysql2-shaped connection (as far as the batch writer uses one) that can also send a bulk INSERT. */
 export type BulkConnection = PoolConnection & {
-  /** Commands go out without waiting for earlier answers; the session never autocommits. */
-  readonly pipelined: true;
   /** Runs `sql` (one row of placeholders) for every row, in one bulk command; returns rows affected. */
   bulkInsert(sql: string, rows: readonly (readonly unknown[])[]): Promise<number>;
 };
-
-/** True for a connection that pipelines (a bulk one): see the module comment. */
-export function isPipelined(connection: PoolConnection): connection is BulkConnection {
-  return (connection as Partial<BulkConnection>).pipelined === true;
-}
 
 /** True when the server is MariaDB (the bulk protocol is MariaDB's; MySQL has no COM_STMT_BULK_EXECUTE). */
 export async function isMariaDb(pool: Pool): Promise<boolean> {
@@ -79,8 +66,7 @@ export async function openBulkPool(
     bigIntAsNumber: false,
     dateStrings: true,
     multipleStatements: false,
-    pipelining: true,
-    initSql: [setup.common, setup.mariadb, 'SET SESSION autocommit = 0'],
+    initSql: [setup.common, setup.mariadb],
   });
   return {
     getConnection: async () => adapt(await pool.getConnection()),
@@ -112,7 +98,6 @@ async function bulkTls(config: SinkConfig, textPool: Pool): Promise<{ ssl?: Secu
 /** mysql2 answers `[rows, fields]`; the writer's helpers read only the first element. */
 function adapt(connection: mariadb.PoolConnection): BulkConnection {
   const adapted = {
-    pipelined: true,
     query: async (sql: string, values?: unknown[]) => [await connection.query(sql, values)],
     beginTransaction: () => connection.beginTransaction(),
     commit: () => connection.commit(),

@@ -1,6 +1,6 @@
 import type { SinkError } from '../core/errors.ts';
 import type { DeadLetter, PartitionRef, PreparedBatch } from '../core/records.ts';
-import { type BulkPool, isPipelined } from '../mysql/bulk-pool.ts';
+import type { BulkPool } from '../mysql/bulk-pool.ts';
 import { isTransientDbError } from '../mysql/errno.ts';
 import type { Pool, PoolConnection } from '../mysql/pool.ts';
 import { deadLetterRow } from './batch-parts.ts';
@@ -121,27 +121,15 @@ export class BatchWriter {
     let healthy = true;
     const nextOffset = batch.lastOffset + 1;
     try {
-      // The fence first: the offset row is locked and moved only if it still holds `expected`.
-      const owned = Promise.all([
-        connection.beginTransaction(),
-        this.#offsets.moveFrom(connection, ref, expected, nextOffset),
-      ]).then(([, moved]) => moved);
-      // Read below, after the rows are sent; until then a failure must not count as unhandled.
-      owned.catch(() => {});
-      // A bulk connection pipelines: the rows follow the fence on the wire without waiting for its answer,
-      // one round trip instead of three. Safe because its session never autocommits (bulk-pool.ts): what
-      // runs after a failed fence is rolled back with it. The text driver sends one command at a time.
-      if (!isPipelined(connection) && !(await owned)) return await this.#fenced(connection, ref);
+      await connection.beginTransaction();
+      // The fence first: the offset row is locked and moved only if it still holds `expected`. Each
+      // statement waits for the previous answer: rows sent behind an unanswered fence (pipelined) hung
+      // the mariadb connector when connections were killed mid-batch (docs/benchmarks.md, session 8).
+      if (!(await this.#offsets.moveFrom(connection, ref, expected, nextOffset)))
+        return await this.#fenced(connection, ref);
       const rejected: DeadLetter[] = [];
       const counts = { rows: 0, missing: 0 };
-      try {
-        await this.#statements.write(connection, batch, owned, rejected, counts);
-      } catch (error) {
-        // Rows fail too when another writer got there first (its copies of them): the fence decides.
-        if (!(await owned)) return await this.#fenced(connection, ref);
-        throw error;
-      }
-      if (!(await owned)) return await this.#fenced(connection, ref);
+      await this.#statements.write(connection, batch, rejected, counts);
       const { rows, missing } = counts;
       const deadLetters = [...batch.deadLetters, ...rejected];
       await this.#offsets.insertDeadLetters(

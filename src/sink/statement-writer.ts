@@ -1,6 +1,6 @@
 import { SinkError, describeError } from '../core/errors.ts';
 import type { DeadLetter, KafkaRecord, PreparedBatch } from '../core/records.ts';
-import { isPipelined } from '../mysql/bulk-pool.ts';
+import type { BulkConnection } from '../mysql/bulk-pool.ts';
 import { DELETE_CHUNK, bulkInsertText, deleteRows, insertRows, updateRow, type InsertMode } from '../mysql/dml.ts';
 import { isDataError, isDuplicateKey } from '../mysql/errno.ts';
 import { execute, executeCounting, type PoolConnection } from '../mysql/pool.ts';
@@ -26,15 +26,10 @@ export class StatementWriter {
     this.#updateMissing = updateMissing;
   }
 
-  /**
-   * Writes the batch's operations on `connection`, inside the caller's transaction. `owned` is the
-   * fence's answer, possibly still on its way (pipelined): a statement is split on a data error only
-   * once it says the partition is still this writer's.
-   */
+  /** Writes the batch's operations on `connection`, inside the caller's transaction, after its fence. */
   async write(
     connection: PoolConnection,
     batch: PreparedBatch,
-    owned: Promise<boolean>,
     rejected: DeadLetter[],
     counts: { rows: number; missing: number },
   ): Promise<void> {
@@ -43,15 +38,7 @@ export class StatementWriter {
     for (const statement of plan.statements) {
       if (statement.kind === 'delete') counts.rows += await this.#delete(connection, statement);
       else if (this.#mode === 'update') await this.#update(connection, statement, rejected, counts);
-      else
-        counts.rows += await this.#insertIsolating(
-          connection,
-          statement,
-          0,
-          statement.operations.length,
-          owned,
-          rejected,
-        );
+      else counts.rows += await this.#insertIsolating(connection, statement, 0, statement.operations.length, rejected);
     }
   }
 
@@ -61,13 +48,12 @@ export class StatementWriter {
     statement: Statement,
     from: number,
     to: number,
-    owned: Promise<boolean>,
     rejected: DeadLetter[],
   ): Promise<number> {
     const { layout, operations } = statement;
     const mode = this.#mode as InsertMode;
     let written = 0;
-    const bulk = isPipelined(connection) ? connection : undefined;
+    const bulk = 'bulkInsert' in connection ? (connection as BulkConnection) : undefined;
     for (const [start, end] of chunks(statement, from, to)) {
       try {
         const rows = valuesOf(operations, start, end);
@@ -90,8 +76,6 @@ export class StatementWriter {
         written += end - start;
       } catch (error) {
         if (!isDataError(error) && !(isDuplicateKey(error) && keyedByContent(layout))) throw error;
-        // Fenced: the rows may be refused only because the other writer wrote them; splitting is wasted.
-        if (!(await owned)) throw error;
         if (end - start === 1) {
           this.#reject(
             operations[start]!.record,
@@ -102,8 +86,8 @@ export class StatementWriter {
           continue;
         }
         const middle = start + Math.ceil((end - start) / 2);
-        written += await this.#insertIsolating(connection, statement, start, middle, owned, rejected);
-        written += await this.#insertIsolating(connection, statement, middle, end, owned, rejected);
+        written += await this.#insertIsolating(connection, statement, start, middle, rejected);
+        written += await this.#insertIsolating(connection, statement, middle, end, rejected);
       }
     }
     return written;
