@@ -64,11 +64,11 @@ export class OffsetStore {
   }
 
   /**
-   * Step 1 of a batch, the fence: moves the offset from `expected` to `nextOffset` and keeps the row locked
-   * until the transaction ends. False: another writer moved it; this transaction must roll back.
+   * Moves the offset from `expected` to `nextOffset`; false when another writer moved it first. In a batch's
+   * transaction this is the fence: it keeps the row locked until the transaction ends, and false means roll back.
    */
   async moveFrom(
-    connection: PoolConnection,
+    connection: Pool | PoolConnection,
     ref: PartitionRef,
     expected: number,
     nextOffset: number,
@@ -82,13 +82,8 @@ export class OffsetStore {
 
   /** Moves the offset from `from` to `to` only if nobody moved it meanwhile (retention gap handling). */
   async moveIfUnchanged(ref: PartitionRef, from: number, to: number): Promise<boolean> {
-    // One statement, so autocommit makes it its own transaction.
-    return (
-      (await executeCounting(
-        this.#pool,
-        offsetSql.updateOffsetIfAt(ref.topic, ref.partition, ref.group, from, to, this.#offsetsTable),
-      )) === 1
-    );
+    // On the pool the one statement autocommits: it is its own transaction.
+    return this.moveFrom(this.#pool, ref, from, to);
   }
 
   async insertDeadLetters(connection: PoolConnection, rows: readonly offsetSql.DeadLetterRow[]): Promise<void> {

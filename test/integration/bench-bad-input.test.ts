@@ -8,6 +8,7 @@ import { mysqlUrl } from './helpers/services.ts';
 import { isAlive } from './helpers/wait.ts';
 
 /**
+ * Bad bench flags are one usage line (exit 2) before any run starts.
  * `./kms bench --peer` with a broken peer fails with ONE stderr line naming the step and the log file, never
  * hangs, and leaves no Connect worker behind (nothing whose command line points into the run's folder).
  * The worker cases need the Connect kit cached (`.stack/connect/`, gathered by the first `./kms bench
@@ -122,4 +123,24 @@ describe('bench --peer with bad input', () => {
       /^kms: bench peer: (starting the connector|draining): connect: connector peer-\w+ task 0 FAILED: .*Access denied for user.*; log: \S+connect\.log$/,
     );
   });
+});
+
+describe('bench flags with bad values', () => {
+  for (const [flag, value, range] of [
+    ['--latency-rate', '50', '100 to 10000000'],
+    ['--latency-rate', 'fast', '100 to 10000000'],
+    ['--latency-rate', '7500.5', '100 to 10000000'],
+    ['--records', '0', '9 to 100000000'],
+  ] as const) {
+    it(`${flag} ${value}: one usage line, exit 2, no run started`, async () => {
+      const args = ['bench', '--no-docs', flag, value];
+      const result = await runKms(args, ENV, { timeoutMs: 60_000 });
+      assert.equal(result.code, 2, describeRun(args, result));
+      assert.equal(
+        result.stderr.trim(),
+        `kms: option '${flag} <n>' argument '${value}' is invalid. expected a whole number from ${range} (see kms bench --help)`,
+      );
+      assert.doesNotMatch(result.stdout, /bench [a-z0-9]+:/, 'no run id: nothing was created');
+    });
+  }
 });
