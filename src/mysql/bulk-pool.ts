@@ -66,7 +66,8 @@ export async function openBulkPool(
     bigIntAsNumber: false,
     dateStrings: true,
     multipleStatements: false,
-    initSql: [setup.common, setup.mariadb],
+    // A writer session's first statement (the fence) opens its transaction: no START TRANSACTION round trip.
+    initSql: [setup.common, setup.mariadb, 'SET SESSION autocommit = 0'],
   });
   return {
     getConnection: async () => adapt(await pool.getConnection()),
@@ -99,7 +100,8 @@ async function bulkTls(config: SinkConfig, textPool: Pool): Promise<{ ssl?: Secu
 function adapt(connection: mariadb.PoolConnection): BulkConnection {
   const adapted = {
     query: async (sql: string, values?: unknown[]) => [await connection.query(sql, values)],
-    beginTransaction: () => connection.beginTransaction(),
+    // autocommit = 0 (above): the next statement opens the transaction; COMMIT or ROLLBACK ends it.
+    beginTransaction: async () => {},
     commit: () => connection.commit(),
     rollback: () => connection.rollback(),
     release: () => {

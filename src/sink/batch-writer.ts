@@ -5,7 +5,7 @@ import { isTransientDbError } from '../mysql/errno.ts';
 import type { Pool, PoolConnection } from '../mysql/pool.ts';
 import { deadLetterRow } from './batch-parts.ts';
 import type { OffsetStore } from './offset-store.ts';
-import { RecordHalt, StatementWriter, type WriteMode } from './statement-writer.ts';
+import { RecordHalt, StatementWriter, UnguardedReject, type WriteMode } from './statement-writer.ts';
 
 export type { WriteMode } from './statement-writer.ts';
 
@@ -114,7 +114,8 @@ export class BatchWriter {
     }
   }
 
-  async #commitOnce(ref: PartitionRef, expected: number, batch: PreparedBatch): Promise<CommitResult> {
+  /** `guarded`: bulk chunks behind savepoints (a re-run after a rejected chunk, where rows are isolated). */
+  async #commitOnce(ref: PartitionRef, expected: number, batch: PreparedBatch, guarded = false): Promise<CommitResult> {
     const bulk = await this.#bulkPool();
     const connection: PoolConnection =
       bulk === undefined ? await this.#pool.getConnection() : await bulk.getConnection();
@@ -129,7 +130,7 @@ export class BatchWriter {
         return await this.#fenced(connection, ref);
       const rejected: DeadLetter[] = [];
       const counts = { rows: 0, missing: 0 };
-      await this.#statements.write(connection, batch, rejected, counts);
+      await this.#statements.write(connection, batch, rejected, counts, guarded);
       const { rows, missing } = counts;
       const deadLetters = [...batch.deadLetters, ...rejected];
       await this.#offsets.insertDeadLetters(
@@ -151,12 +152,16 @@ export class BatchWriter {
       await connection.rollback().catch(() => {
         healthy = false;
       });
-      throw error;
+      // After a rejected unguarded chunk the batch goes again (below); a connection whose rollback failed
+      // is destroyed, which ends its transaction on the server too.
+      if (!(error instanceof UnguardedReject)) throw error;
     } finally {
       // A connection that failed mid-protocol may hold a half-open transaction: never reuse it.
       if (healthy) connection.release();
       else connection.destroy();
     }
+    // Rolled back after an unguarded chunk was rejected: the same batch again, with its rows isolated.
+    return this.#commitOnce(ref, expected, batch, true);
   }
 
   /** Another writer moved the offset: nothing of this batch stays; the stored offset says where to go on. */

@@ -26,19 +26,32 @@ export class StatementWriter {
     this.#updateMissing = updateMissing;
   }
 
-  /** Writes the batch's operations on `connection`, inside the caller's transaction, after its fence. */
+  /**
+   * Writes the batch's operations on `connection`, inside the caller's transaction, after its fence.
+   * `guarded` false: bulk chunks go without savepoints, and a rejected one throws `UnguardedReject`; the
+   * caller rolls back and writes the batch again guarded (where rows are isolated).
+   */
   async write(
     connection: PoolConnection,
     batch: PreparedBatch,
     rejected: DeadLetter[],
     counts: { rows: number; missing: number },
+    guarded: boolean,
   ): Promise<void> {
     // Upsert: the last event per key decides, so the batch reduces to one operation per key.
     const plan = planStatements(batch.operations, this.#mode === 'upsert');
     for (const statement of plan.statements) {
       if (statement.kind === 'delete') counts.rows += await this.#delete(connection, statement);
       else if (this.#mode === 'update') await this.#update(connection, statement, rejected, counts);
-      else counts.rows += await this.#insertIsolating(connection, statement, 0, statement.operations.length, rejected);
+      else
+        counts.rows += await this.#insertIsolating(
+          connection,
+          statement,
+          0,
+          statement.operations.length,
+          rejected,
+          guarded,
+        );
     }
   }
 
@@ -49,6 +62,7 @@ export class StatementWriter {
     from: number,
     to: number,
     rejected: DeadLetter[],
+    guarded: boolean,
   ): Promise<number> {
     const { layout, operations } = statement;
     const mode = this.#mode as InsertMode;
@@ -62,6 +76,14 @@ export class StatementWriter {
             connection,
             insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
           );
+        } else if (!guarded) {
+          // Almost every batch is clean: two round trips (savepoint, rollback target) per chunk saved.
+          try {
+            await bulk.bulkInsert(bulkInsertText(layout.table, layout.columns, mode, layout.keyColumns), rows);
+          } catch (error) {
+            if (isDataError(error) || isDuplicateKey(error)) throw new UnguardedReject(error);
+            throw error;
+          }
         } else {
           // The connector may send one batch as several bulk commands (packet size, a value's type
           // changing): a savepoint makes a failure undo the whole chunk, as one text INSERT would.
@@ -86,8 +108,8 @@ export class StatementWriter {
           continue;
         }
         const middle = start + Math.ceil((end - start) / 2);
-        written += await this.#insertIsolating(connection, statement, start, middle, rejected);
-        written += await this.#insertIsolating(connection, statement, middle, end, rejected);
+        written += await this.#insertIsolating(connection, statement, start, middle, rejected, guarded);
+        written += await this.#insertIsolating(connection, statement, middle, end, rejected, guarded);
       }
     }
     return written;
@@ -159,6 +181,16 @@ export class StatementWriter {
 
 const SAVEPOINT = 'SAVEPOINT kms_chunk';
 const ROLLBACK_TO_SAVEPOINT = 'ROLLBACK TO SAVEPOINT kms_chunk';
+
+/**
+ * A bulk chunk without a savepoint was rejected: part of it may be written (the connector can split a
+ * batch into several commands), so only a rollback of the whole transaction undoes it.
+ */
+export class UnguardedReject extends Error {
+  constructor(cause: unknown) {
+    super(`a bulk chunk was rejected without a savepoint: ${describeError(cause)}`, { cause });
+  }
+}
 
 /** errors.tolerance=none: the database refused the record at `offset`; the partition stops there. */
 export class RecordHalt extends SinkError {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadConfig, type SinkConfig } from '../../src/config/index.ts';
 import type { KafkaRecord, PartitionRef, PreparedBatch, RowLayout } from '../../src/core/records.ts';
-import { isMariaDb, openBulkPool } from '../../src/mysql/bulk-pool.ts';
+import { isMariaDb, openBulkPool, type BulkPool } from '../../src/mysql/bulk-pool.ts';
 import { createWriterPool, type Pool } from '../../src/mysql/pool.ts';
 import { BatchWriter } from '../../src/sink/batch-writer.ts';
 import { OffsetStore } from '../../src/sink/offset-store.ts';
@@ -40,7 +40,7 @@ const ROWS: unknown[][] = [
   [4, '0', 0, 1, '9999-12-31 23:59:59.999999', Buffer.from('é', 'utf8'), '\t\n\r', 123456789.125, ''],
 ];
 
-function configFor(protocol: 'text' | 'bulk'): SinkConfig {
+function configFor(protocol: 'text' | 'bulk', extra: readonly string[] = []): SinkConfig {
   const admin = mysqlAdmin();
   return loadConfig({
     file: join(PROJECT_ROOT, 'config', 'sink.properties'),
@@ -49,6 +49,7 @@ function configFor(protocol: 'text' | 'bulk'): SinkConfig {
       `mysql.username=${admin.user}`,
       `mysql.password=${admin.password}`,
       `mysql.write.protocol=${protocol}`,
+      ...extra,
     ],
   });
 }
@@ -156,6 +157,72 @@ test('bulk isolates a row strict mode rejects inside a batch: dead-lettered, the
       Array.from({ length: 50 }, (_, i) => i).filter((i) => i !== 17 && i !== 40),
     );
     assert.equal(await offsets.read(ref), 150);
+  } finally {
+    await writer.close();
+    await pool.end();
+  }
+});
+
+/** The statement counters of the bulk pool's one session (`SHOW SESSION STATUS` counts only its own statements). */
+async function sessionCounts(bulk: BulkPool): Promise<Record<string, number>> {
+  const connection = await bulk.getConnection();
+  try {
+    const [rows] = (await connection.query(
+      "SHOW SESSION STATUS WHERE Variable_name IN ('Com_begin', 'Com_savepoint', 'Com_commit', 'Com_rollback', 'Com_update')",
+    )) as unknown as [{ Variable_name: string; Value: string }[]];
+    return Object.fromEntries(rows.map((row) => [row.Variable_name.toLowerCase(), Number(row.Value)]));
+  } finally {
+    connection.release();
+  }
+}
+
+function countsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([name, value]) => [name, value - (before[name] ?? 0)]));
+}
+
+test('a clean bulk batch is fence, rows, COMMIT (no BEGIN, no savepoint); a rejected row re-runs it behind savepoints', async (t) => {
+  const admin = await db.admin();
+  if (!(await isMariaDb(admin))) return t.skip('the bulk protocol is MariaDB only');
+  const table = 'round_trips_bulk';
+  await db.query(TABLE_DDL(table));
+  // One connection, so the batch and the counters share a session.
+  const config = configFor('bulk', ['mysql.maxPoolSize=1']);
+  const pool = createWriterPool(config);
+  const bulk = await openBulkPool(config, pool);
+  assert.ok(bulk, 'MariaDB: bulk pool opened');
+  const offsets = new OffsetStore(pool, config.sink.offsetsTable, config.sink.deadLetterTable);
+  const writer = new BatchWriter(pool, offsets, 'insert', 'all', { openBulk: async () => bulk });
+  try {
+    await offsets.ensureTables();
+    const ref: PartitionRef = { topic: table, partition: 0, group: 'g' };
+    await offsets.claim(ref, 0);
+    const clean = Array.from({ length: 20 }, (_, i) => [i, '1', i, i, null, null, `t${i}`, i, 'x']);
+    let before = await sessionCounts(bulk);
+    assert.equal((await writer.commit(ref, 0, batchOf(table, clean, 0))).kind, 'committed');
+    assert.deepEqual(countsSince(before, await sessionCounts(bulk)), {
+      com_begin: 0,
+      com_commit: 1,
+      com_rollback: 0,
+      com_savepoint: 0,
+      com_update: 1,
+    });
+
+    const poisoned = Array.from({ length: 20 }, (_, i) => [100 + i, '1', i, i, null, null, `t${i}`, i, 'x']);
+    poisoned[5]![8] = 'too long for VARCHAR(4)';
+    before = await sessionCounts(bulk);
+    const result = await writer.commit(ref, 20, batchOf(table, poisoned, 20));
+    assert.equal(result.kind === 'committed' && result.rows, 19);
+    const spent = countsSince(before, await sessionCounts(bulk));
+    // The unguarded try is rolled back whole; the re-run moves the offset again and splits behind savepoints.
+    assert.equal(spent.com_begin, 0);
+    assert.equal(spent.com_update, 2);
+    assert.equal(spent.com_commit, 1);
+    assert.ok(spent.com_savepoint! >= 2, `savepoints on the re-run: ${JSON.stringify(spent)}`);
+    assert.ok(spent.com_rollback! >= 1, `the unguarded try rolled back: ${JSON.stringify(spent)}`);
+    assert.equal(await offsets.read(ref), 40);
+    const ids = (await db.query<{ id: number }[]>(`SELECT id FROM \`${table}\` ORDER BY id`)).map((r) => r.id);
+    assert.equal(ids.length, 39);
+    assert.ok(!ids.includes(105), 'the rejected row is not written');
   } finally {
     await writer.close();
     await pool.end();
