@@ -21,7 +21,7 @@ export async function databasePhases(env: BenchEnv, sizes: Sizes, report: BenchR
       const fenced = await runWriters(config, rows, { label: 'ceiling', shape: 'fenced', batch, perPartition });
       const plain = await runWriters(config, rows, { label: 'plain', shape: 'plain', batch, perPartition });
       env.log(
-        `  round ${round}: lock + insert + offset update ${formatInt(fenced.recordsPerSecond)} rec/s ` +
+        `  round ${round}: fence + insert ${formatInt(fenced.recordsPerSecond)} rec/s ` +
           `(${fenced.seconds.toFixed(1)} s), ` +
           `insert + commit ${formatInt(plain.recordsPerSecond)} rec/s (${plain.seconds.toFixed(1)} s)`,
       );

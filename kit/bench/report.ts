@@ -71,7 +71,7 @@ export function tableRows(report: BenchReport): TableRow[] {
   const s = seed?.recordsPerSecond ?? Number.NaN;
   if (ceiling) {
     rows.push({
-      measure: `DB ceiling: ${ceiling.writers} writers, ${formatInt(ceiling.batch)} rows/tx, lock + INSERT + offset UPDATE`,
+      measure: `DB ceiling: ${ceiling.writers} writers, ${formatInt(ceiling.batch)} rows/tx, fence UPDATE + INSERT`,
       value: rate(c),
       comparison: 'reference (1.00×)',
       target: '',
