@@ -77,7 +77,7 @@ export class StatementWriter {
             insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
           );
         } else if (!guarded) {
-          // Almost every batch is clean: two round trips (savepoint, rollback target) per chunk saved.
+          // Almost every batch is clean: no SAVEPOINT round trip per chunk; a rejected chunk costs a re-run.
           try {
             await bulk.bulkInsert(bulkInsertText(layout.table, layout.columns, mode, layout.keyColumns), rows);
           } catch (error) {
