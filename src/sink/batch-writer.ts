@@ -36,10 +36,10 @@ export interface WriterOptions {
 }
 
 /**
- * One batch = one transaction (docs/exactly-once.md): lock the partition's offset row, check it
- * still holds what this pipeline last committed, insert the rows and dead letters, move the offset to
- * last + 1, commit. A value the database rejects is isolated by splitting the statement (strict mode
- * rolls back only the failing statement) and dead-lettered in the same transaction.
+ * One batch = one transaction (docs/exactly-once.md): move the partition's offset row to last + 1 only
+ * if it still holds what this pipeline last committed (the fence, which locks the row), write the rows
+ * and dead letters, commit. A value the database rejects is isolated by splitting the statement (strict
+ * mode rolls back only the failing statement) and dead-lettered in the same transaction.
  */
 export class BatchWriter {
   readonly #pool: Pool;

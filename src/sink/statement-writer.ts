@@ -76,22 +76,19 @@ export class StatementWriter {
             connection,
             insertRows(layout.table, layout.columns, rows, mode, { keyColumns: layout.keyColumns }),
           );
-        } else if (!guarded) {
-          // Almost every batch is clean: no SAVEPOINT round trip per chunk; a rejected chunk costs a re-run.
-          try {
-            await bulk.bulkInsert(bulkInsertText(layout.table, layout.columns, mode, layout.keyColumns), rows);
-          } catch (error) {
-            if (isDataError(error) || isDuplicateKey(error)) throw new UnguardedReject(error);
-            throw error;
-          }
         } else {
           // The connector may send one batch as several bulk commands (packet size, a value's type
-          // changing): a savepoint makes a failure undo the whole chunk, as one text INSERT would.
-          await bulk.query(SAVEPOINT);
+          // changing), so a rejected chunk may be partly written. Guarded, a savepoint undoes the chunk
+          // whole, as one text INSERT would; unguarded (almost every batch is clean, and this saves a
+          // round trip per chunk), the caller rolls the transaction back and writes the batch guarded.
+          if (guarded) await bulk.query(SAVEPOINT);
           try {
             await bulk.bulkInsert(bulkInsertText(layout.table, layout.columns, mode, layout.keyColumns), rows);
           } catch (error) {
-            if (isDataError(error) || isDuplicateKey(error)) await bulk.query(ROLLBACK_TO_SAVEPOINT);
+            if (isDataError(error) || isDuplicateKey(error)) {
+              if (!guarded) throw new UnguardedReject(error);
+              await bulk.query(ROLLBACK_TO_SAVEPOINT);
+            }
             throw error;
           }
         }
