@@ -22,6 +22,7 @@ import { findServices, machineFacts } from './proc.ts';
 import type { BenchReport } from './report.ts';
 import { writeOutputs } from './outputs.ts';
 import { measureScaleOut } from './scale.ts';
+import { warmCompileCache } from './sink-child.ts';
 import { dirtyPages, settleDatabase } from './settle.ts';
 import { sizesFor } from './sizes.ts';
 import { formatInt } from './stats.ts';
@@ -109,6 +110,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   try {
     await env.createTopicSet('');
     log('topics, schemas and tables provisioned');
+    await warmCompileCache(env.nodeFlags);
     if (wanted('ceiling') || wanted('seed')) {
       const dirtyAtStart = await dirtyPages(env);
       await databasePhases(env, sizes, report, wanted);
