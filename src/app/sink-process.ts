@@ -18,6 +18,36 @@ export const SINK_NODE_FLAGS: readonly string[] = Object.freeze(
     .split(/\s+/),
 );
 
+/**
+ * Environment the sink process starts with unless its caller sets the same names. glibc's malloc lets
+ * its mmap threshold grow to the largest buffer freed so far, after which the fetch answers and bulk
+ * packets (128 KB to a few MB each) come from the heap it never gives back. A fixed 128 KB threshold
+ * keeps every such buffer in its own mapping, returned to the kernel when freed: 11-30 MB less peak RSS
+ * draining 1M records at the same rate (docs/benchmarks.md, "Memory"). glibc reads it at process start,
+ * so it cannot be set from inside; the `kms` script reads the same file for `kms run`.
+ */
+export const SINK_ENVIRONMENT: Readonly<Record<string, string>> = Object.freeze(
+  parseEnvironment(readFileSync(new URL('./sink-environment.txt', import.meta.url), 'utf8')),
+);
+
+/** `NAME=value` lines; blank lines and `#` comments are skipped. */
+export function parseEnvironment(text: string): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(trimmed);
+    if (match === null) throw new Error(`sink-environment.txt: not a NAME=value line: ${trimmed}`);
+    environment[match[1]!] = match[2]!;
+  }
+  return environment;
+}
+
+/** The sink's environment: `base` (the caller's, or this process's), with SINK_ENVIRONMENT for names it lacks. */
+export function sinkEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...SINK_ENVIRONMENT, ...base };
+}
+
 /** The product's entry point (`node src/main.ts run`). */
 export const SINK_ENTRY = fileURLToPath(new URL('../main.ts', import.meta.url));
 
@@ -26,8 +56,11 @@ export interface SpawnSinkOptions extends SpawnOptions {
   readonly nodeFlags?: readonly string[];
 }
 
-/** `node <V8 limits> src/main.ts run <args>` with the given spawn options. */
+/** `node <V8 limits> src/main.ts run <args>` with the given spawn options and the sink's environment. */
 export function spawnSink(args: readonly string[], options: SpawnSinkOptions = {}): ChildProcess {
-  const { nodeFlags = [], ...spawnOptions } = options;
-  return spawn(process.execPath, [...SINK_NODE_FLAGS, ...nodeFlags, SINK_ENTRY, 'run', ...args], spawnOptions);
+  const { nodeFlags = [], env, ...spawnOptions } = options;
+  return spawn(process.execPath, [...SINK_NODE_FLAGS, ...nodeFlags, SINK_ENTRY, 'run', ...args], {
+    ...spawnOptions,
+    env: sinkEnvironment(env),
+  });
 }
