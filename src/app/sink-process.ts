@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 /**
  * V8 limits for the sink process. Left alone, V8 on a large machine lets the young generation grow to
  * 64 MB semi-spaces and the old generation fill with dead queue records before a full GC: 700 MB RSS
- * to drain a 1M backlog. These bound it near 250 MB for a ~15 % lower drain rate (docs/benchmarks.md).
- * They live in a text file because the `kms` script reads the same file for `kms run`.
+ * to drain a 1M backlog. Bounded too tightly, V8 sizes the old generation's next collection from the
+ * small live set and runs a full collection every ~120 ms while queued records keep being promoted. A
+ * 96 MB floor for that limit (initial old space) with 4 MB semi-spaces takes about a fifth less CPU per
+ * record at much the same peak RSS; larger floors save more CPU and cost more RSS (docs/benchmarks.md,
+ * "Memory"). They live in a text file because the `kms` script reads the same file for `kms run`.
  */
 export const SINK_NODE_FLAGS: readonly string[] = Object.freeze(
   readFileSync(new URL('./sink-node-flags.txt', import.meta.url), 'utf8')
