@@ -15,7 +15,7 @@ import { memoryOf } from './proc.ts';
  * Starts the sink's entry once with `--help`, which loads nearly all of the product, so Node's compile
  * cache holds it (src/main.ts) before a measured sink starts, as it does for an operator's sink that has
  * started before. Without this, the first drain after a code change also pays for stripping the
- * changed files' types: about 20 MB more RSS.
+ * changed files' types: up to 20 MB more RSS.
  */
 export async function warmCompileCache(nodeFlags: readonly string[]): Promise<void> {
   await promisify(execFile)(process.execPath, [...SINK_NODE_FLAGS, ...nodeFlags, SINK_ENTRY, '--help'], {

@@ -25,7 +25,7 @@ export const SINK_NODE_FLAGS: readonly string[] = Object.freeze(
  * Environment the sink process starts with unless its caller sets the same names. glibc's malloc lets
  * its mmap threshold grow to the largest buffer freed so far, after which the fetch answers and bulk
  * packets (128 KB to a few MB each) come from the heap it never gives back. A fixed 128 KB threshold
- * keeps every such buffer in its own mapping, returned to the kernel when freed: 11-30 MB less peak RSS
+ * keeps every such buffer in its own mapping, returned to the kernel when freed: 9-30 MB less peak RSS
  * draining 1M records at the same rate (docs/benchmarks.md, "Memory"). glibc reads it at process start,
  * so it cannot be set from inside; the `kms` script reads the same file for `kms run`.
  */
