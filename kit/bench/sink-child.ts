@@ -3,25 +3,24 @@
  * its output in a log file (no pipe back into the bench process, which would cost the bench CPU and
  * could slow the sink). Samples VmRSS every 200 ms and reads VmHWM on demand.
  */
-import { type ChildProcess, execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { projectRoot } from '../../src/app/project-root.ts';
-import { SINK_ENTRY, SINK_NODE_FLAGS, spawnSink } from '../../src/app/sink-process.ts';
+import { spawnSink } from '../../src/app/sink-process.ts';
 import { memoryOf } from './proc.ts';
 
 /**
- * Starts the sink's entry once with `--help`, which loads nearly all of the product, so Node's compile
- * cache holds it (src/main.ts) before a measured sink starts, as it does for an operator's sink that has
+ * Starts the sink once with `run --help`, which loads nearly all of the product, so Node's compile cache
+ * holds it (src/main.ts) before a measured sink starts, as it does for an operator's sink that has
  * started before. Without this, the first drain after a code change also pays for stripping the
  * changed files' types: up to 20 MB more RSS.
  */
 export async function warmCompileCache(nodeFlags: readonly string[]): Promise<void> {
-  await promisify(execFile)(process.execPath, [...SINK_NODE_FLAGS, ...nodeFlags, SINK_ENTRY, '--help'], {
-    cwd: projectRoot(),
-    env: process.env,
-  });
+  const child = spawnSink(['--help'], { nodeFlags, cwd: projectRoot(), stdio: 'ignore', env: process.env });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`warming the compile cache: \`kms run --help\` exited with ${code}`);
 }
 
 export interface SinkChildOptions {
